@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "attn",
+  products: [
+    .library(name: "Attention", targets: ["Attention"]),
+    .library(name: "AttnLang", targets: ["AttnLang"]),
+    .executable(name: "attn", targets: ["attn"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(name: "Attention"),
+    .target(name: "AttnLang", dependencies: ["Attention"]),
+    .systemLibrary(
+      name: "CLibEdit",
+      pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]
+    ),
+    .executableTarget(
+      name: "attn",
+      dependencies: [
+        "AttnLang", "CLibEdit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "TestSupport", dependencies: ["Attention"], path: "Tests/TestSupport"),
+    .testTarget(name: "AttentionTests", dependencies: ["Attention", "TestSupport"]),
+    .testTarget(name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"]),
+    .testTarget(name: "attnTests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,100 @@
+/// What softmax attention computed: the scores it compared, the weights it
+/// chose and the output it read.
+public struct AttentionResult: Equatable, Sendable {
+  /// `scale · q Kᵀ`, with blocked positions set to −inf: `[n]` for one
+  /// query, `[m, n]` for `m` queries.
+  public var scores: Tensor
+  /// The attention weights: the softmax of each row of `scores` (one-hot at
+  /// its maximum for hard attention); a fully blocked row is all zeros.
+  public var weights: Tensor
+  /// The weighted sum of the values, `weights · V`: `[dv]` or `[m, dv]`.
+  public var output: Tensor
+
+  public init(scores: Tensor, weights: Tensor, output: Tensor) {
+    self.scores = scores
+    self.weights = weights
+    self.output = output
+  }
+}
+
+/// Softmax attention of one query or a set of queries over keys and values:
+///
+///     scores  = scale · q Kᵀ          (blocked positions → −inf)
+///     weights = softmax(scores)       (row by row)
+///     output  = weights · V
+///
+/// With `scale: 1` this is the lecture's plain inner product; the Transformer
+/// uses `1/√d` (see ``selfAttention(_:wq:wk:wv:scale:mask:causal:)``).
+///
+/// - Parameters:
+///   - query: `[d]` (one query) or `[m, d]` (one per row).
+///   - keys: `[n, d]`, the vectors compared with the query.
+///   - values: `[n, dv]` or `[n]`, the vectors (or numbers) read out.
+///   - scale: multiplies every score; default 1.
+///   - mask: 1 = may attend, 0 = blocked; broadcast to the scores' shape.
+///   - causal: block key `j` for query `i` when `j > i` (upper-left aligned
+///     when `m ≠ n`, as PyTorch's `is_causal=True`).
+///   - hard: replace the softmax by a one-hot vector at the row's largest
+///     score (hard attention; ties go to the first).
+/// - Returns: scores, weights and output; a fully blocked row gets zero
+///   weights and a zero output.
+/// - Complexity: O(m·n·(d + dv)).
+/// - Throws: ``TensorError`` naming the shapes when they do not fit.
+public func attention(
+  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, mask: Tensor? = nil,
+  causal: Bool = false, hard: Bool = false
+) throws -> AttentionResult {
+  let operation = "attention"
+  guard (1...2).contains(query.rank) else {
+    throw TensorError(operation, "query must be [d] or [m, d], got \(describe(shape: query.shape))")
+  }
+  guard keys.rank == 2 else {
+    throw TensorError(operation, "keys must be [n, d], got \(describe(shape: keys.shape))")
+  }
+  guard query.shape.last == keys.shape[1] else {
+    throw TensorError(
+      operation,
+      "query and keys differ in their last axis: \(describe(shape: query.shape)) vs \(describe(shape: keys.shape))")
+  }
+  guard (1...2).contains(values.rank), values.shape[0] == keys.shape[0] else {
+    throw TensorError(
+      operation,
+      "values must have one row per key: keys \(describe(shape: keys.shape)) vs values \(describe(shape: values.shape))")
+  }
+  var scores = try dot(query, keys)
+  let rows = query.rank == 1 ? 1 : query.shape[0]
+  let columns = keys.shape[0]
+  var blocked: Tensor? = nil
+  if let mask {
+    blocked = try mask.broadcast(to: scores.shape, operation: operation + " mask")
+  }
+  var weights = scores
+  scores.scalars.withUnsafeMutableBufferPointer { scoreBuffer in
+    weights.scalars.withUnsafeMutableBufferPointer { weightBuffer in
+      for row in 0..<rows {
+        let start = row * columns
+        for column in 0..<columns {
+          var value = scoreBuffer[start + column] * scale
+          if causal && column > row { value = -.infinity }
+          if let blocked, blocked.scalars[start + column] == 0 { value = -.infinity }
+          scoreBuffer[start + column] = value
+          weightBuffer[start + column] = value
+        }
+        if hard {
+          hardmaxLane(weightBuffer, start: start, count: columns)
+        } else {
+          softmaxLane(weightBuffer, start: start, count: columns, stride: 1)
+        }
+      }
+    }
+  }
+  let output = try matmul(weights, values)
+  return AttentionResult(scores: scores, weights: weights, output: output)
+}
+
+/// One-hot at the largest value of a lane; all zeros when every entry is −inf.
+func hardmaxLane(_ buffer: UnsafeMutableBufferPointer<Double>, start: Int, count: Int) {
+  let allBlocked = (0..<count).allSatisfy { buffer[start + $0] == -.infinity }
+  let winner = argmaxIndex(UnsafeBufferPointer(buffer), start: start, count: count, stride: 1)
+  for k in 0..<count { buffer[start + k] = (!allBlocked && k == winner) ? 1 : 0 }
+}

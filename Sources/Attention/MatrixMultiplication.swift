@@ -1,0 +1,89 @@
+/// The matrix product with NumPy's `matmul` semantics:
+/// `C[i, j] = Σₚ A[i, p] · B[p, j]`.
+///
+/// - `[k] @ [k]` is the inner product (a scalar);
+/// - `[k] @ [k, n]` treats the vector as a row and gives `[n]`;
+/// - `[m, k] @ [k]` treats the vector as a column and gives `[m]`;
+/// - `[m, k] @ [k, n]` gives `[m, n]`;
+/// - ranks 3 and 4 are stacks of matrices whose leading (batch) axes broadcast.
+///
+/// - Complexity: O(m·k·n) per matrix; large products use every core.
+/// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
+public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  guard a.rank > 0, b.rank > 0 else {
+    throw TensorError(
+      "matmul", "needs tensors of rank 1 or more, got \(describe(shape: a.shape)) and \(describe(shape: b.shape))")
+  }
+  let left = a.rank == 1 ? [1] + a.shape : a.shape
+  let right = b.rank == 1 ? b.shape + [1] : b.shape
+  let (m, k) = (left[left.count - 2], left[left.count - 1])
+  let (k2, n) = (right[right.count - 2], right[right.count - 1])
+  guard k == k2 else {
+    throw TensorError(
+      "matmul",
+      "inner sizes differ: \(describe(shape: a.shape)) @ \(describe(shape: b.shape)) (\(k) vs \(k2))")
+  }
+  let batchShape = try broadcastShape(
+    Array(left.dropLast(2)), Array(right.dropLast(2)), operation: "matmul")
+  var resultShape = batchShape + [m, n]
+  try Tensor.validate(shape: resultShape, operation: "matmul")
+  let batches = batchShape.reduce(1, *)
+  let batchA = try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
+  let batchB = try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
+  var result = [Double](repeating: 0, count: batches * m * n)
+  batchA.scalars.withUnsafeBufferPointer { x in
+    batchB.scalars.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        for batch in 0..<batches {
+          multiplyMatrices(
+            x.baseAddress.map { $0 + batch * m * k }, y.baseAddress.map { $0 + batch * k * n },
+            out.baseAddress.map { $0 + batch * m * n }, m: m, k: k, n: n)
+        }
+      }
+    }
+  }
+  if a.rank == 1 { resultShape.remove(at: resultShape.count - 2) }
+  if b.rank == 1 { resultShape.removeLast() }
+  return Tensor(unchecked: resultShape, result)
+}
+
+/// Pairwise inner products along the last axis of both operands:
+///
+/// - `[d] · [d]` → the scalar `Σᵢ aᵢ bᵢ`;
+/// - `[n, d] · [d]` or `[d] · [n, d]` → `[n]`, one product per row;
+/// - `[m, d] · [n, d]` → `[m, n]` with `C[i, j] = aᵢ · bⱼ`, that is `A Bᵀ`,
+///   the score matrix of attention.
+///
+/// - Throws: ``TensorError`` such as `dot: last axes differ: [3] vs [2]`.
+public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  guard (1...2).contains(a.rank), (1...2).contains(b.rank) else {
+    throw TensorError(
+      "dot", "expects tensors of rank 1 or 2, got \(describe(shape: a.shape)) and \(describe(shape: b.shape))")
+  }
+  guard a.shape.last == b.shape.last else {
+    throw TensorError("dot", "last axes differ: \(describe(shape: a.shape)) vs \(describe(shape: b.shape))")
+  }
+  switch (a.rank, b.rank) {
+  case (1, 1), (2, 1): return try matmul(a, b)
+  case (1, 2): return try matmul(b, a)
+  default: return try matmul(a, transposeMatrix(b))
+  }
+}
+
+/// `C = A · B` for row-major `A` (m×k), `B` (k×n) into `C` (m×n), overwriting `C`.
+func multiplyMatrices(
+  _ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ c: UnsafeMutablePointer<Double>?,
+  m: Int, k: Int, n: Int
+) {
+  guard let a, let b, let c, m > 0, n > 0 else { return }
+  c.update(repeating: 0, count: m * n)
+  guard k > 0 else { return }
+  for i in 0..<m {
+    let row = c + i * n
+    for p in 0..<k {
+      let scale = a[i * k + p]
+      let source = b + p * n
+      for j in 0..<n { row[j] += scale * source[j] }
+    }
+  }
+}
