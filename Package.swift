@@ -27,7 +27,8 @@ let package = Package(
       ]
     ),
     .target(name: "TestSupport", dependencies: ["Attention"], path: "Tests/TestSupport"),
-    .testTarget(name: "AttentionTests", dependencies: ["Attention", "TestSupport"]),
+    .testTarget(
+      name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"]),
     .testTarget(name: "attnTests", dependencies: ["TestSupport"]),
   ]

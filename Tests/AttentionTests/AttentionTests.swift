@@ -1,0 +1,129 @@
+import Attention
+import TestSupport
+import Testing
+
+@Suite struct AttentionTests {
+  @Test(arguments: Fixtures.named("attention."))
+  func matchesNumPy(_ fixture: Fixture) throws {
+    let result = try attention(
+      fixture.tensor("q"), keys: fixture.tensor("keys"), values: fixture.tensor("values"),
+      scale: fixture.double("scale", default: 1), mask: fixture.optionalTensor("mask"),
+      causal: fixture.bool("causal"), hard: fixture.bool("hard"))
+    #expect(result.scores.isApproximatelyEqual(to: fixture.tensor("scores")))
+    #expect(result.weights.isApproximatelyEqual(to: fixture.tensor("weights")))
+    #expect(result.output.isApproximatelyEqual(to: fixture.tensor("output")))
+  }
+
+  @Test func weightRowsSumToOne() throws {
+    let result = try attention(randn([4, 3], seed: 1), keys: randn([6, 3], seed: 2), values: randn([6, 2], seed: 3))
+    let totals = try sum(result.weights, axis: 1)
+    #expect(totals.isApproximatelyEqual(to: try ones([4])))
+  }
+
+  @Test func causalWeightsAreZeroAboveTheDiagonal() throws {
+    let x = try randn([5, 4], seed: 9)
+    let result = try selfAttention(x, causal: true)
+    for i in 0..<5 {
+      for j in (i + 1)..<5 { #expect(result.weights.scalars[i * 5 + j] == 0) }
+    }
+  }
+
+  @Test func fullyBlockedRowGivesZeros() throws {
+    let result = try attention(
+      Tensor([1, 0]), keys: Tensor(rows: [[1, 0], [0, 1]]), values: Tensor(rows: [[1, 2], [3, 4]]),
+      mask: Tensor([0, 0]))
+    #expect(result.weights == Tensor([0, 0]))
+    #expect(result.output == Tensor([0, 0]))
+    #expect(result.scores == Tensor([-.infinity, -.infinity]))
+  }
+
+  @Test func shapeErrorsNameTheShapes() throws {
+    let keys = try zeros([5, 4])
+    #expect(
+      throws: TensorError("attention", "query and keys differ in their last axis: [3] vs [5, 4]")
+    ) { try attention(Tensor([1, 2, 3]), keys: keys, values: keys) }
+    #expect(
+      throws: TensorError("attention", "values must have one row per key: keys [5, 4] vs values [4, 4]")
+    ) { try attention(Tensor([1, 2, 3, 4]), keys: keys, values: zeros([4, 4])) }
+    #expect(throws: TensorError("attention mask", "shapes [3] and [5] cannot be broadcast together")) {
+      try attention(Tensor([1, 2, 3, 4]), keys: keys, values: keys, mask: Tensor([1, 0, 1]))
+    }
+  }
+}
+
+@Suite struct SelfAttentionTests {
+  @Test func projectedMatchesNumPy() throws {
+    let fixture = Fixtures.one("selfattention.projected")
+    let result = try selfAttention(
+      fixture.tensor("x"), wq: fixture.tensor("wq"), wk: fixture.tensor("wk"), wv: fixture.tensor("wv"))
+    #expect(result.scores.isApproximatelyEqual(to: fixture.tensor("scores")))
+    #expect(result.weights.isApproximatelyEqual(to: fixture.tensor("weights")))
+    #expect(result.output.isApproximatelyEqual(to: fixture.tensor("output")))
+  }
+
+  @Test func identityCausalMatchesNumPy() throws {
+    let fixture = Fixtures.one("selfattention.identity_causal")
+    let result = try selfAttention(fixture.tensor("x"), causal: true)
+    #expect(result.weights.isApproximatelyEqual(to: fixture.tensor("weights")))
+    #expect(result.output.isApproximatelyEqual(to: fixture.tensor("output")))
+  }
+
+  /// Without masks, permuting the tokens permutes the outputs the same way:
+  /// self-attention alone does not know about order.
+  @Test func isPermutationEquivariant() throws {
+    let x = try randn([5, 4], seed: 4)
+    let wq = try randn([4, 4], seed: 5)
+    let wv = try randn([4, 3], seed: 6)
+    let permutation = [3, 0, 4, 1, 2]
+    let permuted = try stack(permutation.map { try x.subscripted([.at($0)]) })
+    let original = try selfAttention(x, wq: wq, wk: wq, wv: wv).output
+    let shuffled = try selfAttention(permuted, wq: wq, wk: wq, wv: wv).output
+    let expected = try stack(permutation.map { try original.subscripted([.at($0)]) })
+    #expect(shuffled.isApproximatelyEqual(to: expected))
+  }
+
+  @Test func projectionErrors() throws {
+    let x = try zeros([3, 4])
+    #expect(throws: TensorError("selfattention", "wq must be [4, k] to project [3, 4], got [3, 3]")) {
+      try selfAttention(x, wq: zeros([3, 3]))
+    }
+  }
+}
+
+@Suite struct MultiHeadAttentionTests {
+  @Test(arguments: Fixtures.named("multihead."))
+  func matchesNumPy(_ fixture: Fixture) throws {
+    let weights = MultiHeadWeights(
+      wq: fixture.tensor("wq"), wk: fixture.tensor("wk"), wv: fixture.tensor("wv"), wo: fixture.tensor("wo"))
+    let result = try multiHeadAttention(
+      fixture.tensor("xq"), fixture.tensor("xkv"), heads: fixture.int("heads"), weights: weights,
+      causal: fixture.bool("causal"))
+    #expect(result.output.isApproximatelyEqual(to: fixture.tensor("output")))
+    #expect(result.weights.isApproximatelyEqual(to: fixture.tensor("weights")))
+  }
+
+  @Test func xavierWeightsMatchTheDocumentedStream() throws {
+    let fixture = Fixtures.one("random.xavier.seed3")
+    let weights = try MultiHeadWeights.xavier(dModel: 4, seed: 3)
+    #expect(weights.wq.isApproximatelyEqual(to: fixture.tensor("wq")))
+    #expect(weights.wk.isApproximatelyEqual(to: fixture.tensor("wk")))
+    #expect(weights.wv.isApproximatelyEqual(to: fixture.tensor("wv")))
+    #expect(weights.wo.isApproximatelyEqual(to: fixture.tensor("wo")))
+  }
+
+  @Test func headsMustDivideTheWidth() throws {
+    let x = try zeros([3, 6])
+    let weights = try MultiHeadWeights.xavier(dModel: 6, seed: 0)
+    #expect(throws: TensorError("multihead", "4 heads do not divide the model width: Q [3, 6], V [3, 6]")) {
+      try multiHeadAttention(x, x, heads: 4, weights: weights)
+    }
+  }
+
+  @Test func oneHeadIsSelfAttention() throws {
+    let x = try randn([4, 4], seed: 1)
+    let weights = try MultiHeadWeights.xavier(dModel: 4, seed: 2)
+    let multi = try multiHeadAttention(x, x, heads: 1, weights: weights)
+    let single = try selfAttention(x, wq: weights.wq, wk: weights.wk, wv: weights.wv)
+    #expect(multi.output.isApproximatelyEqual(to: try matmul(single.output, weights.wo)))
+  }
+}

@@ -1,0 +1,63 @@
+import Attention
+import Foundation
+
+/// One named case of `Fixtures/reference.json`, written by
+/// `scripts/make_fixtures.py` from NumPy.
+public struct Fixture: @unchecked Sendable, CustomStringConvertible {
+  public let name: String
+  let values: [String: Any]
+
+  public var description: String { name }
+
+  /// The tensor stored under `key` (`{"shape": [...], "data": [...]}`),
+  /// decoding the strings "nan", "inf" and "-inf".
+  public func tensor(_ key: String) -> Tensor {
+    guard let object = values[key] as? [String: Any],
+      let shape = object["shape"] as? [Int], let data = object["data"] as? [Any]
+    else { preconditionFailure("fixture \(name) has no tensor \(key)") }
+    let scalars = data.map { item -> Double in
+      switch item {
+      case let number as NSNumber: return number.doubleValue
+      case let text as String: return text == "nan" ? .nan : text == "inf" ? .infinity : -.infinity
+      default: preconditionFailure("bad scalar in \(name).\(key)")
+      }
+    }
+    do { return try Tensor(shape: shape, scalars: scalars) } catch {
+      preconditionFailure("fixture \(name).\(key): \(error)")
+    }
+  }
+
+  public func optionalTensor(_ key: String) -> Tensor? { values[key] == nil ? nil : tensor(key) }
+  public func int(_ key: String) -> Int { (values[key] as? NSNumber)?.intValue ?? 0 }
+  public func double(_ key: String, default value: Double) -> Double {
+    (values[key] as? NSNumber)?.doubleValue ?? value
+  }
+  public func bool(_ key: String) -> Bool { (values[key] as? NSNumber)?.boolValue ?? false }
+  public func strings(_ key: String) -> [String] { values[key] as? [String] ?? [] }
+}
+
+/// All reference cases, loaded once from the file committed beside the tests.
+public enum Fixtures {
+  public static let all: [Fixture] = {
+    let url = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("AttentionTests/Fixtures/reference.json")
+    guard let data = try? Data(contentsOf: url),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+    else { preconditionFailure("cannot read \(url.path); run scripts/make_fixtures.py") }
+    return object.keys.sorted().map { Fixture(name: $0, values: object[$0] ?? [:]) }
+  }()
+
+  /// The cases whose names start with `prefix` (for example `"softmax."`).
+  public static func named(_ prefix: String) -> [Fixture] {
+    all.filter { $0.name.hasPrefix(prefix) }
+  }
+
+  /// The one case called exactly `name`.
+  public static func one(_ name: String) -> Fixture {
+    guard let fixture = all.first(where: { $0.name == name }) else {
+      preconditionFailure("no fixture \(name)")
+    }
+    return fixture
+  }
+}

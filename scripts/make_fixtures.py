@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Writes the reference values the Attention tests compare against.
+
+Every expected value here is computed with NumPy (or, for the seeded
+generator, a plain-Python SplitMix64) -- never with attn itself -- so the
+Swift tests check the library against an independent implementation.
+Inputs are random but seeded, so re-running this script reproduces the
+committed fixture exactly:
+
+    python3 scripts/make_fixtures.py
+"""
+import json
+import math
+import os
+
+import numpy as np
+
+rng = np.random.default_rng(20261124)
+cases = {}
+
+
+def enc(x):
+    """A tensor as {"shape": [...], "data": [...]}, non-finite values as strings."""
+    a = np.asarray(x, dtype=np.float64)
+    data = []
+    for v in a.ravel():
+        if math.isnan(v):
+            data.append("nan")
+        elif math.isinf(v):
+            data.append("inf" if v > 0 else "-inf")
+        else:
+            data.append(float(v))
+    return {"shape": list(a.shape), "data": data}
+
+
+def case(name, **values):
+    assert name not in cases, name
+    cases[name] = {k: (enc(v) if isinstance(v, (np.ndarray, np.generic, list)) else v) for k, v in values.items()}
+
+
+def np_softmax(x, axis=-1, temperature=1.0):
+    x = np.asarray(x, dtype=np.float64) / temperature
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isneginf(m), 0.0, m)
+    e = np.exp(x - m)
+    s = np.sum(e, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(s == 0, 0.0, e / np.where(s == 0, 1.0, s))
+    return out
+
+
+# --- softmax ---------------------------------------------------------------
+v = np.array([0.1, -0.2, 0.3, -0.2, 0.5])
+case("softmax.vector", x=v, expected=np_softmax(v))
+case("softmax.sharp", x=8 * v, expected=np_softmax(8 * v))
+m = rng.normal(size=(3, 4))
+case("softmax.axis_last", x=m, expected=np_softmax(m, axis=-1))
+case("softmax.axis0", x=m, expected=np_softmax(m, axis=0))
+case("softmax.temperature", x=m, temperature=2.5, expected=np_softmax(m, temperature=2.5))
+big = np.array([1000.0, 1001.0, 1002.0])
+case("softmax.large", x=big, expected=np_softmax(np.array([0.0, 1.0, 2.0])))
+case("softmax.large_negative", x=-big, expected=np_softmax(np.array([0.0, -1.0, -2.0])))
+masked = np.array([[1.0, -np.inf, 2.0], [-np.inf, -np.inf, -np.inf]])
+case("softmax.neg_inf", x=masked, expected=np_softmax(masked))
+t3 = rng.normal(size=(2, 3, 4))
+case("softmax.rank3_axis1", x=t3, expected=np_softmax(t3, axis=1))
+
+# --- elementwise -----------------------------------------------------------
+a = rng.normal(size=(2, 3))
+b = rng.normal(size=(3,))
+c = rng.normal(size=(2, 1))
+pa = rng.uniform(0.5, 2.0, size=(2, 3))
+ops = {
+    "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.divide,
+    "less": lambda x, y: (x < y) * 1.0, "greater_or_equal": lambda x, y: (x >= y) * 1.0,
+    "equal": lambda x, y: (x == y) * 1.0, "not_equal": lambda x, y: (x != y) * 1.0,
+}
+for name, f in ops.items():
+    case(f"elementwise.{name}.row", a=a, b=b, expected=f(a, b))
+    case(f"elementwise.{name}.column", a=c, b=b, expected=f(c, b))
+case("elementwise.power", a=pa, b=c, expected=np.power(pa, c))
+case("elementwise.equal_self", a=a, b=a[0], expected=(a == a[0]) * 1.0)
+u = np.array([-2.0, -0.5, 0.0, 0.25, 1.0, 3.0, 40.0, -40.0])
+pos = np.array([0.0, 0.25, 1.0, 2.0, 9.0])
+case("unary.exp", x=u, expected=np.exp(u))
+case("unary.tanh", x=u, expected=np.tanh(u))
+case("unary.relu", x=u, expected=np.maximum(u, 0))
+case("unary.sigmoid", x=u, expected=1 / (1 + np.exp(-u)))
+case("unary.abs", x=u, expected=np.abs(u))
+with np.errstate(divide="ignore"):
+    case("unary.log", x=pos, expected=np.log(pos))
+case("unary.sqrt", x=pos, expected=np.sqrt(pos))
+
+# --- matmul and dot --------------------------------------------------------
+shapes = [
+    ((3,), (3,)), ((3,), (3, 4)), ((2, 3), (3,)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 4)),
+    ((2, 2, 3), (2, 3, 4)), ((1, 2, 3), (3, 3, 2)), ((2, 3), (2, 3, 5)), ((17, 33), (33, 9)),
+]
+for sa, sb in shapes:
+    x, y = rng.normal(size=sa), rng.normal(size=sb)
+    name = "x".join(map(str, sa)) + "@" + "x".join(map(str, sb))
+    case(f"matmul.{name}", a=x, b=y, expected=np.matmul(x, y))
+for sa, sb in [((4,), (4,)), ((3, 4), (4,)), ((4,), (3, 4)), ((2, 4), (3, 4))]:
+    x, y = rng.normal(size=sa), rng.normal(size=sb)
+    if len(sa) == 1 and len(sb) == 2:
+        expected = y @ x
+    elif len(sb) == 2:
+        expected = x @ y.T
+    else:
+        expected = x @ y
+    name = "x".join(map(str, sa)) + "." + "x".join(map(str, sb))
+    case(f"dot.{name}", a=x, b=y, expected=expected)
+
+# --- shaping ---------------------------------------------------------------
+r = rng.normal(size=(2, 3, 4))
+case("transpose.matrix", x=a, expected=a.T)
+case("transpose.rank3", x=r, expected=np.transpose(r))
+case("transpose.rank3_axes", x=r, expected=np.transpose(r, (0, 2, 1)))
+case("reshape", x=r, expected=r.reshape(4, 6))
+case("concat.axis0", a=a, b=a * 2, expected=np.concatenate([a, a * 2], axis=0))
+case("concat.axis1", a=a, b=c, expected=np.concatenate([a, c], axis=1))
+case("stack.axis0", a=a, b=a * 2, expected=np.stack([a, a * 2], axis=0))
+case("stack.axis2", a=a, b=a * 2, expected=np.stack([a, a * 2], axis=2))
+case("index.row", x=r, expected=r[1])
+case("index.column", x=a, expected=a[:, 0])
+case("index.slice", x=a, expected=a[0, 1:3])
+case("index.negative", x=a, expected=a[-1, -1])
+case("index.step", x=r, expected=r[:, ::-1, 1::2])
+case("index.clamped", x=r, expected=r[0, -10:10, 2:])
+
+# --- reductions ------------------------------------------------------------
+withnan = np.array([[1.0, 5.0, 5.0], [-2.0, np.nan, 0.0]])
+for name, f in {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "argmax": np.argmax}.items():
+    case(f"reduce.{name}.all", x=r, expected=np.asarray(f(r), dtype=np.float64))
+    case(f"reduce.{name}.axis0", x=r, expected=f(r, axis=0).astype(np.float64))
+    case(f"reduce.{name}.axis_last", x=r, expected=f(r, axis=-1).astype(np.float64))
+    case(f"reduce.{name}.nan", x=withnan, expected=f(withnan, axis=1).astype(np.float64))
+
+# --- attention -------------------------------------------------------------
+def np_attention(q, K, V, scale=1.0, mask=None, causal=False, hard=False):
+    scores = np.atleast_2d(q) @ K.T * scale
+    blocked = np.zeros_like(scores, dtype=bool)
+    if mask is not None:
+        blocked |= np.broadcast_to(mask, scores.shape) == 0
+    if causal:
+        blocked |= np.triu(np.ones(scores.shape, dtype=bool), k=1)
+    scores = np.where(blocked, -np.inf, scores)
+    if hard:
+        weights = np.zeros_like(scores)
+        for i, row in enumerate(scores):
+            if not np.all(np.isneginf(row)):
+                weights[i, np.argmax(row)] = 1.0
+    else:
+        weights = np_softmax(scores)
+    out = weights @ V
+    if np.ndim(q) == 1:
+        return scores[0], weights[0], out[0]
+    return scores, weights, out
+
+
+K = rng.normal(size=(5, 4))
+V = rng.normal(size=(5, 3))
+q1 = rng.normal(size=(4,))
+Q = rng.normal(size=(3, 4))
+mask = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+for name, kwargs, q in [
+    ("single", {}, q1),
+    ("scaled", {"scale": 0.5}, Q),
+    ("masked", {"mask": mask}, Q),
+    ("causal", {"causal": True}, Q),
+    ("hard", {"hard": True}, Q),
+    ("hard_single", {"hard": True}, q1),
+    ("blocked_row", {"mask": np.array([[1, 1, 0, 0, 0], [0, 0, 0, 0, 0], [1, 1, 1, 1, 1]])}, Q),
+]:
+    s, w, o = np_attention(q, K, V, **kwargs)
+    extra = {k: (np.asarray(v, dtype=np.float64) if not isinstance(v, (bool, float)) else v) for k, v in kwargs.items()}
+    case(f"attention.{name}", q=q, keys=K, values=V, scores=s, weights=w, output=o, **extra)
+
+X = rng.normal(size=(4, 6))
+Wq, Wk, Wv = rng.normal(size=(6, 4)), rng.normal(size=(6, 4)), rng.normal(size=(6, 5))
+s, w, o = np_attention(X @ Wq, X @ Wk, X @ Wv, scale=1 / math.sqrt(4))
+case("selfattention.projected", x=X, wq=Wq, wk=Wk, wv=Wv, scores=s, weights=w, output=o)
+s, w, o = np_attention(X, X, X, scale=1 / math.sqrt(6), causal=True)
+case("selfattention.identity_causal", x=X, scores=s, weights=w, output=o)
+
+
+def np_multihead(xq, xkv, h, wq, wk, wv, wo, causal=False):
+    Qp, Kp, Vp = xq @ wq, xkv @ wk, xkv @ wv
+    d = Qp.shape[1]
+    dk, dv = d // h, Vp.shape[1] // h
+    heads, weights = [], []
+    for i in range(h):
+        _, wts, out = np_attention(Qp[:, i * dk:(i + 1) * dk], Kp[:, i * dk:(i + 1) * dk],
+                                   Vp[:, i * dv:(i + 1) * dv], scale=1 / math.sqrt(dk), causal=causal)
+        heads.append(out)
+        weights.append(wts)
+    return np.concatenate(heads, axis=1) @ wo, np.stack(weights)
+
+
+xq, xkv = rng.normal(size=(4, 8)), rng.normal(size=(5, 8))
+wq, wk, wv, wo = (rng.normal(size=(8, 8)) / 3 for _ in range(4))
+for name, q_in, kv_in, causal in [("self", xq, xq, False), ("cross", xq, xkv, False), ("causal", xq, xq, True)]:
+    out, wts = np_multihead(q_in, kv_in, 2, wq, wk, wv, wo, causal)
+    case(f"multihead.{name}", xq=q_in, xkv=kv_in, wq=wq, wk=wk, wv=wv, wo=wo, heads=2, causal=causal,
+         output=out, weights=wts)
+
+# --- layers ----------------------------------------------------------------
+def np_layernorm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    y = (x - mu) / np.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+ln_x = rng.normal(size=(3, 5)) * 4 + 1
+gamma, beta = rng.normal(size=(5,)), rng.normal(size=(5,))
+case("layernorm.plain", x=ln_x, expected=np_layernorm(ln_x))
+case("layernorm.affine", x=ln_x, weight=gamma, bias=beta, eps=1e-3, expected=np_layernorm(ln_x, gamma, beta, 1e-3))
+case("layernorm.constant_row", x=np.array([[2.0, 2.0, 2.0]]), expected=np_layernorm(np.array([[2.0, 2.0, 2.0]])))
+lw, lb = rng.normal(size=(5, 2)), rng.normal(size=(2,))
+case("linear", x=ln_x, w=lw, b=lb, expected=ln_x @ lw + lb)
+
+
+def np_posenc(n, d):
+    pe = np.zeros((n, d))
+    pos = np.arange(n)[:, None]
+    i = np.arange(0, d, 2)
+    div = np.power(10000.0, i / d)
+    pe[:, 0::2] = np.sin(pos / div)
+    pe[:, 1::2] = np.cos(pos / div[: d // 2])
+    return pe
+
+
+case("posenc.6x8", n=6, d=8, expected=np_posenc(6, 8))
+case("posenc.5x7", n=5, d=7, expected=np_posenc(5, 7))
+case("causal.4", n=4, expected=np.tril(np.ones((4, 4))))
+case("onehot", x=np.array([2.0, 0.0, 3.0]), n=4, expected=np.eye(4)[[2, 0, 3]])
+
+# --- seeded random (plain-Python SplitMix64, the documented algorithm) ------
+MASK = (1 << 64) - 1
+
+
+class SplitMix64:
+    def __init__(self, seed):
+        self.state = seed & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def uniform(self):
+        return (self.next() >> 11) * 2.0 ** -53
+
+    def normal(self):
+        u1 = 1.0 - self.uniform()
+        u2 = self.uniform()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+g = SplitMix64(1234567)
+cases["random.splitmix64.1234567"] = {"expected": [str(g.next()) for _ in range(5)]}
+g = SplitMix64(7)
+case("random.rand.seed7", expected=np.array([g.uniform() for _ in range(6)]).reshape(2, 3))
+g = SplitMix64(0)
+case("random.randn.seed0", expected=np.array([g.normal() for _ in range(8)]).reshape(2, 4))
+g = SplitMix64(3)
+bound = math.sqrt(6.0 / 8)
+ws = [np.array([(2 * g.uniform() - 1) * bound for _ in range(16)]).reshape(4, 4) for _ in range(4)]
+case("random.xavier.seed3", wq=ws[0], wk=ws[1], wv=ws[2], wo=ws[3])
+
+p = np.array([0.1, 0.2, 0.0, 0.7])
+g = SplitMix64(11)
+cdf = np.cumsum(p) / p.sum()
+draws = [float(np.searchsorted(cdf, g.uniform(), side="right")) for _ in range(50)]
+case("sample.seed11", p=p, n=50, expected=np.array(draws))
+
+out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttentionTests", "Fixtures", "reference.json")
+with open(out, "w") as f:
+    json.dump(cases, f, indent=None, separators=(",", ":"), sort_keys=True)
+    f.write("\n")
+print(f"wrote {len(cases)} cases to {os.path.normpath(out)}")
