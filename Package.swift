@@ -24,7 +24,10 @@ let package = Package(
       dependencies: [
         "AttnLang", "CLibEdit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      // libedit's readline interface is C globals; Swift 5 mode lets the
+      // single-threaded prompt use them without wrapping each access.
+      swiftSettings: [.swiftLanguageMode(.v5)]
     ),
     .target(name: "TestSupport", dependencies: ["Attention"], path: "Tests/TestSupport"),
     .testTarget(

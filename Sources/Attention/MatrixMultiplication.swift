@@ -10,23 +10,13 @@
 /// - Complexity: O(m·k·n) per matrix; large products use every core.
 /// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-  guard a.rank > 0, b.rank > 0 else {
-    throw TensorError(
-      "matmul", "needs tensors of rank 1 or more, got \(describe(shape: a.shape)) and \(describe(shape: b.shape))")
-  }
+  let resultShape = try matmulShape(a.shape, b.shape)
+  // Work on stacks of matrices: a vector becomes a one-row (left) or
+  // one-column (right) matrix, whose extra axis the result shape omits.
   let left = a.rank == 1 ? [1] + a.shape : a.shape
   let right = b.rank == 1 ? b.shape + [1] : b.shape
-  let (m, k) = (left[left.count - 2], left[left.count - 1])
-  let (k2, n) = (right[right.count - 2], right[right.count - 1])
-  guard k == k2 else {
-    throw TensorError(
-      "matmul",
-      "inner sizes differ: \(describe(shape: a.shape)) @ \(describe(shape: b.shape)) (\(k) vs \(k2))")
-  }
-  let batchShape = try broadcastShape(
-    Array(left.dropLast(2)), Array(right.dropLast(2)), operation: "matmul")
-  var resultShape = batchShape + [m, n]
-  try Tensor.validate(shape: resultShape, operation: "matmul")
+  let (m, k, n) = (left[left.count - 2], left[left.count - 1], right[right.count - 1])
+  let batchShape = Array(resultShape.dropLast(2 - (a.rank == 1 ? 1 : 0) - (b.rank == 1 ? 1 : 0)))
   let batches = batchShape.reduce(1, *)
   let batchA = try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
   let batchB = try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
@@ -42,9 +32,31 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
       }
     }
   }
-  if a.rank == 1 { resultShape.remove(at: resultShape.count - 2) }
-  if b.rank == 1 { resultShape.removeLast() }
   return Tensor(unchecked: resultShape, result)
+}
+
+/// The shape of `matmul(a, b)` for operands of these shapes, without computing it.
+///
+/// - Throws: ``TensorError`` naming both shapes when they do not multiply.
+public func matmulShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+  guard !a.isEmpty, !b.isEmpty else {
+    throw TensorError(
+      "matmul", "needs tensors of rank 1 or more, got \(describe(shape: a)) and \(describe(shape: b))")
+  }
+  let left = a.count == 1 ? [1] + a : a
+  let right = b.count == 1 ? b + [1] : b
+  let k = left[left.count - 1]
+  let k2 = right[right.count - 2]
+  guard k == k2 else {
+    throw TensorError(
+      "matmul", "inner sizes differ: \(describe(shape: a)) @ \(describe(shape: b)) (\(k) vs \(k2))")
+  }
+  let batchShape = try broadcastShape(Array(left.dropLast(2)), Array(right.dropLast(2)), operation: "matmul")
+  var shape = batchShape + [left[left.count - 2], right[right.count - 1]]
+  try Tensor.validate(shape: shape, operation: "matmul")
+  if a.count == 1 { shape.remove(at: shape.count - 2) }
+  if b.count == 1 { shape.removeLast() }
+  return shape
 }
 
 /// Pairwise inner products along the last axis of both operands:

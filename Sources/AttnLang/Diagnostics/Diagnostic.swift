@@ -1,0 +1,35 @@
+/// A problem found in the user's input, located in its source.
+///
+/// Diagnostics are values: the lexer, parser and interpreter make them, and
+/// ``DiagnosticRenderer`` shows them (compiler style), or a front end turns
+/// them into JSON.
+public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+  public enum Severity: String, Sendable {
+    case error, warning, note
+  }
+
+  public var severity: Severity
+  public var message: String
+  public var range: SourceRange
+
+  public init(_ message: String, at range: SourceRange, severity: Severity = .error) {
+    self.severity = severity
+    self.message = message
+    self.range = range
+  }
+
+  public var description: String { "\(severity.rawValue): \(message)" }
+}
+
+/// Everything that went wrong in one piece of input; thrown by
+/// ``Session/execute(_:output:)``. Syntax errors can come several at once
+/// (the parser recovers at statement boundaries); a runtime error comes alone.
+public struct Diagnostics: Error, Sendable {
+  public var source: SourceFile
+  public var items: [Diagnostic]
+
+  public init(source: SourceFile, items: [Diagnostic]) {
+    self.source = source
+    self.items = items
+  }
+}

@@ -1,0 +1,55 @@
+import Attention
+
+/// JSON for values, as `attn run --json` writes them:
+/// a tensor is `{"type": "tensor", "shape": [...], "data": [...]}` with the
+/// data flat in row-major order, numbers at full (round-trip) precision and
+/// non-finite numbers as the strings `"nan"`, `"inf"`, `"-inf"`; a record is
+/// `{"type": "record", "fields": {...}}`; a string is
+/// `{"type": "string", "value": "..."}`.
+public enum JSONEncoding {
+  public static func encode(_ value: Value) -> String {
+    switch value {
+    case .tensor(let tensor):
+      let shape = tensor.shape.map(String.init).joined(separator: ", ")
+      let data = tensor.scalars.map(number).joined(separator: ", ")
+      return #"{"type": "tensor", "shape": [\#(shape)], "data": [\#(data)]}"#
+    case .record(let record):
+      let fields = record.fields.map { "\(string($0.name)): \(encode($0.value))" }.joined(separator: ", ")
+      return #"{"type": "record", "fields": {\#(fields)}}"#
+    case .string(let text):
+      return #"{"type": "string", "value": \#(string(text))}"#
+    case .list(let items):
+      return #"{"type": "list", "items": [\#(items.map(encode).joined(separator: ", "))]}"#
+    case .text(let text):
+      return #"{"type": "text", "value": \#(string(text))}"#
+    }
+  }
+
+  /// A number as JSON: the shortest decimal that reads back to the same
+  /// `Double`, or a string for NaN and infinities.
+  public static func number(_ value: Double) -> String {
+    if value.isNaN { return #""nan""# }
+    if value.isInfinite { return value > 0 ? #""inf""# : #""-inf""# }
+    if value.rounded() == value, Swift.abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+  }
+
+  /// A JSON string literal with the required escapes.
+  public static func string(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result + "\""
+  }
+}

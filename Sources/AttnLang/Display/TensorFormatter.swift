@@ -1,0 +1,104 @@
+import Attention
+import Foundation
+
+/// How values are printed as text.
+public struct DisplayOptions: Equatable, Sendable {
+  /// Digits after the decimal point.
+  public var precision: Int = 4
+  /// Tensors with more elements than this are summarized with `…`, showing
+  /// ``edgeItems`` entries at each end of every axis (NumPy's threshold).
+  public var summarizeAbove: Int = 1000
+  public var edgeItems: Int = 3
+
+  public init(precision: Int = 4) {
+    self.precision = precision
+  }
+}
+
+/// Formats tensors as aligned, bracketed text: `[0.0900, 0.2447, 0.6652]`.
+///
+/// Every element of one tensor uses one format: whole numbers print without
+/// decimals, others with `precision` decimals (scientific notation when the
+/// largest magnitude is ≥ 1e8 or every nonzero one is below 1e-4), and all are
+/// right-aligned to one width so columns line up. Matrices and higher ranks
+/// get a header with their shape (`2×3 tensor`).
+struct TensorFormatter {
+  enum Mode { case integer, fixed, scientific }
+
+  let options: DisplayOptions
+
+  func format(_ tensor: Tensor) -> String {
+    let summarize = tensor.count > options.summarizeAbove
+    let mode = Self.mode(for: tensor.scalars, precision: options.precision)
+    let width = tensor.scalars.reduce(0) { Swift.max($0, element($1, mode).count) }
+    var body = ""
+    if tensor.isScalar {
+      body = element(tensor.scalars[0], mode)
+    } else {
+      write(tensor, axis: 0, offset: 0, indent: 0, width: width, mode: mode, summarize: summarize, into: &body)
+    }
+    guard tensor.rank >= 2 else { return body }
+    let header = tensor.shape.map(String.init).joined(separator: "×") + " tensor"
+    return header + "\n" + body
+  }
+
+  static func mode(for scalars: [Double], precision: Int) -> Mode {
+    let finite = scalars.filter { $0.isFinite }
+    if finite.allSatisfy({ $0.rounded() == $0 && Swift.abs($0) < 1e16 }) { return .integer }
+    let magnitudes = finite.map(Swift.abs).filter { $0 > 0 }
+    let largest = magnitudes.max() ?? 0
+    if largest >= 1e8 || (largest > 0 && largest < 1e-4) { return .scientific }
+    return .fixed
+  }
+
+  func element(_ value: Double, _ mode: Mode) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    switch mode {
+    case .integer:
+      return String(Int64(value))
+    case .fixed:
+      let text = String(format: "%.\(options.precision)f", value)
+      return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." })
+        ? String(text.dropFirst()) : text
+    case .scientific:
+      return String(format: "%.\(options.precision)e", value)
+    }
+  }
+
+  func write(
+    _ tensor: Tensor, axis: Int, offset: Int, indent: Int, width: Int, mode: Mode, summarize: Bool,
+    into out: inout String
+  ) {
+    let size = tensor.shape[axis]
+    let stride = tensor.shape[(axis + 1)...].reduce(1, *)
+    let positions = visiblePositions(size: size, summarize: summarize)
+    out += "["
+    if axis == tensor.rank - 1 {
+      out += positions.map { position in
+        guard let position else { return String(repeating: " ", count: Swift.max(width - 1, 0)) + "…" }
+        let text = element(tensor.scalars[offset + position], mode)
+        return String(repeating: " ", count: Swift.max(width - text.count, 0)) + text
+      }.joined(separator: ", ")
+    } else {
+      let separator = ",\n" + String(repeating: "\n", count: tensor.rank - axis - 2)
+      for (index, position) in positions.enumerated() {
+        if index > 0 { out += separator + String(repeating: " ", count: indent + 1) }
+        if let position {
+          write(
+            tensor, axis: axis + 1, offset: offset + position * stride, indent: indent + 1, width: width,
+            mode: mode, summarize: summarize, into: &out)
+        } else {
+          out += "…"
+        }
+      }
+    }
+    out += "]"
+  }
+
+  /// The positions shown along an axis; `nil` marks the elided middle.
+  func visiblePositions(size: Int, summarize: Bool) -> [Int?] {
+    guard summarize, size > 2 * options.edgeItems else { return Array(0..<size) }
+    return Array(0..<options.edgeItems) + [nil] + Array((size - options.edgeItems)..<size)
+  }
+}

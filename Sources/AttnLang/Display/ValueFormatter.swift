@@ -1,0 +1,45 @@
+import Attention
+
+/// Formats any ``Value`` as the text the REPL and `attn run` print.
+public struct ValueFormatter: Sendable {
+  public var options: DisplayOptions
+
+  public init(options: DisplayOptions = DisplayOptions()) {
+    self.options = options
+  }
+
+  public func format(_ value: Value) -> String {
+    switch value {
+    case .tensor(let tensor):
+      return TensorFormatter(options: options).format(tensor)
+    case .string(let text):
+      return quoted(text)
+    case .list(let items):
+      return "[" + items.map(format).joined(separator: ", ") + "]"
+    case .text(let text):
+      return text
+    case .record(let record):
+      return record.fields.map { field in
+        let body = format(field.value)
+        guard body.contains("\n") else { return "\(field.name): \(body)" }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        return "\(field.name): \(lines[0])\n" + lines.dropFirst().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+      }.joined(separator: "\n")
+    }
+  }
+}
+
+/// A string in double quotes, with quotes, backslashes and newlines escaped.
+func quoted(_ text: String) -> String {
+  var result = "\""
+  for character in text {
+    switch character {
+    case "\"": result += "\\\""
+    case "\\": result += "\\\\"
+    case "\n": result += "\\n"
+    case "\t": result += "\\t"
+    default: result.append(character)
+    }
+  }
+  return result + "\""
+}

@@ -1,0 +1,222 @@
+import Attention
+
+/// Evaluates expressions against a ``Session``'s variables.
+struct Interpreter {
+  let session: Session
+
+  func evaluate(_ expr: Expr) throws(Diagnostic) -> Value {
+    if session.isInterrupted {
+      throw Diagnostic("interrupted", at: expr.range)
+    }
+    switch expr.kind {
+    case .number(let value):
+      return .tensor(Tensor(value))
+    case .string(let text):
+      return .string(text)
+    case .name(let name):
+      return try lookup(name, at: expr.range)
+    case .list(let elements):
+      return try list(elements, range: expr.range)
+    case .negate(let operand):
+      let value = try evaluate(operand)
+      guard case .tensor(let tensor) = value else {
+        throw Diagnostic("'-' needs a number or tensor, got \(value.typeName)", at: expr.range)
+      }
+      return .tensor(-tensor)
+    case .binary(let op, let left, let right):
+      return try binary(op, evaluate(left), evaluate(right), expr: expr, left: left, right: right)
+    case .call(let name, let nameRange, let arguments):
+      return try call(name, nameRange: nameRange, arguments: arguments, range: expr.range)
+    case .index(let base, let items):
+      return try index(evaluate(base), items: items, base: base, range: expr.range)
+    case .field(let base, let name, let nameRange):
+      return try field(evaluate(base), name: name, nameRange: nameRange)
+    }
+  }
+
+  func lookup(_ name: String, at range: SourceRange) throws(Diagnostic) -> Value {
+    if let value = session.variables[name] { return value }
+    if let constant = Constants.values[name] { return .tensor(Tensor(constant)) }
+    if Builtins.table[name] != nil {
+      throw Diagnostic("'\(name)' is a builtin function; call it as \(name)(...)", at: range)
+    }
+    let candidates = Array(session.variables.keys) + Array(Constants.values.keys) + Builtins.names
+    var message = "unknown name '\(name)'"
+    if let suggestion = closestMatch(to: name, in: candidates) { message += "; did you mean '\(suggestion)'?" }
+    throw Diagnostic(message, at: range)
+  }
+
+  /// A tensor literal: numbers and equal-shaped tensors stack into one
+  /// tensor; strings make a list of labels.
+  func list(_ elements: [Expr], range: SourceRange) throws(Diagnostic) -> Value {
+    var values: [Value] = []
+    for element in elements { values.append(try evaluate(element)) }
+    if !values.isEmpty, values.allSatisfy({ if case .string = $0 { true } else { false } }) {
+      return .list(values)
+    }
+    var tensors: [Tensor] = []
+    for (value, element) in zip(values, elements) {
+      guard case .tensor(let tensor) = value else {
+        throw Diagnostic(
+          "a tensor literal holds numbers or tensors, not \(value.typeName)", at: element.range)
+      }
+      if let first = tensors.first, first.shape != tensor.shape {
+        throw Diagnostic(
+          "ragged tensor literal: element \(tensors.count) has shape \(describe(shape: tensor.shape)) but element 0 has \(describe(shape: first.shape))",
+          at: element.range)
+      }
+      tensors.append(tensor)
+    }
+    guard let first = tensors.first else { return .tensor(Tensor([])) }
+    guard first.rank < Tensor.maximumRank else {
+      throw Diagnostic("tensor literal is nested deeper than rank \(Tensor.maximumRank)", at: range)
+    }
+    return .tensor(try wrap(range) { try stack(tensors) })
+  }
+
+  func binary(
+    _ op: BinaryOperator, _ a: Value, _ b: Value, expr: Expr, left: Expr, right: Expr
+  ) throws(Diagnostic) -> Value {
+    guard case .tensor(let x) = a, case .tensor(let y) = b else {
+      throw Diagnostic(
+        "'\(op.rawValue)' needs numbers or tensors, got \(a.typeName) and \(b.typeName)", at: expr.range)
+    }
+    if op == .matmul {
+      let shape = try wrap(expr.range) { try matmulShape(x.shape, y.shape) }
+      try session.checkSize(shape, at: expr.range, operation: "@")
+      return .tensor(try wrap(expr.range) { try matmul(x, y) })
+    }
+    let operation: BinaryOperation
+    switch op {
+    case .add: operation = .add
+    case .subtract: operation = .subtract
+    case .multiply: operation = .multiply
+    case .divide: operation = .divide
+    case .power: operation = .power
+    case .less: operation = .less
+    case .lessEqual: operation = .lessOrEqual
+    case .greater: operation = .greater
+    case .greaterEqual: operation = .greaterOrEqual
+    case .equal: operation = .equal
+    case .notEqual: operation = .notEqual
+    case .matmul: operation = .multiply  // handled above
+    }
+    let shape = try wrap(expr.range) { try broadcastShape(x.shape, y.shape, operation: op.rawValue) }
+    try session.checkSize(shape, at: expr.range, operation: op.rawValue)
+    return .tensor(try wrap(expr.range) { try elementwise(x, operation, y) })
+  }
+
+  func call(
+    _ name: String, nameRange: SourceRange, arguments: [CallArgument], range: SourceRange
+  ) throws(Diagnostic) -> Value {
+    guard let builtin = Builtins.table[name] else {
+      var message = "unknown function '\(name)'"
+      if let suggestion = closestMatch(to: name, in: Builtins.names) { message += "; did you mean '\(suggestion)'?" }
+      throw Diagnostic(message, at: nameRange)
+    }
+    var positional: [(value: Value, range: SourceRange)] = []
+    var named: [String: (value: Value, range: SourceRange)] = [:]
+    for argument in arguments {
+      if let label = argument.label {
+        guard builtin.labels.contains(label) else {
+          let valid =
+            builtin.labels.isEmpty
+            ? "\(name) takes no named arguments"
+            : "valid names: " + builtin.labels.map { "\($0):" }.joined(separator: ", ")
+          throw Diagnostic(
+            "\(name) has no argument '\(label)'; \(valid)", at: argument.labelRange ?? argument.value.range)
+        }
+        named[label] = (try evaluate(argument.value), argument.value.range)
+      } else {
+        positional.append((try evaluate(argument.value), argument.value.range))
+      }
+    }
+    guard builtin.arity.contains(positional.count) else {
+      throw Diagnostic(
+        "\(name) takes \(builtin.arityDescription), got \(positional.count); usage: \(builtin.signature)", at: range)
+    }
+    let call = Arguments(
+      builtin: builtin, range: range, positional: positional, named: named, session: session)
+    return try wrap(range) { try builtin.run(call) }
+  }
+
+  func index(_ base: Value, items: [IndexItem], base baseExpr: Expr, range: SourceRange) throws(Diagnostic) -> Value {
+    switch base {
+    case .tensor(let tensor):
+      var indices: [TensorIndex] = []
+      for item in items {
+        switch item {
+        case .position(let expr):
+          indices.append(.at(try integer(expr, what: "an index")))
+        case .slice(let start, let end, let step, _):
+          let first = try start.map { (e) throws(Diagnostic) in try integer(e, what: "a slice bound") }
+          let last = try end.map { (e) throws(Diagnostic) in try integer(e, what: "a slice bound") }
+          let stride = try step.map { (e) throws(Diagnostic) in try integer(e, what: "a slice step") } ?? 1
+          indices.append(.slice(start: first, end: last, step: stride))
+        }
+      }
+      return .tensor(try wrap(range) { try tensor.subscripted(indices) })
+    case .list(let values):
+      guard items.count == 1, case .position(let expr) = items[0] else {
+        throw Diagnostic("a list takes one index, as in labels[0]", at: range)
+      }
+      let position = try integer(expr, what: "an index")
+      let resolved = position < 0 ? position + values.count : position
+      guard values.indices.contains(resolved) else {
+        throw Diagnostic("index \(position) is out of range for a list of \(values.count)", at: expr.range)
+      }
+      return values[resolved]
+    default:
+      throw Diagnostic("cannot index a \(base.typeName)", at: baseExpr.range)
+    }
+  }
+
+  func integer(_ expr: Expr, what: String) throws(Diagnostic) -> Int {
+    let value = try evaluate(expr)
+    guard case .tensor(let tensor) = value, let number = tensor.scalarValue, tensor.isScalar else {
+      throw Diagnostic("\(what) must be a whole number, got \(value.typeName)", at: expr.range)
+    }
+    guard let whole = exactInteger(number) else {
+      throw Diagnostic("\(what) must be a whole number, got \(number)", at: expr.range)
+    }
+    return whole
+  }
+
+  func field(_ base: Value, name: String, nameRange: SourceRange) throws(Diagnostic) -> Value {
+    switch base {
+    case .record(let record):
+      if let value = record[name] { return value }
+      throw Diagnostic(
+        "no field '\(name)'; this record has " + record.fieldNames.map { "'\($0)'" }.joined(separator: ", "),
+        at: nameRange)
+    case .tensor(let tensor):
+      switch name {
+      case "T": return .tensor(try wrap(nameRange) { try transpose(tensor) })
+      case "shape": return .tensor(Tensor(tensor.shape.map(Double.init)))
+      default:
+        throw Diagnostic("no field '\(name)' on a tensor; tensors have '.T' and '.shape'", at: nameRange)
+      }
+    default:
+      throw Diagnostic("a \(base.typeName) has no fields", at: nameRange)
+    }
+  }
+}
+
+/// Runs library code, turning its ``TensorError`` into a diagnostic at `range`.
+func wrap<T>(_ range: SourceRange, _ body: () throws -> T) throws(Diagnostic) -> T {
+  do {
+    return try body()
+  } catch let error as Diagnostic {
+    throw error
+  } catch let error as TensorError {
+    throw Diagnostic(error.description, at: range)
+  } catch {
+    throw Diagnostic("\(error)", at: range)
+  }
+}
+
+/// `value` as an `Int` when it is a whole number that fits, else `nil`.
+func exactInteger(_ value: Double) -> Int? {
+  guard value.isFinite, value.rounded() == value, Swift.abs(value) < 9e15 else { return nil }
+  return Int(value)
+}

@@ -1,0 +1,173 @@
+/// Turns source bytes into tokens.
+///
+/// Newlines end statements only outside brackets, so an expression continues
+/// onto the next line while a `(` or `[` is open. Mistakes (a stray
+/// character, an unterminated string, a number too large for a `Double`)
+/// become diagnostics and lexing goes on, so the parser can report the rest.
+public struct Lexer {
+  let bytes: [UInt8]
+  var position = 0
+  var depth = 0
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  public init(_ source: SourceFile) {
+    bytes = source.bytes
+  }
+
+  /// Every token up to and including `.end`.
+  public mutating func tokenize() -> [Token] {
+    var tokens: [Token] = []
+    while true {
+      let token = next()
+      tokens.append(token)
+      if token.kind == .end { return tokens }
+    }
+  }
+
+  /// Whether brackets were still open when the input ended — the REPL then
+  /// asks for another line instead of reporting an error.
+  public var hasOpenBrackets: Bool { depth > 0 }
+
+  mutating func next() -> Token {
+    while position < bytes.count {
+      let start = position
+      let byte = bytes[position]
+      position += 1
+      switch byte {
+      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0C:
+        continue
+      case UInt8(ascii: "#"):
+        while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+      case UInt8(ascii: "\n"):
+        if depth == 0 { return Token(.newline, SourceRange(start, position)) }
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        return number(from: start)
+      case UInt8(ascii: "."):
+        if position < bytes.count, isDigit(bytes[position]) { return number(from: start) }
+        return Token(.dot, SourceRange(start, position))
+      case UInt8(ascii: "\""):
+        return string(from: start)
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
+        while position < bytes.count, isIdentifierByte(bytes[position]) { position += 1 }
+        let name = String(decoding: bytes[start..<position], as: UTF8.self)
+        return Token(.identifier(name), SourceRange(start, position))
+      default:
+        if let token = symbol(byte, start: start) { return token }
+        report(unexpected: byte, at: start)
+      }
+    }
+    return Token(.end, SourceRange(bytes.count, bytes.count))
+  }
+
+  mutating func symbol(_ byte: UInt8, start: Int) -> Token? {
+    func followedBy(_ next: Character) -> Bool {
+      guard position < bytes.count, bytes[position] == next.asciiValue else { return false }
+      position += 1
+      return true
+    }
+    let kind: Token.Kind
+    switch byte {
+    case UInt8(ascii: "("): depth += 1; kind = .leftParen
+    case UInt8(ascii: "["): depth += 1; kind = .leftBracket
+    case UInt8(ascii: ")"): depth = Swift.max(0, depth - 1); kind = .rightParen
+    case UInt8(ascii: "]"): depth = Swift.max(0, depth - 1); kind = .rightBracket
+    case UInt8(ascii: ","): kind = .comma
+    case UInt8(ascii: ":"): kind = .colon
+    case UInt8(ascii: ";"): kind = .semicolon
+    case UInt8(ascii: "+"): kind = .plus
+    case UInt8(ascii: "-"): kind = .minus
+    case UInt8(ascii: "*"): kind = .star
+    case UInt8(ascii: "/"): kind = .slash
+    case UInt8(ascii: "@"): kind = .at
+    case UInt8(ascii: "^"): kind = .caret
+    case UInt8(ascii: "<"): kind = followedBy("=") ? .lessEqual : .less
+    case UInt8(ascii: ">"): kind = followedBy("=") ? .greaterEqual : .greater
+    case UInt8(ascii: "="): kind = followedBy("=") ? .equalEqual : .equals
+    case UInt8(ascii: "!"):
+      guard followedBy("=") else { return nil }
+      kind = .bangEqual
+    default: return nil
+    }
+    return Token(kind, SourceRange(start, position))
+  }
+
+  mutating func number(from start: Int) -> Token {
+    while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+      position += 1
+      while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+      var lookahead = position + 1
+      if lookahead < bytes.count, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") {
+        lookahead += 1
+      }
+      if lookahead < bytes.count, isDigit(bytes[lookahead]) {
+        position = lookahead
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+      }
+    }
+    let range = SourceRange(start, position)
+    let spelling = String(decoding: bytes[start..<position], as: UTF8.self)
+    guard let value = Double(spelling), value.isFinite else {
+      diagnostics.append(
+        Diagnostic("number \(spelling) is too large; the largest is about 1.8e308", at: range))
+      return Token(.number(0), range)
+    }
+    return Token(.number(value), range)
+  }
+
+  mutating func string(from start: Int) -> Token {
+    var content: [UInt8] = []
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\n") { break }
+      position += 1
+      if byte == UInt8(ascii: "\"") {
+        return Token(.string(String(decoding: content, as: UTF8.self)), SourceRange(start, position))
+      }
+      if byte == UInt8(ascii: "\\"), position < bytes.count {
+        let escaped = bytes[position]
+        position += 1
+        switch escaped {
+        case UInt8(ascii: "n"): content.append(UInt8(ascii: "\n"))
+        case UInt8(ascii: "t"): content.append(UInt8(ascii: "\t"))
+        default: content.append(escaped)
+        }
+        continue
+      }
+      content.append(byte)
+    }
+    let range = SourceRange(start, position)
+    diagnostics.append(Diagnostic("unterminated string; add a closing \"", at: range))
+    return Token(.string(String(decoding: content, as: UTF8.self)), range)
+  }
+
+  mutating func report(unexpected byte: UInt8, at start: Int) {
+    if byte >= 0x80 {
+      // Skip the rest of a UTF-8 sequence so one character gives one error.
+      while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
+      let character = String(validating: bytes[start..<position], as: UTF8.self)
+      if let character {
+        diagnostics.append(
+          Diagnostic("unexpected character '\(character)'", at: SourceRange(start, position)))
+      } else {
+        diagnostics.append(
+          Diagnostic("invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))", at: SourceRange(start, position)))
+      }
+      return
+    }
+    let description =
+      byte < 0x20 || byte == 0x7F
+      ? "control character 0x\(String(byte, radix: 16, uppercase: true))"
+      : "character '\(Character(Unicode.Scalar(byte)))'"
+    diagnostics.append(Diagnostic("unexpected \(description)", at: SourceRange(start, position)))
+  }
+}
+
+@inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+@inline(__always) func isIdentifierByte(_ byte: UInt8) -> Bool {
+  isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "_")
+}

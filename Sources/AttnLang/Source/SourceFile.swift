@@ -1,0 +1,85 @@
+/// A half-open range of UTF-8 byte offsets into a ``SourceFile``.
+public struct SourceRange: Equatable, Hashable, Sendable {
+  public var start: Int
+  public var end: Int
+
+  public init(_ start: Int, _ end: Int) {
+    self.start = start
+    self.end = Swift.max(start, end)
+  }
+
+  /// The smallest range covering both.
+  public func union(_ other: SourceRange) -> SourceRange {
+    SourceRange(Swift.min(start, other.start), Swift.max(end, other.end))
+  }
+}
+
+/// A line and column, both counted from 1; the column counts characters
+/// (not bytes), so a caret lands under the right letter in `"über"`.
+public struct SourceLocation: Equatable, Sendable {
+  public var line: Int
+  public var column: Int
+}
+
+/// Text being evaluated, with a name for messages (`lesson.attn`, `<stdin>`).
+///
+/// Input that is not valid UTF-8 is kept byte for byte for the lexer, which
+/// reports the offending byte; the `text` form replaces it for display.
+public struct SourceFile: Sendable {
+  public let name: String
+  public let bytes: [UInt8]
+  /// Byte offsets at which each line starts.
+  let lineStarts: [Int]
+
+  public init(name: String, bytes: [UInt8]) {
+    self.name = name
+    self.bytes = bytes
+    var starts = [0]
+    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+      starts.append(offset + 1)
+    }
+    lineStarts = starts
+  }
+
+  public init(name: String, text: String) {
+    self.init(name: name, bytes: Array(text.utf8))
+  }
+
+  /// The whole source as a string (invalid UTF-8 shown as U+FFFD).
+  public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// The 0-based index of the line holding `offset`.
+  func lineIndex(of offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+    }
+    return low
+  }
+
+  /// The line and column of a byte offset.
+  public func location(of offset: Int) -> SourceLocation {
+    let index = lineIndex(of: offset)
+    let start = lineStarts[index]
+    let prefix = bytes[start..<Swift.min(Swift.max(offset, start), bytes.count)]
+    return SourceLocation(line: index + 1, column: String(decoding: prefix, as: UTF8.self).count + 1)
+  }
+
+  /// The text of the 1-based line `number`, without its newline.
+  public func line(_ number: Int) -> String {
+    guard number >= 1, number <= lineStarts.count else { return "" }
+    let start = lineStarts[number - 1]
+    var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
+    if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    return String(decoding: bytes[start..<Swift.max(start, end)], as: UTF8.self)
+  }
+
+  /// The source text a range covers.
+  public func text(in range: SourceRange) -> String {
+    let start = Swift.min(range.start, bytes.count)
+    let end = Swift.min(range.end, bytes.count)
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+}

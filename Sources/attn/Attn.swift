@@ -1,0 +1,44 @@
+import ArgumentParser
+import AttnLang
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The `attn` command: the prompt by default, plus batch subcommands.
+@main
+struct Attn: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "attn",
+    abstract: "Learn neural attention at an interactive prompt.",
+    discussion: """
+      With no subcommand, starts the attn> prompt (or, when standard input is not a
+      terminal, evaluates the lines it reads). Exit status: 0 when everything ran
+      cleanly, 1 when any file had an error or a lesson a mismatch, 2 on bad usage.
+      """,
+    version: "attn \(version)",
+    subcommands: [ReplCommand.self, RunCommand.self],
+    defaultSubcommand: ReplCommand.self
+  )
+
+  /// Parses the command line and runs it, using exit status 2 for usage
+  /// mistakes (the convention of Unix tools) instead of 64.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        printError(fullMessage(for: error))
+        Glibc.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
+}
+

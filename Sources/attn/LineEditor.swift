@@ -1,0 +1,90 @@
+import AttnLang
+import CLibEdit
+import Foundation
+import Synchronization
+
+/// Set by the SIGINT handler; read by the prompt and the evaluator.
+let interruptSignal = Atomic<Bool>(false)
+
+/// The session completion reads from while libedit asks for candidates.
+nonisolated(unsafe) var completionSession: Session?
+nonisolated(unsafe) var completionCandidates: [String] = []
+
+/// Line editing through libedit's readline interface: Emacs keys, arrows,
+/// history with Up/Down and Ctrl-R, Tab completion, and a history file.
+final class LineEditor {
+  let historyPath: String?
+  static let historyLimit = 1000
+
+  init(session: Session, historyPath: String?) {
+    self.historyPath = historyPath
+    completionSession = session
+    rl_readline_name = UnsafePointer(strdup("attn"))
+    rl_completer_word_break_characters = strdup(Completion.wordBreaks)
+    rl_attempted_completion_function = { text, start, _ in
+      let prefix = text.map { String(cString: $0) } ?? ""
+      let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+      guard let session = completionSession else { return nil }
+      let byteStart = Int(start)
+      let before = String(decoding: Array(line.utf8).prefix(byteStart), as: UTF8.self)
+      completionCandidates = Completion.candidates(
+        line: line, wordStart: before.count, prefix: prefix, session: session)
+      rl_attempted_completion_over = 1
+      if completionCandidates.isEmpty { return nil }
+      return rl_completion_matches(text) { _, state in
+        let index = Int(state)
+        guard index < completionCandidates.count else { return nil }
+        return strdup(completionCandidates[index])
+      }
+    }
+    using_history()
+    stifle_history(Int32(Self.historyLimit))
+    loadHistory()
+  }
+
+  /// Reads one line; nil at end of input (Ctrl-D). Ctrl-C gives `.cancelled`.
+  enum Input { case line(String), cancelled, end }
+
+  func read(prompt: String) -> Input {
+    interruptSignal.store(false, ordering: .relaxed)
+    guard let raw = readline(prompt) else {
+      if interruptSignal.load(ordering: .relaxed) { return .cancelled }
+      return .end
+    }
+    defer { free(raw) }
+    if interruptSignal.load(ordering: .relaxed) { return .cancelled }
+    let line = String(cString: raw)
+    if !line.trimmingCharacters(in: .whitespaces).isEmpty { add_history(raw) }
+    return .line(line)
+  }
+
+  func loadHistory() {
+    guard let historyPath, FileManager.default.fileExists(atPath: historyPath) else { return }
+    if read_history(historyPath) != 0 {
+      printError("attn: warning: cannot read the history file \(historyPath); history will not be kept")
+    }
+  }
+
+  /// Saves the history by writing a temporary file and renaming it, so an
+  /// interrupted save never leaves a half-written history.
+  func saveHistory() {
+    guard let historyPath else { return }
+    let directory = (historyPath as NSString).deletingLastPathComponent
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let temporary = historyPath + ".tmp-\(getpid())"
+    if write_history(temporary) != 0 || rename(temporary, historyPath) != 0 {
+      unlink(temporary)
+      printError("attn: warning: cannot write the history file \(historyPath)")
+    }
+  }
+
+  /// Where history lives: `$ATTN_HISTORY`, else `$XDG_STATE_HOME/attn/history`,
+  /// else `~/.attn_history`. An empty `ATTN_HISTORY` turns history off.
+  static func defaultHistoryPath() -> String? {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["ATTN_HISTORY"] { return path.isEmpty ? nil : path }
+    if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/attn/history" }
+    guard let home = environment["HOME"], !home.isEmpty else { return nil }
+    return home + "/.attn_history"
+  }
+}

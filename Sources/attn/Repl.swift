@@ -1,0 +1,171 @@
+import AttnLang
+import Foundation
+
+/// The prompt's logic, independent of how lines arrive: gathers lines until
+/// a statement is complete, runs `:` commands, evaluates code and prints.
+final class Repl {
+  let session: Session
+  let color: Bool
+  let name: String
+  private(set) var pending: [String] = []
+  var transcript = TranscriptFilter()
+  private(set) var wantsToQuit = false
+  /// Inputs that ran without error, for `:save`.
+  private(set) var history: [(input: String, output: String)] = []
+  var lineNumber = 0
+
+  init(session: Session, color: Bool, name: String) {
+    self.session = session
+    self.color = color
+    self.name = name
+  }
+
+  /// The prompt for the next line: `attn> `, or `...> ` inside an open bracket.
+  var prompt: String { pending.isEmpty ? "attn> " : "...> " }
+
+  /// Takes one line of input; evaluates once the statement is complete.
+  /// Returns false when it produced an error.
+  @discardableResult
+  func feed(_ rawLine: String) -> Bool {
+    lineNumber += 1
+    guard let line = transcript.filter(rawLine, continuing: !pending.isEmpty) else { return true }
+    if pending.isEmpty {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return command(trimmed) }
+    }
+    pending.append(line)
+    let text = pending.joined(separator: "\n")
+    if Session.isIncomplete(text) { return true }
+    pending.removeAll()
+    return evaluate(text)
+  }
+
+  /// Evaluates whatever is pending (at end of input); false on error.
+  func flush() -> Bool {
+    guard !pending.isEmpty else { return true }
+    let text = pending.joined(separator: "\n")
+    pending.removeAll()
+    return evaluate(text)
+  }
+
+  /// Drops a half-typed statement (Ctrl-C).
+  func cancelPending() { pending.removeAll() }
+
+  func evaluate(_ text: String) -> Bool {
+    let source = SourceFile(name: name, text: text)
+    let formatter = ValueFormatter(options: session.options.display)
+    var printed: [String] = []
+    do {
+      try session.execute(source) { output in
+        let text = formatter.format(output.value)
+        printed.append(text)
+        print(text)
+      }
+      history.append((text, printed.joined(separator: "\n")))
+      fflush(stdout)
+      return true
+    } catch {
+      fflush(stdout)
+      let renderer = DiagnosticRenderer(useColor: color, showsLocation: false)
+      printError(renderer.render(error))
+      return false
+    }
+  }
+
+  /// Runs a `:` command or `?name`; false on error.
+  func command(_ text: String) -> Bool {
+    switch ReplCommandParser.parse(text) {
+    case .success(let command):
+      return run(command)
+    case .failure(let message):
+      printError("error: \(message.text)")
+      return false
+    }
+  }
+
+  func run(_ command: ReplCommandKind) -> Bool {
+    switch command {
+    case .quit:
+      wantsToQuit = true
+      return true
+    case .help(nil):
+      print(ReplHelp.overview)
+      return true
+    case .help(let name?):
+      return evaluate("help(\(JSONEncoding.string(name)))")
+    case .vars:
+      let names = session.variableOrder.filter { $0 != "ans" }
+      if names.isEmpty { print("no variables yet; try x = [1, 2, 3]") }
+      for name in names {
+        guard let value = session.variables[name] else { continue }
+        print("\(name): \(value.typeName)")
+      }
+      return true
+    case .reset:
+      session.reset()
+      history.removeAll()
+      print("cleared every variable")
+      return true
+    case .setPrecision(let digits):
+      session.options.display.precision = digits
+      return true
+    case .setMaxElements(let count):
+      session.options.maximumElements = count
+      return true
+    case .load(let path):
+      do {
+        var source = try SourceFile.read(path)
+        source = SourceFile(name: path, bytes: source.bytes)
+        let formatter = ValueFormatter(options: session.options.display)
+        try session.execute(source) { print(formatter.format($0.value)) }
+        return true
+      } catch let error as Diagnostics {
+        printError(DiagnosticRenderer(useColor: color).render(error))
+      } catch {
+        printError("error: \(error)")
+      }
+      return false
+    case .save(let path):
+      do {
+        try SessionSaver.save(history, to: path)
+        print("saved \(history.count) inputs to \(path)")
+        return true
+      } catch {
+        printError("error: cannot write '\(path)': \(error.localizedDescription)")
+        return false
+      }
+    case .time(let expression):
+      return time(expression)
+    }
+  }
+
+  /// Runs an expression repeatedly and reports the median time.
+  func time(_ expression: String) -> Bool {
+    let source = SourceFile(name: name, text: expression)
+    var samples: [Double] = []
+    let budget = 1.0
+    let started = DispatchTime.now().uptimeNanoseconds
+    do {
+      repeat {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try session.execute(source) { _ in }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      } while samples.count < 1000 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 < budget
+    } catch {
+      printError(DiagnosticRenderer(useColor: color, showsLocation: false).render(error))
+      return false
+    }
+    samples.sort()
+    let median = samples[samples.count / 2]
+    print("median \(formatDuration(median)) over \(samples.count) runs (min \(formatDuration(samples[0])))")
+    return true
+  }
+}
+
+/// `1.23 ms`, `45.6 µs`, `2.01 s`.
+func formatDuration(_ seconds: Double) -> String {
+  if seconds >= 1 { return String(format: "%.3g s", seconds) }
+  if seconds >= 1e-3 { return String(format: "%.3g ms", seconds * 1e3) }
+  if seconds >= 1e-6 { return String(format: "%.3g µs", seconds * 1e6) }
+  return String(format: "%.3g ns", seconds * 1e9)
+}
