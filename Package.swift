@@ -29,10 +29,11 @@ let package = Package(
       // single-threaded prompt use them without wrapping each access.
       swiftSettings: [.swiftLanguageMode(.v5)]
     ),
-    .target(name: "TestSupport", dependencies: ["Attention"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/TestSupport"),
     .testTarget(
       name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"]),
-    .testTarget(name: "attnTests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"]),
   ]
 )

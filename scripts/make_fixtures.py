@@ -286,3 +286,109 @@ with open(out, "w") as f:
     json.dump(cases, f, indent=None, separators=(",", ":"), sort_keys=True)
     f.write("\n")
 print(f"wrote {len(cases)} cases to {os.path.normpath(out)}")
+
+# --- the language: each builtin through the DSL, expected values from NumPy --
+K3 = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+q2 = np.array([1.0, 0.0])
+s, w, o = np_attention(q2, K3, K3)
+sh, wh, oh = np_attention(q2, K3, K3, hard=True)
+sc, wc, oc = np_attention(K3, K3, K3, causal=True, scale=0.5)
+Xs = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+ss, ws, os_ = np_attention(Xs, Xs, Xs, scale=1 / math.sqrt(2))
+Wq2 = np.array([[1.0, 2.0], [0.5, -1.0]])
+sp, wp, op = np_attention(Xs @ Wq2, Xs, Xs, scale=1 / math.sqrt(2))
+p3 = np.array([0.2, 0.5, 0.3])
+Xm = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 2.0, 0.0, 1.0], [1.0, 1.0, -1.0, 0.5]])
+Wm = np.array([[0.5, -0.2, 0.1, 0.0], [0.3, 0.8, -0.5, 0.2], [0.0, 0.1, 0.9, -0.3], [0.2, 0.0, 0.4, 0.7]])
+mh_out, mh_w = np_multihead(Xm, Xm, 2, Wm, Wm.T, np.eye(4), Wm, causal=True)
+language = {
+    "softmax([1, 2, 3])": np_softmax([1.0, 2.0, 3.0]),
+    "softmax([[1, 2], [3, 5]], axis: 0)": np_softmax(np.array([[1.0, 2.0], [3.0, 5.0]]), axis=0),
+    "softmax([1, 2, 3], temperature: 0.5)": np_softmax([1.0, 2.0, 3.0], temperature=0.5),
+    "softmax([1, -inf, 2])": np_softmax([1.0, -np.inf, 2.0]),
+    "argmax([0.1, 0.7, 0.2])": np.float64(1),
+    "argmax([[1, 5], [7, 2]], axis: 0)": np.array([1.0, 0.0]),
+    "onehot([0, 3], 4)": np.eye(4)[[0, 3]],
+    "dot([1, 2, 3], [4, 5, 6])": np.float64(32),
+    "dot([[1, 0], [0, 1], [1, 1]], [2, 3])": K3 @ np.array([2.0, 3.0]),
+    "dot([[1, 2], [3, 4]], [[1, 0], [0, 1], [1, 1]])": np.array([[1.0, 2.0], [3.0, 4.0]]) @ K3.T,
+    "matmul([[1, 2], [3, 4]], [[0, 1], [1, 0]])": np.array([[2.0, 1.0], [4.0, 3.0]]),
+    "[[1, 2], [3, 4]] @ [1, 1]": np.array([3.0, 7.0]),
+    "attend([1, 0], [[1, 0], [0, 1], [1, 1]]).weights": w,
+    "attend([1, 0], [[1, 0], [0, 1], [1, 1]]).output": o,
+    "attend([1, 0], [[1, 0], [0, 1], [1, 1]], hard: true).output": oh,
+    "attend([[1, 0], [0, 1], [1, 1]], [[1, 0], [0, 1], [1, 1]], [[1, 0], [0, 1], [1, 1]], causal: true, scale: 0.5).weights": wc,
+    "attend([1, 0], [[1, 0], [0, 1], [1, 1]], mask: [1, 0, 0]).weights": np.array([1.0, 0.0, 0.0]),
+    "selfattend([[1, 0], [0, 1], [1, 1]]).output": os_,
+    "selfattend([[1, 0], [0, 1], [1, 1]], wq: [[1, 2], [0.5, -1]]).weights": wp,
+    "multihead([[1, 0, 1, 0], [0, 2, 0, 1], [1, 1, -1, 0.5]], heads: 2, wq: W, wk: W.T, wv: eye(4), wo: W, causal: true).output": mh_out,
+    "multihead([[1, 0, 1, 0], [0, 2, 0, 1], [1, 1, -1, 0.5]], heads: 2, wq: W, wk: W.T, wv: eye(4), wo: W, causal: true).weights": mh_w,
+    "posenc(3, 4)": np_posenc(3, 4),
+    "causal(3)": np.tril(np.ones((3, 3))),
+    "causal(2, 3)": np.tril(np.ones((2, 3))),
+    "layernorm([[1, 2, 3], [10, 20, 40]])": np_layernorm(np.array([[1.0, 2.0, 3.0], [10.0, 20.0, 40.0]])),
+    "layernorm([1, 2, 4], eps: 0.1, weight: [1, 2, 3], bias: [0, 1, 0])": np_layernorm(np.array([1.0, 2.0, 4.0]), np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.0]), 0.1),
+    "linear([1, 2], [[1, 0, 1], [0, 1, 1]], [0, 0, 10])": np.array([1.0, 2.0, 13.0]),
+    "zeros(2, 3)": np.zeros((2, 3)),
+    "ones([2])": np.ones(2),
+    "eye(2)": np.eye(2),
+    "arange(4)": np.arange(4.0),
+    "exp([0, 1])": np.exp([0.0, 1.0]),
+    "log([1, 10])": np.log([1.0, 10.0]),
+    "sqrt([4, 2])": np.sqrt([4.0, 2.0]),
+    "abs([-2, 3])": np.array([2.0, 3.0]),
+    "tanh([0.5])": np.tanh([0.5]),
+    "relu([-1, 0, 2])": np.array([0.0, 0.0, 2.0]),
+    "sigmoid([-2, 0, 2])": 1 / (1 + np.exp(-np.array([-2.0, 0.0, 2.0]))),
+    "pow([1, 2, 3], 2)": np.array([1.0, 4.0, 9.0]),
+    "2 ^ 3 ^ 2": np.float64(512),
+    "-2 ^ 2": np.float64(-4),
+    "1 + 2 * 3 - 4 / 2": np.float64(5),
+    "[1, 2, 3] < 2": np.array([1.0, 0.0, 0.0]),
+    "[1, 2] == [1, 3]": np.array([1.0, 0.0]),
+    "[[1], [2]] + [10, 20]": np.array([[11.0, 21.0], [12.0, 22.0]]),
+    "sum([[1, 2], [3, 4]], axis: 0)": np.array([4.0, 6.0]),
+    "sum([[1, 2], [3, 4]])": np.float64(10),
+    "mean([1, 2, 3, 4])": np.float64(2.5),
+    "max([[1, 5], [3, 2]], axis: 1)": np.array([5.0, 3.0]),
+    "min([3, 1, 2])": np.float64(1),
+    "norm([[3, 4], [6, 8]], axis: 1)": np.array([5.0, 10.0]),
+    "entropy([0.5, 0.5, 0])": np.float64(math.log(2)),
+    "diag([1, 2])": np.diag([1.0, 2.0]),
+    "diag([[1, 2], [3, 4]])": np.array([1.0, 4.0]),
+    "outer([1, 2], [1, 10, 100])": np.outer([1.0, 2.0], [1.0, 10.0, 100.0]),
+    "diag(p) - outer(p, p)": np.diag(p3) - np.outer(p3, p3),
+    "shape([[1, 2, 3], [4, 5, 6]])": np.array([2.0, 3.0]),
+    "[[1, 2, 3], [4, 5, 6]].shape": np.array([2.0, 3.0]),
+    "transpose([[1, 2, 3], [4, 5, 6]])": np.array([[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]),
+    "[[1, 2, 3], [4, 5, 6]].T": np.array([[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]),
+    "reshape(arange(6), 2, 3)": np.arange(6.0).reshape(2, 3),
+    "reshape(arange(6), [3, -1])": np.arange(6.0).reshape(3, -1),
+    "concat([1, 2], [3], [4, 5])": np.array([1.0, 2.0, 3.0, 4.0, 5.0]),
+    "concat(eye(2), ones(2, 1), axis: 1)": np.concatenate([np.eye(2), np.ones((2, 1))], axis=1),
+    "stack([1, 2], [3, 4])": np.array([[1.0, 2.0], [3.0, 4.0]]),
+    "stack([1, 2], [3, 4], axis: 1)": np.array([[1.0, 3.0], [2.0, 4.0]]),
+    "arange(10)[2:8:2]": np.arange(10.0)[2:8:2],
+    "arange(10)[::-3]": np.arange(10.0)[::-3],
+    "reshape(arange(12), 3, 4)[:, 1]": np.arange(12.0).reshape(3, 4)[:, 1],
+    "reshape(arange(12), 3, 4)[-1, -1]": np.float64(11),
+    "reshape(arange(12), 3, 4)[1:, 1:3]": np.arange(12.0).reshape(3, 4)[1:, 1:3],
+}
+g = SplitMix64(7)
+language["rand(2, 3, seed: 7)"] = np.array([g.uniform() for _ in range(6)]).reshape(2, 3)
+g = SplitMix64(0)
+language["randn(2, 4)"] = np.array([g.normal() for _ in range(8)]).reshape(2, 4)
+g = SplitMix64(11)
+cdf = np.cumsum([0.1, 0.2, 0.0, 0.7])
+language["sample([0.1, 0.2, 0, 0.7], n: 20, seed: 11)"] = np.array(
+    [float(np.searchsorted(cdf, g.uniform(), side="right")) for _ in range(20)])
+language_cases = {
+    code: {"prelude": "p = [0.2, 0.5, 0.3]\nW = " + json.dumps(Wm.tolist()),
+           "expected": enc(value)}
+    for code, value in language.items()
+}
+out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttnLangTests", "Fixtures", "builtins.json")
+with open(out, "w") as f:
+    json.dump(language_cases, f, indent=1, sort_keys=True)
+    f.write("\n")
+print(f"wrote {len(language_cases)} cases to {os.path.normpath(out)}")

@@ -34,19 +34,25 @@ public struct Fixture: @unchecked Sendable, CustomStringConvertible {
   }
   public func bool(_ key: String) -> Bool { (values[key] as? NSNumber)?.boolValue ?? false }
   public func strings(_ key: String) -> [String] { values[key] as? [String] ?? [] }
+  public func string(_ key: String) -> String { values[key] as? String ?? "" }
 }
 
 /// All reference cases, loaded once from the file committed beside the tests.
 public enum Fixtures {
-  public static let all: [Fixture] = {
+  public static let all: [Fixture] = load("AttentionTests/Fixtures/reference.json")
+
+  /// The DSL cases: code evaluated after a prelude, and the value it must give.
+  public static let language: [Fixture] = load("AttnLangTests/Fixtures/builtins.json")
+
+  static func load(_ relativePath: String) -> [Fixture] {
     let url = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("AttentionTests/Fixtures/reference.json")
+      .appendingPathComponent(relativePath)
     guard let data = try? Data(contentsOf: url),
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
     else { preconditionFailure("cannot read \(url.path); run scripts/make_fixtures.py") }
     return object.keys.sorted().map { Fixture(name: $0, values: object[$0] ?? [:]) }
-  }()
+  }
 
   /// The cases whose names start with `prefix` (for example `"softmax."`).
   public static func named(_ prefix: String) -> [Fixture] {

@@ -91,7 +91,7 @@ struct Arguments {
     if positional.count == start + 1, case .tensor(let tensor) = positional[start].value, tensor.rank == 1 {
       var sizes: [Int] = []
       for value in tensor.scalars {
-        guard let size = exactInteger(value), size >= 0 else {
+        guard let size = exactInteger(value), size >= 0 || (builtin.name == "reshape" && size == -1) else {
           throw Diagnostic("\(name): sizes must be non-negative whole numbers, got \(value)", at: positional[start].range)
         }
         sizes.append(size)

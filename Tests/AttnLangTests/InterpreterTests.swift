@@ -1,0 +1,95 @@
+import Attention
+import AttnLang
+import TestSupport
+import Testing
+
+@Suite struct InterpreterTests {
+  @Test func assignmentsPrintNothingExpressionsPrint() throws {
+    let session = Session()
+    #expect(try session.values("x = 2\ny = x * 3\ny\ny;") == [.tensor(Tensor(6))])
+    #expect(try session.value("ans") == .tensor(Tensor(6)))
+  }
+
+  @Test func variablesSurviveErrors() throws {
+    let session = Session()
+    _ = try session.values("x = [1, 2, 3]")
+    #expect(session.errors("x = dot(x, [1, 2])").map(\.message) == ["dot: last axes differ: [3] vs [2]"])
+    #expect(try session.value("x") == .tensor(Tensor([1, 2, 3])))
+  }
+
+  @Test func fileStopsAtFirstError() {
+    let session = Session()
+    #expect(session.errors("a = 1\nb = nope\nc = 3").count == 1)
+    #expect(session.variables["a"] != nil)
+    #expect(session.variables["c"] == nil)
+  }
+
+  @Test func syntaxErrorsRunNothing() {
+    let session = Session()
+    #expect(session.errors("a = 1\nb = (").count == 1)
+    #expect(session.variables["a"] == nil)
+  }
+
+  @Test func unknownNamesSuggest() {
+    let session = Session()
+    #expect(session.errors("sofmax([1])").map(\.message) == ["unknown function 'sofmax'; did you mean 'softmax'?"])
+    _ = try? session.values("weights = [1]")
+    #expect(session.errors("wieghts").map(\.message) == ["unknown name 'wieghts'; did you mean 'weights'?"])
+    #expect(session.errors("qqqqqq").map(\.message) == ["unknown name 'qqqqqq'"])
+    #expect(session.errors("softmax").map(\.message) == ["'softmax' is a builtin function; call it as softmax(...)"])
+    #expect(session.errors("inf = 3").map(\.message) == ["cannot assign to the constant 'inf'"])
+    #expect(session.errors("dot = 3").map(\.message) == ["'dot' is a builtin function; choose another name"])
+  }
+
+  @Test func literalsAndLists() throws {
+    let session = Session()
+    #expect(try session.value("[[1, 2], [3, 4]]") == .tensor(try Tensor(rows: [[1, 2], [3, 4]])))
+    #expect(try session.value("[]") == .tensor(Tensor([])))
+    #expect(try session.value("[\"le\", \"chat\"]") == .list([.string("le"), .string("chat")]))
+    #expect(try session.value("[\"le\", \"chat\"][-1]") == .string("chat"))
+    #expect(try session.value("[inf, -inf, nan] == [inf, -inf, nan]") == .tensor(Tensor([1, 1, 0])))
+    #expect(try session.value("[true, false, pi > 3]") == .tensor(Tensor([1, 0, 1])))
+    #expect(
+      session.errors("[[1, 2], [3]]").map(\.message) == [
+        "ragged tensor literal: element 1 has shape [1] but element 0 has [2]"
+      ])
+    #expect(session.errors("[1, \"a\"]").map(\.message) == ["a tensor literal holds numbers or tensors, not string"])
+    #expect(session.errors("[[[[[1]]]]]").map(\.message) == ["tensor literal is nested deeper than rank 4"])
+  }
+
+  @Test func indexingAndFields() throws {
+    let session = Session()
+    _ = try session.values("A = [[1, 2, 3], [4, 5, 6]]\nr = attend([1, 0], eye(2))")
+    #expect(try session.value("A[1]") == .tensor(Tensor([4, 5, 6])))
+    #expect(try session.value("A[:, 0]") == .tensor(Tensor([1, 4])))
+    #expect(try session.value("A[0, 1:3]") == .tensor(Tensor([2, 3])))
+    #expect(try session.value("A[-1, -1]") == .tensor(Tensor(6)))
+    #expect(try session.value("A.T.shape") == .tensor(Tensor([3, 2])))
+    #expect(
+      session.errors("A[2]").map(\.message) == ["index: index 2 is out of range for axis 0 with size 2 in [2, 3]"])
+    #expect(session.errors("A[0.5]").map(\.message) == ["an index must be a whole number, got 0.5"])
+    #expect(session.errors("r.weight").map(\.message) == ["no field 'weight'; this record has 'scores', 'weights', 'output'"])
+    #expect(session.errors("A.size").map(\.message) == ["no field 'size' on a tensor; tensors have '.T' and '.shape'"])
+    #expect(session.errors("r[0]").map(\.message) == ["cannot index a record"])
+    #expect(session.errors("\"a\" + 1").map(\.message) == ["'+' needs numbers or tensors, got string and number"])
+  }
+
+  @Test func errorsPointAtTheirRange() throws {
+    let source = "x = [1, 2, 3]\ny = dot(x, [1, 2])"
+    let diagnostics = Session().errors(source)
+    let file = SourceFile(name: "f.attn", text: source)
+    #expect(
+      DiagnosticRenderer().render(Diagnostics(source: file, items: diagnostics)) == """
+        f.attn:2:5: error: dot: last axes differ: [3] vs [2]
+        y = dot(x, [1, 2])
+            ^~~~~~~~~~~~~~
+        """)
+  }
+
+  @Test func interruptStopsEvaluation() {
+    let session = Session()
+    session.interrupt()
+    // Each execution starts afresh, so an old request does not linger.
+    #expect(session.errors("1 + 1").isEmpty)
+  }
+}
