@@ -34,6 +34,7 @@ let package = Package(
       name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"]),
+    .testTarget(
+      name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"], exclude: ["Examples"]),
   ]
 )

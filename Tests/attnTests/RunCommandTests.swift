@@ -1,0 +1,105 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct RunCommandTests {
+  let examples = AttnProcess.packageRoot.appendingPathComponent("Tests/attnTests/Examples")
+
+  func path(_ name: String) -> String { examples.appendingPathComponent(name).path }
+
+  @Test func printsValuesAndExitsZero() throws {
+    let result = try AttnProcess.run(["run", path("good.attn")])
+    #expect(result.status == 0)
+    #expect(result.stdout == "[0.4223, 0.1554, 0.4223]\n[0.4223, 0.1554, 0.4223]\n")
+    #expect(result.stderr.isEmpty)
+  }
+
+  @Test func precisionOption() throws {
+    let result = try AttnProcess.run(["run", "--precision", "2", "-"], input: "softmax([1, 2, 3])\n")
+    #expect(result.stdout == "[0.09, 0.24, 0.67]\n")
+  }
+
+  @Test func errorsLookLikeTheCompilersAndExitOne() throws {
+    let result = try AttnProcess.run(["run", path("bad.attn"), path("good.attn")])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr == """
+        \(path("bad.attn")):2:5: error: dot: last axes differ: [3] vs [2]
+        y = dot(x, [1, 2])
+            ^~~~~~~~~~~~~~
+
+        """)
+    #expect(result.stdout.contains("[0.4223, 0.1554, 0.4223]"), "the second file still runs")
+  }
+
+  @Test func jsonLines() throws {
+    let result = try AttnProcess.run(["run", "--json", path("bad.attn"), path("good.attn")])
+    #expect(result.status == 1)
+    let lines = result.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3)
+    let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+    #expect(objects[0]["file"] as? String == path("bad.attn"))
+    #expect(objects[0]["line"] as? Int == 2)
+    #expect(objects[0]["column"] as? Int == 5)
+    #expect(objects[0]["error"] as? String == "dot: last axes differ: [3] vs [2]")
+    #expect(objects[1]["line"] as? Int == 4)
+    let value = try #require(objects[1]["value"] as? [String: Any])
+    #expect(value["type"] as? String == "tensor")
+    #expect(value["shape"] as? [Int] == [3])
+    let data = try #require(value["data"] as? [Double])
+    #expect(abs(data[0] - 0.42231879825151825) < 1e-15)
+    #expect(result.stderr.isEmpty)
+  }
+
+  @Test func jsonKeepsNonFiniteNumbersAsStrings() throws {
+    let result = try AttnProcess.run(["run", "--json", "-"], input: "[inf, -inf, nan, 1]\n")
+    #expect(
+      result.stdout
+        == #"{"file": "<stdin>", "line": 1, "value": {"type": "tensor", "shape": [4], "data": ["inf", "-inf", "nan", 1]}}"#
+        + "\n")
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    #expect(try AttnProcess.run(["run"]).status == 2)
+    #expect(try AttnProcess.run(["run", "--frobnicate", path("good.attn")]).status == 2)
+    let missing = try AttnProcess.run(["run", "/nonexistent/file.attn", path("good.attn")])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("cannot read '/nonexistent/file.attn': no such file"))
+    #expect(missing.stdout.contains("0.4223"), "other files still run")
+  }
+
+  @Test func helpAndVersion() throws {
+    let version = try AttnProcess.run(["--version"])
+    #expect(version.status == 0)
+    #expect(version.stdout.hasPrefix("attn "))
+    let help = try AttnProcess.run(["run", "--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("--json"))
+    #expect(try AttnProcess.run(["--help"]).stdout.contains("run"))
+  }
+
+  @Test func pipedPromptRunsLinesAndKeepsGoing() throws {
+    let result = try AttnProcess.run([], input: "x = [1, 2]\nsoftmax(x)\nnope\nx\n")
+    #expect(result.status == 1)
+    #expect(result.stdout == "[0.2689, 0.7311]\n[1, 2]\n")
+    #expect(result.stderr.contains("error: unknown name 'nope'"))
+    let clean = try AttnProcess.run([], input: "softmax([1, 2])\n")
+    #expect(clean.status == 0)
+    #expect(clean.stdout == "[0.2689, 0.7311]\n")
+  }
+
+  @Test func pipedPromptAcceptsPastedTranscripts() throws {
+    let transcript = """
+      attn> x = softmax([1, 2,
+      ...>   3])
+      attn> x
+      [9.9, 9.9, 9.9]
+      attn> sum(x)
+      1.0000
+
+      """
+    let result = try AttnProcess.run([], input: transcript)
+    #expect(result.stdout == "[0.0900, 0.2447, 0.6652]\n1.0000\n")
+    #expect(result.status == 0)
+  }
+}
