@@ -60,4 +60,9 @@ func installInterruptHandler() {
   sigemptyset(&action.sa_mask)
   action.sa_flags = 0
   sigaction(SIGINT, &action, nil)
+  // A parent may have started us with SIGINT blocked (the mask is inherited).
+  var unblock = sigset_t()
+  sigemptyset(&unblock)
+  sigaddset(&unblock, SIGINT)
+  sigprocmask(SIG_UNBLOCK, &unblock, nil)
 }

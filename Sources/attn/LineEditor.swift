@@ -31,6 +31,13 @@ final class LineEditor {
         line: line, wordStart: before.count, prefix: prefix, session: session)
       rl_attempted_completion_over = 1
       if completionCandidates.isEmpty { return nil }
+      // A lone function name gets its "(", a named argument or command a space.
+      if completionCandidates.count == 1, let only = completionCandidates.first {
+        rl_completion_append_character =
+          Builtins.publicNames.contains(only) ? 0x28 : (only.hasSuffix(":") || only.hasPrefix(":")) ? 0x20 : 0
+      } else {
+        rl_completion_append_character = 0
+      }
       return rl_completion_matches(text) { _, state in
         let index = Int(state)
         guard index < completionCandidates.count else { return nil }

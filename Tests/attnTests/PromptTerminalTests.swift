@@ -1,0 +1,101 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Drives the real `attn` prompt through a pseudo-terminal, as a student would.
+@Suite(.serialized) struct PromptTerminalTests {
+  func start(history: String) throws -> PseudoTerminal {
+    let environment = [
+      "TERM": "xterm-256color", "HOME": NSTemporaryDirectory(), "ATTN_HISTORY": history, "NO_COLOR": "1",
+      "LANG": "C.UTF-8",
+    ]
+    let terminal = try PseudoTerminal(executable: AttnProcess.executable.path, environment: environment)
+    #expect(terminal.waitFor("attn> "), "no prompt: \(terminal.transcript)")
+    return terminal
+  }
+
+  @Test func typeRecallCompleteCancelAndQuit() throws {
+    let directory = try makeTemporaryDirectory()
+    let history = directory.appendingPathComponent("history").path
+    let terminal = try start(history: history)
+
+    var mark = terminal.transcript.count
+    terminal.send("x = softmax([1, 2, 3])\r")
+    #expect(terminal.waitFor("attn> ", after: mark + 10))
+    mark = terminal.transcript.count
+    terminal.send("x\r")
+    #expect(terminal.waitFor("[0.0900, 0.2447, 0.6652]", after: mark), "\(terminal.transcript)")
+
+    // Up recalls the previous line.
+    mark = terminal.transcript.count
+    terminal.send("\u{1B}[A\r")
+    #expect(terminal.waitFor("[0.0900, 0.2447, 0.6652]", after: mark), "\(terminal.transcript)")
+
+    // Tab completes a builtin and opens its call.
+    mark = terminal.transcript.count
+    terminal.send("softm\t")
+    #expect(terminal.waitFor("ax(", after: mark), "\(terminal.transcript)")
+    terminal.send("[0, 0])\r")
+    #expect(terminal.waitFor("[0.5000, 0.5000]", after: mark), "\(terminal.transcript)")
+
+    // Ctrl-C discards the line; the session goes on with its variables.
+    mark = terminal.transcript.count
+    terminal.send("this is not finished")
+    #expect(terminal.waitFor("finished", after: mark))
+    mark = terminal.transcript.count
+    terminal.send("\u{03}")
+    #expect(terminal.waitFor("attn> ", after: mark), "\(terminal.transcript)")
+    mark = terminal.transcript.count
+    terminal.send("sum(x)\r")
+    #expect(terminal.waitFor("1.0000", after: mark), "\(terminal.transcript)")
+    #expect(!terminal.transcript.contains("this is not finished\r\nerror"))
+
+    // Open brackets continue on the next line.
+    mark = terminal.transcript.count
+    terminal.send("attend([1, 0],\r")
+    #expect(terminal.waitFor("...> ", after: mark))
+    terminal.send("eye(2)).weights\r")
+    #expect(terminal.waitFor("[0.7311, 0.2689]", after: mark), "\(terminal.transcript)")
+
+    // An error keeps every variable.
+    mark = terminal.transcript.count
+    terminal.send("dot(x, [1, 2])\r")
+    #expect(terminal.waitFor("dot: last axes differ: [3] vs [2]", after: mark))
+    terminal.send("x\r")
+    #expect(terminal.waitFor("[0.0900, 0.2447, 0.6652]", after: mark))
+
+    // Ctrl-D on an empty line exits with status 0 and saves the history.
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+    let saved = try String(contentsOfFile: history, encoding: .utf8)
+    #expect(saved.contains("softmax"))
+  }
+
+  @Test func historyIsKeptAcrossSessions() throws {
+    let directory = try makeTemporaryDirectory()
+    let history = directory.appendingPathComponent("state/attn/history").path
+    let first = try start(history: history)
+    first.send("y = 41 + 1\r")
+    #expect(first.waitFor("attn> ", after: first.transcript.count + 5))
+    first.send("\u{04}")
+    #expect(first.waitForExit() == 0)
+
+    let second = try start(history: history)
+    let mark = second.transcript.count
+    second.send("\u{1B}[A\r")
+    second.send("y\r")
+    #expect(second.waitFor("42", after: mark), "\(second.transcript)")
+    second.send("\u{04}")
+    #expect(second.waitForExit() == 0)
+  }
+
+  @Test func utf8LabelsSurvive() throws {
+    let terminal = try start(history: "")
+    let mark = terminal.transcript.count
+    terminal.send("[\"über\", \"chat\"]\r")
+    #expect(terminal.waitFor("\r\n[\"über\", \"chat\"]\r\n", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitFor("attn> ", after: mark + 30))
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")
+  }
+}
