@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "Attention", targets: ["Attention"]),
     .library(name: "AttnLang", targets: ["AttnLang"]),
+    .library(name: "Lessons", targets: ["Lessons"]),
     .executable(name: "attn", targets: ["attn"]),
   ],
   dependencies: [
@@ -14,6 +15,7 @@ let package = Package(
   targets: [
     .target(name: "Attention"),
     .target(name: "AttnLang", dependencies: ["Attention"]),
+    .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
       name: "CLibEdit",
       pkgConfig: "libedit",
@@ -22,7 +24,7 @@ let package = Package(
     .executableTarget(
       name: "attn",
       dependencies: [
-        "AttnLang", "CLibEdit",
+        "AttnLang", "Lessons", "CLibEdit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       // libedit's readline interface is C globals; Swift 5 mode lets the
@@ -34,6 +36,7 @@ let package = Package(
       name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),
     .testTarget(
       name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"], exclude: ["Examples"]),
   ]

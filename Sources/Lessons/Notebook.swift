@@ -1,0 +1,208 @@
+import Foundation
+import AttnLang
+
+/// A lesson: Markdown prose with ```` ```attn ```` cells written as
+/// transcripts — `attn> ` input lines (`...> ` for continuations), each
+/// followed by the output it prints.
+public struct Notebook: Sendable {
+  /// One input of a cell and the output written after it.
+  public struct Entry: Sendable, Equatable {
+    /// The input with its prompts removed; continuation lines joined by newlines.
+    public var input: String
+    /// The 1-based line of the `attn> ` prompt.
+    public var line: Int
+    /// The expected output lines.
+    public var expected: [String]
+  }
+
+  /// How a cell is checked, from its fence's info string: ```` ```attn nocheck ````
+  /// or ```` ```attn tolerance=0.01 ````.
+  public struct CellOptions: Sendable, Equatable {
+    public var check = true
+    /// An absolute tolerance for every number, instead of the written precision.
+    public var tolerance: Double? = nil
+  }
+
+  public struct Cell: Sendable {
+    /// 0-based position among the notebook's cells.
+    public var index: Int
+    /// The 1-based line of the opening fence.
+    public var line: Int
+    public var options: CellOptions
+    public var entries: [Entry]
+    /// 0-based indices of the lines between the fences.
+    var body: Range<Int>
+  }
+
+  public enum Block: Sendable {
+    /// Markdown text, with the 1-based line it starts on.
+    case prose(String, line: Int)
+    case cell(Cell)
+  }
+
+  public var path: String
+  public var blocks: [Block]
+  /// The source lines, for rewriting expected outputs in place.
+  var lines: [String]
+
+  public var cells: [Cell] {
+    blocks.compactMap { if case .cell(let cell) = $0 { cell } else { nil } }
+  }
+
+  /// The text of the first `# ` heading, or the file name.
+  public var title: String {
+    for line in lines where line.hasPrefix("# ") { return String(line.dropFirst(2)).trimmed }
+    return path.split(separator: "/").last.map(String.init) ?? path
+  }
+
+  /// The first paragraph of prose after the title: the lesson's one-line summary.
+  public var summary: String {
+    var paragraph: [String] = []
+    var seenTitle = false
+    for line in lines {
+      if line.hasPrefix("```") { break }
+      if line.hasPrefix("# ") {
+        seenTitle = true
+        continue
+      }
+      guard seenTitle else { continue }
+      if line.trimmed.isEmpty || line.hasPrefix("#") {
+        if !paragraph.isEmpty { break }
+        continue
+      }
+      paragraph.append(line.trimmed)
+    }
+    return paragraph.joined(separator: " ")
+  }
+}
+
+/// A mistake in a notebook's format, at a line.
+public struct NotebookError: Error, CustomStringConvertible, Sendable {
+  public var path: String
+  public var line: Int
+  public var message: String
+  public var description: String { "\(path):\(line): error: \(message)" }
+}
+
+extension Notebook {
+  static let inputPrompt = "attn> "
+  static let continuationPrompt = "...> "
+
+  /// Parses Markdown text into prose and cells.
+  ///
+  /// - Throws: ``NotebookError`` for an unclosed fence, output before the
+  ///   first prompt, or an unknown cell option.
+  public init(path: String, text: String) throws {
+    self.path = path
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if lines.last == "" { lines.removeLast() }
+    self.lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    blocks = []
+    var prose: [String] = []
+    var proseStart = 1
+    var index = 0
+    while index < self.lines.count {
+      let line = self.lines[index]
+      guard let options = try Notebook.cellOptions(line, path: path, line: index + 1) else {
+        if prose.isEmpty { proseStart = index + 1 }
+        prose.append(line)
+        index += 1
+        continue
+      }
+      if !prose.isEmpty {
+        blocks.append(.prose(prose.joined(separator: "\n"), line: proseStart))
+        prose = []
+      }
+      let opening = index
+      index += 1
+      while index < self.lines.count, !self.lines[index].hasPrefix("```") { index += 1 }
+      guard index < self.lines.count else {
+        throw NotebookError(path: path, line: opening + 1, message: "the ```attn cell is never closed")
+      }
+      let body = (opening + 1)..<index
+      let entries = try Notebook.entries(Array(self.lines[body]), firstLine: opening + 2, path: path)
+      blocks.append(
+        .cell(Cell(index: cells.count, line: opening + 1, options: options, entries: entries, body: body)))
+      index += 1
+    }
+    if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"), line: proseStart)) }
+  }
+
+  /// The options of a line that opens an attn cell, or nil for any other line.
+  static func cellOptions(_ line: String, path: String, line number: Int) throws -> CellOptions? {
+    guard line.hasPrefix("```") else { return nil }
+    let words = line.dropFirst(3).split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+    guard words.first == "attn" else { return nil }
+    var options = CellOptions()
+    for word in words.dropFirst() {
+      if word == "nocheck" {
+        options.check = false
+      } else if word.hasPrefix("tolerance="), let value = Double(word.dropFirst("tolerance=".count)), value >= 0 {
+        options.tolerance = value
+      } else {
+        throw NotebookError(
+          path: path, line: number,
+          message: "unknown cell option '\(word)'; options are nocheck and tolerance=NUMBER")
+      }
+    }
+    return options
+  }
+
+  static func entries(_ lines: [String], firstLine: Int, path: String) throws -> [Entry] {
+    var entries: [Entry] = []
+    for (offset, line) in lines.enumerated() {
+      if let input = strip(line, prompt: inputPrompt) {
+        entries.append(Entry(input: input, line: firstLine + offset, expected: []))
+      } else if let continuation = strip(line, prompt: continuationPrompt), let last = entries.indices.last,
+        entries[last].expected.isEmpty
+      {
+        entries[last].input += "\n" + continuation
+      } else if let last = entries.indices.last {
+        entries[last].expected.append(line)
+      } else if !line.trimmed.isEmpty {
+        throw NotebookError(
+          path: path, line: firstLine + offset,
+          message: "a cell must start with an 'attn> ' input line, found '\(line)'")
+      }
+    }
+    // Blank lines at the end of an output are layout, not output.
+    for index in entries.indices {
+      while entries[index].expected.last?.trimmed.isEmpty == true { entries[index].expected.removeLast() }
+    }
+    return entries
+  }
+
+  static func strip(_ line: String, prompt: String) -> String? {
+    if line.hasPrefix(prompt) { return String(line.dropFirst(prompt.count)) }
+    if line == String(prompt.dropLast()) { return "" }
+    return nil
+  }
+
+  /// The notebook's text with each entry's output replaced by `outputs`
+  /// (indexed by cell, then entry): the `--update` re-recording.
+  public func updatingOutputs(_ outputs: [[[String]]]) -> String {
+    var result: [String] = []
+    var next = 0
+    for cell in cells {
+      result += lines[next..<cell.body.lowerBound]
+      for (entryIndex, entry) in cell.entries.enumerated() {
+        let inputLines = entry.input.split(separator: "\n", omittingEmptySubsequences: false)
+        for (lineIndex, line) in inputLines.enumerated() {
+          let prompt = lineIndex == 0 ? Notebook.inputPrompt : Notebook.continuationPrompt
+          result.append(line.isEmpty ? String(prompt.dropLast()) : prompt + line)
+        }
+        let output =
+          cell.index < outputs.count && entryIndex < outputs[cell.index].count
+          ? outputs[cell.index][entryIndex] : entry.expected
+        result += output
+      }
+      next = cell.body.upperBound
+    }
+    result += lines[next...]
+    return result.joined(separator: "\n") + "\n"
+  }
+}
+
+extension String {
+  var trimmed: String { trimmingCharacters(in: .whitespaces) }
+}
