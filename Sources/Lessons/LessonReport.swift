@@ -4,7 +4,9 @@ public enum LessonReport {
   public static func failure(_ result: CellResult, path: String) -> String {
     var text = ""
     for entry in result.entries where !entry.matches {
-      text += "\(path):\(entry.entry.line): error: output differs for: \(entry.entry.input.split(separator: "\n").first ?? "")\n"
+      let inputLines = entry.entry.input.split(separator: "\n", omittingEmptySubsequences: false)
+      let outputLine = entry.entry.line + inputLines.count
+      text += "\(path):\(outputLine): error: output of '\(inputLines.first ?? "")' differs (- lesson, + actual)\n"
       text += diff(expected: entry.entry.expected, actual: entry.actual)
     }
     return text

@@ -21,6 +21,11 @@ public struct Notebook: Sendable {
     public var check = true
     /// An absolute tolerance for every number, instead of the written precision.
     public var tolerance: Double? = nil
+
+    public init(check: Bool = true, tolerance: Double? = nil) {
+      self.check = check
+      self.tolerance = tolerance
+    }
   }
 
   public struct Cell: Sendable {

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+import TestSupport
+import Testing
+
+@Suite struct TestCommandTests {
+  let lesson = """
+    # A lesson
+
+    ```attn
+    attn> softmax([1, 2, 3])
+    [0.0900, 0.2447, 0.6652]
+    attn> 1 / 3
+    0.3333
+    ```
+    """
+
+  func write(_ text: String) throws -> URL {
+    let file = try makeTemporaryDirectory().appendingPathComponent("lesson.md")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file
+  }
+
+  @Test func everyCourseLessonPasses() throws {
+    let lessons = AttnProcess.packageRoot.appendingPathComponent("lessons").path
+    let result = try AttnProcess.run(["test", lessons])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.hasSuffix(" passed, 0 failed\n"))
+  }
+
+  @Test func aWrongNumberFailsWithLocationAndDiff() throws {
+    let file = try write(lesson.replacingOccurrences(of: "0.2447", with: "0.2500"))
+    let result = try AttnProcess.run(["test", file.path])
+    #expect(result.status == 1)
+    #expect(
+      result.stdout.contains(
+        "\(file.path):5: error: output of 'softmax([1, 2, 3])' differs (- lesson, + actual)\n  - [0.0900, 0.2500, 0.6652]\n  + [0.0900, 0.2447, 0.6652]\n"
+      ), "\(result.stdout)")
+    #expect(result.stdout.hasSuffix("0 passed, 1 failed\n"))
+  }
+
+  @Test func updateReRecordsOutputs() throws {
+    let file = try write(lesson.replacingOccurrences(of: "0.3333", with: "999"))
+    #expect(try AttnProcess.run(["test", "--update", file.path]).status == 0)
+    #expect(try String(contentsOf: file, encoding: .utf8) == lesson + "\n")
+    #expect(try AttnProcess.run(["test", file.path]).status == 0)
+  }
+
+  @Test func tapAndJUnit() throws {
+    let file = try write(lesson + "\n\n```attn\nattn> 2\n3\n```\n")
+    let report = file.deletingLastPathComponent().appendingPathComponent("report.xml")
+    let result = try AttnProcess.run(["test", "--tap", "--junit", report.path, file.path])
+    #expect(result.status == 1)
+    #expect(result.stdout.hasPrefix("TAP version 13\n1..2\nok 1 - \(file.path) cell 1 (line 3)\nnot ok 2 - "))
+    let xml = try XMLDocument(contentsOf: report)
+    let suites = try xml.nodes(forXPath: "//testsuite")
+    #expect(suites.count == 1)
+    #expect(try xml.nodes(forXPath: "//testcase").count == 2)
+    #expect(try xml.nodes(forXPath: "//testcase/failure").count == 1)
+  }
+
+  @Test func missingPathIsAUsageError() throws {
+    let result = try AttnProcess.run(["test", "/nonexistent/lessons"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("no such file or directory"))
+  }
+}
