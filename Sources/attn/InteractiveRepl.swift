@@ -1,3 +1,4 @@
+import ArgumentParser
 import AttnLang
 import Foundation
 
@@ -5,16 +6,20 @@ import Foundation
 struct InteractiveRepl {
   let session: Session
   let color: Bool
+  /// A lesson to start walking through right away.
+  var lesson: String? = nil
 
   func run() throws {
     setUpLocale()
     installInterruptHandler()
     let repl = Repl(session: session, color: color, name: "<prompt>")
+    if let lesson, !repl.startLesson(lesson) { throw ExitCode(2) }
     let editor = LineEditor(session: session, historyPath: LineEditor.defaultHistoryPath())
     print("attn \(Attn.version) — neural attention at a prompt. :help for help, :lesson for lessons, Ctrl-D to quit.")
     while !repl.wantsToQuit {
       if !inputIsWaiting() { repl.transcript.endOfPaste() }
-      switch editor.read(prompt: repl.prompt) {
+      if let announcement = repl.announcement() { print("\n" + announcement) }
+      switch editor.read(prompt: repl.prompt, prefill: repl.prefill) {
       case .line(let line):
         repl.feed(line)
       case .cancelled:

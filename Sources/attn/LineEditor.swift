@@ -9,6 +9,9 @@ let interruptSignal = Atomic<Bool>(false)
 /// The session completion reads from while libedit asks for candidates.
 nonisolated(unsafe) var completionSession: Session?
 nonisolated(unsafe) var completionCandidates: [String] = []
+/// Characters to feed libedit before the keyboard: a lesson's input, placed
+/// on the line for the student to run or edit.
+nonisolated(unsafe) var pendingKeys: [Unicode.Scalar] = []
 
 /// Line editing through libedit's readline interface: Emacs keys, arrows,
 /// history with Up/Down and Ctrl-R, Tab completion, and a history file.
@@ -44,7 +47,16 @@ final class LineEditor {
         return strdup(completionCandidates[index])
       }
     }
+    // Our own key reader (installed before libedit initializes): it serves
+    // pending keys first, decodes UTF-8 into whole characters, and retries
+    // reads interrupted by signals other than Ctrl-C (a window resize).
+    rl_getc_function = { _ in
+      if !pendingKeys.isEmpty { return Int32(bitPattern: pendingKeys.removeFirst().value) }
+      return readKeyboardCharacter()
+    }
     using_history()
+    // Ctrl-U clears the whole line, as in bash and GNU readline.
+    _ = rl_parse_and_bind("bind ^U em-kill-line")
     stifle_history(Int32(Self.historyLimit))
     loadHistory()
   }
@@ -52,8 +64,9 @@ final class LineEditor {
   /// Reads one line; nil at end of input (Ctrl-D). Ctrl-C gives `.cancelled`.
   enum Input { case line(String), cancelled, end }
 
-  func read(prompt: String) -> Input {
+  func read(prompt: String, prefill: String? = nil) -> Input {
     interruptSignal.store(false, ordering: .relaxed)
+    pendingKeys = Array((prefill ?? "").unicodeScalars)
     guard let raw = readline(prompt) else {
       if interruptSignal.load(ordering: .relaxed) { return .cancelled }
       return .end
@@ -94,4 +107,29 @@ final class LineEditor {
     guard let home = environment["HOME"], !home.isEmpty else { return nil }
     return home + "/.attn_history"
   }
+}
+
+/// One character from standard input, decoded from UTF-8; -1 at end of
+/// input or when Ctrl-C interrupted the read.
+func readKeyboardCharacter() -> Int32 {
+  func readByte() -> Int32 {
+    var byte: UInt8 = 0
+    while true {
+      let count = read(STDIN_FILENO, &byte, 1)
+      if count == 1 { return Int32(byte) }
+      if count < 0, errno == EINTR, !interruptSignal.load(ordering: .relaxed) { continue }
+      return -1
+    }
+  }
+  let first = readByte()
+  guard first >= 0x80 else { return first }
+  let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1
+  var bytes = [UInt8(first)]
+  for _ in 1..<length {
+    let next = readByte()
+    guard next >= 0 else { return -1 }
+    bytes.append(UInt8(next))
+  }
+  let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+  return Int32(bitPattern: scalar.value)
 }

@@ -1,5 +1,6 @@
 import AttnLang
 import Foundation
+import Lessons
 
 /// The prompt's logic, independent of how lines arrive: gathers lines until
 /// a statement is complete, runs `:` commands, evaluates code and prints.
@@ -12,6 +13,8 @@ final class Repl {
   private(set) var wantsToQuit = false
   /// Inputs that ran without error, for `:save`.
   private(set) var history: [(input: String, output: String)] = []
+  /// The lesson being walked through, if any.
+  var walkthrough: Walkthrough?
   var lineNumber = 0
 
   init(session: Session, color: Bool, name: String) {
@@ -28,6 +31,11 @@ final class Repl {
   @discardableResult
   func feed(_ rawLine: String) -> Bool {
     lineNumber += 1
+    if let walkthrough, pending.isEmpty, let offered = walkthrough.offeredLine,
+      rawLine.trimmingCharacters(in: .whitespaces) == offered
+    {
+      return runLessonInput(offered, in: walkthrough)
+    }
     guard let line = transcript.filter(rawLine, continuing: !pending.isEmpty) else { return true }
     if pending.isEmpty {
       let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -52,6 +60,12 @@ final class Repl {
   func cancelPending() { pending.removeAll() }
 
   func evaluate(_ text: String) -> Bool {
+    evaluateCapturing(text).succeeded
+  }
+
+  /// Evaluates `text`, printing values (stdout) and errors (stderr) as they
+  /// come, and returns the printed lines as a lesson would record them.
+  func evaluateCapturing(_ text: String) -> (succeeded: Bool, lines: [String]) {
     let source = SourceFile(name: name, text: text)
     let formatter = ValueFormatter(options: session.options.display)
     var printed: [String] = []
@@ -63,13 +77,17 @@ final class Repl {
       }
       history.append((text, printed.joined(separator: "\n")))
       fflush(stdout)
-      return true
+      return (true, lines(printed))
     } catch {
       fflush(stdout)
-      let renderer = DiagnosticRenderer(useColor: color, showsLocation: false)
-      printError(renderer.render(error))
-      return false
+      printError(DiagnosticRenderer(useColor: color, showsLocation: false).render(error))
+      printed.append(DiagnosticRenderer(useColor: false, showsLocation: false).render(error))
+      return (false, lines(printed))
     }
+  }
+
+  func lines(_ printed: [String]) -> [String] {
+    printed.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
   }
 
   /// Runs a `:` command or `?name`; false on error.
@@ -86,7 +104,23 @@ final class Repl {
   func run(_ command: ReplCommandKind) -> Bool {
     switch command {
     case .quit:
-      wantsToQuit = true
+      if walkthrough != nil {
+        walkthrough = nil
+        print("left the lesson; its variables are still here (:vars)")
+      } else {
+        wantsToQuit = true
+      }
+      return true
+    case .lesson(let name):
+      return startLesson(name)
+    case .next:
+      guard let walkthrough else { return notInLesson() }
+      walkthrough.nextCell()
+      finishIfDone()
+      return true
+    case .back:
+      guard let walkthrough else { return notInLesson() }
+      walkthrough.previousCell()
       return true
     case .help(nil):
       print(ReplHelp.overview)

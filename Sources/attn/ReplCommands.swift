@@ -8,6 +8,9 @@ enum ReplCommandKind: Equatable {
   case setPrecision(Int)
   case setMaxElements(Int)
   case time(String)
+  case lesson(String?)
+  case next
+  case back
   case quit
 }
 
@@ -27,7 +30,10 @@ enum ReplCommandParser {
     ("save", ":save FILE", "save what you typed (that ran) as a .attn file, or a .md notebook"),
     ("set", ":set precision N | :set max-elements N", "change how many digits print, or the tensor size limit"),
     ("time", ":time EXPR", "run an expression repeatedly and report the median time"),
-    ("quit", ":quit", "leave (also Ctrl-D)"),
+    ("lesson", ":lesson [N]", "list the lessons, or walk through lesson N"),
+    ("next", ":next", "in a lesson: skip to the next cell"),
+    ("back", ":back", "in a lesson: go back a cell"),
+    ("quit", ":quit", "leave (also Ctrl-D); in a lesson, back to the plain prompt"),
   ]
 
   static func parse(_ text: String) -> Result<ReplCommandKind, CommandError> {
@@ -49,6 +55,12 @@ enum ReplCommandParser {
       return noArgument(.reset, argument, name)
     case "quit", "q", "exit":
       return noArgument(.quit, argument, name)
+    case "lesson", "lessons":
+      return .success(.lesson(argument.isEmpty ? nil : argument))
+    case "next", "n":
+      return noArgument(.next, argument, name)
+    case "back", "b":
+      return noArgument(.back, argument, name)
     case "load", "l":
       return argument.isEmpty ? .failure(CommandError(text: ":load needs a file name")) : .success(.load(argument))
     case "save":

@@ -99,3 +99,45 @@ import Testing
     #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")
   }
 }
+
+/// Walking through a lesson in a real terminal.
+@Suite(.serialized) struct LessonWalkthroughTests {
+  @Test func enterRunsTheOfferedInputAndChecksIt() throws {
+    let lessons = AttnProcess.packageRoot.appendingPathComponent("lessons").path
+    let environment = [
+      "TERM": "xterm-256color", "HOME": NSTemporaryDirectory(), "ATTN_HISTORY": "", "NO_COLOR": "1",
+      "LANG": "C.UTF-8", "ATTN_LESSONS": lessons,
+    ]
+    let terminal = try PseudoTerminal(
+      executable: AttnProcess.executable.path, arguments: ["lesson", "1"], environment: environment)
+    #expect(terminal.waitFor("cell 1/"), "\(terminal.transcript)")
+    #expect(terminal.waitFor("attn> scores = [2, 1, 0.1]"), "\(terminal.transcript)")
+    terminal.send("\r")
+    #expect(terminal.waitFor("attn> p = softmax(scores)"), "\(terminal.transcript)")
+    terminal.send("\r")
+    #expect(terminal.waitFor("attn> p"))
+    var mark = terminal.transcript.count
+    terminal.send("\r")
+    #expect(terminal.waitFor("[0.6590, 0.2424, 0.0986]", after: mark))
+    #expect(terminal.waitFor("✓ same as the lesson", after: mark), "\(terminal.transcript)")
+
+    // Editing the offered line makes it the student's own command: it runs,
+    // and the lesson offers its input again.
+    mark = terminal.transcript.count
+    terminal.send("\u{15}2 * p\r")
+    #expect(terminal.waitFor("[1.3180, 0.4849, 0.1971]", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitFor("attn> sum(p)", after: mark))
+
+    // :next skips to the next cell, :quit leaves the lesson but keeps p.
+    mark = terminal.transcript.count
+    terminal.send("\u{15}:next\r")
+    #expect(terminal.waitFor("cell 2/", after: mark), "\(terminal.transcript)")
+    mark = terminal.transcript.count
+    terminal.send("\u{15}:quit\r")
+    #expect(terminal.waitFor("left the lesson", after: mark))
+    terminal.send("p\r")
+    #expect(terminal.waitFor("[0.6590, 0.2424, 0.0986]", after: mark))
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+}

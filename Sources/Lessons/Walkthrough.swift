@@ -1,0 +1,75 @@
+/// Walking through a lesson at the prompt, one input at a time: which
+/// prose to show next, which input to offer, and whether the output the
+/// student got matches the lesson's.
+public final class Walkthrough {
+  public let notebook: Notebook
+  let cells: [Notebook.Cell]
+  public private(set) var cellIndex = 0
+  public private(set) var entryIndex = 0
+  /// Whether the prose before the current cell (and its header) still has to be shown.
+  public private(set) var needsIntroduction = true
+
+  public init(notebook: Notebook) {
+    self.notebook = notebook
+    cells = notebook.cells.filter { !$0.entries.isEmpty }
+  }
+
+  public var isFinished: Bool { cellIndex >= cells.count }
+
+  /// The input to offer at the prompt, or nil when the lesson is over.
+  public var currentEntry: Notebook.Entry? {
+    guard !isFinished else { return nil }
+    return cells[cellIndex].entries[entryIndex]
+  }
+
+  /// The current input as one line for the prompt: newlines inside
+  /// brackets are only spacing, so the joined line means the same.
+  public var offeredLine: String? {
+    currentEntry.map { $0.input.split(separator: "\n").map { String($0).trimmed }.joined(separator: " ") }
+  }
+
+  /// `cell 3/12`.
+  public var progress: String { "cell \(Swift.min(cellIndex + 1, cells.count))/\(cells.count)" }
+
+  /// The Markdown between the previous cell and the current one (for the
+  /// first cell, everything before it; past the end, everything after the last).
+  public var introduction: String {
+    let previousEnd = cellIndex == 0 ? 0 : cells[cellIndex - 1].line
+    let currentStart = isFinished ? Int.max : cells[cellIndex].line
+    var text: [String] = []
+    for block in notebook.blocks {
+      if case .prose(let prose, let line) = block, line > previousEnd, line < currentStart { text.append(prose) }
+    }
+    return text.joined(separator: "\n")
+  }
+
+  public func introductionShown() { needsIntroduction = false }
+
+  /// Whether `actual` matches the current entry's recorded output, under the cell's options.
+  public func matches(_ actual: [String]) -> Bool {
+    guard let entry = currentEntry else { return false }
+    return OutputMatcher.matches(expected: entry.expected, actual: actual, tolerance: cells[cellIndex].options.tolerance)
+  }
+
+  /// Moves to the next input (and the next cell after the last input of one).
+  public func advance() {
+    guard !isFinished else { return }
+    entryIndex += 1
+    if entryIndex >= cells[cellIndex].entries.count { nextCell() }
+  }
+
+  /// Skips the rest of the current cell.
+  public func nextCell() {
+    guard !isFinished else { return }
+    cellIndex += 1
+    entryIndex = 0
+    needsIntroduction = true
+  }
+
+  /// Goes back to the start of the previous cell (or of this one, at the first).
+  public func previousCell() {
+    cellIndex = Swift.max(0, Swift.min(cellIndex, cells.count) - (entryIndex == 0 || isFinished ? 1 : 0))
+    entryIndex = 0
+    needsIntroduction = true
+  }
+}
