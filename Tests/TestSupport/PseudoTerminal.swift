@@ -62,6 +62,22 @@ public final class PseudoTerminal {
     return transcript.count >= start && transcript.dropFirst(start).contains(text)
   }
 
+  /// Waits until the transcript ends with a fresh `attn> ` prompt, so the
+  /// next keys reach the line editor rather than a terminal between lines
+  /// (where the line discipline, not the program, would see a Ctrl-D).
+  @discardableResult
+  public func waitForPrompt(timeout: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if transcript.hasSuffix("attn> ") {
+        usleep(50_000)
+        return true
+      }
+      _ = waitFor("\u{0}", timeout: 0.05)
+    }
+    return false
+  }
+
   /// Waits for the program to exit and gives its exit status (nil on a signal or time-out).
   public func waitForExit(timeout: Double = 10) -> Int32? {
     let deadline = Date().addingTimeInterval(timeout)

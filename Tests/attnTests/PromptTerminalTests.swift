@@ -65,8 +65,9 @@ import Testing
     #expect(terminal.waitFor("[0.0900, 0.2447, 0.6652]", after: mark))
 
     // Ctrl-D on an empty line exits with status 0 and saves the history.
+    #expect(terminal.waitForPrompt())
     terminal.send("\u{04}")
-    #expect(terminal.waitForExit() == 0)
+    #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")
     let saved = try String(contentsOfFile: history, encoding: .utf8)
     #expect(saved.contains("softmax"))
   }
@@ -75,8 +76,10 @@ import Testing
     let directory = try makeTemporaryDirectory()
     let history = directory.appendingPathComponent("state/attn/history").path
     let first = try start(history: history)
+    let typed = first.transcript.count
     first.send("y = 41 + 1\r")
-    #expect(first.waitFor("attn> ", after: first.transcript.count + 5))
+    #expect(first.waitFor("y = 41 + 1\r\n", after: typed))
+    #expect(first.waitForPrompt())
     first.send("\u{04}")
     #expect(first.waitForExit() == 0)
 
@@ -85,6 +88,7 @@ import Testing
     second.send("\u{1B}[A\r")
     second.send("y\r")
     #expect(second.waitFor("42", after: mark), "\(second.transcript)")
+    #expect(second.waitForPrompt())
     second.send("\u{04}")
     #expect(second.waitForExit() == 0)
   }
@@ -137,6 +141,7 @@ import Testing
     #expect(terminal.waitFor("left the lesson", after: mark))
     terminal.send("p\r")
     #expect(terminal.waitFor("[0.6590, 0.2424, 0.0986]", after: mark))
+    #expect(terminal.waitForPrompt())
     terminal.send("\u{04}")
     #expect(terminal.waitForExit() == 0)
   }
