@@ -132,7 +132,7 @@ final class Repl {
       if names.isEmpty { print("no variables yet; try x = [1, 2, 3]") }
       for name in names {
         guard let value = session.variables[name] else { continue }
-        print("\(name): \(value.typeName)")
+        print("\(name): \(describeForVars(value))")
       }
       return true
     case .reset:
@@ -202,4 +202,17 @@ func formatDuration(_ seconds: Double) -> String {
   if seconds >= 1e-3 { return String(format: "%.3g ms", seconds * 1e3) }
   if seconds >= 1e-6 { return String(format: "%.3g µs", seconds * 1e6) }
   return String(format: "%.3g ns", seconds * 1e9)
+}
+
+/// How `:vars` shows a value: tensors by shape, records by their fields.
+func describeForVars(_ value: Value) -> String {
+  switch value {
+  case .record(let record):
+    return "record (" + record.fields.map { field -> String in
+      if case .tensor(let tensor) = field.value { return "\(field.name) \(tensor.shape)" }
+      return field.name
+    }.joined(separator: ", ") + ")"
+  default:
+    return value.typeName
+  }
 }
