@@ -1,6 +1,10 @@
 import ArgumentParser
 import AttnLang
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Options shared by every command that evaluates attn code.
 struct EvaluationOptions: ParsableArguments {
   @Option(name: .long, help: "Digits after the decimal point when printing numbers.")
@@ -23,6 +27,13 @@ struct EvaluationOptions: ParsableArguments {
     var options = SessionOptions()
     options.display.precision = precision
     options.maximumElements = maxElements
+    // On a color terminal, pictures get colors and attention records show
+    // their weights; anywhere else output stays plain and deterministic.
+    if !noColor && Terminal.wantsColor(STDOUT_FILENO) {
+      options.display.pictures = Terminal.supportsTrueColor ? .trueColor : .palette256
+      options.display.picturesUnderRecords = true
+    }
+    options.display.width = Terminal.width()
     return options
   }
 }

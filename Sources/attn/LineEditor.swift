@@ -115,9 +115,15 @@ func readKeyboardCharacter() -> Int32 {
   func readByte() -> Int32 {
     var byte: UInt8 = 0
     while true {
+      // A Ctrl-C can land while libedit is busy rather than blocked in read;
+      // waking up regularly to look at the flag means it is never missed.
+      if interruptSignal.load(ordering: .relaxed) { return -1 }
+      var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+      let ready = poll(&descriptor, 1, 100)
+      if ready == 0 || (ready < 0 && errno == EINTR) { continue }
       let count = read(STDIN_FILENO, &byte, 1)
       if count == 1 { return Int32(byte) }
-      if count < 0, errno == EINTR, !interruptSignal.load(ordering: .relaxed) { continue }
+      if count < 0, errno == EINTR || errno == EAGAIN { continue }
       return -1
     }
   }

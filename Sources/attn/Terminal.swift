@@ -17,10 +17,18 @@ enum Terminal {
     return isTerminal(descriptor)
   }
 
+  /// Whether the terminal says it shows 24-bit color (`COLORTERM`).
+  static var supportsTrueColor: Bool {
+    guard let value = getenv("COLORTERM") else { return false }
+    let text = String(cString: value)
+    return text == "truecolor" || text == "24bit"
+  }
+
   /// The terminal's width in columns, or 80 when unknown.
   static func width(_ descriptor: Int32 = STDOUT_FILENO) -> Int {
     var size = winsize()
     if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = getenv("COLUMNS"), let value = Int(String(cString: columns)), value > 0 { return value }
     return 80
   }
 }

@@ -66,10 +66,10 @@ public final class PseudoTerminal {
   /// next keys reach the line editor rather than a terminal between lines
   /// (where the line discipline, not the program, would see a Ctrl-D).
   @discardableResult
-  public func waitForPrompt(timeout: Double = 10) -> Bool {
+  public func waitForPrompt(_ line: String = "", timeout: Double = 10) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-      if transcript.hasSuffix("attn> ") {
+      if transcript.hasSuffix("attn> " + line) {
         usleep(50_000)
         return true
       }

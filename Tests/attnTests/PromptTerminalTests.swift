@@ -28,11 +28,13 @@ import Testing
 
     // Up recalls the previous line.
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("\u{1B}[A\r")
     #expect(terminal.waitFor("[0.0900, 0.2447, 0.6652]", after: mark), "\(terminal.transcript)")
 
     // Tab completes a builtin and opens its call.
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("softm\t")
     #expect(terminal.waitFor("ax(", after: mark), "\(terminal.transcript)")
     terminal.send("[0, 0])\r")
@@ -40,18 +42,21 @@ import Testing
 
     // Ctrl-C discards the line; the session goes on with its variables.
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("this is not finished")
     #expect(terminal.waitFor("finished", after: mark))
     mark = terminal.transcript.count
     terminal.send("\u{03}")
     #expect(terminal.waitFor("attn> ", after: mark), "\(terminal.transcript)")
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("sum(x)\r")
     #expect(terminal.waitFor("1.0000", after: mark), "\(terminal.transcript)")
     #expect(!terminal.transcript.contains("this is not finished\r\nerror"))
 
     // Open brackets continue on the next line.
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("attend([1, 0],\r")
     #expect(terminal.waitFor("...> ", after: mark))
     terminal.send("eye(2)).weights\r")
@@ -59,6 +64,7 @@ import Testing
 
     // An error keeps every variable.
     mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("dot(x, [1, 2])\r")
     #expect(terminal.waitFor("dot: last axes differ: [3] vs [2]", after: mark))
     terminal.send("x\r")
@@ -85,6 +91,7 @@ import Testing
 
     let second = try start(history: history)
     let mark = second.transcript.count
+    #expect(second.waitForPrompt())
     second.send("\u{1B}[A\r")
     second.send("y\r")
     #expect(second.waitFor("42", after: mark), "\(second.transcript)")
@@ -96,6 +103,7 @@ import Testing
   @Test func utf8LabelsSurvive() throws {
     let terminal = try start(history: "")
     let mark = terminal.transcript.count
+    #expect(terminal.waitForPrompt())
     terminal.send("[\"über\", \"chat\"]\r")
     #expect(terminal.waitFor("\r\n[\"über\", \"chat\"]\r\n", after: mark), "\(terminal.transcript)")
     #expect(terminal.waitFor("attn> ", after: mark + 30))
@@ -124,21 +132,24 @@ import Testing
     terminal.send("\r")
     #expect(terminal.waitFor("[0.6590, 0.2424, 0.0986]", after: mark))
     #expect(terminal.waitFor("✓ same as the lesson", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt("sum(p)"))
 
     // Editing the offered line makes it the student's own command: it runs,
     // and the lesson offers its input again.
     mark = terminal.transcript.count
     terminal.send("\u{15}2 * p\r")
     #expect(terminal.waitFor("[1.3180, 0.4849, 0.1971]", after: mark), "\(terminal.transcript)")
-    #expect(terminal.waitFor("attn> sum(p)", after: mark))
+    #expect(terminal.waitForPrompt("sum(p)"))
 
     // :next skips to the next cell, :quit leaves the lesson but keeps p.
     mark = terminal.transcript.count
     terminal.send("\u{15}:next\r")
     #expect(terminal.waitFor("cell 2/", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt("softmax(scores + 100)"))
     mark = terminal.transcript.count
     terminal.send("\u{15}:quit\r")
     #expect(terminal.waitFor("left the lesson", after: mark))
+    #expect(terminal.waitForPrompt())
     terminal.send("p\r")
     #expect(terminal.waitFor("[0.6590, 0.2424, 0.0986]", after: mark))
     #expect(terminal.waitForPrompt())

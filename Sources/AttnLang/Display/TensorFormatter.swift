@@ -9,6 +9,12 @@ public struct DisplayOptions: Equatable, Sendable {
   /// ``edgeItems`` entries at each end of every axis (NumPy's threshold).
   public var summarizeAbove: Int = 1000
   public var edgeItems: Int = 3
+  /// How pictures (heatmaps, bars) are drawn.
+  public var pictures: PictureStyle = .plain
+  /// Whether attention records also draw their weights (on color terminals).
+  public var picturesUnderRecords = false
+  /// The width pictures must fit in.
+  public var width = 80
 
   public init(precision: Int = 4) {
     self.precision = precision

@@ -18,14 +18,25 @@ public struct ValueFormatter: Sendable {
       return "[" + items.map(format).joined(separator: ", ") + "]"
     case .text(let text):
       return text
+    case .figure(let figure):
+      return FigureText(style: options.pictures, width: options.width, precision: options.precision).render(figure)
     case .record(let record):
-      return record.fields.map { field in
+      var text = fields(record)
+      if options.picturesUnderRecords, case .tensor(let weights)? = record["weights"], (1...3).contains(weights.rank) {
+        let figure = Figure(kind: weights.rank == 1 ? .bars : .heatmap, data: weights)
+        text += "\n" + FigureText(style: options.pictures, width: options.width, precision: 2).render(figure)
+      }
+      return text
+    }
+  }
+
+  func fields(_ record: Record) -> String {
+      record.fields.map { field in
         let body = format(field.value)
         guard body.contains("\n") else { return "\(field.name): \(body)" }
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
         return "\(field.name): \(lines[0])\n" + lines.dropFirst().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
       }.joined(separator: "\n")
-    }
   }
 }
 

@@ -9,8 +9,10 @@ public enum Value: Equatable, Sendable {
   case string(String)
   /// A list of non-numeric values, such as axis labels `["le", "chat"]`.
   case list([Value])
-  /// Preformatted text that prints as is (help pages, pictures).
+  /// Preformatted text that prints as is (help pages).
   case text(String)
+  /// A heatmap or bar chart.
+  case figure(Figure)
 
   /// The name of the value's type, for messages.
   public var typeName: String {
@@ -20,6 +22,7 @@ public enum Value: Equatable, Sendable {
     case .string: return "string"
     case .list: return "list"
     case .text: return "text"
+    case .figure(let figure): return figure.kind == .heatmap ? "heatmap" : "bar chart"
     }
   }
 }

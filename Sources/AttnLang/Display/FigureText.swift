@@ -1,0 +1,203 @@
+import Attention
+import Foundation
+
+/// How pictures are drawn in a terminal.
+public enum PictureStyle: Equatable, Sendable {
+  /// Characters only (` ░▒▓█`): for pipes, files, `NO_COLOR` and lessons.
+  case plain
+  /// Background colors from the 256-color palette (a gray ramp).
+  case palette256
+  /// 24-bit background colors (a viridis-like ramp).
+  case trueColor
+}
+
+/// Draws figures as text: heatmaps as shaded cells, bars as block characters.
+/// The plain style is deterministic, so lessons can record it as output.
+struct FigureText {
+  var style: PictureStyle
+  /// The widest a line may be; wider maps are elided with `…`.
+  var width: Int
+  var precision: Int
+
+  static let ramp: [Character] = [" ", "░", "▒", "▓", "█"]
+  static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+
+  func render(_ figure: Figure) -> String {
+    switch figure.kind {
+    case .heatmap: return heatmap(figure)
+    case .bars: return bars(figure)
+    }
+  }
+
+  // MARK: Heatmaps
+
+  func heatmap(_ figure: Figure) -> String {
+    let panels = figure.panels
+    let blocks = panels.enumerated().map { index, panel in
+      matrix(panel, figure: figure, title: panels.count > 1 ? "head \(index)" : figure.title)
+    }
+    var lines: [String] = []
+    // Place panels side by side while they fit in the width, then wrap.
+    var row: [[String]] = []
+    var rowWidth = 0
+    func flush() {
+      guard !row.isEmpty else { return }
+      let height = row.map(\.count).max() ?? 0
+      for line in 0..<height {
+        let parts = row.map { block -> String in
+          let text = line < block.count ? block[line] : ""
+          let visible = visibleWidth(block.first ?? "")
+          return text + String(repeating: " ", count: Swift.max(0, visible - visibleWidth(text)))
+        }
+        lines.append(parts.joined(separator: "   ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+      }
+      row = []
+      rowWidth = 0
+    }
+    for block in blocks {
+      let blockWidth = block.map(visibleWidth).max() ?? 0
+      if !row.isEmpty, rowWidth + 3 + blockWidth > width { flush() }
+      row.append(block.map { $0 + String(repeating: " ", count: Swift.max(0, blockWidth - visibleWidth($0))) })
+      rowWidth += (rowWidth == 0 ? 0 : 3) + blockWidth
+    }
+    flush()
+    lines.append(scale(figure))
+    return lines.joined(separator: "\n")
+  }
+
+  /// One matrix as lines of text: a title, column labels, labelled rows.
+  func matrix(_ panel: Tensor, figure: Figure, title: String?) -> [String] {
+    let rows = panel.rank == 2 ? panel.shape[0] : 1
+    let columns = panel.rank == 2 ? panel.shape[1] : panel.count
+    let rowLabels = (0..<rows).map { label(figure.rowLabels, $0) }
+    let columnLabels = (0..<columns).map { label(figure.columnLabels, $0) }
+    let cell = Swift.max(3, Swift.min(6, (columnLabels.map(\.count).max() ?? 1) + 1))
+    let gutter = (rowLabels.map(\.count).max() ?? 1) + 1
+    let fit = Swift.max(2, (width - gutter) / cell)
+    let shownColumns = elide(columns, fit: fit)
+    let shownRows = elide(rows, fit: 40)
+    var lines: [String] = []
+    if let title { lines.append(String(repeating: " ", count: gutter) + title) }
+    lines.append(
+      String(repeating: " ", count: gutter)
+        + shownColumns.map { $0.map { pad(String(columnLabels[$0].prefix(cell - 1)), cell) } ?? pad("…", cell) }.joined())
+    for row in shownRows {
+      guard let row else {
+        lines.append(pad("⋮", gutter))
+        continue
+      }
+      var line = pad(String(rowLabels[row].prefix(gutter - 1)), gutter)
+      for column in shownColumns {
+        guard let column else {
+          line += pad("…", cell)
+          continue
+        }
+        line += shade(figure.level(panel.scalars[row * columns + column]), width: cell - 1) + " "
+      }
+      lines.append(line)
+    }
+    return lines
+  }
+
+  /// Positions to show out of `count`, with nil for the elided middle.
+  func elide(_ count: Int, fit: Int) -> [Int?] {
+    guard count > fit else { return Array(0..<count) }
+    let head = (fit - 1) / 2 + (fit - 1) % 2
+    let tail = fit - 1 - head
+    return Array(0..<head) + [nil] + Array((count - tail)..<count)
+  }
+
+  func label(_ labels: [String]?, _ index: Int) -> String {
+    if let labels, index < labels.count { return labels[index] }
+    return String(index)
+  }
+
+  /// A cell of `width` characters shaded for `level` in [0, 1].
+  func shade(_ level: Double, width: Int) -> String {
+    if level.isNaN { return String(repeating: "?", count: width) }
+    switch style {
+    case .plain:
+      let index = Swift.min(Int((level * Double(FigureText.ramp.count - 1)).rounded()), FigureText.ramp.count - 1)
+      return String(repeating: FigureText.ramp[index], count: width)
+    case .palette256:
+      let gray = 232 + Int((level * 23).rounded())
+      return "\u{1B}[48;5;\(gray)m" + String(repeating: " ", count: width) + "\u{1B}[0m"
+    case .trueColor:
+      let (r, g, b) = FigureText.viridis(level)
+      return "\u{1B}[48;2;\(r);\(g);\(b)m" + String(repeating: " ", count: width) + "\u{1B}[0m"
+    }
+  }
+
+  /// The legend: the low and high values either side of the shading ramp.
+  func scale(_ figure: Figure) -> String {
+    let (low, high) = figure.valueRange
+    let ramp: String
+    switch style {
+    case .plain: ramp = String(FigureText.ramp)
+    default: ramp = (0...8).map { shade(Double($0) / 8, width: 1) }.joined()
+    }
+    return "scale \(number(low)) [\(ramp)] \(number(high))"
+  }
+
+  /// A viridis-like color for `level` in [0, 1]: dark purple → teal → yellow.
+  static func viridis(_ level: Double) -> (Int, Int, Int) {
+    let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+    let position = Swift.min(Swift.max(level, 0), 1) * Double(stops.count - 1)
+    let index = Swift.min(Int(position), stops.count - 2)
+    let t = position - Double(index)
+    let (a, b) = (stops[index], stops[index + 1])
+    return (Int(a.0 + (b.0 - a.0) * t), Int(a.1 + (b.1 - a.1) * t), Int(a.2 + (b.2 - a.2) * t))
+  }
+
+  // MARK: Bars
+
+  func bars(_ figure: Figure) -> String {
+    let values = figure.data.scalars
+    let labels = values.indices.map { label(figure.rowLabels, $0) }
+    let gutter = (labels.map(\.count).max() ?? 1) + 2
+    let largest = values.filter { $0.isFinite }.map(Swift.abs).max() ?? 0
+    let barWidth = Swift.max(10, Swift.min(40, width - gutter - 12))
+    var lines: [String] = []
+    if let title = figure.title { lines.append(title) }
+    for (index, value) in values.enumerated() {
+      let length = largest > 0 && value.isFinite ? Swift.max(value, 0) / largest * Double(barWidth) : 0
+      let whole = Int(length)
+      let eighth = Int(((length - Double(whole)) * 8).rounded(.down))
+      var bar = String(repeating: "█", count: whole)
+      if eighth > 0 { bar.append(FigureText.eighths[eighth - 1]) }
+      if case .plain = style {} else { bar = "\u{1B}[36m" + bar + "\u{1B}[0m" }
+      let visible = whole + (eighth > 0 ? 1 : 0)
+      lines.append(
+        pad(labels[index], gutter) + bar + String(repeating: " ", count: barWidth + 1 - visible) + number(value))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: Text helpers
+
+  func number(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    return String(format: "%.\(precision)f", value)
+  }
+
+  func pad(_ text: String, _ width: Int) -> String {
+    text + String(repeating: " ", count: Swift.max(0, width - text.count))
+  }
+
+  /// Characters a line takes on screen, not counting color escapes.
+  func visibleWidth(_ text: String) -> Int {
+    var count = 0
+    var inEscape = false
+    for character in text {
+      if character == "\u{1B}" {
+        inEscape = true
+      } else if inEscape {
+        if character.isLetter { inEscape = false }
+      } else {
+        count += 1
+      }
+    }
+    return count
+  }
+}

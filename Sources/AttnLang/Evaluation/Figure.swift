@@ -1,0 +1,52 @@
+import Attention
+
+/// A picture of numbers: what `heatmap` and `bars` return. It prints as
+/// shaded cells or bars at the prompt and becomes SVG in exported notebooks.
+public struct Figure: Equatable, Sendable {
+  public enum Kind: Equatable, Sendable {
+    /// A matrix `[n, m]`, or one matrix per head `[heads, n, m]`.
+    case heatmap
+    /// A vector drawn as horizontal bars.
+    case bars
+  }
+
+  public var kind: Kind
+  public var data: Tensor
+  /// Labels for the rows (heatmap) or bars.
+  public var rowLabels: [String]?
+  /// Labels for the columns (heatmap).
+  public var columnLabels: [String]?
+  public var title: String?
+
+  public init(
+    kind: Kind, data: Tensor, rowLabels: [String]? = nil, columnLabels: [String]? = nil, title: String? = nil
+  ) {
+    self.kind = kind
+    self.data = data
+    self.rowLabels = rowLabels
+    self.columnLabels = columnLabels
+    self.title = title
+  }
+
+  /// The matrices to draw: one per head for a rank-3 heatmap.
+  public var panels: [Tensor] {
+    guard data.rank == 3 else { return [data] }
+    return (0..<data.shape[0]).compactMap { try? data.subscripted([.at($0)]) }
+  }
+
+  /// The range the shading spans: from 0 (or the minimum, if negative) to the maximum.
+  public var valueRange: (low: Double, high: Double) {
+    let finite = data.scalars.filter { $0.isFinite }
+    let high = finite.max() ?? 1
+    let low = Swift.min(finite.min() ?? 0, 0)
+    return (low, high)
+  }
+
+  /// Where `value` falls in ``valueRange``, from 0 to 1 (NaN stays NaN).
+  public func level(_ value: Double) -> Double {
+    if value.isNaN { return .nan }
+    let (low, high) = valueRange
+    guard high > low else { return value >= high ? 1 : 0 }
+    return Swift.min(Swift.max((value - low) / (high - low), 0), 1)
+  }
+}

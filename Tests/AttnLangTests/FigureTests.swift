@@ -1,0 +1,70 @@
+import Attention
+import AttnLang
+import TestSupport
+import Testing
+
+@Suite struct FigureTests {
+  func text(_ code: String, width: Int = 80) throws -> String {
+    var options = DisplayOptions()
+    options.width = width
+    return ValueFormatter(options: options).format(try Session().value(code))
+  }
+
+  @Test func heatmapWithLabels() throws {
+    #expect(
+      try text(#"heatmap([[1, 0.5, 0], [0, 0.25, 1]], rows: ["le", "chat"], cols: ["the", "cat", "sat"])"#)
+        == "     the cat sat\nle   ███ ▒▒▒\nchat     ░░░ ███\nscale 0.0000 [ ░▒▓█] 1.0000")
+  }
+
+  @Test func headsSideBySideAndWrapped() throws {
+    let wide = try text("heatmap(reshape(arange(8), 2, 2, 2))")
+    #expect(wide.split(separator: "\n").first?.contains("head 0") == true)
+    #expect(wide.split(separator: "\n").first?.contains("head 1") == true)
+    let narrow = try text("heatmap(reshape(arange(8), 2, 2, 2))", width: 12)
+    #expect(narrow.split(separator: "\n").filter { $0.contains("head") }.count == 2)
+    #expect(!narrow.split(separator: "\n").contains { $0.contains("head 0") && $0.contains("head 1") })
+  }
+
+  @Test func wideMapsAreElided() throws {
+    let lines = try text("heatmap(ones(2, 100))", width: 40).split(separator: "\n")
+    #expect(lines.allSatisfy { $0.count <= 40 })
+    #expect(lines[0].contains("…"))
+  }
+
+  @Test func bars() throws {
+    #expect(
+      try text(#"bars([0.5, 0.25, 0], labels: ["a", "b", "c"])"#) == """
+        a  ████████████████████████████████████████ 0.5000
+        b  ████████████████████                     0.2500
+        c                                           0.0000
+        """)
+  }
+
+  @Test func mistakes() {
+    let session = Session()
+    #expect(
+      session.errors(#"heatmap(eye(2), rows: ["a"])"#).map(\.message) == ["heatmap: rows: has 1 labels for 2 positions"])
+    #expect(session.errors("heatmap(zeros(1, 1, 1, 1))").map(\.message) == [
+      "heatmap: expects a matrix [n, m] or maps [heads, n, m], got [1, 1, 1, 1]"
+    ])
+    #expect(session.errors("bars(eye(2))").map(\.message) == ["bars: expects a vector, got [2, 2]"])
+  }
+
+  @Test func recordsShowTheirWeightsWhenAsked() throws {
+    var options = DisplayOptions()
+    options.picturesUnderRecords = true
+    let record = try Session().value("attend([[1, 0], [0, 1]], eye(2))")
+    let shown = ValueFormatter(options: options).format(record)
+    #expect(shown.contains("scale 0.00 [ ░▒▓█] 0.73"))
+    #expect(!ValueFormatter().format(record).contains("scale"))
+  }
+
+  @Test func colorStylesUseEscapes() throws {
+    var options = DisplayOptions()
+    options.pictures = .trueColor
+    let shown = ValueFormatter(options: options).format(try Session().value("heatmap(eye(2))"))
+    #expect(shown.contains("\u{1B}[48;2;"))
+    options.pictures = .palette256
+    #expect(ValueFormatter(options: options).format(try Session().value("heatmap(eye(2))")).contains("\u{1B}[48;5;"))
+  }
+}
