@@ -392,3 +392,22 @@ with open(out, "w") as f:
     json.dump(language_cases, f, indent=1, sort_keys=True)
     f.write("\n")
 print(f"wrote {len(language_cases)} cases to {os.path.normpath(out)}")
+
+# --- .npy files written by NumPy itself, for the loader's tests ------------
+npy_dir = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttentionTests", "Fixtures", "npy")
+os.makedirs(npy_dir, exist_ok=True)
+weights = np.arange(6, dtype=np.float64).reshape(2, 3) / 7
+np.save(os.path.join(npy_dir, "float64.npy"), weights)
+np.save(os.path.join(npy_dir, "float32.npy"), np.array([0.5, -1.25, 3.0], dtype=np.float32))
+np.save(os.path.join(npy_dir, "int64.npy"), np.array([[1, -2], [3, 4]], dtype=np.int64))
+np.save(os.path.join(npy_dir, "bigendian.npy"), np.array([1.5, 2.5], dtype=">f8"))
+np.save(os.path.join(npy_dir, "scalar.npy"), np.float64(2.5))
+np.save(os.path.join(npy_dir, "fortran.npy"), np.asfortranarray(weights))
+np.save(os.path.join(npy_dir, "bool.npy"), np.array([True, False]))
+with open(os.path.join(npy_dir, "version2.npy"), "wb") as f:
+    np.lib.format.write_array(f, weights, version=(2, 0))
+with open(os.path.join(npy_dir, "float64.npy"), "rb") as f:
+    whole = f.read()
+with open(os.path.join(npy_dir, "truncated.npy"), "wb") as f:
+    f.write(whole[:-5])
+print(f"wrote .npy fixtures to {os.path.normpath(npy_dir)}")

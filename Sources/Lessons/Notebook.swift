@@ -99,9 +99,10 @@ extension Notebook {
   ///   first prompt, or an unknown cell option.
   public init(path: String, text: String) throws {
     self.path = path
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Any line ending: "\r\n" is a single Character in Swift.
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
     if lines.last == "" { lines.removeLast() }
-    self.lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    self.lines = lines
     blocks = []
     var prose: [String] = []
     var proseStart = 1

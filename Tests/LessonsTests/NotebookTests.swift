@@ -37,6 +37,12 @@ import Testing
     #expect(notebook.cells[1].options == Notebook.CellOptions(check: false, tolerance: 0.5))
   }
 
+  @Test func windowsLineEndings() throws {
+    let notebook = try Notebook(path: "l.md", text: text.replacingOccurrences(of: "\n", with: "\r\n"))
+    #expect(notebook.cells.count == 2)
+    #expect(notebook.cells[0].entries.map(\.expected) == [[], ["[1, 2]"]])
+  }
+
   @Test func formatMistakes() {
     #expect(throws: NotebookError.self) { try Notebook(path: "l.md", text: "```attn\nattn> 1\n") }
     do {

@@ -55,7 +55,7 @@ struct Builtin: Sendable {
 public enum Builtins {
   static let all: [Builtin] =
     attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
-    + reductionBuiltins + shapeBuiltins + pictureBuiltins + sessionBuiltins
+    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + sessionBuiltins
 
   static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

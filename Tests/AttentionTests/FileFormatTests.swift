@@ -1,0 +1,75 @@
+import Attention
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct NumPyFormatTests {
+  func fixture(_ name: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Fixtures/npy/\(name)")
+    return Array(try Data(contentsOf: url))
+  }
+
+  @Test func readsFilesWrittenByNumPy() throws {
+    let expected = try Tensor(shape: [2, 3], scalars: (0..<6).map { Double($0) / 7 })
+    #expect(try NumPyFormat.decode(fixture("float64.npy")) == expected)
+    #expect(try NumPyFormat.decode(fixture("version2.npy")) == expected)
+    #expect(try NumPyFormat.decode(fixture("float32.npy")) == Tensor([0.5, -1.25, 3.0]))
+    #expect(try NumPyFormat.decode(fixture("int64.npy")) == Tensor(rows: [[1, -2], [3, 4]]))
+    #expect(try NumPyFormat.decode(fixture("bigendian.npy")) == Tensor([1.5, 2.5]))
+    #expect(try NumPyFormat.decode(fixture("scalar.npy")) == Tensor(2.5))
+  }
+
+  @Test func roundTrips() throws {
+    for tensor in [try randn([3, 4], seed: 1), Tensor([1, .nan, -.infinity]), Tensor(7), try zeros([2, 0, 3])] {
+      let decoded = try NumPyFormat.decode(NumPyFormat.encode(tensor))
+      #expect(decoded.shape == tensor.shape)
+      #expect(decoded.isApproximatelyEqual(to: tensor, tolerance: 0))
+    }
+    let bytes = NumPyFormat.encode(try zeros([2, 3]))
+    let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+    #expect((10 + headerLength) % 64 == 0, "data is aligned as NumPy writes it")
+    #expect(bytes[10 + headerLength - 1] == UInt8(ascii: "\n"))
+  }
+
+  @Test func refusesWhatItCannotRead() throws {
+    #expect(throws: TensorError("load", "Fortran-order arrays are not supported; save with np.ascontiguousarray(x)")) {
+      try NumPyFormat.decode(fixture("fortran.npy"))
+    }
+    #expect(
+      throws: TensorError("load", "unsupported dtype '|b1'; float64, float32, int64 and int32 are supported")
+    ) { try NumPyFormat.decode(fixture("bool.npy")) }
+    #expect(
+      throws: TensorError("load", "the file is truncated: shape [2, 3] needs 48 bytes of data, it has 43")
+    ) { try NumPyFormat.decode(fixture("truncated.npy")) }
+    #expect(throws: TensorError("load", "not a .npy file (it does not start with \\x93NUMPY)")) {
+      try NumPyFormat.decode(Array("x = [1, 2, 3]\n".utf8))
+    }
+    #expect(throws: TensorError.self) { try NumPyFormat.decode(Array(try fixture("float64.npy").prefix(20))) }
+  }
+}
+
+@Suite struct CSVFormatTests {
+  @Test func readsRowsAndVectors() throws {
+    #expect(try CSVFormat.decode("1,2,3\n4, 5 ,6\n") == Tensor(rows: [[1, 2, 3], [4, 5, 6]]))
+    #expect(try CSVFormat.decode("# weights\n0.5,0.25,nan\n\n").isApproximatelyEqual(to: Tensor([0.5, 0.25, .nan])))
+    #expect(try CSVFormat.decode("1,2\r\n3,4\r\n") == Tensor(rows: [[1, 2], [3, 4]]))
+  }
+
+  @Test func roundTrips() throws {
+    let matrix = try randn([3, 2], seed: 4)
+    #expect(try CSVFormat.decode(CSVFormat.encode(matrix)) == matrix)
+    #expect(try CSVFormat.decode(CSVFormat.encode(Tensor([1, -.infinity]))) == Tensor([1, -.infinity]))
+  }
+
+  @Test func errorsNameTheLine() {
+    #expect(throws: TensorError("load", "line 2: 'x' is not a number")) { try CSVFormat.decode("1,2\n3,x\n") }
+    #expect(throws: TensorError("load", "line 2 has 1 values but the first row has 2")) {
+      try CSVFormat.decode("1,2\n3\n")
+    }
+    #expect(throws: TensorError("load", "the CSV file holds no numbers")) { try CSVFormat.decode("\n") }
+    #expect(throws: TensorError("save", "CSV holds at most a matrix, got [1, 1, 1]; use .npy")) {
+      try CSVFormat.encode(zeros([1, 1, 1]))
+    }
+  }
+}

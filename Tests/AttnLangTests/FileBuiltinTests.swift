@@ -1,0 +1,73 @@
+import Attention
+import AttnLang
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@Suite struct FileBuiltinTests {
+  let directory: URL
+  init() throws { directory = try makeTemporaryDirectory() }
+
+  func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+  @Test func saveThenLoadRoundTrips() throws {
+    let session = Session()
+    for name in ["w.npy", "w.csv"] {
+      _ = try session.values("W = randn(3, 4, seed: 2)\nsave(W, \"\(path(name))\")")
+      #expect(try session.value("load(\"\(path(name))\") == W") == .tensor(try ones([3, 4])), "\(name)")
+    }
+  }
+
+  @Test func loadsWhatNumPyWrote() throws {
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("AttentionTests/Fixtures/npy/float32.npy").path
+    #expect(try Session().value("load(\"\(fixture)\")") == .tensor(Tensor([0.5, -1.25, 3.0])))
+  }
+
+  @Test func fileMistakesAreErrors() throws {
+    let session = Session()
+    #expect(
+      session.errors("load(\"\(path("missing.npy"))\")").map(\.message) == [
+        "load: cannot read '\(path("missing.npy"))': no such file"
+      ])
+    #expect(session.errors("load(\"\(path("x.txt"))\")").first?.message.hasPrefix("load: unknown file type '.txt'") == true)
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: path("bad.npy")))
+    #expect(session.errors("load(\"\(path("bad.npy"))\")").map(\.message) == [
+      "load: not a .npy file (it does not start with \\x93NUMPY)"
+    ])
+    #expect(session.errors("save(eye(2), \"/nonexistent-dir/x.npy\")").first?.message.hasPrefix("save: cannot write") == true)
+    try FileManager.default.createDirectory(atPath: path("folder.npy"), withIntermediateDirectories: true)
+    #expect(session.errors("load(\"\(path("folder.npy"))\")").map(\.message) == [
+      "load: cannot read '\(path("folder.npy"))': it is a directory"
+    ])
+  }
+
+  @Test func svgIsWellFormedWithOneCellPerValueAndLabels() throws {
+    let file = path("a.svg")
+    _ = try Session().values(
+      "svg(softmax([[1, 2, 3], [3, 2, 1]]), \"\(file)\", rows: [\"le\", \"chat\"], cols: [\"the\", \"black\", \"cat\"])")
+    let document = try XMLDocument(contentsOf: URL(fileURLWithPath: file))
+    #expect(document.rootElement()?.name == "svg")
+    #expect(try document.nodes(forXPath: "//*[local-name()='rect' and @class='cell']").count == 6)
+    let texts = try document.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+    for label in ["le", "chat", "the", "black", "cat"] { #expect(texts.contains(label)) }
+    let tooltips = try document.nodes(forXPath: "//*[local-name()='title']").compactMap(\.stringValue)
+    #expect(tooltips.contains { $0.hasPrefix("le → the: 0.0900305") })
+  }
+
+  @Test func svgOfHeadsAndBars() throws {
+    let heads = path("heads.svg")
+    _ = try Session().values("svg(multihead(randn(3, 4, seed: 1), heads: 2), \"\(heads)\")")
+    let document = try XMLDocument(contentsOf: URL(fileURLWithPath: heads))
+    #expect(try document.nodes(forXPath: "//*[local-name()='rect' and @class='cell']").count == 18)
+    let bars = path("bars.svg")
+    _ = try Session().values("svg(bars([0.1, 0.9], labels: [\"<a>\", \"b&c\"]), \"\(bars)\")")
+    let barDocument = try XMLDocument(contentsOf: URL(fileURLWithPath: bars))
+    #expect(try barDocument.nodes(forXPath: "//*[local-name()='rect' and @class='bar']").count == 2)
+    #expect(Session().errors("svg(eye(2), \"\(path("x.png"))\")").first?.message.hasPrefix("svg: unknown file type") == true)
+  }
+}
