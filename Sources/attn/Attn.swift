@@ -21,7 +21,7 @@ struct Attn: ParsableCommand {
       cleanly, 1 when any file had an error or a lesson a mismatch, 2 on bad usage.
       """,
     version: "attn \(version)",
-    subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, LessonCommand.self],
+    subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, LessonCommand.self, ExportCommand.self],
     defaultSubcommand: ReplCommand.self
   )
 

@@ -12,7 +12,7 @@ final class Repl {
   var transcript = TranscriptFilter()
   private(set) var wantsToQuit = false
   /// Inputs that ran without error, for `:save`.
-  private(set) var history: [(input: String, output: String)] = []
+  private(set) var history: [(input: String, output: String, values: [Value])] = []
   /// The lesson being walked through, if any.
   var walkthrough: Walkthrough?
   var lineNumber = 0
@@ -69,13 +69,15 @@ final class Repl {
     let source = SourceFile(name: name, text: text)
     let formatter = ValueFormatter(options: session.options.display)
     var printed: [String] = []
+    var values: [Value] = []
     do {
       try session.execute(source) { output in
         let text = formatter.format(output.value)
         printed.append(text)
+        values.append(output.value)
         print(text)
       }
-      history.append((text, printed.joined(separator: "\n")))
+      history.append((text, printed.joined(separator: "\n"), values))
       fflush(stdout)
       return (true, lines(printed))
     } catch {
@@ -159,9 +161,24 @@ final class Repl {
         printError("error: \(error)")
       }
       return false
+    case .export(let path):
+      let entries = history.map {
+        NotebookHTML.Entry(
+          input: $0.input, output: $0.output.isEmpty ? [] : $0.output.components(separatedBy: "\n"), values: $0.values)
+      }
+      let page = NotebookHTML.page(
+        title: "attn session", blocks: [.markdown("# attn session"), .cell(entries)])
+      do {
+        try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        print("exported \(history.count) inputs to \(path)")
+        return true
+      } catch {
+        printError("error: cannot write '\(path)': \(error.localizedDescription)")
+        return false
+      }
     case .save(let path):
       do {
-        try SessionSaver.save(history, to: path)
+        try SessionSaver.save(history.map { ($0.input, $0.output) }, to: path)
         print("saved \(history.count) inputs to \(path)")
         return true
       } catch {

@@ -5,6 +5,7 @@ enum ReplCommandKind: Equatable {
   case reset
   case load(String)
   case save(String)
+  case export(String)
   case setPrecision(Int)
   case setMaxElements(Int)
   case time(String)
@@ -28,6 +29,7 @@ enum ReplCommandParser {
     ("reset", ":reset", "forget every variable"),
     ("load", ":load FILE", "run an attn file in this session"),
     ("save", ":save FILE", "save what you typed (that ran) as a .attn file, or a .md notebook"),
+    ("export", ":export FILE.html", "write the session as a web page, with pictures as SVG"),
     ("set", ":set precision N | :set max-elements N", "change how many digits print, or the tensor size limit"),
     ("time", ":time EXPR", "run an expression repeatedly and report the median time"),
     ("lesson", ":lesson [N]", "list the lessons, or walk through lesson N"),
@@ -65,6 +67,9 @@ enum ReplCommandParser {
       return argument.isEmpty ? .failure(CommandError(text: ":load needs a file name")) : .success(.load(argument))
     case "save":
       return argument.isEmpty ? .failure(CommandError(text: ":save needs a file name")) : .success(.save(argument))
+    case "export":
+      guard argument.hasSuffix(".html") else { return .failure(CommandError(text: ":export needs a file name ending in .html")) }
+      return .success(.export(argument))
     case "time", "t":
       return argument.isEmpty ? .failure(CommandError(text: ":time needs an expression")) : .success(.time(argument))
     case "set":

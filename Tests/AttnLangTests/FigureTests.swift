@@ -31,12 +31,20 @@ import Testing
     #expect(lines[0].contains("…"))
   }
 
-  @Test func bars() throws {
+  @Test func barsOfProbabilitiesUseTheWholeScale() throws {
     #expect(
       try text(#"bars([0.5, 0.25, 0], labels: ["a", "b", "c"])"#) == """
-        a  ████████████████████████████████████████ 0.5000
-        b  ████████████████████                     0.2500
+        a  ████████████████████                     0.5000
+        b  ██████████                               0.2500
         c                                           0.0000
+        """)
+  }
+
+  @Test func otherBarsScaleToTheLargest() throws {
+    #expect(
+      try text("bars([4, 1])") == """
+        0  ████████████████████████████████████████ 4.0000
+        1  ██████████                               1.0000
         """)
   }
 

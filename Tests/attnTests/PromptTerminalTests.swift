@@ -106,7 +106,7 @@ import Testing
     #expect(terminal.waitForPrompt())
     terminal.send("[\"über\", \"chat\"]\r")
     #expect(terminal.waitFor("\r\n[\"über\", \"chat\"]\r\n", after: mark), "\(terminal.transcript)")
-    #expect(terminal.waitFor("attn> ", after: mark + 30))
+    #expect(terminal.waitForPrompt())
     terminal.send("\u{04}")
     #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")
   }

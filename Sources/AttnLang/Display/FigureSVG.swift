@@ -81,7 +81,7 @@ public enum FigureSVG {
     let top = figure.title == nil ? 8 : 28
     let width = left + barWidth + 80
     let height = top + rowHeight * values.count + 8
-    let largest = values.filter { $0.isFinite }.map(Swift.abs).max() ?? 0
+    let largest = Figure.barScale(values)
     var svg = header(width: width, height: height, label: figure.title ?? "bar chart")
     if let title = figure.title {
       svg += "  <text x=\"\(left)\" y=\"18\" \(font) font-weight=\"bold\">\(escape(title))</text>\n"

@@ -155,7 +155,7 @@ struct FigureText {
     let values = figure.data.scalars
     let labels = values.indices.map { label(figure.rowLabels, $0) }
     let gutter = (labels.map(\.count).max() ?? 1) + 2
-    let largest = values.filter { $0.isFinite }.map(Swift.abs).max() ?? 0
+    let largest = Figure.barScale(values)
     let barWidth = Swift.max(10, Swift.min(40, width - gutter - 12))
     var lines: [String] = []
     if let title = figure.title { lines.append(title) }

@@ -42,6 +42,15 @@ public struct Figure: Equatable, Sendable {
     return (low, high)
   }
 
+  /// The value a full-length bar stands for: 1 for probabilities (every
+  /// value in [0, 1]), so distributions can be compared by eye; otherwise the
+  /// largest magnitude.
+  public static func barScale(_ values: [Double]) -> Double {
+    let finite = values.filter { $0.isFinite }
+    if !finite.isEmpty, finite.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return 1 }
+    return finite.map(Swift.abs).max() ?? 0
+  }
+
   /// Where `value` falls in ``valueRange``, from 0 to 1 (NaN stays NaN).
   public func level(_ value: Double) -> Double {
     if value.isNaN { return .nan }

@@ -1,0 +1,166 @@
+import Foundation
+import AttnLang
+
+/// The Markdown that lessons use, as HTML: headings, paragraphs, `*em*`,
+/// `**strong**`, `` `code` ``, links, bullet and numbered lists, and code
+/// blocks (indented or fenced). Everything else is kept as escaped text.
+enum MarkdownHTML {
+  static func render(_ markdown: String) -> String {
+    var html = ""
+    var paragraph: [String] = []
+    var list: (ordered: Bool, items: [String])? = nil
+    var code: [String]? = nil
+    var fenced = false
+
+    func flushParagraph() {
+      if !paragraph.isEmpty { html += "<p>" + inline(paragraph.joined(separator: " ")) + "</p>\n" }
+      paragraph = []
+    }
+    func flushList() {
+      if let current = list {
+        let tag = current.ordered ? "ol" : "ul"
+        html += "<\(tag)>\n" + current.items.map { "<li>" + inline($0) + "</li>\n" }.joined() + "</\(tag)>\n"
+      }
+      list = nil
+    }
+    func flushCode() {
+      if let lines = code {
+        var trimmed = lines
+        while trimmed.last?.isEmpty == true { trimmed.removeLast() }
+        html += "<pre class=\"code\">" + FigureSVG.escape(trimmed.joined(separator: "\n")) + "</pre>\n"
+      }
+      code = nil
+    }
+
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if fenced {
+        if line.hasPrefix("```") {
+          fenced = false
+          flushCode()
+        } else {
+          code?.append(line)
+        }
+        continue
+      }
+      if line.hasPrefix("```") {
+        flushParagraph()
+        flushList()
+        fenced = true
+        code = []
+        continue
+      }
+      if line.hasPrefix("    "), paragraph.isEmpty, list == nil {
+        if code == nil { code = [] }
+        code?.append(String(line.dropFirst(4)))
+        continue
+      }
+      if code != nil, line.trimmingCharacters(in: .whitespaces).isEmpty {
+        code?.append("")
+        continue
+      }
+      flushCode()
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.isEmpty {
+        flushParagraph()
+        flushList()
+      } else if let level = headingLevel(trimmed) {
+        flushParagraph()
+        flushList()
+        html += "<h\(level)>" + inline(String(trimmed.dropFirst(level + 1))) + "</h\(level)>\n"
+      } else if let item = listItem(trimmed) {
+        flushParagraph()
+        if list == nil || list?.ordered != item.ordered {
+          flushList()
+          list = (item.ordered, [])
+        }
+        list?.items.append(item.text)
+      } else if var current = list, let last = current.items.indices.last, line.hasPrefix("  ") {
+        current.items[last] += " " + trimmed
+        list = current
+      } else {
+        flushList()
+        paragraph.append(trimmed)
+      }
+    }
+    flushParagraph()
+    flushList()
+    flushCode()
+    return html
+  }
+
+  static func headingLevel(_ line: String) -> Int? {
+    let hashes = line.prefix { $0 == "#" }.count
+    guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
+    return hashes
+  }
+
+  static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
+    if line.hasPrefix("- ") || line.hasPrefix("* ") { return (false, String(line.dropFirst(2))) }
+    let digits = line.prefix { $0.isNumber }
+    if !digits.isEmpty, line.dropFirst(digits.count).hasPrefix(". ") {
+      return (true, String(line.dropFirst(digits.count + 2)))
+    }
+    return nil
+  }
+
+  /// Inline markup: code spans first (their content is literal), then
+  /// strong, emphasis and links in the escaped text.
+  static func inline(_ text: String) -> String {
+    var html = ""
+    var rest = Substring(text)
+    while let open = rest.firstIndex(of: "`") {
+      html += styled(FigureSVG.escape(String(rest[..<open])))
+      let after = rest[rest.index(after: open)...]
+      guard let close = after.firstIndex(of: "`") else {
+        rest = rest[open...]
+        break
+      }
+      html += "<code>" + FigureSVG.escape(String(after[..<close])) + "</code>"
+      rest = after[after.index(after: close)...]
+    }
+    return html + styled(FigureSVG.escape(String(rest)))
+  }
+
+  static func styled(_ escaped: String) -> String {
+    var text = escaped
+    text = replace(text, pattern: "**", open: "<strong>", close: "</strong>")
+    text = replace(text, pattern: "*", open: "<em>", close: "</em>")
+    return links(text)
+  }
+
+  /// Pairs of `pattern` become `open`…`close`.
+  static func replace(_ text: String, pattern: String, open: String, close: String) -> String {
+    let parts = text.components(separatedBy: pattern)
+    guard parts.count >= 3 else { return text }
+    var result = parts[0]
+    var index = 1
+    while index < parts.count {
+      if index + 1 < parts.count, !parts[index].isEmpty, parts[index].first != " " {
+        result += open + parts[index] + close + parts[index + 1]
+        index += 2
+      } else {
+        result += pattern + parts[index]
+        index += 1
+      }
+    }
+    return result
+  }
+
+  /// `[text](url)` as a link.
+  static func links(_ text: String) -> String {
+    var result = ""
+    var rest = Substring(text)
+    while let open = rest.firstIndex(of: "["),
+      let middle = rest[open...].firstIndex(of: "]"),
+      rest.index(after: middle) < rest.endIndex, rest[rest.index(after: middle)] == "(",
+      let close = rest[middle...].firstIndex(of: ")")
+    {
+      result += rest[..<open]
+      let label = rest[rest.index(after: open)..<middle]
+      let url = rest[rest.index(middle, offsetBy: 2)..<close]
+      result += "<a href=\"\(url)\">\(label)</a>"
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+@Suite struct ExportCommandTests {
+  static let lessons: [String] = {
+    let directory = AttnProcess.packageRoot.appendingPathComponent("lessons")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return names.filter { $0.hasSuffix(".md") }.sorted().map { directory.appendingPathComponent($0).path }
+  }()
+
+  /// Every lesson exports to a page whose figures are well-formed SVG and
+  /// which fetches nothing from the network.
+  @Test(arguments: lessons)
+  func everyLessonExports(_ lesson: String) throws {
+    let output = try makeTemporaryDirectory().appendingPathComponent("page.html")
+    let result = try AttnProcess.run(["export", lesson, "--html", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let page = try String(contentsOf: output, encoding: .utf8)
+    #expect(page.hasPrefix("<!DOCTYPE html>"))
+    for attribute in ["src=\"http", "href=\"http", "@import", "url("] {
+      #expect(!page.contains(attribute), "the page must open offline")
+    }
+    let figures = page.components(separatedBy: "<svg ").dropFirst().map { "<svg " + ($0.components(separatedBy: "</svg>").first ?? "") + "</svg>" }
+    for figure in figures {
+      let document = try XMLDocument(xmlString: figure)
+      #expect(document.rootElement()?.name == "svg")
+    }
+    let source = try String(contentsOfFile: lesson, encoding: .utf8)
+    let pictures = source.components(separatedBy: "attn> heatmap(").count - 1 + source.components(separatedBy: "attn> bars(").count - 1
+    #expect(figures.count >= pictures, "one figure per heatmap or bars call")
+  }
+
+  @Test func alignmentFigureHasItsLabels() throws {
+    let output = try makeTemporaryDirectory().appendingPathComponent("nlp.html")
+    let lesson = AttnProcess.packageRoot.appendingPathComponent("lessons/07-attention-in-nlp.md").path
+    #expect(try AttnProcess.run(["export", lesson, "--html", output.path]).status == 0)
+    let page = try String(contentsOf: output, encoding: .utf8)
+    for label in [">le<", ">chat<", ">noir<", ">the<", ">black<", ">cat<"] { #expect(page.contains(label)) }
+    #expect(page.contains("<title>chat → cat: 0.96"))
+  }
+
+  @Test func missingLessonIsAUsageError() throws {
+    let result = try AttnProcess.run(["export", "/nonexistent.md", "--html", "/tmp/x.html"])
+    #expect(result.status == 2)
+  }
+}
