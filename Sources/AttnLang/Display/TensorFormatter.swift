@@ -41,7 +41,10 @@ struct TensorFormatter {
     if tensor.isScalar {
       body = element(tensor.scalars[0], mode)
     } else {
-      write(tensor, axis: 0, offset: 0, indent: 0, width: width, mode: mode, summarize: summarize, into: &body)
+      let columns = columnPositions(count: tensor.shape[tensor.rank - 1], rank: tensor.rank, width: width, summarize: summarize)
+      write(
+        tensor, axis: 0, offset: 0, indent: 0, width: width, mode: mode, summarize: summarize, columns: columns,
+        into: &body)
     }
     guard tensor.rank >= 2 else { return body }
     let header = tensor.shape.map(String.init).joined(separator: "×") + " tensor"
@@ -72,13 +75,25 @@ struct TensorFormatter {
     }
   }
 
+  /// The columns shown on each line: all of them when they fit in the
+  /// display width, else as many from each end as fit, around a `…`.
+  func columnPositions(count: Int, rank: Int, width: Int, summarize: Bool) -> [Int?] {
+    let positions = visiblePositions(size: count, summarize: summarize)
+    let brackets = 2 * rank + 1
+    let lineLength = brackets + positions.count * (width + 2)
+    guard lineLength > options.width, count > 2 else { return positions }
+    let perSide = Swift.max(1, (options.width - brackets - 3) / (width + 2) / 2)
+    guard 2 * perSide < count else { return positions }
+    return Array(0..<perSide) + [nil] + Array((count - perSide)..<count)
+  }
+
   func write(
     _ tensor: Tensor, axis: Int, offset: Int, indent: Int, width: Int, mode: Mode, summarize: Bool,
-    into out: inout String
+    columns: [Int?], into out: inout String
   ) {
     let size = tensor.shape[axis]
     let stride = tensor.shape[(axis + 1)...].reduce(1, *)
-    let positions = visiblePositions(size: size, summarize: summarize)
+    let positions = axis == tensor.rank - 1 ? columns : visiblePositions(size: size, summarize: summarize)
     out += "["
     if axis == tensor.rank - 1 {
       out += positions.map { position in
@@ -93,7 +108,7 @@ struct TensorFormatter {
         if let position {
           write(
             tensor, axis: axis + 1, offset: offset + position * stride, indent: indent + 1, width: width,
-            mode: mode, summarize: summarize, into: &out)
+            mode: mode, summarize: summarize, columns: columns, into: &out)
         } else {
           out += "…"
         }

@@ -1,0 +1,143 @@
+import AttnLang
+import Foundation
+import Testing
+
+@testable import attn
+
+/// The prompt's logic, without a terminal.
+@Suite struct TranscriptFilterTests {
+  @Test func pastedTranscriptRunsOnlyInputs() {
+    var filter = TranscriptFilter()
+    let lines = ["attn> x = softmax([1,", "...>   2])", "attn> x", "[0.2689, 0.7311]", "attn> sum(x)", "1.0000"]
+    var kept: [String] = []
+    var continuing = false
+    for line in lines {
+      if let code = filter.filter(line, continuing: continuing) {
+        kept.append(code)
+        continuing = Session.isIncomplete(kept.joined(separator: "\n")) && code.contains("[")
+      }
+    }
+    #expect(kept == ["x = softmax([1,", "  2])", "x", "sum(x)"])
+  }
+
+  @Test func plainCodePassesThrough() {
+    var filter = TranscriptFilter()
+    #expect(filter.filter("softmax([1, 2])", continuing: false) == "softmax([1, 2])")
+    #expect(filter.filter("x", continuing: false) == "x")
+  }
+
+  @Test func blankLineOrEndOfPasteEndsTheTranscript() {
+    var filter = TranscriptFilter()
+    _ = filter.filter("attn> 1", continuing: false)
+    #expect(filter.filter("1", continuing: false) == nil)
+    #expect(filter.filter("", continuing: false) == nil)
+    #expect(filter.filter("2", continuing: false) == "2")
+    _ = filter.filter("attn> 1", continuing: false)
+    filter.endOfPaste()
+    #expect(filter.filter("3", continuing: false) == "3")
+  }
+}
+
+@Suite struct CompletionTests {
+  let session: Session = {
+    let session = Session()
+    _ = try? session.execute(SourceFile(name: "t", text: "weights = [1]\nr = attend([1, 0], eye(2))")) { _ in }
+    return session
+  }()
+
+  func complete(_ line: String) -> [String] {
+    let breaks = Set(Completion.wordBreaks)
+    let start = line.lastIndex(where: { breaks.contains($0) }).map { line.index(after: $0) } ?? line.startIndex
+    return Completion.candidates(
+      line: line, wordStart: line.distance(from: line.startIndex, to: start), prefix: String(line[start...]),
+      session: session)
+  }
+
+  @Test func builtinsAndVariables() {
+    #expect(complete("softm") == ["softmax"])
+    #expect(complete("wei") == ["weights"])
+    #expect(complete("x = sel") == ["selfattend"])
+  }
+
+  @Test func recordFieldsAfterADot() {
+    #expect(complete("r.") == ["output", "scores", "weights"])
+    #expect(complete("r.we") == ["weights"])
+    #expect(complete("weights.") == ["T", "shape"])
+  }
+
+  @Test func namedArgumentsInsideACall() {
+    #expect(complete("softmax(x, te") == ["temperature:"])
+    #expect(complete("multihead(X, he").first == "heads:")
+    #expect(complete("attend(q, U, mask: causal(3), ca").contains("causal:"))
+  }
+
+  @Test func commands() {
+    #expect(complete(":he") == [":help"])
+    #expect(complete(":l").contains(":load"))
+  }
+}
+
+@Suite struct CommandParsingTests {
+  @Test func commands() {
+    #expect(ReplCommandParser.parse(":help") == .success(.help(nil)))
+    #expect(ReplCommandParser.parse(":help softmax") == .success(.help("softmax")))
+    #expect(ReplCommandParser.parse("?softmax") == .success(.help("softmax")))
+    #expect(ReplCommandParser.parse(":vars") == .success(.vars))
+    #expect(ReplCommandParser.parse(":load f.attn") == .success(.load("f.attn")))
+    #expect(ReplCommandParser.parse(":save notes.md") == .success(.save("notes.md")))
+    #expect(ReplCommandParser.parse(":set precision 6") == .success(.setPrecision(6)))
+    #expect(ReplCommandParser.parse(":set max-elements 100") == .success(.setMaxElements(100)))
+    #expect(ReplCommandParser.parse(":time softmax(x)") == .success(.time("softmax(x)")))
+    #expect(ReplCommandParser.parse(":lesson 3") == .success(.lesson("3")))
+    #expect(ReplCommandParser.parse(":quit") == .success(.quit))
+  }
+
+  @Test func mistakes() {
+    #expect(
+      ReplCommandParser.parse(":hepl")
+        == .failure(CommandError(text: "unknown command ':hepl' (:help lists the commands)")))
+    #expect(
+      ReplCommandParser.parse(":sa")
+        == .failure(CommandError(text: "unknown command ':sa'; did you mean ':save'? (:help lists the commands)")))
+    #expect(ReplCommandParser.parse(":set precision 99") == .failure(CommandError(text: "precision must be 0 to 17")))
+    #expect(ReplCommandParser.parse(":load") == .failure(CommandError(text: ":load needs a file name")))
+    #expect(ReplCommandParser.parse(":quit now") == .failure(CommandError(text: ":quit takes no argument")))
+  }
+}
+
+@Suite struct ReplSessionTests {
+  @Test func saveWritesAnAttnFileOrANotebookThatChecks() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-save-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let repl = Repl(session: Session(), color: false, name: "<test>")
+    repl.feed("x = softmax([1, 2])")
+    repl.feed("nope")
+    repl.feed("x")
+    let script = directory.appendingPathComponent("s.attn").path
+    let notebook = directory.appendingPathComponent("s.md").path
+    repl.feed(":save \(script)")
+    repl.feed(":save \(notebook)")
+    #expect(try String(contentsOfFile: script, encoding: .utf8) == "x = softmax([1, 2])\nx\n")
+    let markdown = try String(contentsOfFile: notebook, encoding: .utf8)
+    #expect(markdown.contains("```attn\nattn> x = softmax([1, 2])\nattn> x\n[0.2689, 0.7311]\n```"))
+  }
+
+  @Test func errorsKeepVariablesAndAnsHoldsTheLastValue() {
+    let session = Session()
+    let repl = Repl(session: session, color: false, name: "<test>")
+    #expect(repl.feed("x = [1, 2]"))
+    #expect(!repl.feed("x @ [1, 2, 3]"))
+    #expect(repl.feed("x * 2"))
+    #expect(session.variables["x"] != nil)
+    #expect(session.variables["ans"] == .tensor(.init([2, 4])))
+  }
+
+  @Test func openBracketsWaitForMoreLines() {
+    let repl = Repl(session: Session(), color: false, name: "<test>")
+    repl.feed("y = [1,")
+    #expect(repl.prompt == "...> ")
+    repl.feed("2]")
+    #expect(repl.prompt == "attn> ")
+    #expect(repl.session.variables["y"] != nil)
+  }
+}
