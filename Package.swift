@@ -1,6 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+#if arch(x86_64)
+  let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+  let kernelSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
   name: "attn",
   products: [
@@ -13,7 +19,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    .target(name: "Attention"),
+    .target(name: "Attention", dependencies: ["AttentionKernels", "CPUFeatures"]),
+    // The matrix product's inner kernel, compiled for AVX2 and FMA; Attention
+    // calls it only on processors that have them (checked by CPUFeatures).
+    .target(name: "AttentionKernels", swiftSettings: kernelSettings),
+    .target(name: "CPUFeatures"),
     .target(name: "AttnLang", dependencies: ["Attention"]),
     .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
@@ -31,6 +41,7 @@ let package = Package(
       // single-threaded prompt use them without wrapping each access.
       swiftSettings: [.swiftLanguageMode(.v5)]
     ),
+    .executableTarget(name: "attn-bench", dependencies: ["Attention", "AttnLang"], path: "Sources/attn-bench"),
     .target(name: "TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/TestSupport"),
     .testTarget(
       name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),

@@ -87,15 +87,10 @@ func multiplyMatrices(
   _ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ c: UnsafeMutablePointer<Double>?,
   m: Int, k: Int, n: Int
 ) {
-  guard let a, let b, let c, m > 0, n > 0 else { return }
-  c.update(repeating: 0, count: m * n)
-  guard k > 0 else { return }
-  for i in 0..<m {
-    let row = c + i * n
-    for p in 0..<k {
-      let scale = a[i * k + p]
-      let source = b + p * n
-      for j in 0..<n { row[j] += scale * source[j] }
-    }
+  guard let c, m > 0, n > 0 else { return }
+  guard let a, let b, k > 0 else {
+    c.update(repeating: 0, count: m * n)
+    return
   }
+  MatrixKernel.multiply(a, b, c, m: m, k: k, n: n)
 }
