@@ -19,11 +19,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    .target(name: "Attention", dependencies: ["AttentionKernels", "CPUFeatures"]),
+    .target(name: "Attention", dependencies: ["AttentionKernels", "AttentionPortable", "CPUFeatures"]),
     // The matrix product's inner kernel, compiled for AVX2 and FMA; Attention
     // calls it only on processors that have them (checked by CPUFeatures).
     .target(name: "AttentionKernels", swiftSettings: kernelSettings),
     .target(name: "CPUFeatures"),
+    // The same vector math compiled for any x86-64 (a symlink to the file in
+    // AttentionKernels), for processors without AVX2 and FMA.
+    .target(name: "AttentionPortable"),
     .target(name: "AttnLang", dependencies: ["Attention"]),
     .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
@@ -44,7 +47,8 @@ let package = Package(
     .executableTarget(name: "attn-bench", dependencies: ["Attention", "AttnLang"], path: "Sources/attn-bench"),
     .target(name: "TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/TestSupport"),
     .testTarget(
-      name: "AttentionTests", dependencies: ["Attention", "TestSupport"], exclude: ["Fixtures"]),
+      name: "AttentionTests", dependencies: ["Attention", "AttentionKernels", "AttentionPortable", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),

@@ -61,35 +61,74 @@ public func attention(
       operation,
       "values must have one row per key: keys \(describe(shape: keys.shape)) vs values \(describe(shape: values.shape))")
   }
-  var scores = try dot(query, keys)
+  let (scores, weights) = try attentionWeights(
+    query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)
+  let output = try matmul(weights, values)
+  return AttentionResult(scores: scores ?? weights, weights: weights, output: output)
+}
+
+/// The masked, scaled scores (only when `keepScores`; multi-head attention
+/// does not need them and saves their memory) and the weights, computed row
+/// by row in place, on every core for large inputs. Shapes are checked by the caller.
+func attentionWeights(
+  _ query: Tensor, keys: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool, keepScores: Bool
+) throws -> (scores: Tensor?, weights: Tensor) {
+  var weights = try dot(query, keys)
   let rows = query.rank == 1 ? 1 : query.shape[0]
   let columns = keys.shape[0]
-  var blocked: Tensor? = nil
-  if let mask {
-    blocked = try mask.broadcast(to: scores.shape, operation: operation + " mask")
-  }
-  var weights = scores
-  scores.scalars.withUnsafeMutableBufferPointer { scoreBuffer in
-    weights.scalars.withUnsafeMutableBufferPointer { weightBuffer in
-      for row in 0..<rows {
-        let start = row * columns
-        for column in 0..<columns {
-          var value = scoreBuffer[start + column] * scale
-          if causal && column > row { value = -.infinity }
-          if let blocked, blocked.scalars[start + column] == 0 { value = -.infinity }
-          scoreBuffer[start + column] = value
-          weightBuffer[start + column] = value
-        }
-        if hard {
-          hardmaxLane(weightBuffer, start: start, count: columns)
-        } else {
-          softmaxLane(weightBuffer, start: start, count: columns, stride: 1)
+  let maskValues = try mask.map { try $0.broadcast(to: weights.shape, operation: "attention mask").scalars }
+  var scores: Tensor? = keepScores ? weights : nil
+  weights.scalars.withUnsafeMutableBufferPointer { weightBuffer in
+    guard let weightBase = weightBuffer.baseAddress else { return }
+    let shared = SharedBuffer(base: weightBase)
+    func run(_ scoreBase: UnsafeMutablePointer<Double>?) {
+      let sharedScores = scoreBase.map(SharedBuffer.init)
+      forEachChunk(rows, work: rows * columns * 8) { range in
+        for row in range {
+          scaleMaskAndNormalize(
+            scores: sharedScores.map { $0.base + row * columns }, weights: shared.base + row * columns, row: row,
+            columns: columns, scale: scale, mask: maskValues.map { $0[(row * columns)..<((row + 1) * columns)] },
+            causal: causal, hard: hard)
         }
       }
     }
+    if scores != nil {
+      scores?.scalars.withUnsafeMutableBufferPointer { run($0.baseAddress) }
+    } else {
+      run(nil)
+    }
   }
-  let output = try matmul(weights, values)
-  return AttentionResult(scores: scores, weights: weights, output: output)
+  return (scores, weights)
+}
+
+/// One row of attention, in place: scale the raw products in `weights`, set blocked ones to −inf, and
+/// turn them into weights (softmax, or one-hot for hard attention).
+@inline(__always)
+func scaleMaskAndNormalize(
+  scores: UnsafeMutablePointer<Double>?, weights: UnsafeMutablePointer<Double>, row: Int, columns: Int,
+  scale: Double, mask: ArraySlice<Double>?, causal: Bool, hard: Bool
+) {
+  // The common case — softmax, no scores kept, no mask, positive scale —
+  // folds the scale into the exponentials; causal rows just cut off early.
+  if scores == nil, mask == nil, !hard, scale > 0 {
+    let visible = causal ? Swift.min(row + 1, columns) : columns
+    contiguousSoftmax(weights, count: visible, scale: scale)
+    if visible < columns { (weights + visible).update(repeating: 0, count: columns - visible) }
+    return
+  }
+  for column in 0..<columns {
+    var value = weights[column] * scale
+    if causal && column > row { value = -.infinity }
+    if let mask, mask[mask.startIndex + column] == 0 { value = -.infinity }
+    scores?[column] = value
+    weights[column] = value
+  }
+  let lane = UnsafeMutableBufferPointer(start: weights, count: columns)
+  if hard {
+    hardmaxLane(lane, start: 0, count: columns)
+  } else {
+    softmaxLane(lane, start: 0, count: columns, stride: 1)
+  }
 }
 
 /// One-hot at the largest value of a lane; all zeros when every entry is −inf.

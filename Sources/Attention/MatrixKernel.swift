@@ -1,5 +1,4 @@
 import AttentionKernels
-import CPUFeatures
 import Dispatch
 
 #if canImport(Glibc)
@@ -20,8 +19,8 @@ import Dispatch
 ///   the product is large enough to pay for them.
 ///
 /// Edges that are not multiples of the tile size are packed with zeros and
-/// written back partially. `shouldStop` is polled between blocks so a long
-/// product can be abandoned (the result is then incomplete).
+/// written back partially. ``Interruption`` is polled between blocks so a
+/// long product can be abandoned (the result is then incomplete: callers check).
 enum MatrixKernel {
   static let mr = 6
   static let nr = 8
@@ -34,7 +33,7 @@ enum MatrixKernel {
 
   static func multiply(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    m: Int, k: Int, n: Int, shouldStop: () -> Bool = { false }
+    m: Int, k: Int, n: Int, maxThreads: Int = activeProcessorCount
   ) {
     c.update(repeating: 0, count: m * n)
     guard m > 0, n > 0, k > 0 else { return }
@@ -42,7 +41,8 @@ enum MatrixKernel {
       simpleMultiply(a, b, c, m: m, k: k, n: n)
       return
     }
-    let threads = m * n * k >= parallelThreshold ? Swift.max(1, Swift.min(activeProcessorCount, (m + mr - 1) / mr)) : 1
+    let threads =
+      m * n * k >= parallelThreshold ? Swift.max(1, Swift.min(maxThreads, (m + mr - 1) / mr)) : 1
     let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
     defer { packedB.deallocate() }
     let packedA = UnsafeMutablePointer<Double>.allocate(capacity: threads * (mc + mr) * kc)
@@ -52,7 +52,7 @@ enum MatrixKernel {
       let ncCurrent = Swift.min(nc, n - jc)
       var pc = 0
       while pc < k {
-        if shouldStop() { return }
+        if Interruption.isRequested { return }
         let kcCurrent = Swift.min(kc, k - pc)
         packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
         let blocks = (m + mc - 1) / mc
@@ -152,7 +152,7 @@ enum MatrixKernel {
 
   /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
   static let microKernel: MicroKernel = {
-    if attn_cpu_has_avx2_fma() != 0 {
+    if Processor.hasFusedMultiplyAdd {
       return { k, a, b, c, ldc in fusedMicroKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
     }
     return { k, a, b, c, ldc in portableMicroKernel(k: k, a: a, b: b, c: c, ldc: ldc) }

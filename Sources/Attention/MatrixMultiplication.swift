@@ -32,6 +32,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
       }
     }
   }
+  if Interruption.isRequested { throw Interruption.Stopped() }
   return Tensor(unchecked: resultShape, result)
 }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The four projections of multi-head attention, in the row-vector
 /// convention (`Q = x·wq`): `wq`, `wk` are `[d_in, d_model]`, `wv` is
 /// `[d_in, d_v]` and `wo` is `[d_v, d_out]`.
@@ -94,21 +96,69 @@ public func multiHeadAttention(
   let dk = dModel / heads
   let dv = v.shape[1] / heads
   let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
-  var concatenated = [Double](repeating: 0, count: n * v.shape[1])
-  var allWeights: [Double] = []
-  allWeights.reserveCapacity(heads * n * m)
-  for head in 0..<heads {
-    let qh = try q.subscripted([.all, .slice(start: head * dk, end: (head + 1) * dk, step: 1)])
-    let kh = try k.subscripted([.all, .slice(start: head * dk, end: (head + 1) * dk, step: 1)])
-    let vh = try v.subscripted([.all, .slice(start: head * dv, end: (head + 1) * dv, step: 1)])
-    let result = try attention(qh, keys: kh, values: vh, scale: scale, mask: mask, causal: causal)
-    allWeights.append(contentsOf: result.weights.scalars)
-    for row in 0..<n {
-      for column in 0..<dv {
-        concatenated[row * v.shape[1] + head * dv + column] = result.output.scalars[row * dv + column]
+  let width = v.shape[1]
+  let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
+  var concatenated = [Double](repeating: 0, count: n * width)
+  var allWeights = [Double](repeating: 0, count: heads * n * m)
+  // Heads are independent: with several cores each head runs whole on one
+  // core (single-threaded products), which beats splitting every product.
+  let parallelHeads = heads > 1 && n * m * dk >= 1 << 15
+  concatenated.withUnsafeMutableBufferPointer { outputBuffer in
+    allWeights.withUnsafeMutableBufferPointer { weightBuffer in
+      guard let outputBase = outputBuffer.baseAddress, let weightBase = weightBuffer.baseAddress else { return }
+      let output = SharedBuffer(base: outputBase)
+      let weightsOut = SharedBuffer(base: weightBase)
+      let run: @Sendable (Int) -> Void = { head in
+        let qh = q.columns(head * dk..<(head + 1) * dk)
+        let kh = transposeMatrix(k.columns(head * dk..<(head + 1) * dk))
+        let vh = v.columns(head * dv..<(head + 1) * dv)
+        let headWeights = weightsOut.base + head * n * m
+        let threads = parallelHeads ? 1 : MatrixKernel.activeProcessorCount
+        qh.scalars.withUnsafeBufferPointer { a in
+          kh.scalars.withUnsafeBufferPointer { b in
+            MatrixKernel.multiply(a.baseAddress!, b.baseAddress!, headWeights, m: n, k: dk, n: m, maxThreads: threads)
+          }
+        }
+        for row in 0..<n {
+          scaleMaskAndNormalize(
+            scores: nil, weights: headWeights + row * m, row: row, columns: m, scale: scale,
+            mask: maskValues.map { $0[(row * m)..<((row + 1) * m)] }, causal: causal, hard: false)
+        }
+        var headOutput = [Double](repeating: 0, count: n * dv)
+        vh.scalars.withUnsafeBufferPointer { b in
+          headOutput.withUnsafeMutableBufferPointer { c in
+            MatrixKernel.multiply(headWeights, b.baseAddress!, c.baseAddress!, m: n, k: m, n: dv, maxThreads: threads)
+          }
+        }
+        for row in 0..<n {
+          for column in 0..<dv { output.base[row * width + head * dv + column] = headOutput[row * dv + column] }
+        }
+      }
+      if parallelHeads {
+        DispatchQueue.concurrentPerform(iterations: heads, execute: run)
+      } else {
+        for head in 0..<heads { run(head) }
       }
     }
   }
+  if Interruption.isRequested { throw Interruption.Stopped() }
   let output = try matmul(Tensor(unchecked: [n, v.shape[1]], concatenated), weights.wo)
   return MultiHeadResult(output: output, weights: Tensor(unchecked: [heads, n, m], allWeights))
+}
+
+extension Tensor {
+  /// The columns `range` of a matrix, as a new contiguous matrix.
+  func columns(_ range: Range<Int>) -> Tensor {
+    let rows = shape[0]
+    let width = shape[1]
+    var result = [Double](repeating: 0, count: rows * range.count)
+    scalars.withUnsafeBufferPointer { source in
+      result.withUnsafeMutableBufferPointer { target in
+        for row in 0..<rows {
+          for (offset, column) in range.enumerated() { target[row * range.count + offset] = source[row * width + column] }
+        }
+      }
+    }
+    return Tensor(unchecked: [rows, range.count], result)
+  }
 }

@@ -37,12 +37,18 @@ public func softmax(_ x: Tensor, axis: Int = -1, temperature: Double = 1) throws
   return Tensor(unchecked: x.shape, result)
 }
 
-/// Softmax in place over `count` values at `start + k·stride`.
+/// Softmax in place over `count` values at `start + k·stride`, of the
+/// values times `inverseTemperature` (which must be positive).
 @inline(__always)
 func softmaxLane(
   _ buffer: UnsafeMutableBufferPointer<Double>, start: Int, count: Int, stride: Int,
   inverseTemperature: Double = 1
 ) {
+  guard let base = buffer.baseAddress else { return }
+  if stride == 1 {
+    contiguousSoftmax(base + start, count: count, scale: inverseTemperature)
+    return
+  }
   var maximum = -Double.infinity
   for k in 0..<count {
     let value = buffer[start + k * stride]
@@ -65,4 +71,48 @@ func softmaxLane(
   }
   let inverse = 1 / total
   for k in 0..<count { buffer[start + k * stride] *= inverse }
+}
+
+/// Softmax of `scale · x` over `count` contiguous values, in place, four at a
+/// time: the maximum (spotting NaN on the way), the shifted exponentials and
+/// their sum, then the division — three passes over the row.
+func contiguousSoftmax(_ values: UnsafeMutablePointer<Double>, count: Int, scale: Double) {
+  typealias V = SIMD4<Double>
+  let raw = UnsafeMutableRawPointer(values)
+  var maxima = V(repeating: -.infinity)
+  var sawNaN = SIMDMask<SIMD4<Int64>>(repeating: false)
+  var index = 0
+  while index + 4 <= count {
+    let chunk = raw.loadUnaligned(fromByteOffset: index * 8, as: V.self)
+    sawNaN .|= chunk .!= chunk
+    maxima.replace(with: chunk, where: chunk .> maxima)
+    index += 4
+  }
+  var maximum = maxima.max()
+  var hasNaN = any(sawNaN)
+  while index < count {
+    let value = values[index]
+    if value.isNaN { hasNaN = true }
+    if value > maximum { maximum = value }
+    index += 1
+  }
+  if hasNaN {
+    values.update(repeating: .nan, count: count)
+    return
+  }
+  if maximum == -.infinity {
+    values.update(repeating: 0, count: count)
+    return
+  }
+  let total = Processor.exponentiate(values, count, maximum, scale)
+  let inverse = V(repeating: 1 / total)
+  index = 0
+  while index + 4 <= count {
+    raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: index * 8, as: V.self) * inverse, toByteOffset: index * 8, as: V.self)
+    index += 4
+  }
+  while index < count {
+    values[index] *= inverse[0]
+    index += 1
+  }
 }

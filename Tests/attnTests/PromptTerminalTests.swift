@@ -100,6 +100,27 @@ import Testing
     #expect(second.waitForExit() == 0)
   }
 
+  @Test func ctrlCInterruptsALongComputationAndKeepsVariables() throws {
+    let terminal = try start(history: "")
+    var mark = terminal.transcript.count
+    terminal.send("X = randn(3000, 3000, seed: 1)\r")
+    #expect(terminal.waitFor("X = randn", after: mark))
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("Y = X @ X @ X\r")
+    #expect(terminal.waitFor("Y = X @ X @ X\r\n", after: mark))
+    usleep(300_000)
+    terminal.send("\u{03}")
+    #expect(terminal.waitFor("error: interrupted", after: mark, timeout: 20), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("shape(X)\r")
+    #expect(terminal.waitFor("[3000, 3000]", after: mark))
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+
   @Test func utf8LabelsSurvive() throws {
     let terminal = try start(history: "")
     let mark = terminal.transcript.count

@@ -210,6 +210,8 @@ func wrap<T>(_ range: SourceRange, _ body: () throws -> T) throws(Diagnostic) ->
     throw error
   } catch let error as TensorError {
     throw Diagnostic(error.description, at: range)
+  } catch is Interruption.Stopped {
+    throw Diagnostic("interrupted", at: range)
   } catch {
     throw Diagnostic("\(error)", at: range)
   }

@@ -49,6 +49,7 @@ public final class Session: @unchecked Sendable {
     }
     interruption.store(false, ordering: .relaxed)
     Session.processInterrupt.store(false, ordering: .relaxed)
+    Interruption.clear()
     let interpreter = Interpreter(session: self)
     for statement in statements {
       do {
@@ -84,6 +85,7 @@ public final class Session: @unchecked Sendable {
   /// call from a signal handler.
   public static func requestInterrupt() {
     processInterrupt.store(true, ordering: .relaxed)
+    Interruption.request()
   }
 
   /// Whether this session was asked to stop.
@@ -95,6 +97,7 @@ public final class Session: @unchecked Sendable {
   /// next step; it then fails with `interrupted`.
   public func interrupt() {
     interruption.store(true, ordering: .relaxed)
+    Interruption.request()
   }
 
   /// Forgets every variable.

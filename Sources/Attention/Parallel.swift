@@ -1,0 +1,23 @@
+import Dispatch
+
+/// Runs `body` over `0..<count` in contiguous chunks, one per core when
+/// `work` (a rough count of operations) is large enough to pay for threads,
+/// otherwise on the calling thread.
+func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+  let threads = work >= 1 << 16 ? Swift.min(MatrixKernel.activeProcessorCount, count) : 1
+  guard threads > 1 else {
+    body(0..<count)
+    return
+  }
+  let chunk = (count + threads - 1) / threads
+  DispatchQueue.concurrentPerform(iterations: threads) { index in
+    let start = index * chunk
+    let end = Swift.min(count, start + chunk)
+    if start < end { body(start..<end) }
+  }
+}
+
+/// A mutable buffer that threads write in disjoint parts.
+struct SharedBuffer: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+}

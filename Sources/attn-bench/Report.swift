@@ -1,0 +1,38 @@
+import Foundation
+
+/// The table attn-bench prints.
+enum Report {
+  static func print(_ rows: [Row], numpyVersion: String?, idleMemory: Double?) {
+    let header = ["workload", "attn", "NumPy", "attn/NumPy", "attn GFLOP/s", "NumPy GFLOP/s"]
+    var table: [[String]] = [header]
+    for row in rows {
+      table.append([
+        row.workload, duration(row.attn), row.numpy.map(duration) ?? "—",
+        row.numpy.map { String(format: "%.2f", row.attn / $0) } ?? "—",
+        row.flops.map { String(format: "%.1f", $0 / row.attn / 1e9) } ?? "",
+        zip(row.flops, row.numpy).map { String(format: "%.1f", $0 / $1 / 1e9) } ?? "",
+      ])
+    }
+    let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+    for (index, line) in table.enumerated() {
+      Swift.print(
+        "| " + line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+          .joined(separator: " | ") + " |")
+      if index == 0 { Swift.print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|") }
+    }
+    Swift.print("")
+    if let idleMemory { Swift.print(String(format: "attn idle at the prompt: %.1f MB resident", idleMemory)) }
+    Swift.print("NumPy \(numpyVersion ?? "not available"); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    if seconds >= 1 { return String(format: "%.2f s", seconds) }
+    if seconds >= 1e-3 { return String(format: "%.2f ms", seconds * 1e3) }
+    return String(format: "%.1f µs", seconds * 1e6)
+  }
+}
+
+func zip(_ a: Double?, _ b: Double?) -> (Double, Double)? {
+  guard let a, let b else { return nil }
+  return (a, b)
+}
