@@ -42,7 +42,9 @@ extension Tensor {
         let (first, length) = sliceBounds(start: start, end: end, step: step, size: size)
         offset += first * strides[axis]
         resultShape.append(length)
-        resultStrides.append(strides[axis] * step)
+        // Wrapping: with a huge step only one position is taken, so the
+        // (possibly overflowing) stride is never used to read.
+        resultStrides.append(strides[axis] &* step)
       }
     }
     if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []) }

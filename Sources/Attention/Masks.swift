@@ -10,7 +10,7 @@ public func causalMask(_ n: Int) throws -> Tensor {
 public func causalMask(queries: Int, keys: Int) throws -> Tensor {
   var mask = try zeros([queries, keys])
   for i in 0..<queries {
-    for j in 0...Swift.min(i, keys - 1) where keys > 0 { mask.scalars[i * keys + j] = 1 }
+    for j in 0..<Swift.min(i + 1, keys) { mask.scalars[i * keys + j] = 1 }
   }
   return mask
 }

@@ -87,9 +87,9 @@ extension Tensor {
         var axis = shape.count - 1
         while axis >= 0 {
           index[axis] += 1
-          position += strides[axis]
+          position &+= strides[axis]
           if index[axis] < shape[axis] { break }
-          position -= strides[axis] * shape[axis]
+          position &-= strides[axis] &* shape[axis]
           index[axis] = 0
           axis -= 1
         }

@@ -56,7 +56,7 @@ rows.append(
 // Start-up: a fresh `attn` evaluating one line from a pipe.
 rows.append(
   Row(
-    workload: "startup (echo 1 | attn vs import numpy)",
+    workload: "startup: echo 1 into attn, python3 -c import numpy",
     attn: Processes.shellTime("echo 1 | '\(attnBinary.path)' > /dev/null"),
     numpy: Processes.shellTime("python3 -c 'import numpy'")))
 

@@ -29,8 +29,9 @@ struct Reporter: Sendable {
     if json {
       for item in diagnostics.items {
         let location = diagnostics.source.location(of: item.range.start)
+        let key = item.severity == .error ? "error" : item.severity.rawValue
         emit(
-          #"{"file": \#(JSONEncoding.string(diagnostics.source.name)), "line": \#(location.line), "column": \#(location.column), "error": \#(JSONEncoding.string(item.message))}"#
+          #"{"file": \#(JSONEncoding.string(diagnostics.source.name)), "line": \#(location.line), "column": \#(location.column), "\#(key)": \#(JSONEncoding.string(item.message))}"#
         )
       }
     } else {

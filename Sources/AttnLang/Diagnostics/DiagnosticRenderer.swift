@@ -30,23 +30,54 @@ public struct DiagnosticRenderer: Sendable {
     if showsLocation { text += "\(source.name):\(location.line):\(location.column): " }
     text += "\(label) \(diagnostic.message)"
     if useColor { text += "\u{1B}[0m" }
-    let line = source.line(location.line)
+    let line = DiagnosticRenderer.printable(source.line(location.line))
     guard !line.isEmpty || diagnostic.range.start < source.bytes.count else { return text }
-    text += "\n" + line + "\n" + caret(under: diagnostic.range, in: source, line: line, location: location)
+    let end = source.location(of: diagnostic.range.end)
+    let endColumn = end.line == location.line ? end.column : line.count + 1
+    let (shown, start, stop) = DiagnosticRenderer.window(line, from: location.column - 1, to: endColumn - 1)
+    text += "\n" + shown + "\n" + caret(in: shown, from: start, to: stop)
     return text
   }
 
-  /// `^~~~` under the range's part on its first line, keeping tabs so the
-  /// caret lines up however the terminal shows them.
-  func caret(under range: SourceRange, in source: SourceFile, line: String, location: SourceLocation) -> String {
+  /// At most about 160 characters of a long line, around the range, with `…`
+  /// where it was cut; and the range's columns within what is shown.
+  static func window(_ line: String, from start: Int, to end: Int) -> (text: String, start: Int, end: Int) {
     let characters = Array(line)
-    let startColumn = Swift.min(location.column - 1, characters.count)
-    let end = source.location(of: range.end)
-    let endColumn =
-      end.line == location.line ? Swift.min(end.column - 1, characters.count) : characters.count
-    var marker = characters[..<startColumn].map { $0 == "\t" ? "\t" : " " }.joined()
+    let limit = 160
+    let start = Swift.min(Swift.max(start, 0), characters.count)
+    let end = Swift.min(Swift.max(end, start), characters.count)
+    guard characters.count > limit else { return (line, start, end) }
+    let first = Swift.max(0, Swift.min(start - 40, characters.count - limit))
+    let last = Swift.min(characters.count, first + limit)
+    var text = String(characters[first..<last])
+    var offset = first
+    if first > 0 {
+      text = "…" + text
+      offset -= 1
+    }
+    if last < characters.count { text += "…" }
+    return (text, start - offset, Swift.min(end, last) - offset)
+  }
+
+  /// The line with control characters (which could drive the terminal, in a
+  /// binary file fed by mistake) shown as U+FFFD, one for one so columns stay.
+  static func printable(_ line: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        line.unicodeScalars.map { scalar in
+          let value = scalar.value
+          let control = (value < 0x20 && scalar != "\t") || value == 0x7F || (0x80...0x9F).contains(value)
+          return control ? "\u{FFFD}" : scalar
+        }))
+  }
+
+  /// `^~~~` under columns `start ..< end` of `line`, keeping tabs so the
+  /// caret lines up however the terminal shows them.
+  func caret(in line: String, from start: Int, to end: Int) -> String {
+    let characters = Array(line)
+    var marker = characters[..<Swift.min(start, characters.count)].map { $0 == "\t" ? "\t" : " " }.joined()
     marker += useColor ? "\u{1B}[1;32m^" : "^"
-    marker += String(repeating: "~", count: Swift.max(endColumn - startColumn - 1, 0))
+    marker += String(repeating: "~", count: Swift.max(end - start - 1, 0))
     if useColor { marker += "\u{1B}[0m" }
     return marker
   }

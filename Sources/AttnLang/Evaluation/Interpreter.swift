@@ -49,6 +49,16 @@ struct Interpreter {
   /// A tensor literal: numbers and equal-shaped tensors stack into one
   /// tensor; strings make a list of labels.
   func list(_ elements: [Expr], range: SourceRange) throws(Diagnostic) -> Value {
+    // A row of number literals (the common case, and a long pasted one) is
+    // built directly, without a value per element.
+    var numbers: [Double] = []
+    numbers.reserveCapacity(elements.count)
+    for element in elements {
+      guard case .number(let value) = element.kind else { break }
+      numbers.append(value)
+    }
+    if numbers.count == elements.count, !elements.isEmpty { return .tensor(Tensor(numbers)) }
+    try session.checkSize([elements.count], at: range, operation: "tensor literal")
     var values: [Value] = []
     for element in elements { values.append(try evaluate(element)) }
     if !values.isEmpty, values.allSatisfy({ if case .string = $0 { true } else { false } }) {
@@ -177,7 +187,7 @@ struct Interpreter {
       throw Diagnostic("\(what) must be a whole number, got \(value.typeName)", at: expr.range)
     }
     guard let whole = exactInteger(number) else {
-      throw Diagnostic("\(what) must be a whole number, got \(number)", at: expr.range)
+      throw Diagnostic(integerProblem(number, what: what), at: expr.range)
     }
     return whole
   }
@@ -215,6 +225,12 @@ func wrap<T>(_ range: SourceRange, _ body: () throws -> T) throws(Diagnostic) ->
   } catch {
     throw Diagnostic("\(error)", at: range)
   }
+}
+
+/// Why `value` is not usable as a whole number: not whole, or too large.
+func integerProblem(_ value: Double, what: String) -> String {
+  if value.isFinite, value.rounded() == value { return "\(what) is too large: \(value)" }
+  return "\(what) must be a whole number, got \(value)"
 }
 
 /// `value` as an `Int` when it is a whole number that fits, else `nil`.

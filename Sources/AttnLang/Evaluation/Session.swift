@@ -45,7 +45,7 @@ public final class Session: @unchecked Sendable {
     var parser = Parser(source)
     let statements = parser.parseProgram()
     guard parser.diagnostics.isEmpty else {
-      throw Diagnostics(source: source, items: parser.diagnostics)
+      throw Diagnostics(source: source, items: Session.capped(parser.diagnostics))
     }
     interruption.store(false, ordering: .relaxed)
     Session.processInterrupt.store(false, ordering: .relaxed)
@@ -70,6 +70,21 @@ public final class Session: @unchecked Sendable {
         throw Diagnostics(source: source, items: [error])
       }
     }
+  }
+
+  /// At most ``maximumReportedErrors`` syntax errors, then a note counting
+  /// the rest — a binary file fed by mistake gives a screenful, not thousands.
+  static let maximumReportedErrors = 10
+
+  static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    guard diagnostics.count > maximumReportedErrors else { return diagnostics }
+    let shown = Array(diagnostics.prefix(maximumReportedErrors))
+    let hidden = diagnostics.count - maximumReportedErrors
+    return shown + [
+      Diagnostic(
+        "\(hidden) more error\(hidden == 1 ? "" : "s") not shown", at: diagnostics[maximumReportedErrors].range,
+        severity: .note)
+    ]
   }
 
   /// Whether `text` ends inside an open `(` or `[`, so the REPL should read

@@ -8,11 +8,16 @@
 public struct Parser {
   /// How deeply expressions may nest before the parser refuses them.
   public static let maximumDepth = 200
+  /// How many operators, calls, indexings and fields one statement may chain
+  /// (`1 + 1 + …`, `x.T.T…`): evaluation recurses once per link.
+  public static let maximumChain = 2_000
 
   let source: SourceFile
   var tokens: [Token]
   var current = 0
   var depth = 0
+  /// Links built in the current statement, bounded by ``maximumChain``.
+  var chain = 0
   public private(set) var diagnostics: [Diagnostic] = []
   /// True when the input ended inside open brackets.
   public private(set) var isIncomplete = false
@@ -49,6 +54,7 @@ public struct Parser {
 
   mutating func statement() throws(SyntaxError) -> Statement {
     let start = peek.range
+    chain = 0
     let kind: Statement.Kind
     if case .identifier(let name) = peek.kind, tokens[current + 1].kind == .equals {
       let nameRange = advance().range
@@ -103,9 +109,21 @@ public struct Parser {
     return try comparison()
   }
 
+  /// Counts one more link of a chain, refusing statements that are too long.
+  mutating func link(at range: SourceRange) throws(SyntaxError) {
+    chain += 1
+    guard chain <= Parser.maximumChain else {
+      throw SyntaxError(
+        diagnostic: Diagnostic(
+          "statement is too long (more than \(Parser.maximumChain) operations); split it into several statements",
+          at: range))
+    }
+  }
+
   mutating func comparison() throws(SyntaxError) -> Expr {
     var left = try additive()
     while let op = binaryOperator(in: [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual]) {
+      try link(at: left.range)
       let right = try additive()
       left = Expr(.binary(op, left, right), left.range.union(right.range))
     }
@@ -115,6 +133,7 @@ public struct Parser {
   mutating func additive() throws(SyntaxError) -> Expr {
     var left = try multiplicative()
     while let op = binaryOperator(in: [.add, .subtract]) {
+      try link(at: left.range)
       let right = try multiplicative()
       left = Expr(.binary(op, left, right), left.range.union(right.range))
     }
@@ -124,6 +143,7 @@ public struct Parser {
   mutating func multiplicative() throws(SyntaxError) -> Expr {
     var left = try unary()
     while let op = binaryOperator(in: [.multiply, .divide, .matmul]) {
+      try link(at: left.range)
       let right = try unary()
       left = Expr(.binary(op, left, right), left.range.union(right.range))
     }
@@ -164,6 +184,7 @@ public struct Parser {
   mutating func postfix() throws(SyntaxError) -> Expr {
     var expr = try primary()
     while true {
+      if peek.kind == .leftBracket || peek.kind == .dot { try link(at: expr.range) }
       switch peek.kind {
       case .leftBracket:
         advance()

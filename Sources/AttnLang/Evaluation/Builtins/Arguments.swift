@@ -45,7 +45,7 @@ struct Arguments {
       throw Diagnostic("\(name): \(what) must be a whole number, got \(argument.value.typeName)", at: argument.range)
     }
     guard let whole = exactInteger(value) else {
-      throw Diagnostic("\(name): \(what) must be a whole number, got \(value)", at: argument.range)
+      throw Diagnostic("\(name): " + integerProblem(value, what: what), at: argument.range)
     }
     return whole
   }
