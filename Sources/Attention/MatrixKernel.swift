@@ -1,4 +1,5 @@
 import AttentionKernels
+import AttentionPortable
 import Dispatch
 
 #if canImport(Glibc)
@@ -153,9 +154,9 @@ enum MatrixKernel {
   /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
   static let microKernel: MicroKernel = {
     if Processor.hasFusedMultiplyAdd {
-      return { k, a, b, c, ldc in fusedMicroKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
+      return { k, a, b, c, ldc in AttentionKernels.microKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
     }
-    return { k, a, b, c, ldc in portableMicroKernel(k: k, a: a, b: b, c: c, ldc: ldc) }
+    return { k, a, b, c, ldc in AttentionPortable.microKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
   }()
 
   /// Runs the micro-kernel over every `mr × nr` tile of an `m × n` block of C.
@@ -189,54 +190,5 @@ enum MatrixKernel {
       }
       j += nr
     }
-  }
-
-  /// C[0..<6, 0..<8] += Σₚ a[p·6 + r] · b[p·8 + q]: twelve 4-wide accumulators
-  /// stay in registers for the whole k loop. The portable version, for
-  /// processors without FMA: multiply and add are separate instructions
-  /// (a fused `addProduct` would become a library call per element there).
-  static func portableMicroKernel(
-    k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
-  ) {
-    typealias V = SIMD4<Double>
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-    var ap = a
-    var bp = UnsafeRawPointer(b)
-    for _ in 0..<k {
-      let b0 = bp.loadUnaligned(as: V.self)
-      let b1 = bp.loadUnaligned(fromByteOffset: 32, as: V.self)
-      var broadcast = V(repeating: ap[0])
-      c00 += broadcast * b0
-      c01 += broadcast * b1
-      broadcast = V(repeating: ap[1])
-      c10 += broadcast * b0
-      c11 += broadcast * b1
-      broadcast = V(repeating: ap[2])
-      c20 += broadcast * b0
-      c21 += broadcast * b1
-      broadcast = V(repeating: ap[3])
-      c30 += broadcast * b0
-      c31 += broadcast * b1
-      broadcast = V(repeating: ap[4])
-      c40 += broadcast * b0
-      c41 += broadcast * b1
-      broadcast = V(repeating: ap[5])
-      c50 += broadcast * b0
-      c51 += broadcast * b1
-      ap += 6
-      bp += 64
-    }
-    func add(_ low: V, _ high: V, row: Int) {
-      let target = UnsafeMutableRawPointer(c + row * ldc)
-      target.storeBytes(of: target.loadUnaligned(as: V.self) + low, as: V.self)
-      target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: V.self) + high, toByteOffset: 32, as: V.self)
-    }
-    add(c00, c01, row: 0)
-    add(c10, c11, row: 1)
-    add(c20, c21, row: 2)
-    add(c30, c31, row: 3)
-    add(c40, c41, row: 4)
-    add(c50, c51, row: 5)
   }
 }

@@ -31,6 +31,15 @@ struct Arguments {
     return tensor
   }
 
+  /// Every positional argument as a tensor (for `concat` and `stack`),
+  /// refusing a result larger than the element limit.
+  func allTensors() throws(Diagnostic) -> [Tensor] {
+    var tensors: [Tensor] = []
+    for index in 0..<count { tensors.append(try tensor(index)) }
+    try check([tensors.reduce(0) { $0 + $1.count }])
+    return tensors
+  }
+
   func int(_ index: Int) throws(Diagnostic) -> Int {
     try int(positional[index], what: "argument \(index + 1)")
   }

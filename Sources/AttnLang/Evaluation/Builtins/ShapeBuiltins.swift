@@ -23,22 +23,12 @@ extension Builtins {
       summary: "joins tensors end to end along an existing axis",
       details: "All other sizes must agree.", example: "concat([1, 2], [3])\nconcat(eye(2), ones(2, 1), axis: 1)",
       arity: 1...Int.max, labels: ["axis"]
-    ) { args in
-      var tensors: [Tensor] = []
-      for index in 0..<args.count { tensors.append(try args.tensor(index)) }
-      try args.check([tensors.reduce(0) { $0 + $1.count }])
-      return .tensor(try concat(tensors, axis: try args.int("axis") ?? 0))
-    },
+    ) { args in .tensor(try concat(try args.allTensors(), axis: try args.int("axis") ?? 0)) },
     Builtin(
       name: "stack", topic: .shapes, signature: "stack(a, b, ..., axis: 0)",
       summary: "stacks tensors of one shape along a new axis",
       details: "n tensors of shape s give [n] + s (with axis: 0).", example: "stack([1, 2], [3, 4])",
       arity: 1...Int.max, labels: ["axis"]
-    ) { args in
-      var tensors: [Tensor] = []
-      for index in 0..<args.count { tensors.append(try args.tensor(index)) }
-      try args.check([tensors.reduce(0) { $0 + $1.count }])
-      return .tensor(try stack(tensors, axis: try args.int("axis") ?? 0))
-    },
+    ) { args in .tensor(try stack(try args.allTensors(), axis: try args.int("axis") ?? 0)) },
   ]
 }

@@ -1,0 +1,1 @@
+../AttentionKernels/MicroKernel.swift
