@@ -59,7 +59,8 @@ public func attention(
   guard (1...2).contains(values.rank), values.shape[0] == keys.shape[0] else {
     throw TensorError(
       operation,
-      "values must have one row per key: keys \(describe(shape: keys.shape)) vs values \(describe(shape: values.shape))")
+      "values must have one row per key: keys \(describe(shape: keys.shape)) vs values \(describe(shape: values.shape))"
+    )
   }
   let (scores, weights) = try attentionWeights(
     query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)

@@ -66,7 +66,8 @@ enum MatrixKernel {
             let ic = block * mc
             let mcCurrent = Swift.min(mc, m - ic)
             packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
-            macroKernel(myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent)
+            macroKernel(
+              myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent)
             block += threads
           }
         }
@@ -114,7 +115,9 @@ enum MatrixKernel {
 
   /// Copies a `rows × columns` block of B into panels of `nr` columns:
   /// panel q holds, for each row p, the values B[p, q·nr ..< q·nr+nr] (zero-padded).
-  static func packB(_ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>) {
+  static func packB(
+    _ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
     var destination = packed
     var j = 0
     while j < columns {
@@ -135,7 +138,9 @@ enum MatrixKernel {
 
   /// Copies a `rows × columns` block of A into panels of `mr` rows:
   /// panel r holds, for each column p, the values A[r·mr ..< r·mr+mr, p] (zero-padded).
-  static func packA(_ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>) {
+  static func packA(
+    _ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
     var destination = packed
     var i = 0
     while i < rows {
@@ -149,7 +154,8 @@ enum MatrixKernel {
     }
   }
 
-  typealias MicroKernel = @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+  typealias MicroKernel =
+    @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
 
   /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
   static let microKernel: MicroKernel = {

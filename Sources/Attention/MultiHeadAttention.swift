@@ -89,7 +89,8 @@ public func multiHeadAttention(
   guard weights.wo.rank == 2, weights.wo.shape[0] == v.shape[1] else {
     throw TensorError(
       operation,
-      "wo must be [\(v.shape[1]), d_out] to follow V \(describe(shape: v.shape)), got \(describe(shape: weights.wo.shape))")
+      "wo must be [\(v.shape[1]), d_out] to follow V \(describe(shape: v.shape)), got \(describe(shape: weights.wo.shape))"
+    )
   }
   let n = q.shape[0]
   let m = k.shape[0]
@@ -155,7 +156,9 @@ extension Tensor {
     scalars.withUnsafeBufferPointer { source in
       result.withUnsafeMutableBufferPointer { target in
         for row in 0..<rows {
-          for (offset, column) in range.enumerated() { target[row * range.count + offset] = source[row * width + column] }
+          for (offset, column) in range.enumerated() {
+            target[row * range.count + offset] = source[row * width + column]
+          }
         }
       }
     }

@@ -108,7 +108,8 @@ func contiguousSoftmax(_ values: UnsafeMutablePointer<Double>, count: Int, scale
   let inverse = V(repeating: 1 / total)
   index = 0
   while index + 4 <= count {
-    raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: index * 8, as: V.self) * inverse, toByteOffset: index * 8, as: V.self)
+    raw.storeBytes(
+      of: raw.loadUnaligned(fromByteOffset: index * 8, as: V.self) * inverse, toByteOffset: index * 8, as: V.self)
     index += 4
   }
   while index < count {

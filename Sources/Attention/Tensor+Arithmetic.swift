@@ -1,8 +1,16 @@
 /// An elementwise operation on two tensors, with NumPy broadcasting.
 public enum BinaryOperation: String, CaseIterable, Sendable {
-  case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^"
-  case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-  case equal = "==", notEqual = "!="
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case power = "^"
+  case less = "<"
+  case lessOrEqual = "<="
+  case greater = ">"
+  case greaterOrEqual = ">="
+  case equal = "=="
+  case notEqual = "!="
 
   /// The scalar function applied to each pair of elements. Comparisons give
   /// 1 for true and 0 for false; any comparison with NaN is false except `!=`.

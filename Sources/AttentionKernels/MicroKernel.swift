@@ -10,8 +10,18 @@ public func microKernel6x8(
   k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
 ) {
   typealias V = SIMD4<Double>
-  var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-  var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+  var c00 = V()
+  var c01 = V()
+  var c10 = V()
+  var c11 = V()
+  var c20 = V()
+  var c21 = V()
+  var c30 = V()
+  var c31 = V()
+  var c40 = V()
+  var c41 = V()
+  var c50 = V()
+  var c51 = V()
   var ap = a
   var bp = UnsafeRawPointer(b)
   for _ in 0..<k {

@@ -79,7 +79,8 @@ public enum LessonReport {
         if result.passed {
           text += "ok \(number) - \(name)" + (result.cell.options.check ? "" : " # SKIP nocheck") + "\n"
         } else {
-          text += "not ok \(number) - \(name)\n  ---\n  message: \(yamlQuoted(failure(result, path: file.path)))\n  ...\n"
+          text +=
+            "not ok \(number) - \(name)\n  ---\n  message: \(yamlQuoted(failure(result, path: file.path)))\n  ...\n"
         }
       }
     }
@@ -93,7 +94,8 @@ public enum LessonReport {
       let failures = file.results.filter { !$0.passed }.count + (file.error == nil ? 0 : 1)
       let tests = file.results.count + (file.error == nil ? 0 : 1)
       let skipped = file.results.filter { !$0.cell.options.check }.count
-      xml += "  <testsuite name=\"\(escape(file.path))\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
+      xml +=
+        "  <testsuite name=\"\(escape(file.path))\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
       if let error = file.error {
         xml += "    <testcase name=\"read\" classname=\"\(escape(file.path))\">\n"
         xml += "      <failure message=\"\(escape(error))\"/>\n    </testcase>\n"
@@ -133,7 +135,8 @@ public enum LessonReport {
   }
 
   static func yamlQuoted(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    "\""
+      + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
       .replacingOccurrences(of: "\n", with: "\\n") + "\""
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import AttnLang
+import Foundation
 
 /// The Markdown that lessons use, as HTML: headings, paragraphs, `*em*`,
 /// `**strong**`, `` `code` ``, links, bullet and numbered lists, and code

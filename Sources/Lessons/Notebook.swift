@@ -1,5 +1,5 @@
-import Foundation
 import AttnLang
+import Foundation
 
 /// A lesson: Markdown prose with ```` ```attn ```` cells written as
 /// transcripts — `attn> ` input lines (`...> ` for continuations), each

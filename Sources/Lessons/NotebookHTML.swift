@@ -32,7 +32,8 @@ public enum NotebookHTML {
       case .prose(let text, _): blocks.append(.markdown(text))
       case .cell:
         guard next < results.count else { continue }
-        blocks.append(.cell(results[next].entries.map { Entry(input: $0.entry.input, output: $0.actual, values: $0.values) }))
+        blocks.append(
+          .cell(results[next].entries.map { Entry(input: $0.entry.input, output: $0.actual, values: $0.values) }))
         next += 1
       }
     }
@@ -78,10 +79,13 @@ public enum NotebookHTML {
     var html = "<div class=\"cell\">\n"
     for entry in entries {
       let lines = entry.input.split(separator: "\n", omittingEmptySubsequences: false)
-      let input = lines.enumerated().map { ($0.offset == 0 ? "attn&gt; " : "...&gt; ") + FigureSVG.escape(String($0.element)) }
+      let input = lines.enumerated().map {
+        ($0.offset == 0 ? "attn&gt; " : "...&gt; ") + FigureSVG.escape(String($0.element))
+      }
       html += "<pre class=\"input\">" + input.joined(separator: "\n") + "</pre>\n"
       // A picture alone is drawn, not also shown as text.
-      let onlyPictures = !entry.values.isEmpty && entry.values.allSatisfy { if case .figure = $0 { true } else { false } }
+      let onlyPictures =
+        !entry.values.isEmpty && entry.values.allSatisfy { if case .figure = $0 { true } else { false } }
       if !entry.output.isEmpty && !onlyPictures {
         html += "<pre class=\"output\">" + FigureSVG.escape(entry.output.joined(separator: "\n")) + "</pre>\n"
       }

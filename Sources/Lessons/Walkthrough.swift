@@ -48,7 +48,8 @@ public final class Walkthrough {
   /// Whether `actual` matches the current entry's recorded output, under the cell's options.
   public func matches(_ actual: [String]) -> Bool {
     guard let entry = currentEntry else { return false }
-    return OutputMatcher.matches(expected: entry.expected, actual: actual, tolerance: cells[cellIndex].options.tolerance)
+    return OutputMatcher.matches(
+      expected: entry.expected, actual: actual, tolerance: cells[cellIndex].options.tolerance)
   }
 
   /// Moves to the next input (and the next cell after the last input of one).

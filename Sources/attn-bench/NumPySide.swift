@@ -25,7 +25,8 @@ struct NumPySide {
     guard process.terminationStatus == 0,
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     else {
-      FileHandle.standardError.write(Data("note: NumPy is not available (python3 -c 'import numpy' failed); NumPy columns are empty\n".utf8))
+      FileHandle.standardError.write(
+        Data("note: NumPy is not available (python3 -c 'import numpy' failed); NumPy columns are empty\n".utf8))
       return NumPySide()
     }
     var side = NumPySide()

@@ -16,9 +16,12 @@ enum Report {
     let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
     for (index, line) in table.enumerated() {
       Swift.print(
-        "| " + line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+        "| "
+          + line.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
           .joined(separator: " | ") + " |")
-      if index == 0 { Swift.print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|") }
+      if index == 0 {
+        Swift.print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|")
+      }
     }
     Swift.print("")
     if let idleMemory { Swift.print(String(format: "attn idle at the prompt: %.1f MB resident", idleMemory)) }

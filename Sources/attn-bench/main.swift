@@ -32,10 +32,19 @@ func statement(_ code: String, setup: String) throws -> Double {
 }
 
 // Small statements through the DSL (lesson sizes).
-let smallSetup = "q = randn(8, seed: 1)\nK = randn(16, 8, seed: 2)\nV = randn(16, 8, seed: 3)\nX = randn(16, 16, seed: 4)"
-rows.append(Row(workload: "small attend", attn: try statement("attend(q, K, V)", setup: smallSetup), numpy: numpy["small attend"]))
-rows.append(Row(workload: "small selfattend", attn: try statement("selfattend(X)", setup: smallSetup), numpy: numpy["small selfattend"]))
-rows.append(Row(workload: "small multihead", attn: try statement("multihead(X, heads: 2)", setup: smallSetup), numpy: numpy["small multihead"]))
+let smallSetup =
+  "q = randn(8, seed: 1)\nK = randn(16, 8, seed: 2)\nV = randn(16, 8, seed: 3)\nX = randn(16, 16, seed: 4)"
+rows.append(
+  Row(workload: "small attend", attn: try statement("attend(q, K, V)", setup: smallSetup), numpy: numpy["small attend"])
+)
+rows.append(
+  Row(
+    workload: "small selfattend", attn: try statement("selfattend(X)", setup: smallSetup),
+    numpy: numpy["small selfattend"]))
+rows.append(
+  Row(
+    workload: "small multihead", attn: try statement("multihead(X, heads: 2)", setup: smallSetup),
+    numpy: numpy["small multihead"]))
 
 // Large multi-head attention through the library.
 for (n, d) in [(512, 256), (1024, 512)] {
@@ -63,7 +72,9 @@ rows.append(
 // Every lesson through `attn test` (no NumPy counterpart).
 rows.append(
   Row(
-    workload: "attn test lessons", attn: Processes.shellTime("'\(attnBinary.path)' test '\(root.appendingPathComponent("lessons").path)' > /dev/null", runs: 5),
+    workload: "attn test lessons",
+    attn: Processes.shellTime(
+      "'\(attnBinary.path)' test '\(root.appendingPathComponent("lessons").path)' > /dev/null", runs: 5),
     numpy: nil))
 
 Report.print(rows, numpyVersion: numpy.version, idleMemory: Processes.idleResidentMemory(attnBinary))

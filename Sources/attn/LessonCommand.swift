@@ -74,7 +74,8 @@ struct LessonCommand: ParsableCommand {
       }
     }
     if mismatches > 0 {
-      printError("attn: \(mismatches) output\(mismatches == 1 ? "" : "s") differ from the lesson (attn test \(path) shows how)")
+      printError(
+        "attn: \(mismatches) output\(mismatches == 1 ? "" : "s") differ from the lesson (attn test \(path) shows how)")
       throw ExitCode(1)
     }
   }

@@ -62,7 +62,10 @@ final class LineEditor {
   }
 
   /// Reads one line; nil at end of input (Ctrl-D). Ctrl-C gives `.cancelled`.
-  enum Input { case line(String), cancelled, end }
+  enum Input {
+    case line(String)
+    case cancelled, end
+  }
 
   func read(prompt: String, prefill: String? = nil) -> Input {
     interruptSignal.store(false, ordering: .relaxed)

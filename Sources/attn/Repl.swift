@@ -225,10 +225,11 @@ func formatDuration(_ seconds: Double) -> String {
 func describeForVars(_ value: Value) -> String {
   switch value {
   case .record(let record):
-    return "record (" + record.fields.map { field -> String in
-      if case .tensor(let tensor) = field.value { return "\(field.name) \(tensor.shape)" }
-      return field.name
-    }.joined(separator: ", ") + ")"
+    return "record ("
+      + record.fields.map { field -> String in
+        if case .tensor(let tensor) = field.value { return "\(field.name) \(tensor.shape)" }
+        return field.name
+      }.joined(separator: ", ") + ")"
   default:
     return value.typeName
   }

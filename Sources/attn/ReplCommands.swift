@@ -68,7 +68,9 @@ enum ReplCommandParser {
     case "save":
       return argument.isEmpty ? .failure(CommandError(text: ":save needs a file name")) : .success(.save(argument))
     case "export":
-      guard argument.hasSuffix(".html") else { return .failure(CommandError(text: ":export needs a file name ending in .html")) }
+      guard argument.hasSuffix(".html") else {
+        return .failure(CommandError(text: ":export needs a file name ending in .html"))
+      }
       return .success(.export(argument))
     case "time", "t":
       return argument.isEmpty ? .failure(CommandError(text: ":time needs an expression")) : .success(.time(argument))
@@ -82,7 +84,9 @@ enum ReplCommandParser {
     }
   }
 
-  static func noArgument(_ kind: ReplCommandKind, _ argument: String, _ name: Substring) -> Result<ReplCommandKind, CommandError> {
+  static func noArgument(_ kind: ReplCommandKind, _ argument: String, _ name: Substring) -> Result<
+    ReplCommandKind, CommandError
+  > {
     argument.isEmpty ? .success(kind) : .failure(CommandError(text: ":\(name) takes no argument"))
   }
 

@@ -13,7 +13,9 @@ struct Reporter: Sendable {
     do {
       try session.execute(source) { output in
         if json {
-          emit(#"{"file": \#(JSONEncoding.string(source.name)), "line": \#(output.line), "value": \#(JSONEncoding.encode(output.value))}"#)
+          emit(
+            #"{"file": \#(JSONEncoding.string(source.name)), "line": \#(output.line), "value": \#(JSONEncoding.encode(output.value))}"#
+          )
         } else {
           emit(formatter.format(output.value))
         }

@@ -47,15 +47,21 @@ import Testing
   }
 
   @Test func helpOfAnUnknownNameSuggests() {
-    #expect(Session().errors("help(\"sofmax\")").map(\.message) == ["no builtin named 'sofmax'; did you mean 'softmax'?"])
+    #expect(
+      Session().errors("help(\"sofmax\")").map(\.message) == ["no builtin named 'sofmax'; did you mean 'softmax'?"])
   }
 
   @Test func seededRandomnessRepeats() throws {
     let session = Session()
     #expect(try session.value("randn(3, seed: 5)") == session.value("randn([3], seed: 5)"))
-    #expect(try session.value("sample([0.5, 0.5], n: 4, seed: 1)") == session.value("sample([0.5, 0.5], n: 4, seed: 1)"))
-    #expect(try session.value("multihead(eye(4), heads: 2, seed: 3)") == session.value("multihead(eye(4), heads: 2, seed: 3)"))
-    #expect(try session.value("multihead(eye(4), heads: 2, seed: 3)") != session.value("multihead(eye(4), heads: 2, seed: 4)"))
+    #expect(
+      try session.value("sample([0.5, 0.5], n: 4, seed: 1)") == session.value("sample([0.5, 0.5], n: 4, seed: 1)"))
+    #expect(
+      try session.value("multihead(eye(4), heads: 2, seed: 3)") == session.value("multihead(eye(4), heads: 2, seed: 3)")
+    )
+    #expect(
+      try session.value("multihead(eye(4), heads: 2, seed: 3)") != session.value("multihead(eye(4), heads: 2, seed: 4)")
+    )
   }
 
   @Test func argumentMistakes() {
@@ -69,13 +75,18 @@ import Testing
         "softmax takes 1 positional argument, got 2; usage: softmax(x, axis: -1, temperature: 1)"
       ])
     #expect(session.errors("softmax(\"x\")").map(\.message) == ["softmax: argument 1 must be a tensor, got string"])
-    #expect(session.errors("softmax([1, 2], axis: 0.5)").map(\.message) == ["softmax: axis: must be a whole number, got 0.5"])
-    #expect(session.errors("multihead(eye(4))").map(\.message) == ["multihead needs heads:, as in multihead(X, heads: 2)"])
+    #expect(
+      session.errors("softmax([1, 2], axis: 0.5)").map(\.message) == ["softmax: axis: must be a whole number, got 0.5"])
+    #expect(
+      session.errors("multihead(eye(4))").map(\.message) == ["multihead needs heads:, as in multihead(X, heads: 2)"])
     #expect(
       session.errors("multihead(eye(6), heads: 4)").map(\.message) == [
         "multihead: 4 heads do not divide the model width: Q [6, 6], V [6, 6]"
       ])
-    #expect(session.errors("attend([1, 0], eye(2), hard: 2)").map(\.message) == ["attend: hard: must be true or false, got number"])
+    #expect(
+      session.errors("attend([1, 0], eye(2), hard: 2)").map(\.message) == [
+        "attend: hard: must be true or false, got number"
+      ])
     #expect(session.errors("randn(2, seed: -1)").map(\.message) == ["randn: seed: must be non-negative, got -1"])
     #expect(session.errors("zeros(2, -1)").map(\.message) == ["zeros: sizes must be non-negative, got -1"])
   }
@@ -90,6 +101,7 @@ import Testing
       ])
     #expect(session.errors("ones(10, 1) + ones(1, 11)").first?.message.hasPrefix("+: shape [10, 11] has 110") == true)
     #expect(session.errors("ones(11, 1) @ ones(1, 11)").first?.message.hasPrefix("@: shape [11, 11]") == true)
-    #expect(Session().errors("zeros(100000, 100000, 100000, 100000)").first?.message.contains("too many elements") == true)
+    #expect(
+      Session().errors("zeros(100000, 100000, 100000, 100000)").first?.message.contains("too many elements") == true)
   }
 }

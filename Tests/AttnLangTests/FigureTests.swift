@@ -51,10 +51,12 @@ import Testing
   @Test func mistakes() {
     let session = Session()
     #expect(
-      session.errors(#"heatmap(eye(2), rows: ["a"])"#).map(\.message) == ["heatmap: rows: has 1 labels for 2 positions"])
-    #expect(session.errors("heatmap(zeros(1, 1, 1, 1))").map(\.message) == [
-      "heatmap: expects a matrix [n, m] or maps [heads, n, m], got [1, 1, 1, 1]"
-    ])
+      session.errors(#"heatmap(eye(2), rows: ["a"])"#).map(\.message) == ["heatmap: rows: has 1 labels for 2 positions"]
+    )
+    #expect(
+      session.errors("heatmap(zeros(1, 1, 1, 1))").map(\.message) == [
+        "heatmap: expects a matrix [n, m] or maps [heads, n, m], got [1, 1, 1, 1]"
+      ])
     #expect(session.errors("bars(eye(2))").map(\.message) == ["bars: expects a vector, got [2, 2]"])
   }
 

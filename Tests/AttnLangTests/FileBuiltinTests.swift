@@ -34,22 +34,27 @@ import Testing
       session.errors("load(\"\(path("missing.npy"))\")").map(\.message) == [
         "load: cannot read '\(path("missing.npy"))': no such file"
       ])
-    #expect(session.errors("load(\"\(path("x.txt"))\")").first?.message.hasPrefix("load: unknown file type '.txt'") == true)
+    #expect(
+      session.errors("load(\"\(path("x.txt"))\")").first?.message.hasPrefix("load: unknown file type '.txt'") == true)
     try Data("garbage".utf8).write(to: URL(fileURLWithPath: path("bad.npy")))
-    #expect(session.errors("load(\"\(path("bad.npy"))\")").map(\.message) == [
-      "load: not a .npy file (it does not start with \\x93NUMPY)"
-    ])
-    #expect(session.errors("save(eye(2), \"/nonexistent-dir/x.npy\")").first?.message.hasPrefix("save: cannot write") == true)
+    #expect(
+      session.errors("load(\"\(path("bad.npy"))\")").map(\.message) == [
+        "load: not a .npy file (it does not start with \\x93NUMPY)"
+      ])
+    #expect(
+      session.errors("save(eye(2), \"/nonexistent-dir/x.npy\")").first?.message.hasPrefix("save: cannot write") == true)
     try FileManager.default.createDirectory(atPath: path("folder.npy"), withIntermediateDirectories: true)
-    #expect(session.errors("load(\"\(path("folder.npy"))\")").map(\.message) == [
-      "load: cannot read '\(path("folder.npy"))': it is a directory"
-    ])
+    #expect(
+      session.errors("load(\"\(path("folder.npy"))\")").map(\.message) == [
+        "load: cannot read '\(path("folder.npy"))': it is a directory"
+      ])
   }
 
   @Test func svgIsWellFormedWithOneCellPerValueAndLabels() throws {
     let file = path("a.svg")
     _ = try Session().values(
-      "svg(softmax([[1, 2, 3], [3, 2, 1]]), \"\(file)\", rows: [\"le\", \"chat\"], cols: [\"the\", \"black\", \"cat\"])")
+      "svg(softmax([[1, 2, 3], [3, 2, 1]]), \"\(file)\", rows: [\"le\", \"chat\"], cols: [\"the\", \"black\", \"cat\"])"
+    )
     let document = try XMLDocument(contentsOf: URL(fileURLWithPath: file))
     #expect(document.rootElement()?.name == "svg")
     #expect(try document.nodes(forXPath: "//*[local-name()='rect' and @class='cell']").count == 6)
@@ -68,6 +73,7 @@ import Testing
     _ = try Session().values("svg(bars([0.1, 0.9], labels: [\"<a>\", \"b&c\"]), \"\(bars)\")")
     let barDocument = try XMLDocument(contentsOf: URL(fileURLWithPath: bars))
     #expect(try barDocument.nodes(forXPath: "//*[local-name()='rect' and @class='bar']").count == 2)
-    #expect(Session().errors("svg(eye(2), \"\(path("x.png"))\")").first?.message.hasPrefix("svg: unknown file type") == true)
+    #expect(
+      Session().errors("svg(eye(2), \"\(path("x.png"))\")").first?.message.hasPrefix("svg: unknown file type") == true)
   }
 }

@@ -68,7 +68,8 @@ import Testing
     #expect(
       session.errors("A[2]").map(\.message) == ["index: index 2 is out of range for axis 0 with size 2 in [2, 3]"])
     #expect(session.errors("A[0.5]").map(\.message) == ["an index must be a whole number, got 0.5"])
-    #expect(session.errors("r.weight").map(\.message) == ["no field 'weight'; this record has 'scores', 'weights', 'output'"])
+    #expect(
+      session.errors("r.weight").map(\.message) == ["no field 'weight'; this record has 'scores', 'weights', 'output'"])
     #expect(session.errors("A.size").map(\.message) == ["no field 'size' on a tensor; tensors have '.T' and '.shape'"])
     #expect(session.errors("r[0]").map(\.message) == ["cannot index a record"])
     #expect(session.errors("\"a\" + 1").map(\.message) == ["'+' needs numbers or tensors, got string and number"])

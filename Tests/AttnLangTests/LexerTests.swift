@@ -18,16 +18,18 @@ import Testing
       kinds("x = 1.5e-3 @ .5 # note") == [
         .identifier("x"), .equals, .number(1.5e-3), .at, .number(0.5), .end,
       ])
-    #expect(kinds("a<=b!=c==d>=e") == [
-      .identifier("a"), .lessEqual, .identifier("b"), .bangEqual, .identifier("c"), .equalEqual,
-      .identifier("d"), .greaterEqual, .identifier("e"), .end,
-    ])
+    #expect(
+      kinds("a<=b!=c==d>=e") == [
+        .identifier("a"), .lessEqual, .identifier("b"), .bangEqual, .identifier("c"), .equalEqual,
+        .identifier("d"), .greaterEqual, .identifier("e"), .end,
+      ])
   }
 
   @Test func newlinesEndStatementsOnlyOutsideBrackets() {
-    #expect(kinds("f(1,\n2)\nx") == [
-      .identifier("f"), .leftParen, .number(1), .comma, .number(2), .rightParen, .newline, .identifier("x"), .end,
-    ])
+    #expect(
+      kinds("f(1,\n2)\nx") == [
+        .identifier("f"), .leftParen, .number(1), .comma, .number(2), .rightParen, .newline, .identifier("x"), .end,
+      ])
   }
 
   @Test func stringsKeepUTF8AndEscapes() {

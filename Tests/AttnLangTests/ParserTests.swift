@@ -13,7 +13,9 @@ import Testing
 
   /// Asserts that `code` gives exactly one error, `message`, at the column
   /// marked by `^` in `marker`.
-  func expectError(_ code: String, _ marker: String, _ message: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+  func expectError(
+    _ code: String, _ marker: String, _ message: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) {
     let result = parse(code)
     #expect(result.errors.map(\.message) == [message], sourceLocation: sourceLocation)
     let expectedColumn = (marker.firstIndex(of: "^")?.utf16Offset(in: marker) ?? -1) + 1

@@ -49,7 +49,8 @@ import Testing
       _ = try Notebook(path: "l.md", text: "```attn loose\nattn> 1\n```")
       Issue.record("an unknown option was accepted")
     } catch let error as NotebookError {
-      #expect(error.description == "l.md:1: error: unknown cell option 'loose'; options are nocheck and tolerance=NUMBER")
+      #expect(
+        error.description == "l.md:1: error: unknown cell option 'loose'; options are nocheck and tolerance=NUMBER")
     } catch {
       Issue.record("\(error)")
     }

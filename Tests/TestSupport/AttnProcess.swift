@@ -77,9 +77,21 @@ public enum AttnProcess {
 final class LockedData: @unchecked Sendable {
   private let lock = NSLock()
   private var stored: Data?
-  func set(_ data: Data) { lock.lock(); stored = data; lock.unlock() }
-  var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-  var data: Data { lock.lock(); defer { lock.unlock() }; return stored ?? Data() }
+  func set(_ data: Data) {
+    lock.lock()
+    stored = data
+    lock.unlock()
+  }
+  var isSet: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored != nil
+  }
+  var data: Data {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored ?? Data()
+  }
 }
 
 /// A fresh temporary directory for one test.

@@ -25,13 +25,17 @@ import Testing
     for attribute in ["src=\"http", "href=\"http", "@import", "url("] {
       #expect(!page.contains(attribute), "the page must open offline")
     }
-    let figures = page.components(separatedBy: "<svg ").dropFirst().map { "<svg " + ($0.components(separatedBy: "</svg>").first ?? "") + "</svg>" }
+    let figures = page.components(separatedBy: "<svg ").dropFirst().map {
+      "<svg " + ($0.components(separatedBy: "</svg>").first ?? "") + "</svg>"
+    }
     for figure in figures {
       let document = try XMLDocument(xmlString: figure)
       #expect(document.rootElement()?.name == "svg")
     }
     let source = try String(contentsOfFile: lesson, encoding: .utf8)
-    let pictures = source.components(separatedBy: "attn> heatmap(").count - 1 + source.components(separatedBy: "attn> bars(").count - 1
+    let pictures =
+      source.components(separatedBy: "attn> heatmap(").count - 1 + source.components(separatedBy: "attn> bars(").count
+      - 1
     #expect(figures.count >= pictures, "one figure per heatmap or bars call")
   }
 

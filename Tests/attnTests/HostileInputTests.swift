@@ -17,7 +17,8 @@ import Testing
   }
 
   static let cases: [Case] = [
-    Case(name: "invalid UTF-8", bytes: [0x78, 0x20, 0x3D, 0x20, 0xC3, 0x28, 0xFF, 0x0A], message: "invalid UTF-8 byte"),
+    Case(
+      name: "invalid UTF-8", bytes: [0x78, 0x20, 0x3D, 0x20, 0xC3, 0x28, 0xFF, 0x0A], message: "invalid UTF-8 byte"),
     Case(name: "NUL bytes", bytes: Array("x = 1".utf8) + [0, 0, 0x0A], message: "unexpected control character 0x0"),
     text("100 000 nested brackets", String(repeating: "[", count: 100_000), "nested too deeply"),
     text("100 000 nested parentheses", String(repeating: "(", count: 100_000) + "1", "nested too deeply"),
@@ -41,7 +42,10 @@ import Testing
     text("a directory", "load(\"/tmp\")", "unknown file type"),
     text("a ragged literal", "[[1, 2], [3]]", "ragged tensor literal"),
     text("deep literal", "[[[[[1]]]]]", "nested deeper than rank 4"),
-    text("random binary", String(decoding: (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }, as: UTF8.self), "error"),
+    text(
+      "random binary",
+      String(decoding: (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }, as: UTF8.self),
+      "error"),
   ]
 
   func write(_ bytes: [UInt8]) throws -> URL {

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
+import Testing
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-import TestSupport
-import Testing
 
 @Suite struct TestCommandTests {
   let lesson = """

@@ -38,15 +38,18 @@ public enum FigureSVG {
       }
       for (column, label) in columnLabels.enumerated() {
         let x = x0 + left + column * cell + cell / 2
-        svg += "  <text class=\"col-label\" x=\"\(x)\" y=\"\(top - 6)\" \(font) transform=\"rotate(-45 \(x) \(top - 6))\">\(escape(label))</text>\n"
+        svg +=
+          "  <text class=\"col-label\" x=\"\(x)\" y=\"\(top - 6)\" \(font) transform=\"rotate(-45 \(x) \(top - 6))\">\(escape(label))</text>\n"
       }
       for (row, label) in rowLabels.enumerated() {
-        svg += "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escape(label))</text>\n"
+        svg +=
+          "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escape(label))</text>\n"
         for column in 0..<columns {
           let value = panel.scalars[row * columns + column]
           let (r, g, b) = FigureText.viridis(figure.level(value))
           let fill = value.isNaN ? "#cccccc" : "rgb(\(r),\(g),\(b))"
-          svg += "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
+          svg +=
+            "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
           svg += "<title>\(escape(rowLabels[row])) → \(escape(columnLabels[column])): \(exact(value))</title></rect>\n"
         }
       }
@@ -68,7 +71,8 @@ public enum FigureSVG {
         Double(y) + Double(step) * stepHeight, stepHeight + 0.5, r, g, b)
     }
     svg += "    <text x=\"\(x + 18)\" y=\"\(y + 10)\" \(font)>\(escape(short(high)))</text>\n"
-    svg += "    <text x=\"\(x + 18)\" y=\"\(y + Int(stepHeight * Double(steps)))\" \(font)>\(escape(short(low)))</text>\n"
+    svg +=
+      "    <text x=\"\(x + 18)\" y=\"\(y + Int(stepHeight * Double(steps)))\" \(font)>\(escape(short(low)))</text>\n"
     return svg + "  </g>\n"
   }
 
@@ -89,9 +93,11 @@ public enum FigureSVG {
     for (index, value) in values.enumerated() {
       let y = top + index * rowHeight
       let length = largest > 0 && value.isFinite ? Swift.max(value, 0) / largest * Double(barWidth) : 0
-      svg += "  <text class=\"row-label\" x=\"\(left - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>\(escape(labels[index]))</text>\n"
+      svg +=
+        "  <text class=\"row-label\" x=\"\(left - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>\(escape(labels[index]))</text>\n"
       svg += String(
-        format: "  <rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"rgb(33,145,140)\">", left, y + 3,
+        format: "  <rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"rgb(33,145,140)\">", left,
+        y + 3,
         length)
       svg += "<title>\(escape(labels[index])): \(exact(value))</title></rect>\n"
       svg += "  <text x=\"\(left + Int(length) + 6)\" y=\"\(y + 15)\" \(font)>\(escape(short(value)))</text>\n"

@@ -49,7 +49,8 @@ struct FigureText {
           let visible = visibleWidth(block.first ?? "")
           return text + String(repeating: " ", count: Swift.max(0, visible - visibleWidth(text)))
         }
-        lines.append(parts.joined(separator: "   ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        lines.append(
+          parts.joined(separator: "   ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
       }
       row = []
       rowWidth = 0
@@ -80,7 +81,8 @@ struct FigureText {
     if let title { lines.append(String(repeating: " ", count: gutter) + title) }
     lines.append(
       String(repeating: " ", count: gutter)
-        + shownColumns.map { $0.map { pad(String(columnLabels[$0].prefix(cell - 1)), cell) } ?? pad("…", cell) }.joined())
+        + shownColumns.map { $0.map { pad(String(columnLabels[$0].prefix(cell - 1)), cell) } ?? pad("…", cell) }
+        .joined())
     for row in shownRows {
       guard let row else {
         lines.append(pad("⋮", gutter))

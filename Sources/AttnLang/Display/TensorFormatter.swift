@@ -41,7 +41,8 @@ struct TensorFormatter {
     if tensor.isScalar {
       body = element(tensor.scalars[0], mode)
     } else {
-      let columns = columnPositions(count: tensor.shape[tensor.rank - 1], rank: tensor.rank, width: width, summarize: summarize)
+      let columns = columnPositions(
+        count: tensor.shape[tensor.rank - 1], rank: tensor.rank, width: width, summarize: summarize)
       write(
         tensor, axis: 0, offset: 0, indent: 0, width: width, mode: mode, summarize: summarize, columns: columns,
         into: &body)

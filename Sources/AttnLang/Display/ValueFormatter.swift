@@ -31,12 +31,13 @@ public struct ValueFormatter: Sendable {
   }
 
   func fields(_ record: Record) -> String {
-      record.fields.map { field in
-        let body = format(field.value)
-        guard body.contains("\n") else { return "\(field.name): \(body)" }
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        return "\(field.name): \(lines[0])\n" + lines.dropFirst().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
-      }.joined(separator: "\n")
+    record.fields.map { field in
+      let body = format(field.value)
+      guard body.contains("\n") else { return "\(field.name): \(body)" }
+      let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+      return "\(field.name): \(lines[0])\n"
+        + lines.dropFirst().map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+    }.joined(separator: "\n")
   }
 }
 

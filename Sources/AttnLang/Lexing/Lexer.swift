@@ -67,10 +67,18 @@ public struct Lexer {
     }
     let kind: Token.Kind
     switch byte {
-    case UInt8(ascii: "("): depth += 1; kind = .leftParen
-    case UInt8(ascii: "["): depth += 1; kind = .leftBracket
-    case UInt8(ascii: ")"): depth = Swift.max(0, depth - 1); kind = .rightParen
-    case UInt8(ascii: "]"): depth = Swift.max(0, depth - 1); kind = .rightBracket
+    case UInt8(ascii: "("):
+      depth += 1
+      kind = .leftParen
+    case UInt8(ascii: "["):
+      depth += 1
+      kind = .leftBracket
+    case UInt8(ascii: ")"):
+      depth = Swift.max(0, depth - 1)
+      kind = .rightParen
+    case UInt8(ascii: "]"):
+      depth = Swift.max(0, depth - 1)
+      kind = .rightBracket
     case UInt8(ascii: ","): kind = .comma
     case UInt8(ascii: ":"): kind = .colon
     case UInt8(ascii: ";"): kind = .semicolon
@@ -153,7 +161,8 @@ public struct Lexer {
           Diagnostic("unexpected character '\(character)'", at: SourceRange(start, position)))
       } else {
         diagnostics.append(
-          Diagnostic("invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))", at: SourceRange(start, position)))
+          Diagnostic(
+            "invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))", at: SourceRange(start, position)))
       }
       return
     }

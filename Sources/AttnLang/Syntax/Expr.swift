@@ -27,9 +27,18 @@ public struct Expr: Equatable, Sendable {
 
 /// A binary operator, loosest first: comparisons, `+ -`, `* / @`, `^`.
 public enum BinaryOperator: String, Equatable, Sendable {
-  case add = "+", subtract = "-", multiply = "*", divide = "/", matmul = "@", power = "^"
-  case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-  case equal = "==", notEqual = "!="
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case matmul = "@"
+  case power = "^"
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
+  case greaterEqual = ">="
+  case equal = "=="
+  case notEqual = "!="
 }
 
 /// One argument of a call: positional (`label == nil`) or named (`axis: 0`).

@@ -101,7 +101,8 @@ struct Arguments {
       var sizes: [Int] = []
       for value in tensor.scalars {
         guard let size = exactInteger(value), size >= 0 || (builtin.name == "reshape" && size == -1) else {
-          throw Diagnostic("\(name): sizes must be non-negative whole numbers, got \(value)", at: positional[start].range)
+          throw Diagnostic(
+            "\(name): sizes must be non-negative whole numbers, got \(value)", at: positional[start].range)
         }
         sizes.append(size)
       }

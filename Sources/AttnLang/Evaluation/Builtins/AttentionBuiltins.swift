@@ -53,7 +53,8 @@ extension Builtins {
     },
     Builtin(
       name: "multihead", topic: .attention,
-      signature: "multihead(X, heads: h) or multihead(Xq, Xkv, heads: h, wq:, wk:, wv:, wo:, mask:, causal: false, seed: 0)",
+      signature:
+        "multihead(X, heads: h) or multihead(Xq, Xkv, heads: h, wq:, wk:, wv:, wo:, mask:, causal: false, seed: 0)",
       summary: "multi-head attention (self with one input, cross with two)",
       details: """
         Q = Xq·wq, K = Xkv·wk, V = Xkv·wv; head i takes columns i·d_k ..< (i+1)·d_k

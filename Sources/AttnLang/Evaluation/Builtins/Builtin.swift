@@ -43,7 +43,9 @@ struct Builtin: Sendable {
   var helpText: String {
     var page = "\(signature)\n  \(summary)\n"
     if !details.isEmpty {
-      page += "\n" + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+      page +=
+        "\n"
+        + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         .joined(separator: "\n") + "\n"
     }
     page += "\nExample:\n" + example.split(separator: "\n").map { "  attn> " + $0 }.joined(separator: "\n")
@@ -76,7 +78,8 @@ public enum Builtins {
     text += "\nOperators: + - * / ^ (elementwise, broadcasting), @ (matmul), < <= > >= == != (give 0/1).\n"
     text += "Indexing: x[0], x[:, 1], x[1:3], x[-1]; fields: r.weights, x.T, x.shape.\n"
     text += "Constants: inf nan pi true false.\n"
-    text += "Limits: a tensor holds at most 50,000,000 elements unless raised (--max-elements N, :set max-elements N),\n"
+    text +=
+      "Limits: a tensor holds at most 50,000,000 elements unless raised (--max-elements N, :set max-elements N),\n"
     text += "and is refused before anything is allocated; rank at most 4; brackets nest at most 200 deep; a statement\n"
     text += "chains at most 2,000 operations. Only files you name are read (load, :load) or written (save, svg, :save)."
     return text

@@ -71,7 +71,8 @@ extension Builtins {
       let a = try args.tensor(0)
       let b = try args.tensor(1)
       guard a.rank == 1, b.rank == 1 else {
-        throw TensorError("outer", "expects two vectors, got \(describe(shape: a.shape)) and \(describe(shape: b.shape))")
+        throw TensorError(
+          "outer", "expects two vectors, got \(describe(shape: a.shape)) and \(describe(shape: b.shape))")
       }
       try args.check([a.count, b.count])
       return .tensor(try a.reshaped([a.count, 1]) * b)

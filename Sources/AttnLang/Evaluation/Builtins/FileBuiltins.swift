@@ -133,7 +133,9 @@ extension Arguments {
     }
   }
 
-  func figure(of tensor: Tensor, rows: [String]?, columns: [String]?, title: String?, range: SourceRange) throws -> Figure {
+  func figure(of tensor: Tensor, rows: [String]?, columns: [String]?, title: String?, range: SourceRange) throws
+    -> Figure
+  {
     switch tensor.rank {
     case 0, 1:
       return Figure(kind: .bars, data: try tensor.reshaped([tensor.count]), rowLabels: rows, title: title)

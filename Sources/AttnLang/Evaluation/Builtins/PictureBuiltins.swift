@@ -15,7 +15,8 @@ extension Builtins {
     ) { args in
       let data = try args.tensor(0)
       guard (1...3).contains(data.rank) else {
-        throw TensorError("heatmap", "expects a matrix [n, m] or maps [heads, n, m], got \(describe(shape: data.shape))")
+        throw TensorError(
+          "heatmap", "expects a matrix [n, m] or maps [heads, n, m], got \(describe(shape: data.shape))")
       }
       let matrix = data.rank == 1 ? try data.reshaped([1, data.count]) : data
       let rows = try args.labels("rows", count: matrix.shape[matrix.rank - 2])
