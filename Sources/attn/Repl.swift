@@ -150,10 +150,18 @@ final class Repl {
       return true
     case .load(let path):
       do {
-        var source = try SourceFile.read(path)
-        source = SourceFile(name: path, bytes: source.bytes)
+        let source = try SourceFile.read(path)
         let formatter = ValueFormatter(options: session.options.display)
-        try session.execute(source) { print(formatter.format($0.value)) }
+        var printed: [String] = []
+        var values: [Value] = []
+        try session.execute(source) { output in
+          let text = formatter.format(output.value)
+          printed.append(text)
+          values.append(output.value)
+          print(text)
+        }
+        // The file's code joins the session's inputs, so :save reproduces it.
+        history.append((source.text.trimmingCharacters(in: .newlines), printed.joined(separator: "\n"), values))
         return true
       } catch let error as Diagnostics {
         printError(DiagnosticRenderer(useColor: color).render(error))

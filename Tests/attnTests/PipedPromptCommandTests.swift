@@ -1,0 +1,39 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `:` commands, through the real binary with piped input.
+@Suite struct PipedPromptCommandTests {
+  @Test func helpVarsResetAndTime() throws {
+    let input = ":help\n?softmax\nx = eye(2)\nr = attend([1, 0], eye(2))\n:vars\n:time softmax([1, 2, 3])\n:reset\n:vars\n"
+    let result = try AttnProcess.run([], input: input)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains(":lesson [N]"))
+    #expect(result.stdout.contains("softmax(x, axis: -1, temperature: 1)\n  turns scores into probabilities"))
+    #expect(result.stdout.contains("x: tensor [2, 2]\nr: record (scores [2], weights [2], output [2])"))
+    #expect(result.stdout.contains("median "))
+    #expect(result.stdout.contains("cleared every variable\nno variables yet"))
+  }
+
+  @Test func loadSaveAndExport() throws {
+    let directory = try makeTemporaryDirectory()
+    let script = directory.appendingPathComponent("setup.attn")
+    try "U = [[1, 0], [0, 1]]\nU\n".write(to: script, atomically: true, encoding: .utf8)
+    let page = directory.appendingPathComponent("session.html")
+    let input = ":load \(script.path)\nr = attend([1, 0], U)\nr\n:export \(page.path)\n:load /nonexistent.attn\n"
+    let result = try AttnProcess.run([], input: input)
+    #expect(result.stdout.contains("2×2 tensor"))
+    #expect(result.stdout.contains("exported 3 inputs to \(page.path)"), "the loaded file counts as an input")
+    #expect(result.stderr.contains("cannot read '/nonexistent.attn': no such file"))
+    #expect(result.status == 1)
+    let html = try String(contentsOf: page, encoding: .utf8)
+    #expect(html.contains("<svg "), "the attention record's weights are drawn")
+  }
+
+  @Test func unknownCommandsSuggest() throws {
+    let result = try AttnProcess.run([], input: ":sav x\n:frobnicate\n")
+    #expect(result.stderr.contains("unknown command ':sav'; did you mean ':save'?"))
+    #expect(result.stderr.contains("unknown command ':frobnicate'"))
+    #expect(result.status == 1)
+  }
+}
