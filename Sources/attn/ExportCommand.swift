@@ -36,7 +36,7 @@ struct ExportCommand: ParsableCommand {
     let results = NotebookRunner(session: Session(options: options)).run(notebook)
     let page = NotebookHTML.page(for: notebook, results: results)
     do {
-      try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+      try atomicWrite(page, to: html)
     } catch {
       printError("attn: error: cannot write '\(html)': \(error.localizedDescription)")
       throw ExitCode(1)

@@ -177,7 +177,7 @@ final class Repl {
       let page = NotebookHTML.page(
         title: "attn session", blocks: [.markdown("# attn session"), .cell(entries)])
       do {
-        try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try atomicWrite(page, to: path)
         print("exported \(history.count) inputs to \(path)")
         return true
       } catch {

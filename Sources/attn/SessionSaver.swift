@@ -23,6 +23,5 @@ enum SessionSaver {
 /// Writes `text` to a temporary file beside `path` and renames it over
 /// `path`, so an interrupted write never leaves a half-written file.
 func atomicWrite(_ text: String, to path: String) throws {
-  let url = URL(fileURLWithPath: path)
-  try Data(text.utf8).write(to: url, options: .atomic)
+  try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
 }

@@ -69,7 +69,7 @@ struct TestCommand: ParsableCommand {
       }
     }
     if let junit {
-      try Data(LessonReport.junit(reports).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
+      try atomicWrite(LessonReport.junit(reports), to: junit)
     }
     if tap {
       print(LessonReport.tap(reports), terminator: "")
@@ -84,6 +84,6 @@ struct TestCommand: ParsableCommand {
   func rewrite(_ notebook: Notebook, with results: [CellResult]) throws {
     let outputs = results.map { $0.entries.map(\.actual) }
     let text = notebook.updatingOutputs(outputs)
-    try Data(text.utf8).write(to: URL(fileURLWithPath: notebook.path), options: .atomic)
+    try atomicWrite(text, to: notebook.path)
   }
 }

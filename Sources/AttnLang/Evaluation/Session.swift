@@ -63,7 +63,7 @@ public final class Session: @unchecked Sendable {
           define("ans", value)
           if !statement.isSilent {
             output(
-              Output(value: value, range: statement.range, line: source.location(of: statement.range.start).line))
+              Output(value: value, range: statement.range, line: source.lineIndex(of: statement.range.start) + 1))
           }
         }
       } catch {
