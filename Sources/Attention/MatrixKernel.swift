@@ -38,7 +38,7 @@ enum MatrixKernel {
   ) {
     c.update(repeating: 0, count: m * n)
     guard m > 0, n > 0, k > 0 else { return }
-    if m * n * k <= 16 * 16 * 16 {
+    if m * n * k <= 32 * 32 * 32 {
       simpleMultiply(a, b, c, m: m, k: k, n: n)
       return
     }

@@ -18,8 +18,11 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   let (m, k, n) = (left[left.count - 2], left[left.count - 1], right[right.count - 1])
   let batchShape = Array(resultShape.dropLast(2 - (a.rank == 1 ? 1 : 0) - (b.rank == 1 ? 1 : 0)))
   let batches = batchShape.reduce(1, *)
-  let batchA = try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
-  let batchB = try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
+  // Plain matrices and vectors need no batch broadcasting (the common case).
+  let batchA =
+    batchShape.isEmpty ? a : try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
+  let batchB =
+    batchShape.isEmpty ? b : try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
   var result = [Double](repeating: 0, count: batches * m * n)
   batchA.scalars.withUnsafeBufferPointer { x in
     batchB.scalars.withUnsafeBufferPointer { y in
@@ -79,7 +82,24 @@ public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   switch (a.rank, b.rank) {
   case (1, 1), (2, 1): return try matmul(a, b)
   case (1, 2): return try matmul(b, a)
-  default: return try matmul(a, transposeMatrix(b))
+  default:
+    let (m, n, d) = (a.shape[0], b.shape[0], a.shape[1])
+    // Small score matrices: inner products of rows, both read contiguously;
+    // large ones: transpose once and use the blocked kernel.
+    guard m * n * d <= 32 * 32 * 32 else { return try matmul(a, transposeMatrix(b)) }
+    var result = [Double](repeating: 0, count: m * n)
+    a.scalars.withUnsafeBufferPointer { x in
+      b.scalars.withUnsafeBufferPointer { y in
+        for i in 0..<m {
+          for j in 0..<n {
+            var total = 0.0
+            for p in 0..<d { total += x[i * d + p] * y[j * d + p] }
+            result[i * n + j] = total
+          }
+        }
+      }
+    }
+    return Tensor(unchecked: [m, n], result)
   }
 }
 
