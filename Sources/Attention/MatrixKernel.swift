@@ -36,9 +36,9 @@ enum MatrixKernel {
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     m: Int, k: Int, n: Int, maxThreads: Int = activeProcessorCount
   ) {
-    c.update(repeating: 0, count: m * n)
-    guard m > 0, n > 0, k > 0 else { return }
-    if m * n * k <= 32 * 32 * 32 {
+    guard m > 0, n > 0 else { return }
+    guard k > 0, m * n * k > 32 * 32 * 32 else {
+      c.update(repeating: 0, count: m * n)
       simpleMultiply(a, b, c, m: m, k: k, n: n)
       return
     }
@@ -59,6 +59,7 @@ enum MatrixKernel {
         let blocks = (m + mc - 1) / mc
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
         let (rowOffset, columnOffset) = (pc, jc)
+        let overwrite = pc == 0
         let work: @Sendable (Int) -> Void = { thread in
           let myA = shared.packedA + thread * (mc + mr) * kc
           var block = thread
@@ -67,7 +68,8 @@ enum MatrixKernel {
             let mcCurrent = Swift.min(mc, m - ic)
             packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
             macroKernel(
-              myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent)
+              myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
+              overwrite: overwrite)
             block += threads
           }
         }
@@ -155,20 +157,20 @@ enum MatrixKernel {
   }
 
   typealias MicroKernel =
-    @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
+    @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Bool) -> Void
 
   /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
   static let microKernel: MicroKernel = {
     if Processor.hasFusedMultiplyAdd {
-      return { k, a, b, c, ldc in AttentionKernels.microKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
+      return { AttentionKernels.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
     }
-    return { k, a, b, c, ldc in AttentionPortable.microKernel6x8(k: k, a: a, b: b, c: c, ldc: ldc) }
+    return { AttentionPortable.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
   }()
 
   /// Runs the micro-kernel over every `mr × nr` tile of an `m × n` block of C.
   static func macroKernel(
     _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
   ) {
     var tile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
     var j = 0
@@ -180,15 +182,18 @@ enum MatrixKernel {
         let a = packedA + (i / mr) * mr * k
         let b = packedB + (j / nr) * nr * k
         if height == mr && width == nr {
-          microKernel(k, a, b, c + i * ldc + j, ldc)
+          microKernel(k, a, b, c + i * ldc + j, ldc, overwrite)
         } else {
-          // An edge tile: compute the full tile into a scratch buffer, add the part that exists.
+          // An edge tile: compute the full tile into a scratch buffer, then
+          // store or add the part that exists.
           withUnsafeMutableBytes(of: &tile) { raw in
             let scratch = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-            scratch.update(repeating: 0, count: mr * nr)
-            microKernel(k, a, b, scratch, nr)
+            microKernel(k, a, b, scratch, nr, true)
             for r in 0..<height {
-              for q in 0..<width { c[(i + r) * ldc + j + q] += scratch[r * nr + q] }
+              for q in 0..<width {
+                let target = c + (i + r) * ldc + j + q
+                target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+              }
             }
           }
         }

@@ -23,7 +23,8 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     batchShape.isEmpty ? a : try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
   let batchB =
     batchShape.isEmpty ? b : try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
-  var result = [Double](repeating: 0, count: batches * m * n)
+  // Every element is written by the kernel, so the result starts uninitialized.
+  var result = [Double](unsafeUninitializedCapacity: batches * m * n) { _, count in count = batches * m * n }
   batchA.scalars.withUnsafeBufferPointer { x in
     batchB.scalars.withUnsafeBufferPointer { y in
       result.withUnsafeMutableBufferPointer { out in

@@ -99,8 +99,10 @@ public func multiHeadAttention(
   let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
   let width = v.shape[1]
   let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
-  var concatenated = [Double](repeating: 0, count: n * width)
-  var allWeights = [Double](repeating: 0, count: heads * n * m)
+  // Both are written whole below (every head fills its weights and its
+  // columns of the output), so they start uninitialized.
+  var concatenated = [Double](unsafeUninitializedCapacity: n * width) { _, count in count = n * width }
+  var allWeights = [Double](unsafeUninitializedCapacity: heads * n * m) { _, count in count = heads * n * m }
   // Heads are independent: with several cores each head runs whole on one
   // core (single-threaded products), which beats splitting every product.
   let parallelHeads = heads > 1 && n * m * dk >= 1 << 15

@@ -6,8 +6,11 @@
 /// C[0..<6, 0..<8] += Σₚ a[p·6 + r] · b[p·8 + q] for packed panels `a`
 /// (6 values per step) and `b` (8 values per step), with C's rows `ldc`
 /// apart. Twelve 4-wide accumulators stay in registers for the whole k loop.
+/// With `overwrite`, the tile is stored (`C = …`) rather than added, so the
+/// first block of a product needs no zeroed C.
 public func microKernel6x8(
-  k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
+  k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int,
+  overwrite: Bool
 ) {
   typealias V = SIMD4<Double>
   var c00 = V()
@@ -50,8 +53,13 @@ public func microKernel6x8(
   }
   func add(_ low: V, _ high: V, row: Int) {
     let target = UnsafeMutableRawPointer(c + row * ldc)
-    target.storeBytes(of: target.loadUnaligned(as: V.self) + low, as: V.self)
-    target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: V.self) + high, toByteOffset: 32, as: V.self)
+    if overwrite {
+      target.storeBytes(of: low, as: V.self)
+      target.storeBytes(of: high, toByteOffset: 32, as: V.self)
+    } else {
+      target.storeBytes(of: target.loadUnaligned(as: V.self) + low, as: V.self)
+      target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: V.self) + high, toByteOffset: 32, as: V.self)
+    }
   }
   add(c00, c01, row: 0)
   add(c10, c11, row: 1)
