@@ -2,18 +2,6 @@ import Foundation
 
 /// Timing and measuring whole `attn` processes.
 enum Processes {
-  /// Median wall time of `attn arguments` over a few runs.
-  static func time(_ binary: URL, _ arguments: [String], input: String = "", runs: Int = 5) -> Double {
-    var samples: [Double] = []
-    for _ in 0..<runs {
-      let start = Date()
-      run(binary, arguments, input: input)
-      samples.append(Date().timeIntervalSince(start))
-    }
-    samples.sort()
-    return samples[samples.count / 2]
-  }
-
   /// Median wall time of a shell command line, run through `/bin/sh -c`
   /// with posix_spawn so both sides of a comparison pay the same overhead.
   static func shellTime(_ command: String, runs: Int = 15) -> Double {
@@ -30,22 +18,6 @@ enum Processes {
     }
     samples.sort()
     return samples[samples.count / 2]
-  }
-
-  @discardableResult
-  static func run(_ binary: URL, _ arguments: [String], input: String) -> Int32 {
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let stdin = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return -1 }
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try? stdin.fileHandleForWriting.close()
-    process.waitUntilExit()
-    return process.terminationStatus
   }
 
   /// The resident memory (MiB) of `attn` waiting at its prompt for input.

@@ -15,7 +15,6 @@ final class Repl {
   private(set) var history: [(input: String, output: String, values: [Value])] = []
   /// The lesson being walked through, if any.
   var walkthrough: Walkthrough?
-  var lineNumber = 0
 
   init(session: Session, color: Bool, name: String) {
     self.session = session
@@ -30,7 +29,6 @@ final class Repl {
   /// Returns false when it produced an error.
   @discardableResult
   func feed(_ rawLine: String) -> Bool {
-    lineNumber += 1
     if let walkthrough, pending.isEmpty, let offered = walkthrough.offeredLine,
       rawLine.trimmingCharacters(in: .whitespaces) == offered
     {
