@@ -53,6 +53,6 @@ let package = Package(
       name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),
     .testTarget(
-      name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"], exclude: ["Examples"]),
+      name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"], exclude: ["Examples", "Hostile"]),
   ]
 )
