@@ -1,4 +1,5 @@
 import Attention
+import Synchronization
 
 extension Builtins {
   static let attentionBuiltins: [Builtin] = [
@@ -75,7 +76,7 @@ extension Builtins {
       let rows = query.shape.first ?? 0
       try args.check([Swift.max(heads, 1), rows, keyValue.shape.first ?? 0])
       try args.check([dModel, dModel])
-      let defaults = try MultiHeadWeights.xavier(dModel: dModel, seed: try args.seed())
+      let defaults = try defaultWeights(dModel: dModel, seed: try args.seed())
       let weights = MultiHeadWeights(
         wq: try args.tensor("wq") ?? defaults.wq, wk: try args.tensor("wk") ?? defaults.wk,
         wv: try args.tensor("wv") ?? defaults.wv, wo: try args.tensor("wo") ?? defaults.wo)
@@ -115,4 +116,23 @@ extension Builtins {
       return .tensor(try matmul(a, b))
     },
   ]
+}
+
+extension Builtins {
+  /// Recently made default weights of small models, by (d_model, seed): a
+  /// student calling `multihead` again and again gets the same weights, so
+  /// they need not be drawn again each time.
+  static let weightCache = Mutex<[[Int]: MultiHeadWeights]>([:])
+
+  static func defaultWeights(dModel: Int, seed: UInt64) throws -> MultiHeadWeights {
+    guard dModel <= 64 else { return try MultiHeadWeights.xavier(dModel: dModel, seed: seed) }
+    let key = [dModel, Int(truncatingIfNeeded: seed)]
+    if let cached = weightCache.withLock({ $0[key] }) { return cached }
+    let weights = try MultiHeadWeights.xavier(dModel: dModel, seed: seed)
+    weightCache.withLock { cache in
+      if cache.count >= 32 { cache.removeAll() }
+      cache[key] = weights
+    }
+    return weights
+  }
 }
