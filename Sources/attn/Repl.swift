@@ -63,17 +63,19 @@ final class Repl {
 
   /// Evaluates `text`, printing values (stdout) and errors (stderr) as they
   /// come, and returns the printed lines as a lesson would record them.
+  /// The printed lines are recorded in the plain form (no colors), as a
+  /// lesson holds them and as `:save` writes them.
   func evaluateCapturing(_ text: String) -> (succeeded: Bool, lines: [String]) {
     let source = SourceFile(name: name, text: text)
     let formatter = ValueFormatter(options: session.options.display)
+    let recorder = ValueFormatter(options: session.options.display.plain)
     var printed: [String] = []
     var values: [Value] = []
     do {
       try session.execute(source) { output in
-        let text = formatter.format(output.value)
-        printed.append(text)
+        print(formatter.format(output.value))
+        printed.append(recorder.format(output.value))
         values.append(output.value)
-        print(text)
       }
       history.append((text, printed.joined(separator: "\n"), values))
       fflush(stdout)
@@ -150,13 +152,13 @@ final class Repl {
       do {
         let source = try SourceFile.read(path)
         let formatter = ValueFormatter(options: session.options.display)
+        let recorder = ValueFormatter(options: session.options.display.plain)
         var printed: [String] = []
         var values: [Value] = []
         try session.execute(source) { output in
-          let text = formatter.format(output.value)
-          printed.append(text)
+          print(formatter.format(output.value))
+          printed.append(recorder.format(output.value))
           values.append(output.value)
-          print(text)
         }
         // The file's code joins the session's inputs, so :save reproduces it.
         history.append((source.text.trimmingCharacters(in: .newlines), printed.joined(separator: "\n"), values))

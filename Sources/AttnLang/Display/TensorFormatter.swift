@@ -19,6 +19,10 @@ public struct DisplayOptions: Equatable, Sendable {
   public init(precision: Int = 4) {
     self.precision = precision
   }
+
+  /// The same precision with plain pictures, no extra pictures under
+  /// records and the standard width: the deterministic form lessons record.
+  public var plain: DisplayOptions { DisplayOptions(precision: precision) }
 }
 
 /// Formats tensors as aligned, bracketed text: `[0.0900, 0.2447, 0.6652]`.
