@@ -96,20 +96,9 @@ struct Interpreter {
       try session.checkSize(shape, at: expr.range, operation: "@")
       return .tensor(try wrap(expr.range) { try matmul(x, y) })
     }
-    let operation: BinaryOperation
-    switch op {
-    case .add: operation = .add
-    case .subtract: operation = .subtract
-    case .multiply: operation = .multiply
-    case .divide: operation = .divide
-    case .power: operation = .power
-    case .less: operation = .less
-    case .lessEqual: operation = .lessOrEqual
-    case .greater: operation = .greater
-    case .greaterEqual: operation = .greaterOrEqual
-    case .equal: operation = .equal
-    case .notEqual: operation = .notEqual
-    case .matmul: operation = .multiply  // handled above
+    // Every other operator is the library's elementwise operation of the same spelling.
+    guard let operation = BinaryOperation(rawValue: op.rawValue) else {
+      throw Diagnostic("'\(op.rawValue)' is not an elementwise operator", at: expr.range)
     }
     let shape = try wrap(expr.range) { try broadcastShape(x.shape, y.shape, operation: op.rawValue) }
     try session.checkSize(shape, at: expr.range, operation: op.rawValue)
