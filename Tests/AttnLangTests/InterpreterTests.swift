@@ -75,6 +75,19 @@ import Testing
     #expect(session.errors("\"a\" + 1").map(\.message) == ["'+' needs numbers or tensors, got string and number"])
   }
 
+  @Test func everyOperator() throws {
+    let session = Session()
+    let cases: [(String, [Double])] = [
+      ("[1, 2, 3] + 1", [2, 3, 4]), ("[1, 2, 3] - 1", [0, 1, 2]), ("[1, 2, 3] * 2", [2, 4, 6]),
+      ("[1, 2, 3] / 2", [0.5, 1, 1.5]), ("[1, 2, 3] ^ 2", [1, 4, 9]), ("[1, 2, 3] < 2", [1, 0, 0]),
+      ("[1, 2, 3] <= 2", [1, 1, 0]), ("[1, 2, 3] > 2", [0, 0, 1]), ("[1, 2, 3] >= 2", [0, 1, 1]),
+      ("[1, 2, 3] == 2", [0, 1, 0]), ("[1, 2, 3] != 2", [1, 0, 1]), ("[[1, 2], [3, 4]] @ [1, 1]", [3, 7]),
+    ]
+    for (code, expected) in cases {
+      #expect(try session.value(code) == .tensor(Tensor(expected)), "\(code)")
+    }
+  }
+
   @Test func errorsPointAtTheirRange() throws {
     let source = "x = [1, 2, 3]\ny = dot(x, [1, 2])"
     let diagnostics = Session().errors(source)
