@@ -121,6 +121,30 @@ import Testing
     #expect(terminal.waitForExit() == 0)
   }
 
+  /// Ctrl-R finds an earlier line: re-running `a = 41` after `a = 0` is
+  /// visible in `a + 1` (typing the search text instead would be an error).
+  @Test func ctrlRSearchesHistory() throws {
+    let terminal = try start(history: "")
+    terminal.send("a = 41\r")
+    #expect(terminal.waitFor("a = 41\r\n"))
+    #expect(terminal.waitForPrompt())
+    terminal.send("a = 0\r")
+    #expect(terminal.waitFor("a = 0\r\n"))
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{12}")
+    usleep(100_000)
+    terminal.send("= 41")
+    usleep(100_000)
+    terminal.send("\r")
+    #expect(terminal.waitForPrompt())
+    let mark = terminal.transcript.count
+    terminal.send("a + 1\r")
+    #expect(terminal.waitFor("42", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+
   @Test func utf8LabelsSurvive() throws {
     let terminal = try start(history: "")
     let mark = terminal.transcript.count
