@@ -99,11 +99,4 @@ import Testing
             ^~~~~~~~~~~~~~
         """)
   }
-
-  @Test func interruptStopsEvaluation() {
-    let session = Session()
-    session.interrupt()
-    // Each execution starts afresh, so an old request does not linger.
-    #expect(session.errors("1 + 1").isEmpty)
-  }
 }
