@@ -1,6 +1,7 @@
 import Synchronization
 
-/// A request to stop long computations early (Ctrl-C at a prompt, a time limit).
+/// A process-wide request to stop long computations early (Ctrl-C at a
+/// prompt, a time limit): one flag for every thread, as a signal is.
 ///
 /// The matrix kernel polls it between blocks; an operation that stopped
 /// early throws ``Interruption/Stopped`` instead of returning a partial result.
