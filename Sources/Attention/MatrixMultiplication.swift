@@ -10,6 +10,7 @@
 /// - Complexity: O(m·k·n) per matrix; large products use every core.
 /// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  if (1...2).contains(a.rank), (1...2).contains(b.rank) { return try matrixProduct(a, b) }
   let resultShape = try matmulShape(a.shape, b.shape)
   // Work on stacks of matrices: a vector becomes a one-row (left) or
   // one-column (right) matrix, whose extra axis the result shape omits.
@@ -38,6 +39,37 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   }
   if Interruption.isRequested { throw Interruption.Stopped() }
   return Tensor(unchecked: resultShape, result)
+}
+
+/// `matmul` for vectors and matrices: no batch axes to broadcast, so no
+/// shape bookkeeping beyond the three sizes (this is the path small
+/// statements at the prompt take).
+func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  let m = a.rank == 2 ? a.shape[0] : 1
+  let k = a.shape[a.rank - 1]
+  let k2 = b.shape[0]
+  let n = b.rank == 2 ? b.shape[1] : 1
+  guard k == k2 else {
+    throw TensorError(
+      "matmul", "inner sizes differ: \(describe(shape: a.shape)) @ \(describe(shape: b.shape)) (\(k) vs \(k2))")
+  }
+  let shape: [Int]
+  switch (a.rank, b.rank) {
+  case (1, 1): shape = []
+  case (1, _): shape = [n]
+  case (_, 1): shape = [m]
+  default: shape = [m, n]
+  }
+  var result = [Double](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
+  a.scalars.withUnsafeBufferPointer { x in
+    b.scalars.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        multiplyMatrices(x.baseAddress, y.baseAddress, out.baseAddress, m: m, k: k, n: n)
+      }
+    }
+  }
+  if Interruption.isRequested { throw Interruption.Stopped() }
+  return Tensor(unchecked: shape, result)
 }
 
 /// The shape of `matmul(a, b)` for operands of these shapes, without computing it.
