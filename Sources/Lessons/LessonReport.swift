@@ -1,3 +1,5 @@
+import AttnLang
+
 /// Reports of `attn test` runs: the human text with diffs, TAP and JUnit XML.
 public enum LessonReport {
   /// `lessons/02-softmax.md:41: output differs` and a diff, for a failed cell.
@@ -95,43 +97,26 @@ public enum LessonReport {
       let tests = file.results.count + (file.error == nil ? 0 : 1)
       let skipped = file.results.filter { !$0.cell.options.check }.count
       xml +=
-        "  <testsuite name=\"\(escape(file.path))\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
+        "  <testsuite name=\"\(escapeXML(file.path))\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
       if let error = file.error {
-        xml += "    <testcase name=\"read\" classname=\"\(escape(file.path))\">\n"
-        xml += "      <failure message=\"\(escape(error))\"/>\n    </testcase>\n"
+        xml += "    <testcase name=\"read\" classname=\"\(escapeXML(file.path))\">\n"
+        xml += "      <failure message=\"\(escapeXML(error))\"/>\n    </testcase>\n"
       }
       for result in file.results {
         let name = "cell \(result.cell.index + 1) (line \(result.cell.line))"
-        xml += "    <testcase name=\"\(escape(name))\" classname=\"\(escape(file.path))\""
+        xml += "    <testcase name=\"\(escapeXML(name))\" classname=\"\(escapeXML(file.path))\""
         if !result.cell.options.check {
           xml += ">\n      <skipped message=\"nocheck\"/>\n    </testcase>\n"
         } else if result.passed {
           xml += "/>\n"
         } else {
           let message = failure(result, path: file.path)
-          xml += ">\n      <failure message=\"output differs\">\(escape(message))</failure>\n    </testcase>\n"
+          xml += ">\n      <failure message=\"output differs\">\(escapeXML(message))</failure>\n    </testcase>\n"
         }
       }
       xml += "  </testsuite>\n"
     }
     return xml + "</testsuites>\n"
-  }
-
-  static func escape(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&apos;"
-      case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r":
-        result += "?"
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result
   }
 
   static func yamlQuoted(_ text: String) -> String {

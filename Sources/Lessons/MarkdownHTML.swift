@@ -27,7 +27,7 @@ enum MarkdownHTML {
       if let lines = code {
         var trimmed = lines
         while trimmed.last?.isEmpty == true { trimmed.removeLast() }
-        html += "<pre class=\"code\">" + FigureSVG.escape(trimmed.joined(separator: "\n")) + "</pre>\n"
+        html += "<pre class=\"code\">" + escapeXML(trimmed.joined(separator: "\n")) + "</pre>\n"
       }
       code = nil
     }
@@ -109,16 +109,16 @@ enum MarkdownHTML {
     var html = ""
     var rest = Substring(text)
     while let open = rest.firstIndex(of: "`") {
-      html += styled(FigureSVG.escape(String(rest[..<open])))
+      html += styled(escapeXML(String(rest[..<open])))
       let after = rest[rest.index(after: open)...]
       guard let close = after.firstIndex(of: "`") else {
         rest = rest[open...]
         break
       }
-      html += "<code>" + FigureSVG.escape(String(after[..<close])) + "</code>"
+      html += "<code>" + escapeXML(String(after[..<close])) + "</code>"
       rest = after[after.index(after: close)...]
     }
-    return html + styled(FigureSVG.escape(String(rest)))
+    return html + styled(escapeXML(String(rest)))
   }
 
   static func styled(_ escaped: String) -> String {

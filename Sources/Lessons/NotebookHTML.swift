@@ -54,7 +54,7 @@ public enum NotebookHTML {
       <head>
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(FigureSVG.escape(title))</title>
+      <title>\(escapeXML(title))</title>
       <style>
       body { font-family: ui-sans-serif, system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.55; color: #1d1d1f; }
       pre, code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 0.9rem; }
@@ -80,14 +80,14 @@ public enum NotebookHTML {
     for entry in entries {
       let lines = entry.input.split(separator: "\n", omittingEmptySubsequences: false)
       let input = lines.enumerated().map {
-        ($0.offset == 0 ? "attn&gt; " : "...&gt; ") + FigureSVG.escape(String($0.element))
+        ($0.offset == 0 ? "attn&gt; " : "...&gt; ") + escapeXML(String($0.element))
       }
       html += "<pre class=\"input\">" + input.joined(separator: "\n") + "</pre>\n"
       // A picture alone is drawn, not also shown as text.
       let onlyPictures =
         !entry.values.isEmpty && entry.values.allSatisfy { if case .figure = $0 { true } else { false } }
       if !entry.output.isEmpty && !onlyPictures {
-        html += "<pre class=\"output\">" + FigureSVG.escape(entry.output.joined(separator: "\n")) + "</pre>\n"
+        html += "<pre class=\"output\">" + escapeXML(entry.output.joined(separator: "\n")) + "</pre>\n"
       }
       for figure in entry.values.compactMap(figure(for:)) {
         html += "<div class=\"figure\">\n" + FigureSVG.render(figure) + "</div>\n"

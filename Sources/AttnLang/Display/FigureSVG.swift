@@ -34,23 +34,23 @@ public enum FigureSVG {
       let x0 = index * panelWidth
       let title = panels.count > 1 ? "head \(index)" + (figure.title.map { " · " + $0 } ?? "") : figure.title
       if let title {
-        svg += "  <text x=\"\(x0 + left)\" y=\"15\" \(font) font-weight=\"bold\">\(escape(title))</text>\n"
+        svg += "  <text x=\"\(x0 + left)\" y=\"15\" \(font) font-weight=\"bold\">\(escapeXML(title))</text>\n"
       }
       for (column, label) in columnLabels.enumerated() {
         let x = x0 + left + column * cell + cell / 2
         svg +=
-          "  <text class=\"col-label\" x=\"\(x)\" y=\"\(top - 6)\" \(font) transform=\"rotate(-45 \(x) \(top - 6))\">\(escape(label))</text>\n"
+          "  <text class=\"col-label\" x=\"\(x)\" y=\"\(top - 6)\" \(font) transform=\"rotate(-45 \(x) \(top - 6))\">\(escapeXML(label))</text>\n"
       }
       for (row, label) in rowLabels.enumerated() {
         svg +=
-          "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escape(label))</text>\n"
+          "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escapeXML(label))</text>\n"
         for column in 0..<columns {
           let value = panel.scalars[row * columns + column]
           let (r, g, b) = FigureText.viridis(figure.level(value))
           let fill = value.isNaN ? "#cccccc" : "rgb(\(r),\(g),\(b))"
           svg +=
             "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
-          svg += "<title>\(escape(rowLabels[row])) → \(escape(columnLabels[column])): \(exact(value))</title></rect>\n"
+          svg += "<title>\(escapeXML(rowLabels[row])) → \(escapeXML(columnLabels[column])): \(exact(value))</title></rect>\n"
         }
       }
     }
@@ -70,9 +70,9 @@ public enum FigureSVG {
         format: "    <rect x=\"%d\" y=\"%.1f\" width=\"14\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>\n", x,
         Double(y) + Double(step) * stepHeight, stepHeight + 0.5, r, g, b)
     }
-    svg += "    <text x=\"\(x + 18)\" y=\"\(y + 10)\" \(font)>\(escape(short(high)))</text>\n"
+    svg += "    <text x=\"\(x + 18)\" y=\"\(y + 10)\" \(font)>\(escapeXML(short(high)))</text>\n"
     svg +=
-      "    <text x=\"\(x + 18)\" y=\"\(y + Int(stepHeight * Double(steps)))\" \(font)>\(escape(short(low)))</text>\n"
+      "    <text x=\"\(x + 18)\" y=\"\(y + Int(stepHeight * Double(steps)))\" \(font)>\(escapeXML(short(low)))</text>\n"
     return svg + "  </g>\n"
   }
 
@@ -88,26 +88,26 @@ public enum FigureSVG {
     let largest = Figure.barScale(values)
     var svg = header(width: width, height: height, label: figure.title ?? "bar chart")
     if let title = figure.title {
-      svg += "  <text x=\"\(left)\" y=\"18\" \(font) font-weight=\"bold\">\(escape(title))</text>\n"
+      svg += "  <text x=\"\(left)\" y=\"18\" \(font) font-weight=\"bold\">\(escapeXML(title))</text>\n"
     }
     for (index, value) in values.enumerated() {
       let y = top + index * rowHeight
       let length = largest > 0 && value.isFinite ? Swift.max(value, 0) / largest * Double(barWidth) : 0
       svg +=
-        "  <text class=\"row-label\" x=\"\(left - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>\(escape(labels[index]))</text>\n"
+        "  <text class=\"row-label\" x=\"\(left - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>\(escapeXML(labels[index]))</text>\n"
       svg += String(
         format: "  <rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"rgb(33,145,140)\">", left,
         y + 3,
         length)
-      svg += "<title>\(escape(labels[index])): \(exact(value))</title></rect>\n"
-      svg += "  <text x=\"\(left + Int(length) + 6)\" y=\"\(y + 15)\" \(font)>\(escape(short(value)))</text>\n"
+      svg += "<title>\(escapeXML(labels[index])): \(exact(value))</title></rect>\n"
+      svg += "  <text x=\"\(left + Int(length) + 6)\" y=\"\(y + 15)\" \(font)>\(escapeXML(short(value)))</text>\n"
     }
     return svg + "</svg>\n"
   }
 
   static func header(width: Int, height: Int, label: String) -> String {
     """
-    <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(escape(label))">
+    <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(escapeXML(label))">
 
     """
   }
@@ -117,21 +117,6 @@ public enum FigureSVG {
   static func short(_ value: Double) -> String {
     if !value.isFinite { return exact(value) }
     return String(format: "%.4g", value)
-  }
-
-  /// Text made safe inside XML.
-  public static func escape(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      default: result.append(character)
-      }
-    }
-    return result
   }
 }
 
