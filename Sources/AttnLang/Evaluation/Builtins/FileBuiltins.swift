@@ -114,8 +114,6 @@ extension Arguments {
   /// heatmap, vector → bars) or an attention record (its weights).
   func figure(_ index: Int) throws -> Figure {
     let argument = positional[index]
-    let rows = try labelsIfAny("rows")
-    let columns = try labelsIfAny("cols")
     let title = try text("title")
     switch argument.value {
     case .figure(var figure):
@@ -125,32 +123,28 @@ extension Arguments {
       guard case .tensor(let weights)? = record["weights"] else {
         throw Diagnostic("\(name): this record has no weights to draw", at: argument.range)
       }
-      return try figure(of: weights, rows: rows, columns: columns, title: title, range: argument.range)
+      return try figure(of: weights, title: title, range: argument.range)
     case .tensor(let tensor):
-      return try figure(of: tensor, rows: rows, columns: columns, title: title, range: argument.range)
+      return try figure(of: tensor, title: title, range: argument.range)
     default:
       throw Diagnostic("\(name): cannot draw a \(argument.value.typeName)", at: argument.range)
     }
   }
 
-  func figure(of tensor: Tensor, rows: [String]?, columns: [String]?, title: String?, range: SourceRange) throws
-    -> Figure
-  {
+  /// A vector as bars, a matrix or heads as a heatmap, with `rows:` and
+  /// `cols:` checked against its sizes as `heatmap` and `bars` check them.
+  func figure(of tensor: Tensor, title: String?, range: SourceRange) throws -> Figure {
     switch tensor.rank {
     case 0, 1:
-      return Figure(kind: .bars, data: try tensor.reshaped([tensor.count]), rowLabels: rows, title: title)
+      return Figure(
+        kind: .bars, data: try tensor.reshaped([tensor.count]), rowLabels: try labels("rows", count: tensor.count),
+        title: title)
     case 2, 3:
-      return Figure(kind: .heatmap, data: tensor, rowLabels: rows, columnLabels: columns, title: title)
+      return Figure(
+        kind: .heatmap, data: tensor, rowLabels: try labels("rows", count: tensor.shape[tensor.rank - 2]),
+        columnLabels: try labels("cols", count: tensor.shape[tensor.rank - 1]), title: title)
     default:
       throw Diagnostic("\(name): cannot draw a tensor of shape \(describe(shape: tensor.shape))", at: range)
     }
-  }
-
-  func labelsIfAny(_ label: String) throws -> [String]? {
-    guard let argument = named[label] else { return nil }
-    guard case .list(let items) = argument.value else {
-      throw Diagnostic("\(name): \(label): must be a list of strings", at: argument.range)
-    }
-    return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
   }
 }
