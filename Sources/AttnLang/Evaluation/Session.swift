@@ -137,11 +137,8 @@ public final class Session: @unchecked Sendable {
 
   /// Refuses a tensor of `count` elements beyond ``SessionOptions/maximumElements``.
   func checkSize(_ shape: [Int], at range: SourceRange, operation: String) throws(Diagnostic) {
-    var count = 1
-    for size in shape {
-      let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(size, 0))
-      count = overflow ? Int.max : product
-    }
+    // A count too large for Int is as good as too many.
+    let count = (try? Tensor.elementCount(of: shape.map { Swift.max($0, 0) }, operation: operation)) ?? Int.max
     if count > options.maximumElements {
       throw Diagnostic(
         "\(operation): shape \(describe(shape: shape)) has \(count == Int.max ? "too many" : String(count)) elements, more than the limit of \(options.maximumElements) (raise it with --max-elements)",
