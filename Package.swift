@@ -39,10 +39,7 @@ let package = Package(
       dependencies: [
         "AttnLang", "Lessons", "CLibEdit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      // libedit's readline interface is C globals; Swift 5 mode lets the
-      // single-threaded prompt use them without wrapping each access.
-      swiftSettings: [.swiftLanguageMode(.v5)]
+      ]
     ),
     .executableTarget(name: "attn-bench", dependencies: ["Attention", "AttnLang"], path: "Sources/attn-bench"),
     .target(name: "TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/TestSupport"),

@@ -90,9 +90,6 @@ public struct NotebookError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Notebook {
-  static let inputPrompt = "attn> "
-  static let continuationPrompt = "...> "
-
   /// Parses Markdown text into prose and cells.
   ///
   /// - Throws: ``NotebookError`` for an unclosed fence, output before the
@@ -157,9 +154,10 @@ extension Notebook {
   static func entries(_ lines: [String], firstLine: Int, path: String) throws -> [Entry] {
     var entries: [Entry] = []
     for (offset, line) in lines.enumerated() {
-      if let input = strip(line, prompt: inputPrompt) {
+      if let input = Transcript.strip(line, prompt: Transcript.prompt) {
         entries.append(Entry(input: input, line: firstLine + offset, expected: []))
-      } else if let continuation = strip(line, prompt: continuationPrompt), let last = entries.indices.last,
+      } else if let continuation = Transcript.strip(line, prompt: Transcript.continuationPrompt),
+        let last = entries.indices.last,
         entries[last].expected.isEmpty
       {
         entries[last].input += "\n" + continuation
@@ -178,12 +176,6 @@ extension Notebook {
     return entries
   }
 
-  static func strip(_ line: String, prompt: String) -> String? {
-    if line.hasPrefix(prompt) { return String(line.dropFirst(prompt.count)) }
-    if line == String(prompt.dropLast()) { return "" }
-    return nil
-  }
-
   /// The notebook's text with each entry's output replaced by `outputs`
   /// (indexed by cell, then entry): the `--update` re-recording.
   public func updatingOutputs(_ outputs: [[[String]]]) -> String {
@@ -192,11 +184,8 @@ extension Notebook {
     for cell in cells {
       result += lines[next..<cell.body.lowerBound]
       for (entryIndex, entry) in cell.entries.enumerated() {
-        let inputLines = entry.input.split(separator: "\n", omittingEmptySubsequences: false)
-        for (lineIndex, line) in inputLines.enumerated() {
-          let prompt = lineIndex == 0 ? Notebook.inputPrompt : Notebook.continuationPrompt
-          result.append(line.isEmpty ? String(prompt.dropLast()) : prompt + line)
-        }
+        // An empty input line is written as the bare prompt, without its trailing space.
+        result += Transcript.lines(of: entry.input).map { $0.hasSuffix(" ") ? String($0.dropLast()) : $0 }
         let output =
           cell.index < outputs.count && entryIndex < outputs[cell.index].count
           ? outputs[cell.index][entryIndex] : entry.expected

@@ -67,10 +67,12 @@ import Testing
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         fused.withUnsafeMutableBufferPointer {
-          AttentionKernels.microKernel6x8(k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
+          AttentionKernels.microKernel6x8(
+            k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
         }
         portable.withUnsafeMutableBufferPointer {
-          AttentionPortable.microKernel6x8(k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
+          AttentionPortable.microKernel6x8(
+            k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
         }
       }
     }

@@ -64,21 +64,34 @@ import Testing
     )
   }
 
-  @Test func argumentMistakes() {
+  @Test func argumentMistakes() throws {
     let session = Session()
     #expect(
       session.errors("softmax([1, 2], axes: 0)").map(\.message) == [
-        "softmax has no argument 'axes'; valid names: axis:, temperature:"
+        "softmax has no argument 'axes'; did you mean 'axis:'? (valid names: axis:, temperature:)"
       ])
     #expect(
       session.errors("softmax([1], [2])").map(\.message) == [
         "softmax takes 1 positional argument, got 2; usage: softmax(x, axis: -1, temperature: 1)"
       ])
-    #expect(session.errors("softmax(\"x\")").map(\.message) == ["softmax: argument 1 must be a tensor, got string"])
+    #expect(session.errors("softmax(\"x\")").map(\.message) == ["softmax: x must be a tensor, got string"])
     #expect(
       session.errors("softmax([1, 2], axis: 0.5)").map(\.message) == ["softmax: axis: must be a whole number, got 0.5"])
     #expect(
-      session.errors("multihead(eye(4))").map(\.message) == ["multihead needs heads:, as in multihead(X, heads: 2)"])
+      session.errors("multihead(eye(4))").map(\.message) == [
+        "multihead needs heads:; usage: multihead(Xq, Xkv = Xq, heads:, wq: Xavier, wk: Xavier, wv: Xavier, wo: Xavier, mask: none, causal: false, seed: 0)"
+      ])
+    #expect(
+      session.errors("attend([1, 0])").map(\.message) == [
+        "attend needs K; usage: attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false)"
+      ])
+    #expect(
+      session.errors("attend([1, 0], eye(2), q: [1, 0])").map(\.message) == [
+        "attend: q is given twice (by position and by name)"
+      ])
+    #expect(
+      session.errors("eye(n: 2, m: 3)").map(\.message) == ["eye has no argument 'm'; eye takes no named arguments"])
+    #expect(try session.value("attend(K: eye(2), q: [1, 0]).output") == session.value("attend([1, 0], eye(2)).output"))
     #expect(
       session.errors("multihead(eye(6), heads: 4)").map(\.message) == [
         "multihead: 4 heads do not divide the model width: Q [6, 6], V [6, 6]"
@@ -97,11 +110,43 @@ import Testing
     let session = Session(options: options)
     #expect(
       session.errors("zeros(20, 20)").map(\.message) == [
-        "zeros: shape [20, 20] has 400 elements, more than the limit of 100 (raise it with --max-elements)"
+        "zeros: shape [20, 20] has 400 elements, more than the limit of 100"
       ])
     #expect(session.errors("ones(10, 1) + ones(1, 11)").first?.message.hasPrefix("+: shape [10, 11] has 110") == true)
     #expect(session.errors("ones(11, 1) @ ones(1, 11)").first?.message.hasPrefix("@: shape [11, 11]") == true)
     #expect(
       Session().errors("zeros(100000, 100000, 100000, 100000)").first?.message.contains("too many elements") == true)
+  }
+
+  /// The limit holds for results made inside an operation too, not only for
+  /// what a builtin's arguments announce (the projections of selfattend).
+  @Test func elementLimitHoldsInsideOperations() {
+    var options = SessionOptions()
+    options.maximumElements = 1000
+    options.elementLimitHint = "(raise it with --max-elements)"
+    let session = Session(options: options)
+    #expect(session.errors("zeros(20, 100)").first?.message.hasPrefix("zeros: shape [20, 100] has 2000") == true)
+    #expect(
+      session.errors("selfattend(ones(20, 1), wq: ones(1, 100), wk: ones(1, 100), wv: ones(1, 100))").map(\.message)
+        == [
+          "selfattend: shape [20, 100] has 2000 elements, more than the limit of 1000 (raise it with --max-elements)"
+        ])
+    #expect(
+      session.errors("multihead(ones(40, 4), heads: 2)").first?.message.hasPrefix("multihead: shape [2, 40, 40]")
+        == true)
+    #expect(session.errors("outer(ones(40), ones(40))").first?.message.hasPrefix("outer: shape [40, 40]") == true)
+    #expect(session.errors("x = ones(10, 10); x").isEmpty)
+  }
+
+  /// Errors name the builtin the student wrote, never the library's operation.
+  @Test func errorsSpeakTheLanguagesNames() {
+    let session = Session()
+    let attend = session.errors("attend([1, 0, 0], eye(2))").map(\.message)
+    #expect(attend.count == 1 && attend[0].hasPrefix("attend: "))
+    let selfattend = session.errors("selfattend(eye(2), wq: ones(3, 2))").map(\.message)
+    #expect(selfattend.count == 1 && selfattend[0].hasPrefix("selfattend: "))
+    for message in attend + selfattend {
+      #expect(!message.hasPrefix("attention:") && !message.hasPrefix("selfattention:"))
+    }
   }
 }

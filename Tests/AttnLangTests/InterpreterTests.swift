@@ -1,5 +1,6 @@
 import Attention
 import AttnLang
+import Foundation
 import TestSupport
 import Testing
 
@@ -98,5 +99,22 @@ import Testing
         y = dot(x, [1, 2])
             ^~~~~~~~~~~~~~
         """)
+  }
+
+  /// Interruption is per session: a stop requested from another thread ends
+  /// this session's statement (keeping its variables) and no other session's.
+  @Test func interruptFromAnotherThreadStopsOnlyThisSession() throws {
+    let session = Session()
+    let bystander = Session()
+    _ = try session.values("x = 1\nA = randn(1200, 1200, seed: 1)")
+    DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { session.interrupt() }
+    let chain = "y = A" + String(repeating: " @ A", count: 60)
+    let errors = session.errors(chain)
+    #expect(errors.map(\.message) == ["interrupted"])
+    #expect(try session.value("x") == .tensor(Tensor(1)))
+    #expect(session.variables["y"] == nil)
+    #expect(try bystander.value("1 + 1") == .tensor(Tensor(2)))
+    // The next statement runs normally.
+    #expect(try session.value("x + 1") == .tensor(Tensor(2)))
   }
 }

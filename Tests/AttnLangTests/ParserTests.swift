@@ -87,9 +87,9 @@ import Testing
   }
 
   @Test func incompleteInput() {
-    #expect(Session.isIncomplete("softmax([1, 2,"))
-    #expect(Session.isIncomplete("f(\n"))
-    #expect(!Session.isIncomplete("softmax([1, 2])"))
-    #expect(!Session.isIncomplete("1 +"))
+    #expect(Session.parse(SourceFile(name: "", text: "softmax([1, 2,")).isIncomplete)
+    #expect(Session.parse(SourceFile(name: "", text: "f(\n")).isIncomplete)
+    #expect(!Session.parse(SourceFile(name: "", text: "softmax([1, 2])")).isIncomplete)
+    #expect(!Session.parse(SourceFile(name: "", text: "1 +")).isIncomplete)
   }
 }

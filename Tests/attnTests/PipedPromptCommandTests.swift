@@ -5,7 +5,8 @@ import Testing
 /// The `:` commands, through the real binary with piped input.
 @Suite struct PipedPromptCommandTests {
   @Test func helpVarsResetAndTime() throws {
-    let input = ":help\n?softmax\nx = eye(2)\nr = attend([1, 0], eye(2))\n:vars\n:time softmax([1, 2, 3])\n:reset\n:vars\n"
+    let input =
+      ":help\n?softmax\nx = eye(2)\nr = attend([1, 0], eye(2))\n:vars\n:time softmax([1, 2, 3])\n:reset\n:vars\n"
     let result = try AttnProcess.run([], input: input)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains(":lesson [N]"))

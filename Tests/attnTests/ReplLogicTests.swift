@@ -14,7 +14,8 @@ import Testing
     for line in lines {
       if let code = filter.filter(line, continuing: continuing) {
         kept.append(code)
-        continuing = Session.isIncomplete(kept.joined(separator: "\n")) && code.contains("[")
+        continuing =
+          Session.parse(SourceFile(name: "", text: kept.joined(separator: "\n"))).isIncomplete && code.contains("[")
       }
     }
     #expect(kept == ["x = softmax([1,", "  2])", "x", "sum(x)"])
@@ -79,29 +80,48 @@ import Testing
 
 @Suite struct CommandParsingTests {
   @Test func commands() {
-    #expect(ReplCommandParser.parse(":help") == .success(.help(nil)))
-    #expect(ReplCommandParser.parse(":help softmax") == .success(.help("softmax")))
-    #expect(ReplCommandParser.parse("?softmax") == .success(.help("softmax")))
-    #expect(ReplCommandParser.parse(":vars") == .success(.vars))
-    #expect(ReplCommandParser.parse(":load f.attn") == .success(.load("f.attn")))
-    #expect(ReplCommandParser.parse(":save notes.md") == .success(.save("notes.md")))
-    #expect(ReplCommandParser.parse(":set precision 6") == .success(.setPrecision(6)))
-    #expect(ReplCommandParser.parse(":set max-elements 100") == .success(.setMaxElements(100)))
-    #expect(ReplCommandParser.parse(":time softmax(x)") == .success(.time("softmax(x)")))
-    #expect(ReplCommandParser.parse(":lesson 3") == .success(.lesson("3")))
-    #expect(ReplCommandParser.parse(":quit") == .success(.quit))
+    func parsed(_ text: String) -> String? {
+      guard case .success(let result) = PromptCommand.parse(text) else { return nil }
+      return result.command.name + "|" + result.argument
+    }
+    #expect(parsed(":help") == "help|")
+    #expect(parsed(":help softmax") == "help|softmax")
+    #expect(parsed("?softmax") == "help|softmax")
+    #expect(parsed(":h softmax") == "help|softmax")
+    #expect(parsed(":vars") == "vars|")
+    #expect(parsed(":load f.attn") == "load|f.attn")
+    #expect(parsed(":save notes.md") == "save|notes.md")
+    #expect(parsed(":set precision 6") == "set|precision 6")
+    #expect(Setting.parse("precision 6") == .success(.precision(6)))
+    #expect(Setting.parse("max-elements 100") == .success(.maxElements(100)))
+    #expect(parsed(":time softmax(x)") == "time|softmax(x)")
+    #expect(parsed(":lesson 3") == "lesson|3")
+    #expect(parsed(":quit") == "quit|")
+    #expect(parsed(":exit") == "quit|")
+  }
+
+  @Test func everyCommandIsInHelpAndCompletion() {
+    for command in PromptCommand.all {
+      #expect(PromptCommand.overview.contains(command.usage))
+      #expect(
+        Completion.candidates(line: ":", wordStart: 0, prefix: ":", session: Session()).contains(":" + command.name))
+    }
   }
 
   @Test func mistakes() {
+    func error(_ text: String) -> String? {
+      guard case .failure(let error) = PromptCommand.parse(text) else { return nil }
+      return error.text
+    }
     #expect(
-      ReplCommandParser.parse(":hepl")
-        == .failure(CommandError(text: "unknown command ':hepl' (:help lists the commands)")))
+      error(":hepl")
+        == "unknown command ':hepl' (:help lists the commands)")
     #expect(
-      ReplCommandParser.parse(":sa")
-        == .failure(CommandError(text: "unknown command ':sa'; did you mean ':save'? (:help lists the commands)")))
-    #expect(ReplCommandParser.parse(":set precision 99") == .failure(CommandError(text: "precision must be 0 to 17")))
-    #expect(ReplCommandParser.parse(":load") == .failure(CommandError(text: ":load needs a file name")))
-    #expect(ReplCommandParser.parse(":quit now") == .failure(CommandError(text: ":quit takes no argument")))
+      error(":sa") == "unknown command ':sa'; did you mean ':save'? (:help lists the commands)")
+    #expect(Setting.parse("precision 99") == .failure(CommandError(text: "precision must be 0 to 17")))
+    #expect(error(":set") == Setting.usage)
+    #expect(error(":load") == ":load needs a file name")
+    #expect(error(":quit now") == ":quit takes no argument")
   }
 }
 

@@ -50,7 +50,8 @@ public enum FigureSVG {
           let fill = value.isNaN ? "#cccccc" : "rgb(\(r),\(g),\(b))"
           svg +=
             "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
-          svg += "<title>\(escapeXML(rowLabels[row])) → \(escapeXML(columnLabels[column])): \(exact(value))</title></rect>\n"
+          svg +=
+            "<title>\(escapeXML(rowLabels[row])) → \(escapeXML(columnLabels[column])): \(exact(value))</title></rect>\n"
         }
       }
     }

@@ -1,11 +1,13 @@
 import Attention
 
-/// Evaluates expressions against a ``Session``'s variables.
+/// Evaluates expressions against a ``Session``'s variables, under the
+/// execution context the session bound for this evaluation.
 struct Interpreter {
   let session: Session
+  let context: ExecutionContext
 
   func evaluate(_ expr: Expr) throws(Diagnostic) -> Value {
-    if session.isInterrupted {
+    if context.stop.isRequested {
       throw Diagnostic("interrupted", at: expr.range)
     }
     switch expr.kind {
@@ -58,7 +60,6 @@ struct Interpreter {
       numbers.append(value)
     }
     if numbers.count == elements.count, !elements.isEmpty { return .tensor(Tensor(numbers)) }
-    try session.checkSize([elements.count], at: range, operation: "tensor literal")
     var values: [Value] = []
     for element in elements { values.append(try evaluate(element)) }
     if !values.isEmpty, values.allSatisfy({ if case .string = $0 { true } else { false } }) {
@@ -72,7 +73,7 @@ struct Interpreter {
       }
       if let first = tensors.first, first.shape != tensor.shape {
         throw Diagnostic(
-          "ragged tensor literal: element \(tensors.count) has shape \(describe(shape: tensor.shape)) but element 0 has \(describe(shape: first.shape))",
+          "ragged tensor literal: element \(tensors.count) has shape \(Tensor.describe(tensor.shape)) but element 0 has \(Tensor.describe(first.shape))",
           at: element.range)
       }
       tensors.append(tensor)
@@ -81,7 +82,7 @@ struct Interpreter {
     guard first.rank < Tensor.maximumRank else {
       throw Diagnostic("tensor literal is nested deeper than rank \(Tensor.maximumRank)", at: range)
     }
-    return .tensor(try wrap(range) { try stack(tensors) })
+    return .tensor(try wrap(range, as: "tensor literal") { try stack(tensors) })
   }
 
   func binary(
@@ -92,17 +93,13 @@ struct Interpreter {
         "'\(op.rawValue)' needs numbers or tensors, got \(a.typeName) and \(b.typeName)", at: expr.range)
     }
     if op == .matmul {
-      let shape = try wrap(expr.range) { try matmulShape(x.shape, y.shape) }
-      try session.checkSize(shape, at: expr.range, operation: "@")
-      return .tensor(try wrap(expr.range) { try matmul(x, y) })
+      return .tensor(try wrap(expr.range, as: "@") { try matmul(x, y) })
     }
     // Every other operator is the library's elementwise operation of the same spelling.
     guard let operation = BinaryOperation(rawValue: op.rawValue) else {
       throw Diagnostic("'\(op.rawValue)' is not an elementwise operator", at: expr.range)
     }
-    let shape = try wrap(expr.range) { try broadcastShape(x.shape, y.shape, operation: op.rawValue) }
-    try session.checkSize(shape, at: expr.range, operation: op.rawValue)
-    return .tensor(try wrap(expr.range) { try elementwise(x, operation, y) })
+    return .tensor(try wrap(expr.range, as: op.rawValue) { try elementwise(x, operation, y) })
   }
 
   func call(
@@ -113,30 +110,21 @@ struct Interpreter {
       if let suggestion = closestMatch(to: name, in: Builtins.names) { message += "; did you mean '\(suggestion)'?" }
       throw Diagnostic(message, at: nameRange)
     }
-    var positional: [(value: Value, range: SourceRange)] = []
-    var named: [String: (value: Value, range: SourceRange)] = [:]
+    var positional: [ArgumentValue] = []
+    var named: [NamedArgumentValue] = []
     for argument in arguments {
+      let value = ArgumentValue(value: try evaluate(argument.value), range: argument.value.range)
       if let label = argument.label {
-        guard builtin.labels.contains(label) else {
-          let valid =
-            builtin.labels.isEmpty
-            ? "\(name) takes no named arguments"
-            : "valid names: " + builtin.labels.map { "\($0):" }.joined(separator: ", ")
-          throw Diagnostic(
-            "\(name) has no argument '\(label)'; \(valid)", at: argument.labelRange ?? argument.value.range)
-        }
-        named[label] = (try evaluate(argument.value), argument.value.range)
+        named.append(
+          NamedArgumentValue(label: label, labelRange: argument.labelRange ?? argument.value.range, argument: value))
       } else {
-        positional.append((try evaluate(argument.value), argument.value.range))
+        positional.append(value)
       }
     }
-    guard builtin.arity.contains(positional.count) else {
-      throw Diagnostic(
-        "\(name) takes \(builtin.arityDescription), got \(positional.count); usage: \(builtin.signature)", at: range)
-    }
-    let call = Arguments(
-      builtin: builtin, range: range, positional: positional, named: named, session: session)
-    return try wrap(range) { try builtin.run(call) }
+    let signature = builtin.signature
+    let (values, rest) = try signature.bind(positional: positional, named: named, callRange: range)
+    let call = Arguments(signature: signature, values: values, rest: rest, range: range, session: session)
+    return try wrap(range, as: name) { try builtin.run(call) }
   }
 
   func index(_ base: Value, items: [IndexItem], base baseExpr: Expr, range: SourceRange) throws(Diagnostic) -> Value {
@@ -154,7 +142,7 @@ struct Interpreter {
           indices.append(.slice(start: first, end: last, step: stride))
         }
       }
-      return .tensor(try wrap(range) { try tensor.subscripted(indices) })
+      return .tensor(try wrap(range, as: "index") { try tensor.subscripted(indices) })
     case .list(let values):
       guard items.count == 1, case .position(let expr) = items[0] else {
         throw Diagnostic("a list takes one index, as in labels[0]", at: range)
@@ -190,7 +178,7 @@ struct Interpreter {
         at: nameRange)
     case .tensor(let tensor):
       switch name {
-      case "T": return .tensor(try wrap(nameRange) { try transpose(tensor) })
+      case "T": return .tensor(try wrap(nameRange, as: ".T") { try transpose(tensor) })
       case "shape": return .tensor(Tensor(tensor.shape.map(Double.init)))
       default:
         throw Diagnostic("no field '\(name)' on a tensor; tensors have '.T' and '.shape'", at: nameRange)
@@ -201,18 +189,27 @@ struct Interpreter {
   }
 }
 
-/// Runs library code, turning its ``TensorError`` into a diagnostic at `range`.
-func wrap<T>(_ range: SourceRange, _ body: () throws -> T) throws(Diagnostic) -> T {
-  do {
-    return try body()
-  } catch let error as Diagnostic {
-    throw error
-  } catch let error as TensorError {
-    throw Diagnostic(error.description, at: range)
-  } catch is Interruption.Stopped {
-    throw Diagnostic("interrupted", at: range)
-  } catch {
-    throw Diagnostic("\(error)", at: range)
+extension Interpreter {
+  /// Runs library code for the language operation `operation` (a builtin's
+  /// name, an operator's spelling), turning the library's errors into a
+  /// diagnostic at `range` that speaks the language's names.
+  func wrap<T>(_ range: SourceRange, as operation: String, _ body: () throws -> T) throws(Diagnostic) -> T {
+    do {
+      return try body()
+    } catch let error as Diagnostic {
+      throw error
+    } catch let error as TensorError {
+      throw Diagnostic(LanguageNames.message(for: error), at: range)
+    } catch var error as ElementLimitExceeded {
+      // Whatever step inside ran over, the user asked for `operation`.
+      error.operation = operation
+      let hint = session.options.elementLimitHint.map { " " + $0 } ?? ""
+      throw Diagnostic(error.description + hint, at: range)
+    } catch is ExecutionContext.Stopped {
+      throw Diagnostic("interrupted", at: range)
+    } catch {
+      throw Diagnostic("\(operation): \(error)", at: range)
+    }
   }
 }
 

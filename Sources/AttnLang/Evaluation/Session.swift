@@ -1,5 +1,4 @@
 import Attention
-import Synchronization
 
 /// Settings a session evaluates under.
 public struct SessionOptions: Sendable {
@@ -8,6 +7,9 @@ public struct SessionOptions: Sendable {
   /// The most elements one tensor may have; larger requests are refused
   /// before anything is allocated.
   public var maximumElements = 50_000_000
+  /// Said after the element limit's message: how this front end raises it,
+  /// such as "(raise it with --max-elements or :set max-elements)".
+  public var elementLimitHint: String? = nil
 
   public init() {}
 }
@@ -30,10 +32,20 @@ public final class Session: @unchecked Sendable {
   /// Variable names in the order they were first assigned.
   public private(set) var variableOrder: [String] = []
   public var options: SessionOptions
-  let interruption = Atomic<Bool>(false)
+  /// Asks a running evaluation to stop at its next step (Ctrl-C, a time
+  /// limit); requesting it is safe from any thread and from a signal handler.
+  public let stop: StopRequest
 
-  public init(options: SessionOptions = SessionOptions()) {
+  /// A session with its own stop request, or one the front end shares with
+  /// a signal handler.
+  public init(options: SessionOptions = SessionOptions(), stop: StopRequest = StopRequest()) {
     self.options = options
+    self.stop = stop
+  }
+
+  /// The context one evaluation runs under: this session's element limit and stop request.
+  var context: ExecutionContext {
+    ExecutionContext(maximumElements: options.maximumElements, stop: stop)
   }
 
   /// Parses and runs `source` statement by statement, calling `output` for
@@ -42,15 +54,36 @@ public final class Session: @unchecked Sendable {
   /// - Throws: ``Diagnostics``: every syntax error (nothing runs then), or
   ///   the one runtime error that stopped evaluation.
   public func execute(_ source: SourceFile, output: (Output) -> Void) throws(Diagnostics) {
+    try execute(Session.parse(source), output: output)
+  }
+
+  /// Parses `source` once, for a front end that must know whether the input
+  /// is complete before running it (``Program/isIncomplete``).
+  public static func parse(_ source: SourceFile) -> Program {
     var parser = Parser(source)
     let statements = parser.parseProgram()
-    guard parser.diagnostics.isEmpty else {
-      throw Diagnostics(source: source, items: Session.capped(parser.diagnostics))
+    return Program(
+      source: source, statements: statements, diagnostics: parser.diagnostics, isIncomplete: parser.isIncomplete)
+  }
+
+  /// Runs a parsed program; see ``execute(_:output:)-(SourceFile,_)``.
+  public func execute(_ program: Program, output: (Output) -> Void) throws(Diagnostics) {
+    let source = program.source
+    let statements = program.statements
+    guard program.diagnostics.isEmpty else {
+      throw Diagnostics(source: source, items: Session.capped(program.diagnostics))
     }
-    interruption.store(false, ordering: .relaxed)
-    Session.processInterrupt.store(false, ordering: .relaxed)
-    Interruption.clear()
-    let interpreter = Interpreter(session: self)
+    stop.clear()
+    let context = self.context
+    let interpreter = Interpreter(session: self, context: context)
+    try context.run { () throws(Diagnostics) in
+      try run(statements, in: interpreter, source: source, output: output)
+    }
+  }
+
+  func run(
+    _ statements: [Statement], in interpreter: Interpreter, source: SourceFile, output: (Output) -> Void
+  ) throws(Diagnostics) {
     for statement in statements {
       do {
         switch statement.kind {
@@ -87,32 +120,10 @@ public final class Session: @unchecked Sendable {
     ]
   }
 
-  /// Whether `text` ends inside an open `(` or `[`, so the REPL should read
-  /// another line before evaluating.
-  public static func isIncomplete(_ text: String) -> Bool {
-    Parser(SourceFile(name: "", text: text)).isIncomplete
-  }
-
-  /// Set from a signal handler (Ctrl-C): stops whichever session is running.
-  static let processInterrupt = Atomic<Bool>(false)
-
-  /// Asks whatever evaluation is running to stop at its next step; safe to
-  /// call from a signal handler.
-  public static func requestInterrupt() {
-    processInterrupt.store(true, ordering: .relaxed)
-    Interruption.request()
-  }
-
-  /// Whether this session was asked to stop.
-  var isInterrupted: Bool {
-    interruption.load(ordering: .relaxed) || Session.processInterrupt.load(ordering: .relaxed)
-  }
-
   /// Asks a running ``execute(_:output:)`` on another thread to stop at the
   /// next step; it then fails with `interrupted`.
   public func interrupt() {
-    interruption.store(true, ordering: .relaxed)
-    Interruption.request()
+    stop.request()
   }
 
   /// Forgets every variable.
@@ -134,17 +145,16 @@ public final class Session: @unchecked Sendable {
       throw Diagnostic("'\(name)' is a builtin function; choose another name", at: range)
     }
   }
+}
 
-  /// Refuses a tensor of `count` elements beyond ``SessionOptions/maximumElements``.
-  func checkSize(_ shape: [Int], at range: SourceRange, operation: String) throws(Diagnostic) {
-    // A count too large for Int is as good as too many.
-    let count = (try? Tensor.elementCount(of: shape.map { Swift.max($0, 0) }, operation: operation)) ?? Int.max
-    if count > options.maximumElements {
-      throw Diagnostic(
-        "\(operation): shape \(describe(shape: shape)) has \(count == Int.max ? "too many" : String(count)) elements, more than the limit of \(options.maximumElements) (raise it with --max-elements)",
-        at: range)
-    }
-  }
+/// Source parsed once: its statements and syntax errors.
+public struct Program: Sendable {
+  public let source: SourceFile
+  let statements: [Statement]
+  let diagnostics: [Diagnostic]
+  /// True when the input ended inside an open bracket: a prompt should read
+  /// another line before running it.
+  public let isIncomplete: Bool
 }
 
 /// Named constants of the language.

@@ -17,7 +17,7 @@ public enum Value: Equatable, Sendable {
   /// The name of the value's type, for messages.
   public var typeName: String {
     switch self {
-    case .tensor(let tensor): return tensor.isScalar ? "number" : "tensor \(describe(shape: tensor.shape))"
+    case .tensor(let tensor): return tensor.isScalar ? "number" : "tensor \(Tensor.describe(tensor.shape))"
     case .record: return "record"
     case .string: return "string"
     case .list: return "list"

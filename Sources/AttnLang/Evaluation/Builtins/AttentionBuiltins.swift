@@ -5,7 +5,15 @@ extension Builtins {
   static let attentionBuiltins: [Builtin] = [
     Builtin(
       name: "attend", topic: .attention,
-      signature: "attend(q, U) or attend(q, K, V, scale: 1, mask:, causal: false, hard: false)",
+      parameters: [
+        .positional("q", .tensor, "the query [d], or queries [m, d]"),
+        .positional("K", .tensor, "the keys [n, d] (with two arguments, also the values)"),
+        .optional("V", .tensor, shown: "K", "the values [n, dv]"),
+        .named("scale", .number, default: 1, "multiplies every score"),
+        .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked; broadcast to the scores"),
+        .named("causal", .flag, default: 0, "block key j for query i when j > i"),
+        .named("hard", .flag, default: 0, "one-hot at the largest score instead of softmax"),
+      ],
       summary: "softmax attention of a query (or rows of queries) over a set of vectors",
       details: """
         scores  = scale · q Kᵀ      (blocked positions become -inf)
@@ -16,23 +24,27 @@ extension Builtins {
         blocks key j for query i when j > i. A fully blocked row gets zero weights.
         Returns a record with fields scores, weights, output.
         """,
-      example: "U = [[1, 0], [0, 1], [1, 1]]\nattend([1, 0], U)",
-      arity: 2...3, labels: ["scale", "mask", "causal", "hard"]
+      example: "U = [[1, 0], [0, 1], [1, 1]]\nattend([1, 0], U)"
     ) { args in
-      let query = try args.tensor(0)
-      let keys = try args.tensor(1)
-      let values = args.count == 3 ? try args.tensor(2) : keys
-      let rows = query.rank == 2 ? query.shape[0] : 1
-      try args.check([rows, keys.shape.first ?? 0])
+      let keys = try args.tensor("K")
       return .record(
         Record(
           try attention(
-            query, keys: keys, values: values, scale: try args.double("scale", default: 1),
-            mask: try args.tensor("mask"), causal: try args.bool("causal"), hard: try args.bool("hard"))))
+            try args.tensor("q"), keys: keys, values: try args.optionalTensor("V") ?? keys,
+            scale: try args.double("scale"), mask: try args.optionalTensor("mask"), causal: try args.bool("causal"),
+            hard: try args.bool("hard"))))
     },
     Builtin(
       name: "selfattend", topic: .attention,
-      signature: "selfattend(X, wq:, wk:, wv:, scale: 1/√d_k, mask:, causal: false)",
+      parameters: [
+        .positional("X", .tensor, "the sequence [n, d], one row per token"),
+        .named("wq", .tensor, shown: "I", "query projection [d, d_k]"),
+        .named("wk", .tensor, shown: "I", "key projection [d, d_k]"),
+        .named("wv", .tensor, shown: "I", "value projection [d, d_v]"),
+        .named("scale", .number, shown: "1/√d_k", "multiplies every score"),
+        .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked"),
+        .named("causal", .flag, default: 0, "block key j for query i when j > i"),
+      ],
       summary: "self-attention: every row of X attends over all rows of X",
       details: """
         Q = X·wq, K = X·wk, V = X·wv   (a missing projection is the identity)
@@ -40,22 +52,29 @@ extension Builtins {
         The 1/√d_k scale keeps the scores' variance near 1 however wide the keys.
         Returns a record with fields scores, weights, output.
         """,
-      example: "X = [[1, 0], [0, 1], [1, 1]]\nselfattend(X).weights",
-      arity: 1...1, labels: ["wq", "wk", "wv", "scale", "mask", "causal"]
+      example: "X = [[1, 0], [0, 1], [1, 1]]\nselfattend(X).weights"
     ) { args in
-      let x = try args.tensor(0)
-      try args.check([x.shape.first ?? 0, x.shape.first ?? 0])
-      let scale: Double? = args.has("scale") ? try args.double("scale", default: 1) : nil
-      return .record(
+      .record(
         Record(
           try selfAttention(
-            x, wq: try args.tensor("wq"), wk: try args.tensor("wk"), wv: try args.tensor("wv"), scale: scale,
-            mask: try args.tensor("mask"), causal: try args.bool("causal"))))
+            try args.tensor("X"), wq: try args.optionalTensor("wq"), wk: try args.optionalTensor("wk"),
+            wv: try args.optionalTensor("wv"), scale: try args.optionalDouble("scale"),
+            mask: try args.optionalTensor("mask"), causal: try args.bool("causal"))))
     },
     Builtin(
       name: "multihead", topic: .attention,
-      signature:
-        "multihead(X, heads: h) or multihead(Xq, Xkv, heads: h, wq:, wk:, wv:, wo:, mask:, causal: false, seed: 0)",
+      parameters: [
+        .positional("Xq", .tensor, "the queries' sequence [n, d_model]"),
+        .optional("Xkv", .tensor, shown: "Xq", "the keys' and values' sequence [m, d_model] (cross-attention)"),
+        .namedRequired("heads", .integer, "the number of heads h; it must divide d_model"),
+        .named("wq", .tensor, shown: "Xavier", "query projection [d_model, d_model]"),
+        .named("wk", .tensor, shown: "Xavier", "key projection"),
+        .named("wv", .tensor, shown: "Xavier", "value projection"),
+        .named("wo", .tensor, shown: "Xavier", "output projection"),
+        .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked; [n, m]"),
+        .named("causal", .flag, default: 0, "block key j for query i when j > i"),
+        .named("seed", .integer, default: 0, "seed of the weights not given"),
+      ],
       summary: "multi-head attention (self with one input, cross with two)",
       details: """
         Q = Xq·wq, K = Xkv·wk, V = Xkv·wv; head i takes columns i·d_k ..< (i+1)·d_k
@@ -64,56 +83,42 @@ extension Builtins {
         Weights not given are Xavier-uniform [d_model, d_model] from seed:.
         Returns a record with output [n, d_model] and weights [heads, n, m].
         """,
-      example: "X = randn(4, 8, seed: 1)\nr = multihead(X, heads: 2)\nshape(r.weights)",
-      arity: 1...2, labels: ["heads", "wq", "wk", "wv", "wo", "mask", "causal", "seed"]
+      example: "X = randn(4, 8, seed: 1)\nr = multihead(X, heads: 2)\nshape(r.weights)"
     ) { args in
-      let query = try args.tensor(0)
-      let keyValue = args.count == 2 ? try args.tensor(1) : query
-      guard let heads = try args.int("heads") else {
-        throw Diagnostic("multihead needs heads:, as in multihead(X, heads: 2)", at: args.range)
-      }
+      let query = try args.tensor("Xq")
       let dModel = query.shape.last ?? 0
-      let rows = query.shape.first ?? 0
-      try args.check([Swift.max(heads, 1), rows, keyValue.shape.first ?? 0])
-      try args.check([dModel, dModel])
       let defaults = try defaultWeights(dModel: dModel, seed: try args.seed())
       let weights = MultiHeadWeights(
-        wq: try args.tensor("wq") ?? defaults.wq, wk: try args.tensor("wk") ?? defaults.wk,
-        wv: try args.tensor("wv") ?? defaults.wv, wo: try args.tensor("wo") ?? defaults.wo)
+        wq: try args.optionalTensor("wq") ?? defaults.wq, wk: try args.optionalTensor("wk") ?? defaults.wk,
+        wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo)
       let result = try multiHeadAttention(
-        query, keyValue, heads: heads, weights: weights, mask: try args.tensor("mask"),
-        causal: try args.bool("causal"))
+        query, try args.optionalTensor("Xkv") ?? query, heads: try args.int("heads"), weights: weights,
+        mask: try args.optionalTensor("mask"), causal: try args.bool("causal"))
       return .record(Record([("output", .tensor(result.output)), ("weights", .tensor(result.weights))]))
     },
     Builtin(
-      name: "dot", topic: .attention, signature: "dot(a, b)",
+      name: "dot", topic: .attention,
+      parameters: [.positional("a", .tensor, ""), .positional("b", .tensor, "")],
       summary: "inner products along the last axis of both: [m, d]·[n, d] → [m, n] = a bᵀ",
       details: """
         [d]·[d] → scalar Σ aᵢbᵢ;  [n, d]·[d] or [d]·[n, d] → [n];  [m, d]·[n, d] → [m, n].
         The last axes must match. dot(Q, K) is attention's score matrix.
         """,
-      example: "dot([1, 2, 3], [4, 5, 6])\ndot([[1, 0], [0, 1]], [[3, 4], [5, 6]])",
-      arity: 2...2
+      example: "dot([1, 2, 3], [4, 5, 6])\ndot([[1, 0], [0, 1]], [[3, 4], [5, 6]])"
     ) { args in
-      let a = try args.tensor(0)
-      let b = try args.tensor(1)
-      try args.check([a.rank == 2 ? a.shape[0] : 1, b.rank == 2 ? b.shape[0] : 1])
-      return .tensor(try dot(a, b))
+      .tensor(try dot(try args.tensor("a"), try args.tensor("b")))
     },
     Builtin(
-      name: "matmul", topic: .attention, signature: "matmul(a, b)  (also a @ b)",
-      summary: "matrix product with NumPy's matmul rules",
+      name: "matmul", topic: .attention,
+      parameters: [.positional("a", .tensor, ""), .positional("b", .tensor, "")],
+      summary: "matrix product with NumPy's matmul rules (also a @ b)",
       details: """
         C[i, j] = Σₚ A[i, p] · B[p, j]. A vector on the left is a row, on the right a
         column; ranks 3 and 4 are stacks of matrices whose leading axes broadcast.
         """,
-      example: "[[1, 2], [3, 4]] @ [1, 1]",
-      arity: 2...2
+      example: "[[1, 2], [3, 4]] @ [1, 1]"
     ) { args in
-      let a = try args.tensor(0)
-      let b = try args.tensor(1)
-      try args.check(try matmulShape(a.shape, b.shape))
-      return .tensor(try matmul(a, b))
+      .tensor(try matmul(try args.tensor("a"), try args.tensor("b")))
     },
   ]
 }

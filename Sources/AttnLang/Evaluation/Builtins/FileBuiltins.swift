@@ -4,7 +4,8 @@ import Foundation
 extension Builtins {
   static let fileBuiltins: [Builtin] = [
     Builtin(
-      name: "load", topic: .pictures, signature: "load(\"file.npy\") or load(\"file.csv\")",
+      name: "load", topic: .pictures,
+      parameters: [.positional("path", .string, "a .npy or .csv file")],
       summary: "reads a tensor from a NumPy .npy file or a CSV file",
       details: """
         .npy: float64, float32, int64 or int32 in C order, as np.save writes them —
@@ -12,12 +13,13 @@ extension Builtins {
         .csv: numbers separated by commas, one row per line (one line gives a vector).
         Only the file you name is read.
         """,
-      example: "save(eye(2), \"/tmp/attn-example.npy\")\nload(\"/tmp/attn-example.npy\")",
-      arity: 1...1
+      example: "save(eye(2), \"/tmp/attn-example.npy\")\nload(\"/tmp/attn-example.npy\")"
     ) { args in
-      let path = try args.string(0)
+      let path = try args.string("path")
       let format = try FileKind(path, operation: "load")
-      let limit = Int64(args.session.options.maximumElements) * 8 + (1 << 20)
+      // The file may hold at most the element limit's worth of float64s, plus a header.
+      let (bytes, overflow) = ExecutionContext.current.maximumElements.multipliedReportingOverflow(by: 8)
+      let limit = overflow ? Int64.max : Swift.min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
       let data = try readFile(path, limit: limit)
       let tensor: Tensor
       switch format {
@@ -29,18 +31,17 @@ extension Builtins {
         tensor = try CSVFormat.decode(text)
       case .svg: throw TensorError("load", "cannot load a picture; load .npy or .csv files")
       }
-      try args.check(tensor.shape)
       return .tensor(tensor)
     },
     Builtin(
-      name: "save", topic: .pictures, signature: "save(x, \"file.npy\") or save(x, \"file.csv\")",
+      name: "save", topic: .pictures,
+      parameters: [.positional("x", .tensor, ""), .positional("path", .string, "a .npy or .csv file")],
       summary: "writes a tensor to a .npy file (float64) or a .csv file",
       details: "The file is written whole or not at all (a temporary file, then renamed).",
-      example: "save(softmax([1, 2, 3]), \"/tmp/attn-example.csv\")",
-      arity: 2...2
+      example: "save(softmax([1, 2, 3]), \"/tmp/attn-example.csv\")"
     ) { args in
-      let tensor = try args.tensor(0)
-      let path = try args.string(1)
+      let tensor = try args.tensor("x")
+      let path = try args.string("path")
       let bytes: [UInt8]
       switch try FileKind(path, operation: "save") {
       case .npy: bytes = NumPyFormat.encode(tensor)
@@ -48,20 +49,23 @@ extension Builtins {
       case .svg: throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
       }
       try writeFile(bytes, to: path, operation: "save")
-      return .text("saved \(describe(shape: tensor.shape)) to \(path)")
+      return .text("saved \(Tensor.describe(tensor.shape)) to \(path)")
     },
     Builtin(
-      name: "svg", topic: .pictures, signature: "svg(x, \"file.svg\", rows:, cols:, title:)",
+      name: "svg", topic: .pictures,
+      parameters: [
+        .positional("x", .any, "a tensor, an attention record or a picture"),
+        .positional("path", .string, "a .svg file"), rowsParameter, colsParameter, titleParameter,
+      ],
       summary: "writes a heatmap (matrix, heads, attention record) or bar chart (vector) as an SVG file",
       details: "x may also be a picture made by heatmap(...) or bars(...). Each cell has a tooltip with its value.",
-      example: "svg(attend([1, 0], eye(2)), \"/tmp/attn-example.svg\")",
-      arity: 2...2, labels: ["rows", "cols", "title"]
+      example: "svg(attend([1, 0], eye(2)), \"/tmp/attn-example.svg\")"
     ) { args in
-      let path = try args.string(1)
+      let path = try args.string("path")
       guard case .svg = try FileKind(path, operation: "svg") else {
         throw TensorError("svg", "the file name must end in .svg, got '\(path)'")
       }
-      let figure = try args.figure(0)
+      let figure = try args.figure("x")
       try writeFile(Array(FigureSVG.render(figure).utf8), to: path, operation: "svg")
       return .text("saved a \(figure.kind == .heatmap ? "heatmap" : "bar chart") to \(path)")
     },
@@ -112,9 +116,9 @@ func writeFile(_ bytes: [UInt8], to path: String, operation: String) throws {
 extension Arguments {
   /// A picture from argument `index`: a figure, a tensor (matrix or heads →
   /// heatmap, vector → bars) or an attention record (its weights).
-  func figure(_ index: Int) throws -> Figure {
-    let argument = positional[index]
-    let title = try text("title")
+  func figure(_ parameter: String) throws -> Figure {
+    let argument = ArgumentValue(value: try value(parameter), range: range(of: parameter))
+    let title = try optionalString("title")
     switch argument.value {
     case .figure(var figure):
       if let title { figure.title = title }
@@ -144,7 +148,7 @@ extension Arguments {
         kind: .heatmap, data: tensor, rowLabels: try labels("rows", count: tensor.shape[tensor.rank - 2]),
         columnLabels: try labels("cols", count: tensor.shape[tensor.rank - 1]), title: title)
     default:
-      throw Diagnostic("\(name): cannot draw a tensor of shape \(describe(shape: tensor.shape))", at: range)
+      throw Diagnostic("\(name): cannot draw a tensor of shape \(Tensor.describe(tensor.shape))", at: range)
     }
   }
 }

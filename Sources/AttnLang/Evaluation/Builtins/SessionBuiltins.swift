@@ -3,16 +3,16 @@ import Attention
 extension Builtins {
   static let sessionBuiltins: [Builtin] = [
     Builtin(
-      name: "help", topic: .session, signature: "help() or help(\"name\")",
+      name: "help", topic: .session,
+      parameters: [.optional("name", .string, shown: "all", "a builtin's name in quotes")],
       summary: "lists every builtin, or shows one's signature, formula and example",
-      details: "", example: "help(\"softmax\")", arity: 0...1
+      example: "help(\"softmax\")"
     ) { args in
-      guard args.count == 1 else { return .text(overview) }
-      let name = try args.string(0)
+      guard let name = try args.optionalString("name") else { return .text(overview) }
       guard let builtin = table[name] else {
         var message = "no builtin named '\(name)'"
         if let suggestion = closestMatch(to: name, in: names) { message += "; did you mean '\(suggestion)'?" }
-        throw Diagnostic(message, at: args.positional[0].range)
+        throw Diagnostic(message, at: args.range(of: "name"))
       }
       return .text(builtin.helpText)
     }

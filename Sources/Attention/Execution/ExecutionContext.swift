@@ -1,0 +1,104 @@
+import Synchronization
+
+/// A request to stop a computation early (Ctrl-C at a prompt, a time limit),
+/// shared by the thread that asked and the threads doing the work.
+///
+/// Kernels poll it between blocks; an operation that sees it throws
+/// ``ExecutionContext/Stopped`` instead of returning a partial result.
+/// Requesting is a single atomic store, so it is safe from a signal handler.
+public final class StopRequest: Sendable {
+  private let flag = Atomic<Bool>(false)
+
+  public init() {}
+
+  /// Asks running operations to stop.
+  public func request() { flag.store(true, ordering: .relaxed) }
+
+  /// Withdraws the request, before starting new work.
+  public func clear() { flag.store(false, ordering: .relaxed) }
+
+  /// Whether a stop has been requested.
+  public var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// The limits and the stop request that every operation of the library runs
+/// under — in the spirit of MLX's task-local streams and memory limit.
+///
+/// A front end binds one context per evaluation with ``run(_:)``; the
+/// library reads ``current``: every result tensor is checked against
+/// ``maximumElements`` before it is allocated, and long kernels poll
+/// ``stop``. Worker threads get the context from the thread that started
+/// them, so a stop reaches every core. Nothing here is process-wide: two
+/// evaluations on two threads have their own limits and their own stops.
+///
+///     let context = ExecutionContext(maximumElements: 1_000)
+///     try context.run { try zeros([20, 100]) }  // throws ElementLimitExceeded
+public struct ExecutionContext: Sendable {
+  /// The most elements one result tensor may have.
+  public var maximumElements: Int
+  /// Polled by long operations; request it to stop them.
+  public var stop: StopRequest
+
+  /// A context with a limit (unlimited by default) and a fresh stop request.
+  public init(maximumElements: Int = .max, stop: StopRequest = StopRequest()) {
+    self.maximumElements = maximumElements
+    self.stop = stop
+  }
+
+  /// The context of the running evaluation: the innermost ``run(_:)`` on
+  /// this thread or task, else an unlimited one that is never stopped.
+  public static var current: ExecutionContext { bound ?? unbound }
+
+  @TaskLocal static var bound: ExecutionContext?
+  static let unbound = ExecutionContext()
+
+  /// Runs `body` with this context as ``current``.
+  public func run<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+    let result: Result<T, Failure> = ExecutionContext.$bound.withValue(self) {
+      do throws(Failure) { return .success(try body()) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Thrown by an operation that saw the stop request part way.
+  public struct Stopped: Error, Equatable, Sendable {
+    public init() {}
+  }
+
+  /// Throws ``Stopped`` when a stop was requested.
+  public func checkStop() throws {
+    if stop.isRequested { throw Stopped() }
+  }
+
+  /// Refuses a result of `shape` larger than ``maximumElements``; call it
+  /// before allocating the result.
+  public func reserve(_ shape: [Int], operation: String) throws {
+    var count = 1
+    for size in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(size, 0))
+      if overflow {
+        throw ElementLimitExceeded(operation: operation, shape: shape, count: nil, limit: maximumElements)
+      }
+      count = product
+    }
+    if count > maximumElements {
+      throw ElementLimitExceeded(operation: operation, shape: shape, count: count, limit: maximumElements)
+    }
+  }
+}
+
+/// A result that would have more elements than the context's limit; it was
+/// refused before anything was allocated.
+public struct ElementLimitExceeded: Error, Equatable, CustomStringConvertible, Sendable {
+  /// The operation whose result was refused.
+  public var operation: String
+  public var shape: [Int]
+  /// The number of elements, or nil when it does not even fit in an `Int`.
+  public var count: Int?
+  public var limit: Int
+
+  public var description: String {
+    let size = count.map(String.init) ?? "too many"
+    return "\(operation): shape \(Tensor.describe(shape)) has \(size) elements, more than the limit of \(limit)"
+  }
+}

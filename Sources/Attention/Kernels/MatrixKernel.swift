@@ -1,0 +1,209 @@
+import AttentionKernels
+import AttentionPortable
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A cache-blocked, register-blocked matrix product `C = A · B` for row-major
+/// matrices (the GotoBLAS/BLIS scheme):
+///
+/// - B is copied in `kc × nc` blocks into panels of ``nr`` columns, and A in
+///   `mc × kc` blocks into panels of ``mr`` rows, so the innermost loop reads
+///   both operands contiguously from cache;
+/// - a micro-kernel keeps an `mr × nr` tile of C in SIMD registers and
+///   updates it with one fused multiply-add per element of each rank-1 step;
+/// - blocks of rows of C are shared among threads (`concurrentPerform`) once
+///   the product is large enough to pay for them.
+///
+/// Edges that are not multiples of the tile size are packed with zeros and
+/// written back partially. The stop request (of the calling thread's
+/// ``ExecutionContext``) is polled between blocks so a long product can be
+/// abandoned (the result is then incomplete: callers check).
+enum MatrixKernel {
+  static let mr = 6
+  static let nr = 8
+  static let kc = 256
+  static let mc = 72
+  static let nc = 3072
+
+  /// Work (m·n·k) above which the product uses more than one thread.
+  static let parallelThreshold = 64 * 64 * 64
+
+  static func multiply(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    m: Int, k: Int, n: Int, maxThreads: Int = activeProcessorCount,
+    stop givenStop: StopRequest? = nil
+  ) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0, m * n * k > 32 * 32 * 32 else {
+      c.update(repeating: 0, count: m * n)
+      simpleMultiply(a, b, c, m: m, k: k, n: n)
+      return
+    }
+    // Worker threads cannot see the caller's context: read its stop request here.
+    let stop = givenStop ?? ExecutionContext.current.stop
+    let threads =
+      m * n * k >= parallelThreshold ? Swift.max(1, Swift.min(maxThreads, (m + mr - 1) / mr)) : 1
+    let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
+    defer { packedB.deallocate() }
+    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: threads * (mc + mr) * kc)
+    defer { packedA.deallocate() }
+    var jc = 0
+    while jc < n {
+      let ncCurrent = Swift.min(nc, n - jc)
+      var pc = 0
+      while pc < k {
+        if stop.isRequested { return }
+        let kcCurrent = Swift.min(kc, k - pc)
+        packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
+        let blocks = (m + mc - 1) / mc
+        let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
+        let (rowOffset, columnOffset) = (pc, jc)
+        let overwrite = pc == 0
+        let work: @Sendable (Int) -> Void = { thread in
+          let myA = shared.packedA + thread * (mc + mr) * kc
+          var block = thread
+          while block < blocks {
+            let ic = block * mc
+            let mcCurrent = Swift.min(mc, m - ic)
+            packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
+            macroKernel(
+              myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
+              overwrite: overwrite)
+            block += threads
+          }
+        }
+        if threads > 1 {
+          DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+        } else {
+          work(0)
+        }
+        pc += kcCurrent
+      }
+      jc += ncCurrent
+    }
+  }
+
+  /// The buffers the threads share; each thread writes only its own rows
+  /// of C and its own part of the A packing buffer.
+  struct SharedPointers: @unchecked Sendable {
+    let a: UnsafePointer<Double>
+    let b: UnsafePointer<Double>
+    let c: UnsafeMutablePointer<Double>
+    let packedA: UnsafeMutablePointer<Double>
+  }
+
+  static let activeProcessorCount: Int = {
+    #if canImport(Glibc) || canImport(Darwin)
+      return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+      return 1
+    #endif
+  }()
+
+  /// The textbook triple loop (i, p, j), for products too small to pack.
+  static func simpleMultiply(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int
+  ) {
+    for i in 0..<m {
+      let row = c + i * n
+      for p in 0..<k {
+        let scale = a[i * k + p]
+        let source = b + p * n
+        for j in 0..<n { row[j] += scale * source[j] }
+      }
+    }
+  }
+
+  /// Copies a `rows × columns` block of B into panels of `nr` columns:
+  /// panel q holds, for each row p, the values B[p, q·nr ..< q·nr+nr] (zero-padded).
+  static func packB(
+    _ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
+    var destination = packed
+    var j = 0
+    while j < columns {
+      let width = Swift.min(nr, columns - j)
+      for p in 0..<rows {
+        let source = b + p * ldb + j
+        if width == nr {
+          for q in 0..<nr { destination[q] = source[q] }
+        } else {
+          for q in 0..<width { destination[q] = source[q] }
+          for q in width..<nr { destination[q] = 0 }
+        }
+        destination += nr
+      }
+      j += nr
+    }
+  }
+
+  /// Copies a `rows × columns` block of A into panels of `mr` rows:
+  /// panel r holds, for each column p, the values A[r·mr ..< r·mr+mr, p] (zero-padded).
+  static func packA(
+    _ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
+    var destination = packed
+    var i = 0
+    while i < rows {
+      let height = Swift.min(mr, rows - i)
+      for p in 0..<columns {
+        for r in 0..<height { destination[r] = a[(i + r) * lda + p] }
+        for r in height..<mr { destination[r] = 0 }
+        destination += mr
+      }
+      i += mr
+    }
+  }
+
+  typealias MicroKernel =
+    @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Bool) -> Void
+
+  /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
+  static let microKernel: MicroKernel = {
+    if Processor.hasFusedMultiplyAdd {
+      return { AttentionKernels.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
+    }
+    return { AttentionPortable.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
+  }()
+
+  /// Runs the micro-kernel over every `mr × nr` tile of an `m × n` block of C.
+  static func macroKernel(
+    _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+  ) {
+    var tile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
+    var j = 0
+    while j < n {
+      let width = Swift.min(nr, n - j)
+      var i = 0
+      while i < m {
+        let height = Swift.min(mr, m - i)
+        let a = packedA + (i / mr) * mr * k
+        let b = packedB + (j / nr) * nr * k
+        if height == mr && width == nr {
+          microKernel(k, a, b, c + i * ldc + j, ldc, overwrite)
+        } else {
+          // An edge tile: compute the full tile into a scratch buffer, then
+          // store or add the part that exists.
+          withUnsafeMutableBytes(of: &tile) { raw in
+            let scratch = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+            microKernel(k, a, b, scratch, nr, true)
+            for r in 0..<height {
+              for q in 0..<width {
+                let target = c + (i + r) * ldc + j + q
+                target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+              }
+            }
+          }
+        }
+        i += mr
+      }
+      j += nr
+    }
+  }
+}

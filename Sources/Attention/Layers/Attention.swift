@@ -1,0 +1,140 @@
+/// What softmax attention computed: the scores it compared, the weights it
+/// chose and the output it read.
+public struct AttentionResult: Equatable, Sendable {
+  /// `scale · q Kᵀ`, with blocked positions set to −inf: `[n]` for one
+  /// query, `[m, n]` for `m` queries.
+  public var scores: Tensor
+  /// The attention weights: the softmax of each row of `scores` (one-hot at
+  /// its maximum for hard attention); a fully blocked row is all zeros.
+  public var weights: Tensor
+  /// The weighted sum of the values, `weights · V`: `[dv]` or `[m, dv]`.
+  public var output: Tensor
+
+  public init(scores: Tensor, weights: Tensor, output: Tensor) {
+    self.scores = scores
+    self.weights = weights
+    self.output = output
+  }
+}
+
+/// Softmax attention of one query or a set of queries over keys and values:
+///
+///     scores  = scale · q Kᵀ          (blocked positions → −inf)
+///     weights = softmax(scores)       (row by row)
+///     output  = weights · V
+///
+/// With `scale: 1` this is the lecture's plain inner product; the Transformer
+/// uses `1/√d` (see ``selfAttention(_:wq:wk:wv:scale:mask:causal:)``).
+///
+/// - Parameters:
+///   - query: `[d]` (one query) or `[m, d]` (one per row).
+///   - keys: `[n, d]`, the vectors compared with the query.
+///   - values: `[n, dv]` or `[n]`, the vectors (or numbers) read out.
+///   - scale: multiplies every score; default 1.
+///   - mask: 1 = may attend, 0 = blocked; broadcast to the scores' shape.
+///   - causal: block key `j` for query `i` when `j > i` (upper-left aligned
+///     when `m ≠ n`, as PyTorch's `is_causal=True`).
+///   - hard: replace the softmax by a one-hot vector at the row's largest
+///     score (hard attention; ties go to the first).
+/// - Returns: scores, weights and output; a fully blocked row gets zero
+///   weights and a zero output.
+/// - Complexity: O(m·n·(d + dv)).
+/// - Throws: ``TensorError`` naming the shapes when they do not fit.
+public func attention(
+  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, mask: Tensor? = nil,
+  causal: Bool = false, hard: Bool = false
+) throws -> AttentionResult {
+  let operation = "attention"
+  guard (1...2).contains(query.rank) else {
+    throw TensorError(operation, "query must be [d] or [m, d], got \(Tensor.describe(query.shape))")
+  }
+  guard keys.rank == 2 else {
+    throw TensorError(operation, "keys must be [n, d], got \(Tensor.describe(keys.shape))")
+  }
+  guard query.shape.last == keys.shape[1] else {
+    throw TensorError(
+      operation,
+      "query and keys differ in their last axis: \(Tensor.describe(query.shape)) vs \(Tensor.describe(keys.shape))")
+  }
+  guard (1...2).contains(values.rank), values.shape[0] == keys.shape[0] else {
+    throw TensorError(
+      operation,
+      "values must have one row per key: keys \(Tensor.describe(keys.shape)) vs values \(Tensor.describe(values.shape))"
+    )
+  }
+  let (scores, weights) = try attentionWeights(
+    query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)
+  let output = try matmul(weights, values)
+  return AttentionResult(scores: scores ?? weights, weights: weights, output: output)
+}
+
+/// The masked, scaled scores (only when `keepScores`; multi-head attention
+/// does not need them and saves their memory) and the weights, computed row
+/// by row in place, on every core for large inputs. Shapes are checked by the caller.
+func attentionWeights(
+  _ query: Tensor, keys: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool, keepScores: Bool
+) throws -> (scores: Tensor?, weights: Tensor) {
+  var weights = try dot(query, keys)
+  let rows = query.rank == 1 ? 1 : query.shape[0]
+  let columns = keys.shape[0]
+  let maskValues = try mask.map { try $0.broadcast(to: weights.shape, operation: "attention mask").scalars }
+  var scores: Tensor? = keepScores ? weights : nil
+  weights.scalars.withUnsafeMutableBufferPointer { weightBuffer in
+    guard let weightBase = weightBuffer.baseAddress else { return }
+    let shared = SharedBuffer(base: weightBase)
+    func run(_ scoreBase: UnsafeMutablePointer<Double>?) {
+      let sharedScores = scoreBase.map(SharedBuffer.init)
+      forEachChunk(rows, work: rows * columns * 8) { range in
+        for row in range {
+          scaleMaskAndNormalize(
+            scores: sharedScores.map { $0.base + row * columns }, weights: shared.base + row * columns, row: row,
+            columns: columns, scale: scale, mask: maskValues.map { $0[(row * columns)..<((row + 1) * columns)] },
+            causal: causal, hard: hard)
+        }
+      }
+    }
+    if scores != nil {
+      scores?.scalars.withUnsafeMutableBufferPointer { run($0.baseAddress) }
+    } else {
+      run(nil)
+    }
+  }
+  return (scores, weights)
+}
+
+/// One row of attention, in place: scale the raw products in `weights`, set blocked ones to −inf, and
+/// turn them into weights (softmax, or one-hot for hard attention).
+@inline(__always)
+func scaleMaskAndNormalize(
+  scores: UnsafeMutablePointer<Double>?, weights: UnsafeMutablePointer<Double>, row: Int, columns: Int,
+  scale: Double, mask: ArraySlice<Double>?, causal: Bool, hard: Bool
+) {
+  // The common case — softmax, no scores kept, no mask, positive scale —
+  // folds the scale into the exponentials; causal rows just cut off early.
+  if scores == nil, mask == nil, !hard, scale > 0 {
+    let visible = causal ? Swift.min(row + 1, columns) : columns
+    contiguousSoftmax(weights, count: visible, scale: scale)
+    if visible < columns { (weights + visible).update(repeating: 0, count: columns - visible) }
+    return
+  }
+  for column in 0..<columns {
+    var value = weights[column] * scale
+    if causal && column > row { value = -.infinity }
+    if let mask, mask[mask.startIndex + column] == 0 { value = -.infinity }
+    scores?[column] = value
+    weights[column] = value
+  }
+  let lane = UnsafeMutableBufferPointer(start: weights, count: columns)
+  if hard {
+    hardmaxLane(lane, start: 0, count: columns)
+  } else {
+    softmaxLane(lane, start: 0, count: columns, stride: 1)
+  }
+}
+
+/// One-hot at the largest value of a lane; all zeros when every entry is −inf.
+func hardmaxLane(_ buffer: UnsafeMutableBufferPointer<Double>, start: Int, count: Int) {
+  let allBlocked = (0..<count).allSatisfy { buffer[start + $0] == -.infinity }
+  let winner = argmaxIndex(UnsafeBufferPointer(buffer), start: start, count: count, stride: 1)
+  for k in 0..<count { buffer[start + k] = (!allBlocked && k == winner) ? 1 : 0 }
+}

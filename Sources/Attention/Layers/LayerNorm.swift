@@ -1,0 +1,70 @@
+/// Layer normalization (Ba, Kiros & Hinton, 2016) over the last axis, as
+/// `torch.nn.functional.layer_norm(x, [d], weight, bias, eps)`:
+///
+///     y = (x − μ) / √(σ² + ε) · weight + bias
+///
+/// with `μ` the mean and `σ²` the biased variance `(1/d) Σ (xᵢ − μ)²` of each
+/// row, and `ε` inside the square root.
+///
+/// - Parameters:
+///   - weight: optional gain of shape `[d]` (γ), default all ones.
+///   - bias: optional shift of shape `[d]` (β), default all zeros.
+///   - eps: added to the variance for stability; default `1e-5`.
+/// - Throws: ``TensorError`` when `x` is a scalar or `weight`/`bias` are not `[d]`.
+public func layerNorm(
+  _ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5
+) throws -> Tensor {
+  guard let d = x.shape.last else { throw TensorError("layernorm", "needs rank 1 or more, got []") }
+  for (name, parameter) in [("weight", weight), ("bias", bias)] {
+    if let parameter, parameter.shape != [d] {
+      throw TensorError(
+        "layernorm",
+        "\(name) must have shape [\(d)] to match \(Tensor.describe(x.shape)), got \(Tensor.describe(parameter.shape))")
+    }
+  }
+  guard eps >= 0 else { throw TensorError("layernorm", "eps must be non-negative, got \(eps)") }
+  var result = x.scalars
+  let rows = d == 0 ? 0 : x.count / d
+  for row in 0..<rows {
+    let start = row * d
+    var mean = 0.0
+    for i in 0..<d { mean += result[start + i] }
+    mean /= Double(d)
+    var variance = 0.0
+    for i in 0..<d {
+      let centered = result[start + i] - mean
+      variance += centered * centered
+    }
+    variance /= Double(d)
+    let inverse = 1 / (variance + eps).squareRoot()
+    for i in 0..<d {
+      var value = (result[start + i] - mean) * inverse
+      if let weight { value *= weight.scalars[i] }
+      if let bias { value += bias.scalars[i] }
+      result[start + i] = value
+    }
+  }
+  return Tensor(unchecked: x.shape, result)
+}
+
+/// A linear (fully connected) layer in the row-vector convention: `y = x·W + b`.
+///
+/// `x` is `[…, in]`, `W` is `[in, out]`, and the optional bias `b` is `[out]`.
+/// - Throws: ``TensorError`` naming the shapes when they do not chain.
+public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) throws -> Tensor {
+  guard weight.rank == 2 else {
+    throw TensorError("linear", "weight must be a matrix [in, out], got \(Tensor.describe(weight.shape))")
+  }
+  guard x.shape.last == weight.shape[0] else {
+    throw TensorError(
+      "linear",
+      "input's last axis must match the weight's rows: \(Tensor.describe(x.shape)) vs \(Tensor.describe(weight.shape))")
+  }
+  let product = try matmul(x, weight)
+  guard let bias else { return product }
+  guard bias.shape == [weight.shape[1]] else {
+    throw TensorError(
+      "linear", "bias must have shape [\(weight.shape[1])], got \(Tensor.describe(bias.shape))")
+  }
+  return try product + bias
+}

@@ -1,0 +1,51 @@
+/// Draws `n` class indices from the categorical distribution `p` by inverse
+/// transform sampling: with `u` uniform in `[0, 1)` from ``SplitMix64``
+/// seeded with `seed`, the sample is the first `i` whose cumulative
+/// probability `Σ_{j≤i} pⱼ / Σ pⱼ` exceeds `u`.
+///
+/// `p` is a rank-1 tensor of non-negative weights (they need not sum to 1,
+/// as with `torch.multinomial`) and gives `[n]`, or a rank-2 tensor of such
+/// rows and gives `[rows, n]`, with each row sampled in turn.
+///
+/// - Throws: ``TensorError`` for negative, NaN or all-zero weights.
+public func sample(_ p: Tensor, n: Int = 1, seed: UInt64 = 0) throws -> Tensor {
+  guard (1...2).contains(p.rank) else {
+    throw TensorError("sample", "expects probabilities of rank 1 or 2, got \(Tensor.describe(p.shape))")
+  }
+  guard n >= 0 else { throw TensorError("sample", "number of samples must be non-negative, got \(n)") }
+  let classes = p.shape[p.rank - 1]
+  let rows = p.rank == 1 ? 1 : p.shape[0]
+  try ExecutionContext.current.reserve([rows, n], operation: "sample")
+  var generator = SplitMix64(seed: seed)
+  var result: [Double] = []
+  result.reserveCapacity(rows * n)
+  for row in 0..<rows {
+    let weights = p.scalars[(row * classes)..<((row + 1) * classes)]
+    guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+      throw TensorError("sample", "probabilities must be finite and non-negative in \(Tensor.describe(p.shape))")
+    }
+    let total = weights.reduce(0, +)
+    guard total > 0 else {
+      throw TensorError("sample", "probabilities of row \(row) sum to zero in \(Tensor.describe(p.shape))")
+    }
+    for _ in 0..<n {
+      let target = generator.nextUniform() * total
+      var cumulative = 0.0
+      var chosen = classes - 1
+      for (index, weight) in weights.enumerated() {
+        cumulative += weight
+        if target < cumulative, weight > 0 {
+          chosen = index
+          break
+        }
+      }
+      // Rounding can leave the target past the last sum; take the last
+      // class that has any weight.
+      if target >= cumulative, let last = weights.lastIndex(where: { $0 > 0 }) {
+        chosen = last - weights.startIndex
+      }
+      result.append(Double(chosen))
+    }
+  }
+  return Tensor(unchecked: p.rank == 1 ? [n] : [rows, n], result)
+}

@@ -1,0 +1,152 @@
+/// The matrix product with NumPy's `matmul` semantics:
+/// `C[i, j] = Σₚ A[i, p] · B[p, j]`.
+///
+/// - `[k] @ [k]` is the inner product (a scalar);
+/// - `[k] @ [k, n]` treats the vector as a row and gives `[n]`;
+/// - `[m, k] @ [k]` treats the vector as a column and gives `[m]`;
+/// - `[m, k] @ [k, n]` gives `[m, n]`;
+/// - ranks 3 and 4 are stacks of matrices whose leading (batch) axes broadcast.
+///
+/// - Complexity: O(m·k·n) per matrix; large products use every core.
+/// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
+public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  if (1...2).contains(a.rank), (1...2).contains(b.rank) { return try matrixProduct(a, b) }
+  let resultShape = try matmulShape(a.shape, b.shape)
+  // Work on stacks of matrices: a vector becomes a one-row (left) or
+  // one-column (right) matrix, whose extra axis the result shape omits.
+  let left = a.rank == 1 ? [1] + a.shape : a.shape
+  let right = b.rank == 1 ? b.shape + [1] : b.shape
+  let (m, k, n) = (left[left.count - 2], left[left.count - 1], right[right.count - 1])
+  let batchShape = Array(resultShape.dropLast(2 - (a.rank == 1 ? 1 : 0) - (b.rank == 1 ? 1 : 0)))
+  let batches = batchShape.reduce(1, *)
+  // Plain matrices and vectors need no batch broadcasting (the common case).
+  let batchA =
+    batchShape.isEmpty
+    ? a : try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
+  let batchB =
+    batchShape.isEmpty
+    ? b : try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
+  // Every element is written by the kernel, so the result starts uninitialized.
+  var result = try Tensor.uninitializedStorage(resultShape, operation: "matmul")
+  batchA.scalars.withUnsafeBufferPointer { x in
+    batchB.scalars.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        for batch in 0..<batches {
+          multiplyMatrices(
+            x.baseAddress.map { $0 + batch * m * k }, y.baseAddress.map { $0 + batch * k * n },
+            out.baseAddress.map { $0 + batch * m * n }, m: m, k: k, n: n)
+        }
+      }
+    }
+  }
+  try ExecutionContext.current.checkStop()
+  return Tensor(unchecked: resultShape, result)
+}
+
+/// `matmul` for vectors and matrices: no batch axes to broadcast, so no
+/// shape bookkeeping beyond the three sizes (this is the path small
+/// statements at the prompt take).
+func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  let m = a.rank == 2 ? a.shape[0] : 1
+  let k = a.shape[a.rank - 1]
+  let k2 = b.shape[0]
+  let n = b.rank == 2 ? b.shape[1] : 1
+  guard k == k2 else {
+    throw TensorError(
+      "matmul", "inner sizes differ: \(Tensor.describe(a.shape)) @ \(Tensor.describe(b.shape)) (\(k) vs \(k2))")
+  }
+  let shape: [Int]
+  switch (a.rank, b.rank) {
+  case (1, 1): shape = []
+  case (1, _): shape = [n]
+  case (_, 1): shape = [m]
+  default: shape = [m, n]
+  }
+  var result = try Tensor.uninitializedStorage(shape, operation: "matmul")
+  a.scalars.withUnsafeBufferPointer { x in
+    b.scalars.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        multiplyMatrices(x.baseAddress, y.baseAddress, out.baseAddress, m: m, k: k, n: n)
+      }
+    }
+  }
+  try ExecutionContext.current.checkStop()
+  return Tensor(unchecked: shape, result)
+}
+
+/// The shape of `matmul(a, b)` for operands of these shapes, without computing it.
+///
+/// - Throws: ``TensorError`` naming both shapes when they do not multiply.
+public func matmulShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+  guard !a.isEmpty, !b.isEmpty else {
+    throw TensorError(
+      "matmul", "needs tensors of rank 1 or more, got \(Tensor.describe(a)) and \(Tensor.describe(b))")
+  }
+  let left = a.count == 1 ? [1] + a : a
+  let right = b.count == 1 ? b + [1] : b
+  let k = left[left.count - 1]
+  let k2 = right[right.count - 2]
+  guard k == k2 else {
+    throw TensorError(
+      "matmul", "inner sizes differ: \(Tensor.describe(a)) @ \(Tensor.describe(b)) (\(k) vs \(k2))")
+  }
+  let batchShape = try broadcastShape(Array(left.dropLast(2)), Array(right.dropLast(2)), operation: "matmul")
+  var shape = batchShape + [left[left.count - 2], right[right.count - 1]]
+  try Tensor.validate(shape: shape, operation: "matmul")
+  if a.count == 1 { shape.remove(at: shape.count - 2) }
+  if b.count == 1 { shape.removeLast() }
+  return shape
+}
+
+/// Pairwise inner products along the last axis of both operands:
+///
+/// - `[d] · [d]` → the scalar `Σᵢ aᵢ bᵢ`;
+/// - `[n, d] · [d]` or `[d] · [n, d]` → `[n]`, one product per row;
+/// - `[m, d] · [n, d]` → `[m, n]` with `C[i, j] = aᵢ · bⱼ`, that is `A Bᵀ`,
+///   the score matrix of attention.
+///
+/// - Throws: ``TensorError`` such as `dot: last axes differ: [3] vs [2]`.
+public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  guard (1...2).contains(a.rank), (1...2).contains(b.rank) else {
+    throw TensorError(
+      "dot", "expects tensors of rank 1 or 2, got \(Tensor.describe(a.shape)) and \(Tensor.describe(b.shape))")
+  }
+  guard a.shape.last == b.shape.last else {
+    throw TensorError("dot", "last axes differ: \(Tensor.describe(a.shape)) vs \(Tensor.describe(b.shape))")
+  }
+  switch (a.rank, b.rank) {
+  case (1, 1), (2, 1): return try matmul(a, b)
+  case (1, 2): return try matmul(b, a)
+  default:
+    let (m, n, d) = (a.shape[0], b.shape[0], a.shape[1])
+    // Small score matrices: inner products of rows, both read contiguously;
+    // large ones: transpose once and use the blocked kernel.
+    guard m * n * d <= 32 * 32 * 32 else { return try matmul(a, transposeMatrix(b)) }
+    var result = try Tensor.storage([m, n], operation: "dot")
+    a.scalars.withUnsafeBufferPointer { x in
+      b.scalars.withUnsafeBufferPointer { y in
+        for i in 0..<m {
+          for j in 0..<n {
+            var total = 0.0
+            for p in 0..<d { total += x[i * d + p] * y[j * d + p] }
+            result[i * n + j] = total
+          }
+        }
+      }
+    }
+    return Tensor(unchecked: [m, n], result)
+  }
+}
+
+/// `C = A · B` for row-major `A` (m×k), `B` (k×n) into `C` (m×n), overwriting `C`.
+func multiplyMatrices(
+  _ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ c: UnsafeMutablePointer<Double>?,
+  m: Int, k: Int, n: Int
+) {
+  guard let c, m > 0, n > 0 else { return }
+  guard let a, let b, k > 0 else {
+    c.update(repeating: 0, count: m * n)
+    return
+  }
+  MatrixKernel.multiply(a, b, c, m: m, k: k, n: n)
+}

@@ -1,0 +1,109 @@
+/// The shape two operands broadcast to under NumPy's rules: shapes are
+/// aligned at their last axes, and each pair of sizes must be equal or one
+/// of them must be 1.
+///
+/// - Throws: ``TensorError`` naming both shapes when they are incompatible.
+public func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws -> [Int] {
+  let rank = max(a.count, b.count)
+  var result = [Int](repeating: 1, count: rank)
+  for offset in 0..<rank {
+    let sizeA = offset < a.count ? a[a.count - 1 - offset] : 1
+    let sizeB = offset < b.count ? b[b.count - 1 - offset] : 1
+    guard sizeA == sizeB || sizeA == 1 || sizeB == 1 else {
+      throw TensorError(
+        operation, "shapes \(Tensor.describe(a)) and \(Tensor.describe(b)) cannot be broadcast together")
+    }
+    result[rank - 1 - offset] = sizeA == 1 ? sizeB : sizeA
+  }
+  return result
+}
+
+extension Tensor {
+  /// Strides for reading `self` as if it had `shape` (its broadcast shape):
+  /// axes of size 1 that were stretched get stride 0.
+  func broadcastStrides(to shape: [Int]) -> [Int] {
+    let own = Tensor.strides(of: self.shape)
+    let lead = shape.count - self.shape.count
+    return shape.indices.map { axis in
+      axis < lead || self.shape[axis - lead] == 1 ? 0 : own[axis - lead]
+    }
+  }
+
+  /// Repeats `self` along stretched axes to make a tensor of `shape`.
+  ///
+  /// - Throws: ``TensorError`` when `self` does not broadcast to `shape`.
+  public func broadcast(to shape: [Int], operation: String = "broadcast") throws -> Tensor {
+    let common = try broadcastShape(self.shape, shape, operation: operation)
+    guard common == shape else {
+      throw TensorError(operation, "cannot broadcast \(Tensor.describe(self.shape)) to \(Tensor.describe(shape))")
+    }
+    if self.shape == shape { return self }
+    try ExecutionContext.current.reserve(shape, operation: operation)
+    return Tensor.combine(self, Tensor(0), shape: shape) { value, _ in value }
+  }
+
+  /// Applies `body` to corresponding elements of `a` and `b`, read with
+  /// broadcasting into `shape` (which must be their broadcast shape).
+  static func combine(
+    _ a: Tensor, _ b: Tensor, shape: [Int], _ body: (Double, Double) -> Double
+  ) -> Tensor {
+    let count = shape.reduce(1, *)
+    var result = [Double](repeating: 0, count: count)
+    if a.shape == b.shape {
+      a.scalars.withUnsafeBufferPointer { x in
+        b.scalars.withUnsafeBufferPointer { y in
+          result.withUnsafeMutableBufferPointer { out in
+            for i in 0..<count { out[i] = body(x[i], y[i]) }
+          }
+        }
+      }
+      return Tensor(unchecked: shape, result)
+    }
+    if b.count == 1, a.shape == shape {
+      let y = b.scalars[0]
+      a.scalars.withUnsafeBufferPointer { x in
+        result.withUnsafeMutableBufferPointer { out in
+          for i in 0..<count { out[i] = body(x[i], y) }
+        }
+      }
+      return Tensor(unchecked: shape, result)
+    }
+    if a.count == 1, b.shape == shape {
+      let x = a.scalars[0]
+      b.scalars.withUnsafeBufferPointer { y in
+        result.withUnsafeMutableBufferPointer { out in
+          for i in 0..<count { out[i] = body(x, y[i]) }
+        }
+      }
+      return Tensor(unchecked: shape, result)
+    }
+    // General case: walk the output in row-major order with an odometer,
+    // moving each operand's offset by its (possibly zero) stride.
+    let stridesA = a.broadcastStrides(to: shape)
+    let stridesB = b.broadcastStrides(to: shape)
+    var index = [Int](repeating: 0, count: shape.count)
+    var offsetA = 0
+    var offsetB = 0
+    a.scalars.withUnsafeBufferPointer { x in
+      b.scalars.withUnsafeBufferPointer { y in
+        result.withUnsafeMutableBufferPointer { out in
+          for i in 0..<count {
+            out[i] = body(x[offsetA], y[offsetB])
+            var axis = shape.count - 1
+            while axis >= 0 {
+              index[axis] += 1
+              offsetA += stridesA[axis]
+              offsetB += stridesB[axis]
+              if index[axis] < shape[axis] { break }
+              offsetA -= stridesA[axis] * shape[axis]
+              offsetB -= stridesB[axis] * shape[axis]
+              index[axis] = 0
+              axis -= 1
+            }
+          }
+        }
+      }
+    }
+    return Tensor(unchecked: shape, result)
+  }
+}

@@ -1,0 +1,164 @@
+import Attention
+
+/// The arguments of one call, bound to the callee's parameters (see
+/// ``Signature/bind(positional:named:callRange:)``), with typed access by
+/// parameter name. Kinds were checked when binding, so accessors only convert.
+struct Arguments {
+  let signature: Signature
+  let values: [ArgumentValue?]
+  /// What a variadic parameter received.
+  let rest: [ArgumentValue]
+  /// The whole call, where library errors are reported.
+  let range: SourceRange
+  let session: Session
+
+  var name: String { signature.name }
+
+  /// The argument given for `parameter`, or nil when the call left it out.
+  func argument(_ parameter: String) -> ArgumentValue? {
+    guard let index = signature.index(of: parameter) else {
+      assertionFailure("\(name) has no parameter \(parameter)")
+      return nil
+    }
+    return values[index]
+  }
+
+  func has(_ parameter: String) -> Bool { argument(parameter) != nil }
+
+  /// The value given for `parameter`, else its declared default.
+  func value(_ parameter: String) throws(Diagnostic) -> Value {
+    if let argument = argument(parameter) { return argument.value }
+    if let index = signature.index(of: parameter), case .value(let value, _) = signature.parameters[index].defaultValue
+    {
+      return value
+    }
+    throw Diagnostic("\(name) needs \(parameter); usage: \(signature.text)", at: range)
+  }
+
+  /// Where `parameter` was written (the call when it was left out).
+  func range(of parameter: String) -> SourceRange { argument(parameter)?.range ?? range }
+
+  func tensor(_ parameter: String) throws(Diagnostic) -> Tensor {
+    let value = try value(parameter)
+    guard case .tensor(let tensor) = value else {
+      throw Diagnostic("\(name): \(parameter) must be a tensor, got \(value.typeName)", at: range(of: parameter))
+    }
+    return tensor
+  }
+
+  /// The tensor given for an optional parameter, or nil.
+  func optionalTensor(_ parameter: String) throws(Diagnostic) -> Tensor? {
+    has(parameter) ? try tensor(parameter) : nil
+  }
+
+  func double(_ parameter: String) throws(Diagnostic) -> Double {
+    let tensor = try tensor(parameter)
+    guard let number = tensor.scalarValue else {
+      throw Diagnostic(
+        "\(name): \(parameter) must be a number, got \(Value.tensor(tensor).typeName)", at: range(of: parameter))
+    }
+    return number
+  }
+
+  /// The number given for an optional parameter, or nil.
+  func optionalDouble(_ parameter: String) throws(Diagnostic) -> Double? {
+    has(parameter) ? try double(parameter) : nil
+  }
+
+  func int(_ parameter: String) throws(Diagnostic) -> Int {
+    let number = try double(parameter)
+    guard let whole = exactInteger(number) else {
+      throw Diagnostic("\(name): " + integerProblem(number, what: parameter), at: range(of: parameter))
+    }
+    return whole
+  }
+
+  /// The whole number given for an optional parameter, or nil.
+  func optionalInt(_ parameter: String) throws(Diagnostic) -> Int? {
+    has(parameter) ? try int(parameter) : nil
+  }
+
+  func bool(_ parameter: String) throws(Diagnostic) -> Bool { try double(parameter) != 0 }
+
+  func string(_ parameter: String) throws(Diagnostic) -> String {
+    let value = try value(parameter)
+    guard case .string(let text) = value else {
+      throw Diagnostic(
+        "\(name): \(parameter) must be a string in quotes, got \(value.typeName)", at: range(of: parameter))
+    }
+    return text
+  }
+
+  /// The string given for an optional parameter, or nil.
+  func optionalString(_ parameter: String) throws(Diagnostic) -> String? {
+    has(parameter) ? try string(parameter) : nil
+  }
+
+  /// A list of `count` strings given for `parameter` (`rows: ["a", "b"]`), or nil.
+  func labels(_ parameter: String, count: Int) throws(Diagnostic) -> [String]? {
+    guard let argument = argument(parameter), case .list(let items) = argument.value else { return nil }
+    var strings: [String] = []
+    for item in items {
+      if case .string(let text) = item { strings.append(text) }
+    }
+    guard strings.count == count else {
+      throw Diagnostic(
+        "\(name): \(parameter): has \(strings.count) labels for \(count) positions", at: argument.range)
+    }
+    return strings
+  }
+
+  /// A non-negative seed for the random generator; default 0.
+  func seed() throws(Diagnostic) -> UInt64 {
+    let value = try int("seed")
+    guard value >= 0 else {
+      throw Diagnostic("\(name): seed: must be non-negative, got \(value)", at: range(of: "seed"))
+    }
+    return UInt64(value)
+  }
+
+  /// Every tensor a variadic parameter received (`concat(a, b, c)`).
+  func restTensors() throws(Diagnostic) -> [Tensor] {
+    var tensors: [Tensor] = []
+    for argument in rest {
+      guard case .tensor(let tensor) = argument.value else {
+        throw Diagnostic("\(name): expected tensors, got \(argument.value.typeName)", at: argument.range)
+      }
+      tensors.append(tensor)
+    }
+    return tensors
+  }
+
+  /// Sizes given by a variadic parameter, either as numbers (`zeros(2, 3)`)
+  /// or as one shape tensor (`zeros([2, 3])`, `zeros(shape(x))`).
+  /// `allowInferred` lets one size be -1 (`reshape`).
+  func dims(allowInferred: Bool = false) throws(Diagnostic) -> [Int] {
+    var sizes: [(Double, SourceRange)] = []
+    if rest.count == 1, case .tensor(let tensor) = rest[0].value, tensor.rank == 1 {
+      sizes = tensor.scalars.map { ($0, rest[0].range) }
+    } else {
+      for argument in rest {
+        guard case .tensor(let tensor) = argument.value, tensor.isScalar, let value = tensor.scalarValue else {
+          throw Diagnostic("\(name): size must be a whole number, got \(argument.value.typeName)", at: argument.range)
+        }
+        sizes.append((value, argument.range))
+      }
+    }
+    var result: [Int] = []
+    for (value, range) in sizes {
+      guard let size = exactInteger(value) else {
+        throw Diagnostic("\(name): " + integerProblem(value, what: "size"), at: range)
+      }
+      guard size >= 0 || (allowInferred && size == -1) else {
+        throw Diagnostic("\(name): sizes must be non-negative, got \(size)", at: range)
+      }
+      result.append(size)
+    }
+    guard result.count <= Tensor.maximumRank else {
+      throw Diagnostic(
+        "\(name): rank \(result.count) of \(Tensor.describe(result)) exceeds the maximum rank \(Tensor.maximumRank)",
+        at: range)
+    }
+    return result
+  }
+}

@@ -1,0 +1,115 @@
+import Attention
+
+/// A function of the language: its documentation, the arguments it accepts
+/// and what it does. The same text feeds `help(name)`, the REPL's `:help`
+/// and the README.
+struct Builtin: Sendable {
+  enum Topic: String, CaseIterable, Sendable {
+    case attention = "Attention"
+    case softmax = "Softmax and selection"
+    case layers = "Layers and encodings"
+    case creation = "Making tensors"
+    case math = "Elementwise math"
+    case reductions = "Reductions"
+    case shapes = "Shapes"
+    case pictures = "Pictures and files"
+    case session = "Help"
+  }
+
+  var topic: Topic
+  /// The name and parameters, declared once: help, checking, completion
+  /// and the body's typed access all read them.
+  var signature: Signature
+  /// One line: what it gives.
+  var summary: String
+  /// The formula and the rules, a few lines.
+  var details: String
+  /// Statements that show it in use; `help` tests run each one.
+  var example: String
+  var run: @Sendable (Arguments) throws -> Value
+
+  init(
+    name: String, topic: Topic, parameters: [Parameter], summary: String, details: String = "", example: String,
+    run: @escaping @Sendable (Arguments) throws -> Value
+  ) {
+    self.topic = topic
+    self.signature = Signature(name: name, parameters: parameters)
+    self.summary = summary
+    self.details = details
+    self.example = example
+    self.run = run
+  }
+
+  var name: String { signature.name }
+
+  /// The help page: signature, summary, parameters, details and example.
+  var helpText: String {
+    var page = "\(signature.text)\n  \(summary)\n"
+    let documented = signature.parameters.filter { !$0.help.isEmpty }
+    if !documented.isEmpty {
+      let width = documented.map(\.signatureText.count).max() ?? 0
+      page +=
+        "\n"
+        + documented.map { "  " + $0.signatureText.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.help }
+        .joined(separator: "\n") + "\n"
+    }
+    if !details.isEmpty {
+      page +=
+        "\n"
+        + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+        .joined(separator: "\n") + "\n"
+    }
+    page += "\nExample:\n" + example.split(separator: "\n").map { "  attn> " + $0 }.joined(separator: "\n")
+    return page
+  }
+}
+
+/// Every builtin, by name.
+public enum Builtins {
+  static let all: [Builtin] =
+    attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
+    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + sessionBuiltins
+
+  static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+  static let names: [String] = all.map(\.name).sorted()
+
+  /// The overview `help()` prints: every builtin by topic with its summary.
+  static var overview: String {
+    var text = "Builtins (help(\"name\") or :help name for one):\n"
+    for topic in Builtin.Topic.allCases {
+      let members = all.filter { $0.topic == topic }
+      guard !members.isEmpty else { continue }
+      text += "\n\(topic.rawValue)\n"
+      let width = members.map(\.name.count).max() ?? 0
+      for builtin in members {
+        text += "  " + builtin.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + builtin.summary + "\n"
+      }
+    }
+    text += "\nOperators: + - * / ^ (elementwise, broadcasting), @ (matmul), < <= > >= == != (give 0/1).\n"
+    text += "Indexing: x[0], x[:, 1], x[1:3], x[-1]; fields: r.weights, x.T, x.shape.\n"
+    text += "Constants: inf nan pi true false.\n"
+    text +=
+      "Limits: a tensor holds at most 50,000,000 elements unless raised (--max-elements N, :set max-elements N),\n"
+    text += "and is refused before anything is allocated; rank at most 4; brackets nest at most 200 deep; a statement\n"
+    text += "chains at most 2,000 operations. Only files you name are read (load, :load) or written (save, svg, :save)."
+    return text
+  }
+}
+
+extension Builtins {
+  /// The builtins' names, for completion and documentation.
+  public static var publicNames: [String] { names }
+
+  /// The named arguments a builtin accepts (empty for an unknown name).
+  public static func labels(of name: String) -> [String] { table[name]?.signature.namedLabels ?? [] }
+
+  /// A builtin's name and parameters, or nil.
+  public static func signature(of name: String) -> Signature? { table[name]?.signature }
+
+  /// The help page of a builtin, or nil.
+  public static func help(for name: String) -> String? { table[name]?.helpText }
+
+  /// The overview of every builtin.
+  public static var helpOverview: String { overview }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// The list of lessons `attn lesson` and `:lesson` print.
+public enum LessonCatalog {
+  /// The lessons in `files`, numbered, each with its title and first line.
+  public static func listing(_ files: [String]) -> String {
+    var lines: [String] = []
+    for path in files {
+      guard let notebook = try? LessonLibrary.load(path) else { continue }
+      let number = Int((path as NSString).lastPathComponent.prefix { $0.isNumber }).map(String.init) ?? "-"
+      let title = notebook.title.drop { $0.isNumber || $0 == "." || $0 == " " }
+      lines.append(String(repeating: " ", count: Swift.max(0, 3 - number.count)) + number + "  " + title)
+      let summary = notebook.summary
+      lines.append("     " + (summary.count > 90 ? String(summary.prefix(89)) + "…" : summary))
+    }
+    lines.append("\nStart one with attn lesson NUMBER (or :lesson NUMBER at the prompt).")
+    return lines.joined(separator: "\n")
+  }
+}

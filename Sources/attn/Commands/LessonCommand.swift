@@ -1,0 +1,81 @@
+import ArgumentParser
+import AttnLang
+import Foundation
+import Lessons
+
+/// `attn lesson [NAME]`: lists the lessons, or walks through one.
+struct LessonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lesson",
+    abstract: "List the lessons, or walk through one at the prompt.",
+    discussion: """
+      NAME is a lesson's number (3), file name (03-selecting-a-vector) or a word of it
+      (softmax). At the prompt each input of the lesson is offered on the line: press
+      Enter to run it (or edit it first, or type your own commands); attn says whether
+      the output matches the lesson's. :next and :back move between cells, :quit
+      returns to the plain prompt keeping the variables. Without a terminal, prints the
+      whole lesson with fresh outputs. Lessons are read from $ATTN_LESSONS, ./lessons,
+      or the lessons folder next to the attn build.
+      """
+  )
+
+  @Argument(help: "The lesson to walk through; omit to list them.")
+  var name: String?
+
+  @OptionGroup var evaluation: EvaluationOptions
+
+  func run() throws {
+    guard let directory = LessonLibrary.defaultDirectory(),
+      let files = try? LessonLibrary.markdownFiles(in: [directory])
+    else {
+      printError("attn: error: no lessons found; set ATTN_LESSONS to the lessons directory")
+      throw ExitCode(2)
+    }
+    guard let name else {
+      print(LessonCatalog.listing(files))
+      return
+    }
+    guard let path = LessonLibrary.resolve(name, among: files) else {
+      printError("attn: error: no lesson '\(name)'; attn lesson lists them")
+      throw ExitCode(2)
+    }
+    if Terminal.isTerminal(STDIN_FILENO) && Terminal.isTerminal(STDOUT_FILENO) {
+      let session = Session(options: evaluation.sessionOptions, stop: Interrupts.stop)
+      let color = !evaluation.noColor && Terminal.wantsColor(STDOUT_FILENO)
+      try InteractiveRepl(session: session, color: color, lesson: path).run()
+    } else {
+      try readThrough(path, session: Session(options: evaluation.sessionOptions))
+    }
+  }
+
+  /// Prints the lesson with every cell run afresh, as a notebook would show it.
+  func readThrough(_ path: String, session: Session) throws {
+    let notebook: Notebook
+    do {
+      notebook = try LessonLibrary.load(path)
+    } catch {
+      printError("attn: error: \(error)")
+      throw ExitCode(1)
+    }
+    let runner = NotebookRunner(session: session)
+    var mismatches = 0
+    for block in notebook.blocks {
+      switch block {
+      case .prose(let text, _):
+        print(text)
+      case .cell(let cell):
+        let result = runner.run(cell, in: notebook)
+        for entry in result.entries {
+          for line in Transcript.lines(of: entry.entry.input) { print(line) }
+          for line in entry.actual { print(line) }
+          if cell.options.check && !entry.matches { mismatches += 1 }
+        }
+      }
+    }
+    if mismatches > 0 {
+      printError(
+        "attn: \(mismatches) output\(mismatches == 1 ? "" : "s") differ from the lesson (attn test \(path) shows how)")
+      throw ExitCode(1)
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import AttnLang
+
+/// What Tab offers at a point in the line: `:` commands at the start,
+/// fields after `name.`, named arguments inside a call, else builtins,
+/// variables and constants.
+enum Completion {
+  /// Characters that end the word being completed (the `.` so that fields
+  /// complete on their own, `(` and `,` so that arguments do).
+  static let wordBreaks = " \t\n()[],.+-*/@^<>=;"
+
+  /// Candidates for the word `prefix` that starts at `wordStart` in `line`.
+  static func candidates(line: String, wordStart: Int, prefix: String, session: Session) -> [String] {
+    let before = String(line.prefix(wordStart))
+    if before.trimmingCharacters(in: .whitespaces).isEmpty, prefix.hasPrefix(":") {
+      return PromptCommand.all.map { ":" + $0.name }.filter { $0.hasPrefix(prefix) }
+    }
+    if before.hasSuffix(".") {
+      let owner = String(before.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+      return fields(of: owner, session: session).filter { $0.hasPrefix(prefix) }.sorted()
+    }
+    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false"]
+    if let function = enclosingCall(before) {
+      words = (Builtins.labels(of: function).map { $0 + ":" }) + words
+    }
+    var seen = Set<String>()
+    return words.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }
+  }
+
+  /// The fields `name.` can be followed by.
+  static func fields(of name: String, session: Session) -> [String] {
+    switch session.variables[name] {
+    case .record(let record): return record.fieldNames
+    case .tensor: return ["T", "shape"]
+    default: return []
+    }
+  }
+
+  /// The builtin whose parentheses are still open at the end of `text`.
+  static func enclosingCall(_ text: String) -> String? {
+    var depth = 0
+    var index = text.endIndex
+    while index > text.startIndex {
+      index = text.index(before: index)
+      switch text[index] {
+      case ")", "]": depth += 1
+      case "[": depth -= 1
+      case "(":
+        if depth == 0 {
+          let name = text[..<index].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+          return name.isEmpty ? nil : String(name.reversed())
+        }
+        depth -= 1
+      default: break
+      }
+    }
+    return nil
+  }
+}

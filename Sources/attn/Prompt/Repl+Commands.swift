@@ -1,0 +1,152 @@
+import AttnLang
+import Foundation
+import Lessons
+
+/// What each `:` command does (the table is ``PromptCommand/all``).
+extension Repl {
+  func help(_ name: String) -> Bool {
+    if name.isEmpty {
+      print(PromptCommand.overview)
+      return true
+    }
+    return evaluate("help(\(JSONEncoding.string(name)))")
+  }
+
+  func listVariables() -> Bool {
+    let names = session.variableOrder.filter { $0 != "ans" }
+    if names.isEmpty { print("no variables yet; try x = [1, 2, 3]") }
+    for name in names {
+      guard let value = session.variables[name] else { continue }
+      print("\(name): \(describeForVars(value))")
+    }
+    return true
+  }
+
+  func reset() -> Bool {
+    session.reset()
+    history.removeAll()
+    print("cleared every variable")
+    return true
+  }
+
+  func set(_ argument: String) -> Bool {
+    switch Setting.parse(argument) {
+    case .success(.precision(let digits)):
+      session.options.display.precision = digits
+    case .success(.maxElements(let count)):
+      session.options.maximumElements = count
+    case .failure(let error):
+      printError("error: \(error.text)")
+      return false
+    }
+    return true
+  }
+
+  /// Runs a file in this session; its code joins the session's inputs, so `:save` reproduces it.
+  func load(_ path: String) -> Bool {
+    do {
+      return evaluate(Session.parse(try SourceFile.read(path)), showsLocation: true).succeeded
+    } catch {
+      printError("error: \(error)")
+      return false
+    }
+  }
+
+  func save(_ path: String) -> Bool {
+    do {
+      try SessionSaver.save(history.map { ($0.input, $0.output) }, to: path)
+      print("saved \(history.count) inputs to \(path)")
+      return true
+    } catch {
+      printError("error: cannot write '\(path)': \(error.localizedDescription)")
+      return false
+    }
+  }
+
+  func export(_ path: String) -> Bool {
+    guard path.hasSuffix(".html") else {
+      printError("error: :export needs a file name ending in .html")
+      return false
+    }
+    let entries = history.map {
+      NotebookHTML.Entry(
+        input: $0.input, output: $0.output.isEmpty ? [] : $0.output.components(separatedBy: "\n"), values: $0.values)
+    }
+    let page = NotebookHTML.page(title: "attn session", blocks: [.markdown("# attn session"), .cell(entries)])
+    do {
+      try atomicWrite(page, to: path)
+      print("exported \(history.count) inputs to \(path)")
+      return true
+    } catch {
+      printError("error: cannot write '\(path)': \(error.localizedDescription)")
+      return false
+    }
+  }
+
+  func nextCell() -> Bool {
+    guard let walkthrough else { return notInLesson() }
+    walkthrough.nextCell()
+    finishIfDone()
+    return true
+  }
+
+  func previousCell() -> Bool {
+    guard let walkthrough else { return notInLesson() }
+    walkthrough.previousCell()
+    return true
+  }
+
+  func quit() -> Bool {
+    if walkthrough != nil {
+      walkthrough = nil
+      print("left the lesson; its variables are still here (:vars)")
+    } else {
+      wantsToQuit = true
+    }
+    return true
+  }
+
+  /// Runs an expression repeatedly and reports the median time.
+  func time(_ expression: String) -> Bool {
+    let program = Session.parse(SourceFile(name: name, text: expression))
+    var samples: [Double] = []
+    let budget = 1.0
+    let started = DispatchTime.now().uptimeNanoseconds
+    do {
+      repeat {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try session.execute(program) { _ in }
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      } while samples.count < 1000 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 < budget
+    } catch {
+      printError(DiagnosticRenderer(useColor: color, showsLocation: false).render(error))
+      return false
+    }
+    samples.sort()
+    let median = samples[samples.count / 2]
+    print("median \(formatDuration(median)) over \(samples.count) runs (min \(formatDuration(samples[0])))")
+    return true
+  }
+}
+
+/// `1.23 ms`, `45.6 µs`, `2.01 s`.
+func formatDuration(_ seconds: Double) -> String {
+  if seconds >= 1 { return String(format: "%.3g s", seconds) }
+  if seconds >= 1e-3 { return String(format: "%.3g ms", seconds * 1e3) }
+  if seconds >= 1e-6 { return String(format: "%.3g µs", seconds * 1e6) }
+  return String(format: "%.3g ns", seconds * 1e9)
+}
+
+/// How `:vars` shows a value: tensors by shape, records by their fields.
+func describeForVars(_ value: Value) -> String {
+  switch value {
+  case .record(let record):
+    return "record ("
+      + record.fields.map { field -> String in
+        if case .tensor(let tensor) = field.value { return "\(field.name) \(tensor.shape)" }
+        return field.name
+      }.joined(separator: ", ") + ")"
+  default:
+    return value.typeName
+  }
+}

@@ -1,0 +1,120 @@
+import AttnLang
+import Foundation
+import Lessons
+
+/// The prompt's logic, independent of how lines arrive: gathers lines until
+/// a statement is complete, runs `:` commands (``PromptCommand``), evaluates
+/// code and prints. The commands live in `Repl+Commands.swift`, lesson
+/// walkthroughs in `Repl+Lessons.swift`.
+final class Repl {
+  let session: Session
+  let color: Bool
+  let name: String
+  private(set) var pending: [String] = []
+  var transcript = TranscriptFilter()
+  var wantsToQuit = false
+  /// Inputs that ran without error, for `:save` and `:export`.
+  var history: [HistoryEntry] = []
+  /// The lesson being walked through, if any.
+  var walkthrough: Walkthrough?
+
+  /// One input that ran, with what it printed (plain, as a lesson records it).
+  struct HistoryEntry {
+    var input: String
+    var output: String
+    var values: [Value]
+  }
+
+  init(session: Session, color: Bool, name: String) {
+    self.session = session
+    self.color = color
+    self.name = name
+  }
+
+  /// The prompt for the next line: `attn> `, or `...> ` inside an open bracket.
+  var prompt: String { Transcript.prompt(forLine: pending.count) }
+
+  /// Takes one line of input; evaluates once the statement is complete.
+  /// Returns false when it produced an error.
+  @discardableResult
+  func feed(_ rawLine: String) -> Bool {
+    if let walkthrough, pending.isEmpty, let offered = walkthrough.offeredLine,
+      rawLine.trimmingCharacters(in: .whitespaces) == offered
+    {
+      return runLessonInput(offered, in: walkthrough)
+    }
+    guard let line = transcript.filter(rawLine, continuing: !pending.isEmpty) else { return true }
+    if pending.isEmpty {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return command(trimmed) }
+    }
+    pending.append(line)
+    // Parsed once: the same program tells whether to wait and is then run.
+    let program = Session.parse(SourceFile(name: name, text: pending.joined(separator: "\n")))
+    if program.isIncomplete { return true }
+    pending.removeAll()
+    return evaluate(program).succeeded
+  }
+
+  /// Evaluates whatever is pending (at end of input); false on error.
+  func flush() -> Bool {
+    guard !pending.isEmpty else { return true }
+    let text = pending.joined(separator: "\n")
+    pending.removeAll()
+    return evaluate(text)
+  }
+
+  /// Drops a half-typed statement (Ctrl-C).
+  func cancelPending() { pending.removeAll() }
+
+  func evaluate(_ text: String) -> Bool {
+    evaluate(Session.parse(SourceFile(name: name, text: text))).succeeded
+  }
+
+  /// Runs `program`, printing values (stdout) and errors (stderr) as they
+  /// come, and returns the printed lines in the plain form a lesson holds
+  /// them in (no colors), as `:save` writes them too.
+  func evaluate(_ program: Program, showsLocation: Bool = false) -> (succeeded: Bool, lines: [String]) {
+    let formatter = ValueFormatter(options: session.options.display)
+    // On a plain display the printed text is already the recorded one: format once.
+    let recorder =
+      session.options.display == session.options.display.plain
+      ? nil : ValueFormatter(options: session.options.display.plain)
+    var printed: [String] = []
+    var values: [Value] = []
+    do {
+      try session.execute(program) { output in
+        let text = formatter.format(output.value)
+        print(text)
+        printed.append(recorder?.format(output.value) ?? text)
+        values.append(output.value)
+      }
+      history.append(
+        HistoryEntry(
+          input: program.source.text.trimmingCharacters(in: .newlines), output: printed.joined(separator: "\n"),
+          values: values))
+      fflush(nil)
+      return (true, lines(printed))
+    } catch {
+      fflush(nil)
+      printError(DiagnosticRenderer(useColor: color, showsLocation: showsLocation).render(error))
+      printed.append(DiagnosticRenderer(useColor: false, showsLocation: showsLocation).render(error))
+      return (false, lines(printed))
+    }
+  }
+
+  func lines(_ printed: [String]) -> [String] {
+    printed.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+  }
+
+  /// Runs a `:` command or `?name`; false on error.
+  func command(_ text: String) -> Bool {
+    switch PromptCommand.parse(text) {
+    case .success(let parsed):
+      return parsed.command.run(self, parsed.argument)
+    case .failure(let message):
+      printError("error: \(message.text)")
+      return false
+    }
+  }
+}

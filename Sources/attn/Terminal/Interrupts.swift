@@ -1,0 +1,33 @@
+import Attention
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Ctrl-C. The operating system delivers SIGINT to the whole process, so
+/// this is the one place where a process-wide event meets the evaluation:
+/// the handler requests ``stop``, the stop request the prompt's session
+/// evaluates under (and the line editor polls). Batch commands and tests
+/// make their own stop requests and are not touched by it.
+enum Interrupts {
+  /// Requested by Ctrl-C: stops a running evaluation, or cancels the line being typed.
+  static let stop = StopRequest()
+
+  /// Installs the handler: at the prompt Ctrl-C cancels the line; during
+  /// evaluation it stops the computation at its next step with `interrupted`.
+  static func install() {
+    _ = stop  // initialize it here, never first inside the signal handler
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in Interrupts.stop.request() }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+    // A parent may have started us with SIGINT blocked (the mask is inherited).
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
+  }
+}

@@ -1,0 +1,140 @@
+import AttnLang
+@preconcurrency import CLibEdit
+import Foundation
+
+/// The session completion reads from while libedit asks for candidates.
+nonisolated(unsafe) var completionSession: Session?
+nonisolated(unsafe) var completionCandidates: [String] = []
+/// Characters to feed libedit before the keyboard: a lesson's input, placed
+/// on the line for the student to run or edit.
+nonisolated(unsafe) var pendingKeys: [Unicode.Scalar] = []
+
+/// Line editing through libedit's readline interface: Emacs keys, arrows,
+/// history with Up/Down and Ctrl-R, Tab completion, and a history file.
+final class LineEditor {
+  let historyPath: String?
+  static let historyLimit = 1000
+
+  init(session: Session, historyPath: String?) {
+    self.historyPath = historyPath
+    completionSession = session
+    rl_readline_name = UnsafePointer(strdup("attn"))
+    rl_completer_word_break_characters = strdup(Completion.wordBreaks)
+    rl_attempted_completion_function = { text, start, _ in
+      let prefix = text.map { String(cString: $0) } ?? ""
+      let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+      guard let session = completionSession else { return nil }
+      let byteStart = Int(start)
+      let before = String(decoding: Array(line.utf8).prefix(byteStart), as: UTF8.self)
+      completionCandidates = Completion.candidates(
+        line: line, wordStart: before.count, prefix: prefix, session: session)
+      rl_attempted_completion_over = 1
+      if completionCandidates.isEmpty { return nil }
+      // A lone function name gets its "(", a named argument or command a space.
+      if completionCandidates.count == 1, let only = completionCandidates.first {
+        rl_completion_append_character =
+          Builtins.publicNames.contains(only) ? 0x28 : (only.hasSuffix(":") || only.hasPrefix(":")) ? 0x20 : 0
+      } else {
+        rl_completion_append_character = 0
+      }
+      return rl_completion_matches(text) { _, state in
+        let index = Int(state)
+        guard index < completionCandidates.count else { return nil }
+        return strdup(completionCandidates[index])
+      }
+    }
+    // Our own key reader (installed before libedit initializes): it serves
+    // pending keys first, decodes UTF-8 into whole characters, and retries
+    // reads interrupted by signals other than Ctrl-C (a window resize).
+    rl_getc_function = { _ in
+      if !pendingKeys.isEmpty { return Int32(bitPattern: pendingKeys.removeFirst().value) }
+      return readKeyboardCharacter()
+    }
+    using_history()
+    // Ctrl-U clears the whole line, as in bash and GNU readline.
+    _ = rl_parse_and_bind("bind ^U em-kill-line")
+    stifle_history(Int32(Self.historyLimit))
+    loadHistory()
+  }
+
+  /// Reads one line; nil at end of input (Ctrl-D). Ctrl-C gives `.cancelled`.
+  enum Input {
+    case line(String)
+    case cancelled, end
+  }
+
+  func read(prompt: String, prefill: String? = nil) -> Input {
+    Interrupts.stop.clear()
+    pendingKeys = Array((prefill ?? "").unicodeScalars)
+    guard let raw = readline(prompt) else {
+      if Interrupts.stop.isRequested { return .cancelled }
+      return .end
+    }
+    defer { free(raw) }
+    if Interrupts.stop.isRequested { return .cancelled }
+    let line = String(cString: raw)
+    if !line.trimmingCharacters(in: .whitespaces).isEmpty { add_history(raw) }
+    return .line(line)
+  }
+
+  func loadHistory() {
+    guard let historyPath, FileManager.default.fileExists(atPath: historyPath) else { return }
+    if read_history(historyPath) != 0 {
+      printError("attn: warning: cannot read the history file \(historyPath); history will not be kept")
+    }
+  }
+
+  /// Saves the history by writing a temporary file and renaming it, so an
+  /// interrupted save never leaves a half-written history.
+  func saveHistory() {
+    guard let historyPath else { return }
+    let directory = (historyPath as NSString).deletingLastPathComponent
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let temporary = historyPath + ".tmp-\(getpid())"
+    if write_history(temporary) != 0 || rename(temporary, historyPath) != 0 {
+      unlink(temporary)
+      printError("attn: warning: cannot write the history file \(historyPath)")
+    }
+  }
+
+  /// Where history lives: `$ATTN_HISTORY`, else `$XDG_STATE_HOME/attn/history`,
+  /// else `~/.attn_history`. An empty `ATTN_HISTORY` turns history off.
+  static func defaultHistoryPath() -> String? {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["ATTN_HISTORY"] { return path.isEmpty ? nil : path }
+    if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/attn/history" }
+    guard let home = environment["HOME"], !home.isEmpty else { return nil }
+    return home + "/.attn_history"
+  }
+}
+
+/// One character from standard input, decoded from UTF-8; -1 at end of
+/// input or when Ctrl-C interrupted the read.
+func readKeyboardCharacter() -> Int32 {
+  func readByte() -> Int32 {
+    var byte: UInt8 = 0
+    while true {
+      // A Ctrl-C can land while libedit is busy rather than blocked in read;
+      // waking up regularly to look at the flag means it is never missed.
+      if Interrupts.stop.isRequested { return -1 }
+      var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+      let ready = poll(&descriptor, 1, 100)
+      if ready == 0 || (ready < 0 && errno == EINTR) { continue }
+      let count = read(STDIN_FILENO, &byte, 1)
+      if count == 1 { return Int32(byte) }
+      if count < 0, errno == EINTR || errno == EAGAIN { continue }
+      return -1
+    }
+  }
+  let first = readByte()
+  guard first >= 0x80 else { return first }
+  let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1
+  var bytes = [UInt8(first)]
+  for _ in 1..<length {
+    let next = readByte()
+    guard next >= 0 else { return -1 }
+    bytes.append(UInt8(next))
+  }
+  let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+  return Int32(bitPattern: scalar.value)
+}
