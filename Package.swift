@@ -1,12 +1,6 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-#if arch(x86_64)
-  let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-#else
-  let kernelSettings: [SwiftSetting] = []
-#endif
-
 let package = Package(
   name: "attn",
   products: [
@@ -19,14 +13,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    .target(name: "Attention", dependencies: ["AttentionKernels", "AttentionPortable", "CPUFeatures"]),
-    // The matrix product's inner kernel, compiled for AVX2 and FMA; Attention
-    // calls it only on processors that have them (checked by CPUFeatures).
-    .target(name: "AttentionKernels", swiftSettings: kernelSettings),
-    .target(name: "CPUFeatures"),
-    // The same vector math compiled for any x86-64 (a symlink to the file in
-    // AttentionKernels), for processors without AVX2 and FMA.
-    .target(name: "AttentionPortable"),
+    .target(name: "Attention", dependencies: ["_AttentionKernels"]),
+    // The innermost loops in C, each compiled twice without build flags: for
+    // AVX2/FMA (x86-64) or NEON/FMA (arm64) by a target attribute, and portably;
+    // chosen at run time.
+    .target(name: "_AttentionKernels"),
     .target(name: "AttnLang", dependencies: ["Attention"]),
     .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
@@ -42,14 +33,14 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "attn-bench", dependencies: ["Attention", "AttnLang"], path: "Sources/attn-bench"),
-    .target(name: "TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/TestSupport"),
+    .target(name: "_TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/_TestSupport"),
     .testTarget(
-      name: "AttentionTests", dependencies: ["Attention", "AttentionKernels", "AttentionPortable", "TestSupport"],
+      name: "AttentionTests", dependencies: ["Attention", "_AttentionKernels", "_TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "AttnLangTests", dependencies: ["AttnLang", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "LessonsTests", dependencies: ["Lessons", "TestSupport"]),
+      name: "AttnLangTests", dependencies: ["AttnLang", "_TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "LessonsTests", dependencies: ["Lessons", "_TestSupport"]),
     .testTarget(
-      name: "attnTests", dependencies: ["attn", "AttnLang", "TestSupport"], exclude: ["Examples", "Hostile"]),
+      name: "attnTests", dependencies: ["attn", "AttnLang", "_TestSupport"], exclude: ["Examples", "Hostile"]),
   ]
 )

@@ -1,6 +1,6 @@
 import Attention
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct AttentionTests {
   @Test(arguments: Fixtures.named("attention."))

@@ -1,7 +1,7 @@
 import Attention
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct NumPyFormatTests {
   func fixture(_ name: String) throws -> [UInt8] {

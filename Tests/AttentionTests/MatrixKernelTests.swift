@@ -1,8 +1,7 @@
-import AttentionKernels
-import AttentionPortable
 import Foundation
-import TestSupport
 import Testing
+import _AttentionKernels
+import _TestSupport
 
 @testable import Attention
 
@@ -56,7 +55,7 @@ import Testing
     #expect(one == many)
   }
 
-  /// Both micro-kernels (fused for AVX2/FMA, portable) give the same tile.
+  /// Both micro-kernels (fused multiply-add, portable) give the same tile.
   @Test func microKernelsAgree() throws {
     guard Processor.hasFusedMultiplyAdd else { return }
     let k = 37
@@ -64,19 +63,26 @@ import Testing
     let b = try randn([k * 8], seed: 4).scalars
     var fused = try randn([6 * 8], seed: 5).scalars
     var portable = fused
-    a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        fused.withUnsafeMutableBufferPointer {
-          AttentionKernels.microKernel6x8(
-            k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
-        }
-        portable.withUnsafeMutableBufferPointer {
-          AttentionPortable.microKernel6x8(
-            k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: $0.baseAddress!, ldc: 8, overwrite: false)
+    for overwrite: Int32 in [0, 1] {
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          fused.withUnsafeMutableBufferPointer {
+            attn_microkernel_6x8_fma(k, pa.baseAddress, pb.baseAddress, $0.baseAddress, 8, overwrite)
+          }
+          portable.withUnsafeMutableBufferPointer {
+            attn_microkernel_6x8_portable(k, pa.baseAddress, pb.baseAddress, $0.baseAddress, 8, overwrite)
+          }
         }
       }
+      #expect(zip(fused, portable).allSatisfy { $0.isApproximatelyEqual(to: $1, tolerance: 1e-13) })
     }
-    #expect(zip(fused, portable).allSatisfy { $0.isApproximatelyEqual(to: $1, tolerance: 1e-13) })
+    // The tile against the definition.
+    for r in 0..<6 {
+      for q in 0..<8 {
+        let expected = (0..<k).reduce(0.0) { $0 + a[$1 * 6 + r] * b[$1 * 8 + q] }
+        #expect(fused[r * 8 + q].isApproximatelyEqual(to: expected, tolerance: 1e-12))
+      }
+    }
   }
 }
 
@@ -87,28 +93,46 @@ import Testing
       -744, -745.2, -746, -1000, .infinity, -.infinity,
     ] + (0..<200).map { Double($0) * 0.37 - 37 }
 
-  /// Both builds of the vector exp agree with the C library within 2 ulp.
-  @Test func matchesTheLibraryExp() {
-    for build in [AttentionKernels.vectorExp, AttentionPortable.vectorExp] as [(SIMD4<Double>) -> SIMD4<Double>] {
-      var index = 0
-      while index < Self.inputs.count {
-        var lanes = SIMD4<Double>(repeating: 0)
-        for lane in 0..<4 where index + lane < Self.inputs.count { lanes[lane] = Self.inputs[index + lane] }
-        let result = build(lanes)
-        for lane in 0..<4 where index + lane < Self.inputs.count {
-          let expected = Foundation.exp(lanes[lane])
-          let tolerance = 2 * expected.ulp
-          #expect(
-            Swift.abs(result[lane] - expected) <= tolerance || (result[lane] == expected),
-            "exp(\(lanes[lane])) = \(result[lane]), expected \(expected)")
-        }
-        index += 4
+  typealias Build = @convention(c) (UnsafeMutablePointer<Double>?, Int, Double, Double) -> Double
+
+  static var builds: [Build] {
+    Processor.hasFusedMultiplyAdd ? [attn_exponentiate_fma, attn_exponentiate_portable] : [attn_exponentiate_portable]
+  }
+
+  /// Both builds of the vector exp agree with the C library within 2 ulp,
+  /// in full vectors and in the tail, and return the sum.
+  @Test(arguments: [Self.inputs.count, 7, 3, 1])
+  func matchesTheLibraryExp(count: Int) {
+    let inputs = Array(Self.inputs.prefix(count))
+    for build in Self.builds {
+      var values = inputs
+      let sum = values.withUnsafeMutableBufferPointer { build($0.baseAddress, $0.count, 0, 1) }
+      for (input, result) in zip(inputs, values) {
+        let expected = Foundation.exp(input)
+        #expect(
+          Swift.abs(result - expected) <= 2 * expected.ulp || result == expected,
+          "exp(\(input)) = \(result), expected \(expected)")
       }
+      #expect(sum == values.reduce(0, +) || sum.isApproximatelyEqual(to: values.reduce(0, +), tolerance: 1e-12))
+    }
+  }
+
+  /// The shift and scale are applied before exp: exp((x − 2) · 0.5).
+  @Test func shiftsAndScales() {
+    for build in Self.builds {
+      var values: [Double] = [2, 4, 0, -6, 10]
+      _ = values.withUnsafeMutableBufferPointer { build($0.baseAddress, $0.count, 2, 0.5) }
+      let expected = [0.0, 1, -1, -4, 4].map { Foundation.exp($0) }
+      #expect(zip(values, expected).allSatisfy { $0.isApproximatelyEqual(to: $1, tolerance: 1e-15) })
     }
   }
 
   @Test func nanStaysNaN() {
-    #expect(AttentionPortable.vectorExp(SIMD4(repeating: .nan))[0].isNaN)
-    #expect(AttentionKernels.vectorExp(SIMD4(repeating: .nan))[0].isNaN || !Processor.hasFusedMultiplyAdd)
+    for build in Self.builds {
+      var values: [Double] = [.nan, 1, .nan, 0, .nan]
+      _ = values.withUnsafeMutableBufferPointer { build($0.baseAddress, $0.count, 0, 1) }
+      #expect(values[0].isNaN && values[2].isNaN && values[4].isNaN)
+      #expect(Swift.abs(values[1] - Foundation.exp(1)) <= 2 * Foundation.exp(1).ulp && values[3] == 1)
+    }
   }
 }

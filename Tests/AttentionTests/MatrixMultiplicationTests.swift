@@ -1,6 +1,6 @@
 import Attention
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct MatrixMultiplicationTests {
   @Test(arguments: Fixtures.named("matmul."))

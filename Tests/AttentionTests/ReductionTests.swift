@@ -1,6 +1,6 @@
 import Attention
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct ReductionTests {
   @Test(arguments: Fixtures.named("reduce."))

@@ -1,6 +1,6 @@
 import Attention
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct ShapingTests {
   @Test func transposeMatchesNumPy() throws {

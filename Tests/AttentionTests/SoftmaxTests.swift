@@ -1,6 +1,6 @@
 import Attention
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct SoftmaxTests {
   @Test(arguments: Fixtures.named("softmax."))

@@ -1,7 +1,7 @@
 import Attention
 import AttnLang
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct BuiltinTests {
   /// Each case evaluates DSL code and compares with NumPy's answer, written

@@ -1,7 +1,7 @@
 import Attention
 import AttnLang
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct DisplayTests {
   func text(_ code: String, precision: Int = 4) throws -> String {

@@ -1,7 +1,7 @@
 import Attention
 import AttnLang
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct FigureTests {
   func text(_ code: String, width: Int = 80) throws -> String {

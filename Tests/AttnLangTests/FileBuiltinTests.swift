@@ -1,8 +1,8 @@
 import Attention
 import AttnLang
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 /// Hostile input through the real binary: whatever comes in, `attn` answers
 /// with an error (status 1) or a result (status 0) — never a crash or a hang.

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct LessonCommandTests {
   let environment = ["ATTN_LESSONS": AttnProcess.packageRoot.appendingPathComponent("lessons").path]

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 /// The `:` commands, through the real binary with piped input.
 @Suite struct PipedPromptCommandTests {

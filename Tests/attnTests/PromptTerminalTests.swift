@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 /// Drives the real `attn` prompt through a pseudo-terminal, as a student would.
 @Suite(.serialized) struct PromptTerminalTests {

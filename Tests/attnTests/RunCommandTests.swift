@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import _TestSupport
 
 @Suite struct RunCommandTests {
   let examples = AttnProcess.packageRoot.appendingPathComponent("Tests/attnTests/Examples")

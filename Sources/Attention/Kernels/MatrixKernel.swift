@@ -1,6 +1,5 @@
-import AttentionKernels
-import AttentionPortable
 import Dispatch
+import _AttentionKernels
 
 #if canImport(Glibc)
   import Glibc
@@ -161,15 +160,12 @@ enum MatrixKernel {
   }
 
   typealias MicroKernel =
-    @Sendable (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Bool) -> Void
+    @convention(c) (Int, UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32)
+    -> Void
 
-  /// The fused multiply-add kernel where the processor has AVX2 and FMA, else the portable one.
-  static let microKernel: MicroKernel = {
-    if Processor.hasFusedMultiplyAdd {
-      return { AttentionKernels.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
-    }
-    return { AttentionPortable.microKernel6x8(k: $0, a: $1, b: $2, c: $3, ldc: $4, overwrite: $5) }
-  }()
+  /// The fused multiply-add kernel where the processor has it, else the portable one.
+  static let microKernel: MicroKernel =
+    Processor.hasFusedMultiplyAdd ? attn_microkernel_6x8_fma : attn_microkernel_6x8_portable
 
   /// Runs the micro-kernel over every `mr × nr` tile of an `m × n` block of C.
   static func macroKernel(
@@ -186,13 +182,13 @@ enum MatrixKernel {
         let a = packedA + (i / mr) * mr * k
         let b = packedB + (j / nr) * nr * k
         if height == mr && width == nr {
-          microKernel(k, a, b, c + i * ldc + j, ldc, overwrite)
+          microKernel(k, a, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
         } else {
           // An edge tile: compute the full tile into a scratch buffer, then
           // store or add the part that exists.
           withUnsafeMutableBytes(of: &tile) { raw in
             let scratch = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-            microKernel(k, a, b, scratch, nr, true)
+            microKernel(k, a, b, scratch, nr, 1)
             for r in 0..<height {
               for q in 0..<width {
                 let target = c + (i + r) * ldc + j + q

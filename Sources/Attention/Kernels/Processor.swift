@@ -1,20 +1,13 @@
-import AttentionKernels
-import AttentionPortable
-import CPUFeatures
+import _AttentionKernels
 
-/// The fast kernels this processor can run, chosen once: the AVX2/FMA builds
-/// in AttentionKernels where the processor has them, the portable builds
-/// (AttentionPortable, and the portable micro-kernel) everywhere else.
+/// The fast kernels this processor can run, chosen once: the AVX2/FMA
+/// (x86-64) or NEON/FMA (arm64) builds where the processor has them, the
+/// portable builds everywhere else.
 enum Processor {
-  static let hasFusedMultiplyAdd = attn_cpu_has_avx2_fma() != 0
+  static let hasFusedMultiplyAdd = attn_kernels_have_fma() != 0
 
-  typealias Exponentiate = @Sendable (UnsafeMutablePointer<Double>, Int, Double, Double) -> Double
+  typealias Exponentiate = @convention(c) (UnsafeMutablePointer<Double>?, Int, Double, Double) -> Double
 
   /// `buffer[i] = exp((buffer[i] − shift) · scale)` over `count` values, returning their sum.
-  static let exponentiate: Exponentiate = {
-    if hasFusedMultiplyAdd {
-      return { AttentionKernels.exponentiate($0, count: $1, shift: $2, scale: $3) }
-    }
-    return { AttentionPortable.exponentiate($0, count: $1, shift: $2, scale: $3) }
-  }()
+  static let exponentiate: Exponentiate = hasFusedMultiplyAdd ? attn_exponentiate_fma : attn_exponentiate_portable
 }

@@ -1,1 +1,0 @@
-../AttentionKernels/MicroKernel.swift

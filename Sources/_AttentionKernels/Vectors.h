@@ -1,0 +1,53 @@
+#ifndef ATTN_VECTORS_H
+#define ATTN_VECTORS_H
+
+#include <stdint.h>
+#include <string.h>
+
+// Four doubles as one value (clang's vector extension): the kernels are
+// written once in these types and compiled for each instruction set by the
+// functions that inline them.
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4i __attribute__((vector_size(32)));
+
+#if defined(__x86_64__) || defined(__i386__)
+#define ATTN_FMA_TARGET __attribute__((target("avx2,fma")))
+#define ATTN_FMA_AVAILABLE 1
+#elif defined(__aarch64__)
+// NEON and fused multiply-add are part of every arm64 processor.
+#define ATTN_FMA_TARGET
+#define ATTN_FMA_AVAILABLE 1
+#else
+#define ATTN_FMA_TARGET
+#define ATTN_FMA_AVAILABLE 0
+#endif
+
+#define ATTN_INLINE static inline __attribute__((always_inline))
+
+// The helpers below pass 32-byte vectors by value; without AVX that would
+// change the calling convention, but every one is inlined, so no call ever
+// crosses it.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+ATTN_INLINE v4d load4(const double *p) {
+  v4d v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store4(double *p, v4d v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE v4d splat4(double x) { return (v4d){x, x, x, x}; }
+
+/// c + a·b: one fused operation per lane when `fused` (a constant once inlined).
+ATTN_INLINE v4d multiply_add(v4d a, v4d b, v4d c, int fused) {
+  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
+  return c + a * b;
+}
+
+/// Lanes of `yes` where `mask` is set (all ones), else lanes of `no`.
+ATTN_INLINE v4d select4(v4i mask, v4d yes, v4d no) {
+  return (v4d)((mask & (v4i)yes) | (~mask & (v4i)no));
+}
+
+#endif
