@@ -18,7 +18,10 @@ let package = Package(
     // AVX2/FMA (x86-64) or NEON/FMA (arm64) by a target attribute, and portably;
     // chosen at run time.
     .target(name: "_AttentionKernels"),
-    .target(name: "AttnLang", dependencies: ["Attention"]),
+    .target(name: "AttnLang", dependencies: ["Attention", "_StackLimit"]),
+    // How deep the calling thread's stack goes, so deep recursion in the
+    // language is an error instead of a crash.
+    .target(name: "_StackLimit"),
     .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
       name: "CLibEdit",

@@ -387,6 +387,37 @@ language_cases = {
            "expected": enc(value)}
     for code, value in language.items()
 }
+
+# Programs: functions, loops, lists and records, each with its own prelude.
+Kp = rng.normal(size=(5, 4)).round(3)
+Vp = rng.normal(size=(5, 3)).round(3)
+qp = rng.normal(size=4).round(3)
+Ep = rng.normal(size=(6, 3)).round(3)
+def lit(a):
+    return json.dumps(np.asarray(a).tolist())
+attention_def = ("def attention(q, K, V) {\n  w = softmax(dot(q, K) / sqrt(K.shape[-1]))\n  return w @ V\n}\n"
+                 f"K = {lit(Kp)}\nV = {lit(Vp)}\nq = {lit(qp)}")
+_, _, ref = np_attention(qp, Kp, Vp, scale=1 / math.sqrt(4))
+programs = {
+    "attention(q, K, V)": (attention_def, ref),
+    "attention(K, K, V)": (attention_def, np_attention(Kp, Kp, Vp, scale=0.5)[2]),
+    "scaled([1, 2, 3], t: 0.5)": ("def scaled(x, t: 1) = softmax(x / t)", np_softmax([1.0, 2.0, 3.0], temperature=0.5)),
+    "s": ("s = 0\nfor i in range(1, 101) { s = s + i^2 }", np.float64(sum(i * i for i in range(1, 101)))),
+    "total": (f"K = {lit(Kp)}\ntotal = 0\nfor row in K {{ total += max(row) }}", np.float64(Kp.max(axis=1).sum())),
+    "n": ("n = 0\nx = 1\nwhile x < 1000 { x = x * 3; n += 1 }", np.float64(7)),
+    "stack(map(row -> softmax(row), K))": (f"K = {lit(Kp)}", np_softmax(Kp, axis=-1)),
+    "(p - 0.1 * g).w": ("p = {w: [1, 2, 3], b: 0.5}\ng = {w: [10, 20, 30], b: 1}", np.array([0.0, 0.0, 0.0])),
+    "(p - 0.1 * g).b": ("p = {w: [1, 2, 3], b: 0.5}\ng = {w: [10, 20, 30], b: 1}", np.float64(0.4)),
+    "E[[2, 0, 2]]": (f"E = {lit(Ep)}", Ep[[2, 0, 2]]),
+    "E[[[1, 2], [3, 4]]]": (f"E = {lit(Ep)}", Ep[[[1, 2], [3, 4]]]),
+    "[-7, -1, 5, 7] % 3": ("", np.remainder([-7.0, -1.0, 5.0, 7.0], 3)),
+    "[7, -7] % -3": ("", np.remainder([7.0, -7.0], -3)),
+    "fib(20)": ("def fib(n) {\n  if n < 2 { return n }\n  return fib(n - 1) + fib(n - 2)\n}", np.float64(6765)),
+    "compose(x -> x * 2, x -> x + 1)(5)": ("def compose(f, g) = x -> f(g(x))", np.float64(12)),
+    "x": ("x = zeros(2, 3)\nx[1, :] = [1, 2, 3]\nx[0, 2] = 9", np.array([[0.0, 0.0, 9.0], [1.0, 2.0, 3.0]])),
+}
+for code, (prelude, value) in programs.items():
+    language_cases[code] = {"prelude": prelude, "expected": enc(value)}
 out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttnLangTests", "Fixtures", "builtins.json")
 with open(out, "w") as f:
     json.dump(language_cases, f, indent=1, sort_keys=True)

@@ -71,7 +71,10 @@ import _TestSupport
 
   @Test func stringsAndLists() throws {
     #expect(try text("\"über\"") == "\"über\"")
-    #expect(try text("[\"a\", \"b\"]") == "[\"a\", \"b\"]")
+    #expect(try text("[\"a\", \"b\"]") == "list(\"a\", \"b\")")
+    #expect(try text("list(1, \"two\", [3, 4])") == "list(1, \"two\", [3, 4])")
+    #expect(try text("list(eye(2), 1)") == "list(\n  2×2 tensor\n  [[1, 0],\n   [0, 1]],\n  1)")
+    #expect(try text("list()") == "list()")
   }
 
   @Test func json() throws {

@@ -34,12 +34,21 @@ import Testing
     case .string(let text): return "\"\(text)\""
     case .name(let name): return name
     case .list(let items): return "[" + items.map(render).joined(separator: " ") + "]"
+    case .record(let fields): return "{" + fields.map { "\($0.name): \(render($0.value))" }.joined(separator: " ") + "}"
     case .negate(let operand): return "(- \(render(operand)))"
+    case .not(let operand): return "(not \(render(operand)))"
     case .binary(let op, let a, let b): return "(\(op.rawValue) \(render(a)) \(render(b)))"
-    case .call(let name, _, let arguments):
-      return "(\(name)" + arguments.map { " " + ($0.label.map { "\($0): " } ?? "") + render($0.value) }.joined() + ")"
+    case .logical(let op, let a, let b): return "(\(op.rawValue) \(render(a)) \(render(b)))"
+    case .call(let callee, let arguments):
+      let rendered = arguments.map { argument -> String in
+        " " + (argument.label.map { "\($0): " } ?? "") + render(argument.value)
+      }
+      return "(\(render(callee))" + rendered.joined() + ")"
     case .index(let base, let items): return "(index \(render(base)) \(items.count))"
     case .field(let base, let name, _): return "(. \(render(base)) \(name))"
+    case .lambda(let declaration):
+      guard case .expression(let body) = declaration.body else { return "(lambda)" }
+      return "(-> (\(declaration.parameters.map(\.name).joined(separator: " "))) \(render(body)))"
     }
   }
 
@@ -66,8 +75,9 @@ import Testing
     expectError("f(axis: 1, 2)", "           ^", "positional arguments must come before named ones")
     expectError("f(a: 1, a: 2)", "        ^", "argument 'a' is given twice")
     expectError("1 2", "  ^", "unexpected '2' after the statement; start a new line or use ';'")
-    expectError("x[1] = 3", "^", "only a name can be assigned to, as in 'x = ...'")
-    expectError("(x)(1)", "   ^", "only builtin functions can be called, as in 'softmax(x)'")
+    expectError(
+      "f(x) = 3", "^", "only a name, a field or an element can be assigned to, as in 'x = …', 'r.lr = …' or 'l[0] = …'")
+    expectError("x = if", "    ^", "expected an expression, found the keyword 'if'")
     expectError("x.", "  ^", "expected a field name after '.'")
     expectError("[1, 2", "     ^", "expected ']' to close '[', found end of input")
   }

@@ -150,7 +150,7 @@ import _TestSupport
     let mark = terminal.transcript.count
     #expect(terminal.waitForPrompt())
     terminal.send("[\"über\", \"chat\"]\r")
-    #expect(terminal.waitFor("\r\n[\"über\", \"chat\"]\r\n", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitFor("\r\nlist(\"über\", \"chat\")\r\n", after: mark), "\(terminal.transcript)")
     #expect(terminal.waitForPrompt())
     terminal.send("\u{04}")
     #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")

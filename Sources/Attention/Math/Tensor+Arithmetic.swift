@@ -4,6 +4,8 @@ public enum BinaryOperation: String, CaseIterable, Sendable {
   case subtract = "-"
   case multiply = "*"
   case divide = "/"
+  /// The remainder of floored division, with the divisor's sign (NumPy's `%`, Python's).
+  case remainder = "%"
   case power = "^"
   case less = "<"
   case lessOrEqual = "<="
@@ -20,6 +22,7 @@ public enum BinaryOperation: String, CaseIterable, Sendable {
     case .subtract: return { $0 - $1 }
     case .multiply: return { $0 * $1 }
     case .divide: return { $0 / $1 }
+    case .remainder: return { floorRemainder($0, $1) }
     case .power: return { cPow($0, $1) }
     case .less: return { $0 < $1 ? 1 : 0 }
     case .lessOrEqual: return { $0 <= $1 ? 1 : 0 }
@@ -82,4 +85,12 @@ public func sigmoid(_ x: Tensor) -> Tensor {
     let e = cExp(value)
     return e / (1 + e)
   }
+}
+
+/// `a - floor(a / b) · b`, computed as NumPy's `np.remainder` does: the
+/// result has the divisor's sign (`-1 % 3 == 2`, `1 % -3 == -2`).
+@inline(__always)
+func floorRemainder(_ a: Double, _ b: Double) -> Double {
+  let r = a.truncatingRemainder(dividingBy: b)
+  return r != 0 && (r < 0) != (b < 0) ? r + b : r
 }

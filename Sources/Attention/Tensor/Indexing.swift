@@ -53,7 +53,7 @@ extension Tensor {
 }
 
 /// Python's slice clamping: the first position and the number of positions.
-func sliceBounds(start: Int?, end: Int?, step: Int, size: Int) -> (first: Int, count: Int) {
+public func sliceBounds(start: Int?, end: Int?, step: Int, size: Int) -> (first: Int, count: Int) {
   func clamp(_ value: Int?, _ defaultValue: Int, lower: Int, upper: Int) -> Int {
     guard let value else { return defaultValue }
     let resolved = value < 0 ? value + size : value
@@ -69,5 +69,103 @@ func sliceBounds(start: Int?, end: Int?, step: Int, size: Int) -> (first: Int, c
     let last = clamp(end, -1, lower: -1, upper: size - 1)
     let count = first > last ? (first - last - step - 1) / -step : 0
     return (first, count)
+  }
+}
+
+extension Tensor {
+  /// The rows of `self` picked by a tensor of whole numbers (NumPy's
+  /// integer-array indexing on the first axis, an embedding lookup):
+  /// `result[i, …] = self[indices[i], …]`, of shape `indices.shape + shape[1...]`.
+  ///
+  /// - Throws: ``TensorError`` for a scalar table, an index that is not a
+  ///   whole number, or one outside the first axis.
+  public func gatheringRows(_ indices: Tensor) throws -> Tensor {
+    guard rank >= 1 else { throw TensorError("index", "cannot pick rows of a scalar") }
+    let rows = try Tensor.rowIndices(indices, count: shape[0], shape: shape)
+    let width = scalars.count / Swift.max(shape[0], 1)
+    let resultShape = indices.shape + shape.dropFirst()
+    try Tensor.validate(shape: resultShape, operation: "index")
+    var result = try Tensor.uninitializedStorage(resultShape, operation: "index")
+    scalars.withUnsafeBufferPointer { source in
+      result.withUnsafeMutableBufferPointer { target in
+        for (position, row) in rows.enumerated() {
+          for column in 0..<width { target[position * width + column] = source[row * width + column] }
+        }
+      }
+    }
+    return Tensor(unchecked: resultShape, result)
+  }
+
+  /// Checks that `indices` holds whole numbers in `-count..<count` and
+  /// resolves negative ones from the end.
+  static func rowIndices(_ indices: Tensor, count: Int, shape: [Int]) throws -> [Int] {
+    var rows: [Int] = []
+    rows.reserveCapacity(indices.count)
+    for value in indices.scalars {
+      guard value.isFinite, value.rounded() == value, Swift.abs(value) < 9e15 else {
+        throw TensorError("index", "row indices must be whole numbers, got \(value)")
+      }
+      let position = Int(value)
+      let resolved = position < 0 ? position + count : position
+      guard resolved >= 0, resolved < count else {
+        throw TensorError(
+          "index", "row index \(position) is out of range for axis 0 with size \(count) in \(Tensor.describe(shape))")
+      }
+      rows.append(resolved)
+    }
+    return rows
+  }
+
+  /// Writes `value` (broadcast to the selected part) into the elements that
+  /// `indices` select, as NumPy's `x[indices] = value`.
+  ///
+  /// - Throws: ``TensorError`` for bad indices or a value that does not
+  ///   broadcast to the selected shape.
+  public mutating func assign(_ value: Tensor, at indices: [TensorIndex]) throws {
+    guard indices.count <= rank else {
+      throw TensorError(
+        "index", "too many indices (\(indices.count)) for tensor of shape \(Tensor.describe(shape))")
+    }
+    let strides = Tensor.strides(of: shape)
+    var offset = 0
+    var selectedShape: [Int] = []
+    var selectedStrides: [Int] = []
+    for axis in 0..<rank {
+      let size = shape[axis]
+      switch axis < indices.count ? indices[axis] : .all {
+      case .at(let position):
+        let resolved = position < 0 ? position + size : position
+        guard resolved >= 0, resolved < size else {
+          throw TensorError(
+            "index",
+            "index \(position) is out of range for axis \(axis) with size \(size) in \(Tensor.describe(shape))")
+        }
+        offset += resolved * strides[axis]
+      case .slice(let start, let end, let step):
+        guard step != 0 else { throw TensorError("index", "slice step cannot be zero") }
+        let (first, length) = sliceBounds(start: start, end: end, step: step, size: size)
+        offset += first * strides[axis]
+        selectedShape.append(length)
+        selectedStrides.append(strides[axis] &* step)
+      }
+    }
+    let source = try value.broadcast(to: selectedShape, operation: "index assignment").scalars
+    guard !source.isEmpty else { return }
+    var index = [Int](repeating: 0, count: selectedShape.count)
+    var position = offset
+    scalars.withUnsafeMutableBufferPointer { target in
+      for element in source {
+        target[position] = element
+        var axis = selectedShape.count - 1
+        while axis >= 0 {
+          index[axis] += 1
+          position &+= selectedStrides[axis]
+          if index[axis] < selectedShape[axis] { break }
+          position &-= selectedStrides[axis] &* selectedShape[axis]
+          index[axis] = 0
+          axis -= 1
+        }
+      }
+    }
   }
 }

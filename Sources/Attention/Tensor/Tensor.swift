@@ -88,6 +88,9 @@ public struct Tensor: Equatable, Sendable {
   /// Whether the tensor has rank 0.
   public var isScalar: Bool { shape.isEmpty }
 
+  /// Whether operations on this tensor are being recorded for a gradient.
+  public var isTracked: Bool { false }
+
   /// The single value of a tensor with exactly one element, else `nil`.
   public var scalarValue: Double? { scalars.count == 1 ? scalars[0] : nil }
 

@@ -16,7 +16,33 @@ public struct DiagnosticRenderer: Sendable {
   }
 
   public func render(_ diagnostics: Diagnostics) -> String {
-    diagnostics.items.map { render($0, in: diagnostics.source) }.joined(separator: "\n")
+    diagnostics.items.map { item in
+      ([render(item, in: item.source ?? diagnostics.source)] + callStack(item.callStack)).joined(separator: "\n")
+    }.joined(separator: "\n")
+  }
+
+  /// Calls that were in progress, innermost first, as notes pointing at each
+  /// call; a call repeated many times in a row (deep recursion) is shown a
+  /// few times and then counted.
+  func callStack(_ calls: [CallSite]) -> [String] {
+    var notes: [String] = []
+    var index = 0
+    while index < calls.count {
+      let call = calls[index]
+      var repeats = 1
+      while index + repeats < calls.count, calls[index + repeats] == call { repeats += 1 }
+      let shown = repeats > 4 ? 3 : repeats
+      for _ in 0..<shown {
+        notes.append(
+          render(Diagnostic("in \(call.function), called here", at: call.range, severity: .note), in: call.source))
+      }
+      if repeats > shown {
+        let more = repeats - shown
+        notes.append("note: … \(call.function) called here \(more) more time\(more == 1 ? "" : "s")")
+      }
+      index += repeats
+    }
+    return notes
   }
 
   public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {

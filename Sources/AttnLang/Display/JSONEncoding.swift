@@ -5,10 +5,19 @@ import Attention
 /// data flat in row-major order, numbers at full (round-trip) precision and
 /// non-finite numbers as the strings `"nan"`, `"inf"`, `"-inf"`; a record is
 /// `{"type": "record", "fields": {...}}`; a string is
-/// `{"type": "string", "value": "..."}`.
+/// `{"type": "string", "value": "..."}`; a list
+/// `{"type": "list", "items": [...]}`; a function
+/// `{"type": "function", "name": "f", "signature": "f(x, t: 1)"}`.
 public enum JSONEncoding {
   public static func encode(_ value: Value) -> String {
     switch value {
+    case .number(let number):
+      return #"{"type": "tensor", "shape": [], "data": [\#(self.number(number))]}"#
+    case .function(let function):
+      return
+        #"{"type": "function", "name": \#(string(function.name)), "signature": \#(string(function.signature.text))}"#
+    case .none:
+      return #"{"type": "none"}"#
     case .tensor(let tensor):
       let shape = tensor.shape.map(String.init).joined(separator: ", ")
       let data = tensor.scalars.map(number).joined(separator: ", ")

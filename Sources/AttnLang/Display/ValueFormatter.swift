@@ -10,12 +10,18 @@ public struct ValueFormatter: Sendable {
 
   public func format(_ value: Value) -> String {
     switch value {
+    case .number(let number):
+      return TensorFormatter(options: options).format(Tensor(number))
     case .tensor(let tensor):
       return TensorFormatter(options: options).format(tensor)
     case .string(let text):
       return quoted(text)
     case .list(let items):
-      return "[" + items.map(format).joined(separator: ", ") + "]"
+      return list(items)
+    case .function(let function):
+      return function.description
+    case .none:
+      return ""
     case .text(let text):
       return text
     case .figure(let figure):
@@ -28,6 +34,23 @@ public struct ValueFormatter: Sendable {
       }
       return text
     }
+  }
+
+  /// The most items of a list printed; the rest are counted.
+  static let listItemsShown = 100
+
+  /// `list(1, "two", [3, 4])`, one item a line when an item takes several.
+  func list(_ items: [Value]) -> String {
+    var shown = items.prefix(ValueFormatter.listItemsShown).map(format)
+    if items.count > ValueFormatter.listItemsShown {
+      shown.append("… \(items.count - ValueFormatter.listItemsShown) more")
+    }
+    guard shown.contains(where: { $0.contains("\n") }) else { return "list(" + shown.joined(separator: ", ") + ")" }
+    return "list(\n"
+      + shown.map {
+        $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+      }
+      .joined(separator: ",\n") + ")"
   }
 
   func fields(_ record: Record) -> String {

@@ -8,6 +8,9 @@ public struct Figure: Equatable, Sendable {
     case heatmap
     /// A vector drawn as horizontal bars.
     case bars
+
+    /// How messages name it.
+    var description: String { self == .heatmap ? "heatmap" : "bar chart" }
   }
 
   public var kind: Kind

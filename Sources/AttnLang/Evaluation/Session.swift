@@ -14,23 +14,32 @@ public struct SessionOptions: Sendable {
   public init() {}
 }
 
-/// A value printed by a bare expression statement.
+/// A value printed by a bare expression statement, or a line `print` wrote.
 public struct Output: Sendable {
   public var value: Value
-  /// The statement that printed it.
+  /// The top-level statement that printed it.
   public var range: SourceRange
   /// Its 1-based line in the source.
   public var line: Int
+  /// True for a line of text from `print` (then `value` is that ``Value/text(_:)``).
+  public var isPrint: Bool
+
+  public init(value: Value, range: SourceRange, line: Int, isPrint: Bool = false) {
+    self.value = value
+    self.range = range
+    self.line = line
+    self.isPrint = isPrint
+  }
 }
 
 /// One evaluation session: the variables and settings that the REPL, `attn
 /// run` and the lesson checker all share through ``execute(_:output:)``.
 ///
-/// A failed statement leaves every variable as it was before it.
+/// A failed statement leaves every variable as it was before it, even one
+/// that failed part way through a loop.
 public final class Session: @unchecked Sendable {
-  public private(set) var variables: [String: Value] = [:]
-  /// Variable names in the order they were first assigned.
-  public private(set) var variableOrder: [String] = []
+  /// The session's variables (functions from `def` among them).
+  let globals = Globals()
   public var options: SessionOptions
   /// Asks a running evaluation to stop at its next step (Ctrl-C, a time
   /// limit); requesting it is safe from any thread and from a signal handler.
@@ -42,6 +51,30 @@ public final class Session: @unchecked Sendable {
     self.options = options
     self.stop = stop
   }
+
+  /// Every variable with a value, by name.
+  public var variables: [String: Value] {
+    Dictionary(globals.defined.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+  }
+
+  /// Variable names in the order they were first assigned.
+  public var variableOrder: [String] { globals.defined.map(\.name) }
+
+  /// The names of the variables that hold functions (from `def`, or assigned).
+  public var functionNames: [String] {
+    globals.defined.compactMap { if case .function = $0.value { $0.name } else { nil } }
+  }
+
+  /// The named arguments the function called `name` accepts: a builtin, or
+  /// a function in a variable (a `def`); empty for anything else.
+  public func namedArguments(of name: String) -> [String] {
+    if let signature = Builtins.signature(of: name) { return signature.namedLabels }
+    if case .function(let function)? = value(of: name) { return function.signature.namedLabels }
+    return []
+  }
+
+  /// The value of one variable, or nil.
+  public func value(of name: String) -> Value? { globals.value(of: name) }
 
   /// The context one evaluation runs under: this session's element limit and stop request.
   var context: ExecutionContext {
@@ -67,40 +100,42 @@ public final class Session: @unchecked Sendable {
   }
 
   /// Runs a parsed program; see ``execute(_:output:)-(SourceFile,_)``.
+  ///
+  /// Every statement is compiled first (mistakes such as `break` outside a
+  /// loop are reported before anything runs), then each runs in turn; one
+  /// that fails is undone.
   public func execute(_ program: Program, output: (Output) -> Void) throws(Diagnostics) {
     let source = program.source
-    let statements = program.statements
     guard program.diagnostics.isEmpty else {
       throw Diagnostics(source: source, items: Session.capped(program.diagnostics))
     }
+    var compiler = Compiler(source: source, globals: globals)
+    var compiled: [(statement: Statement, run: Compiled.Statement)] = []
+    var mistakes: [Diagnostic] = []
+    for statement in program.statements {
+      do {
+        compiled.append((statement, try compiler.statement(statement)))
+      } catch {
+        mistakes.append(error)
+      }
+    }
+    guard mistakes.isEmpty else { throw Diagnostics(source: source, items: Session.capped(mistakes)) }
     stop.clear()
     let context = self.context
-    let interpreter = Interpreter(session: self, context: context)
-    try context.run { () throws(Diagnostics) in
-      try run(statements, in: interpreter, source: source, output: output)
-    }
-  }
-
-  func run(
-    _ statements: [Statement], in interpreter: Interpreter, source: SourceFile, output: (Output) -> Void
-  ) throws(Diagnostics) {
-    for statement in statements {
-      do {
-        switch statement.kind {
-        case .assign(let name, let nameRange, let expr):
-          try assignable(name, at: nameRange)
-          let value = try interpreter.evaluate(expr)
-          define(name, value)
-        case .expression(let expr):
-          let value = try interpreter.evaluate(expr)
-          define("ans", value)
-          if !statement.isSilent {
-            output(
-              Output(value: value, range: statement.range, line: source.lineIndex(of: statement.range.start) + 1))
+    try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
+      let runtime = Runtime(session: self, context: context, output: output)
+      let frame = Frame(runtime: runtime, slotCount: 0, function: nil)
+      try context.run { () throws(Diagnostics) in
+        for (statement, run) in compiled {
+          runtime.statement = (statement.range, source.lineIndex(of: statement.range.start) + 1)
+          let snapshot = globals.snapshot
+          do throws(Diagnostic) {
+            _ = try run(frame)
+          } catch {
+            globals.restore(snapshot)
+            throw Diagnostics(source: source, items: [error])
           }
         }
-      } catch {
-        throw Diagnostics(source: source, items: [error])
       }
     }
   }
@@ -128,22 +163,12 @@ public final class Session: @unchecked Sendable {
 
   /// Forgets every variable.
   public func reset() {
-    variables.removeAll()
-    variableOrder.removeAll()
+    globals.removeAll()
   }
 
   /// Sets a variable, as an assignment statement does.
   public func define(_ name: String, _ value: Value) {
-    if variables.updateValue(value, forKey: name) == nil { variableOrder.append(name) }
-  }
-
-  func assignable(_ name: String, at range: SourceRange) throws(Diagnostic) {
-    if Constants.values[name] != nil {
-      throw Diagnostic("cannot assign to the constant '\(name)'", at: range)
-    }
-    if Builtins.table[name] != nil {
-      throw Diagnostic("'\(name)' is a builtin function; choose another name", at: range)
-    }
+    globals.define(name, value)
   }
 }
 

@@ -1,14 +1,19 @@
 /// Turns source bytes into tokens.
 ///
 /// Newlines end statements only outside brackets, so an expression continues
-/// onto the next line while a `(` or `[` is open. Mistakes (a stray
+/// onto the next line while a `(` or `[` is open. Inside `{ }` (a block, a
+/// record) newlines stay: they separate a block's statements. Mistakes (a stray
 /// character, an unterminated string, a number too large for a `Double`)
 /// become diagnostics and lexing goes on, so the parser can report the rest.
 public struct Lexer {
   let bytes: [UInt8]
   var position = 0
   var depth = 0
+  /// Open `{` not yet closed.
+  var braceDepth = 0
   public private(set) var diagnostics: [Diagnostic] = []
+  /// Every comment, in order.
+  public private(set) var comments: [Comment] = []
 
   public init(_ source: SourceFile) {
     bytes = source.bytes
@@ -24,9 +29,9 @@ public struct Lexer {
     }
   }
 
-  /// Whether brackets were still open when the input ended — the REPL then
-  /// asks for another line instead of reporting an error.
-  public var hasOpenBrackets: Bool { depth > 0 }
+  /// Whether brackets or braces were still open when the input ended — the
+  /// REPL then asks for another line instead of reporting an error.
+  public var hasOpenBrackets: Bool { depth > 0 || braceDepth > 0 }
 
   mutating func next() -> Token {
     while position < bytes.count {
@@ -38,6 +43,10 @@ public struct Lexer {
         continue
       case UInt8(ascii: "#"):
         while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+        var text = bytes[(start + 1)..<position]
+        if text.first == UInt8(ascii: " ") { text = text.dropFirst() }
+        while let last = text.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") { text = text.dropLast() }
+        comments.append(Comment(text: String(decoding: text, as: UTF8.self), range: SourceRange(start, position)))
       case UInt8(ascii: "\n"):
         if depth == 0 { return Token(.newline, SourceRange(start, position)) }
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -79,13 +88,20 @@ public struct Lexer {
     case UInt8(ascii: "]"):
       depth = Swift.max(0, depth - 1)
       kind = .rightBracket
+    case UInt8(ascii: "{"):
+      braceDepth += 1
+      kind = .leftBrace
+    case UInt8(ascii: "}"):
+      braceDepth = Swift.max(0, braceDepth - 1)
+      kind = .rightBrace
     case UInt8(ascii: ","): kind = .comma
     case UInt8(ascii: ":"): kind = .colon
     case UInt8(ascii: ";"): kind = .semicolon
-    case UInt8(ascii: "+"): kind = .plus
-    case UInt8(ascii: "-"): kind = .minus
-    case UInt8(ascii: "*"): kind = .star
-    case UInt8(ascii: "/"): kind = .slash
+    case UInt8(ascii: "+"): kind = followedBy("=") ? .plusEquals : .plus
+    case UInt8(ascii: "-"): kind = followedBy(">") ? .arrow : followedBy("=") ? .minusEquals : .minus
+    case UInt8(ascii: "*"): kind = followedBy("=") ? .starEquals : .star
+    case UInt8(ascii: "/"): kind = followedBy("=") ? .slashEquals : .slash
+    case UInt8(ascii: "%"): kind = .percent
     case UInt8(ascii: "@"): kind = .at
     case UInt8(ascii: "^"): kind = .caret
     case UInt8(ascii: "<"): kind = followedBy("=") ? .lessEqual : .less

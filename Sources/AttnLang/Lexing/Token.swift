@@ -4,9 +4,10 @@ public struct Token: Equatable, Sendable {
     case number(Double)
     case string(String)
     case identifier(String)
-    case leftParen, rightParen, leftBracket, rightBracket
-    case comma, colon, semicolon, dot, equals
-    case plus, minus, star, slash, at, caret
+    case leftParen, rightParen, leftBracket, rightBracket, leftBrace, rightBrace
+    case comma, colon, semicolon, dot, equals, arrow
+    case plus, minus, star, slash, percent, at, caret
+    case plusEquals, minusEquals, starEquals, slashEquals
     case less, lessEqual, greater, greaterEqual, equalEqual, bangEqual
     /// The end of a statement (not produced inside brackets).
     case newline
@@ -33,6 +34,14 @@ extension Token.Kind {
     case .rightParen: return ")"
     case .leftBracket: return "["
     case .rightBracket: return "]"
+    case .leftBrace: return "{"
+    case .rightBrace: return "}"
+    case .arrow: return "->"
+    case .percent: return "%"
+    case .plusEquals: return "+="
+    case .minusEquals: return "-="
+    case .starEquals: return "*="
+    case .slashEquals: return "/="
     case .comma: return ","
     case .colon: return ":"
     case .semicolon: return ";"
@@ -54,4 +63,12 @@ extension Token.Kind {
     case .end: return "end of input"
     }
   }
+}
+
+/// A `#` comment, kept so that the comment block right above a `def` can
+/// become the function's help.
+public struct Comment: Equatable, Sendable {
+  /// The text after `#`, without the leading space.
+  public var text: String
+  public var range: SourceRange
 }

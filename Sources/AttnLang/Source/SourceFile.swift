@@ -76,6 +76,14 @@ public struct SourceFile: Sendable {
     return String(decoding: bytes[start..<Swift.max(start, end)], as: UTF8.self)
   }
 
+  /// Whether only spaces and tabs come before `range` on its line.
+  func isAlone(_ range: SourceRange) -> Bool {
+    let start = lineStarts[lineIndex(of: range.start)]
+    return bytes[start..<Swift.min(range.start, bytes.count)].allSatisfy {
+      $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
+    }
+  }
+
   /// The source text a range covers.
   public func text(in range: SourceRange) -> String {
     let start = Swift.min(range.start, bytes.count)

@@ -4,16 +4,24 @@ public struct Expr: Equatable, Sendable {
     case number(Double)
     case string(String)
     case name(String)
-    /// `[a, b, c]`: a tensor literal (or a list of labels).
+    /// `[a, b, c]`: a tensor literal when every element is a tensor, else a list.
     case list([Expr])
+    /// `{name: value, …}`: a record literal.
+    case record([RecordField])
     case negate(Expr)
+    /// `not x`.
+    case not(Expr)
     case binary(BinaryOperator, Expr, Expr)
-    /// `name(arguments)`; only builtins can be called.
-    case call(name: String, nameRange: SourceRange, arguments: [CallArgument])
+    /// `a and b`, `a or b`: the right side runs only when it decides.
+    case logical(LogicalOperator, Expr, Expr)
+    /// `callee(arguments)`: a builtin, a `def`, a lambda or any expression giving a function.
+    case call(callee: Expr, arguments: [CallArgument])
     /// `base[items]`.
     case index(Expr, [IndexItem])
     /// `base.name`.
     case field(Expr, name: String, nameRange: SourceRange)
+    /// `x -> body`, `(x, y) -> body`.
+    case lambda(FunctionDeclaration)
   }
 
   public var kind: Kind
@@ -23,14 +31,21 @@ public struct Expr: Equatable, Sendable {
     self.kind = kind
     self.range = range
   }
+
+  /// The name when the expression is a bare name (`softmax` in `softmax(x)`).
+  public var name: String? {
+    if case .name(let name) = kind { return name }
+    return nil
+  }
 }
 
-/// A binary operator, loosest first: comparisons, `+ -`, `* / @`, `^`.
+/// A binary operator, loosest first: comparisons, `+ -`, `* / % @`, `^`.
 public enum BinaryOperator: String, Equatable, Sendable {
   case add = "+"
   case subtract = "-"
   case multiply = "*"
   case divide = "/"
+  case remainder = "%"
   case matmul = "@"
   case power = "^"
   case less = "<"
@@ -39,6 +54,11 @@ public enum BinaryOperator: String, Equatable, Sendable {
   case greaterEqual = ">="
   case equal = "=="
   case notEqual = "!="
+}
+
+/// `and`, `or`.
+public enum LogicalOperator: String, Equatable, Sendable {
+  case and, or
 }
 
 /// One argument of a call: positional (`label == nil`) or named (`axis: 0`).
@@ -50,6 +70,19 @@ public struct CallArgument: Equatable, Sendable {
   public init(label: String? = nil, labelRange: SourceRange? = nil, value: Expr) {
     self.label = label
     self.labelRange = labelRange
+    self.value = value
+  }
+}
+
+/// One field of a record literal: `lr: 0.1`.
+public struct RecordField: Equatable, Sendable {
+  public var name: String
+  public var nameRange: SourceRange
+  public var value: Expr
+
+  public init(name: String, nameRange: SourceRange, value: Expr) {
+    self.name = name
+    self.nameRange = nameRange
     self.value = value
   }
 }

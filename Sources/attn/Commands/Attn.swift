@@ -25,9 +25,14 @@ struct Attn: ParsableCommand {
     defaultSubcommand: ReplCommand.self
   )
 
-  /// Parses the command line and runs it, using exit status 2 for usage
-  /// mistakes (the convention of Unix tools) instead of 64.
+  /// Parses the command line and runs it (on a thread with room for deep
+  /// recursion), using exit status 2 for usage mistakes (the convention of
+  /// Unix tools) instead of 64.
   static func main() {
+    runWithLargeStack { runCommandLine() }
+  }
+
+  static func runCommandLine() {
     do {
       var command = try parseAsRoot()
       try command.run()

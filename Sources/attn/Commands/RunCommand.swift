@@ -14,6 +14,8 @@ struct RunCommand: ParsableCommand {
       JSON object per line on standard output, for graders and CI:
         {"file": "f.attn", "line": 3, "value": {"type": "tensor", "shape": [2], "data": [0.5, 0.5]}}
         {"file": "f.attn", "line": 4, "column": 9, "error": "dot: last axes differ: [3] vs [2]"}
+        {"file": "f.attn", "line": 5, "print": "loss 0.25"}
+      An error inside a function adds "stack": the calls that led to it, innermost first.
       Exit status: 0 when every file ran cleanly, 1 when any had an error (or timed
       out), 2 on bad usage such as an unknown option or a file that cannot be read.
       """
@@ -67,11 +69,19 @@ struct RunCommand: ParsableCommand {
     guard let timeout else { return reporter.execute(source, in: session) }
     let finished = DispatchSemaphore(value: 0)
     let result = ResultBox()
-    Thread.detachNewThread {
-      result.value = reporter.execute(source, in: session)
+    // A thread with as much stack as the main one has (runWithLargeStack), for deep recursion.
+    let worker = Thread {
+      result.error = reporter.run(source, in: session)
       finished.signal()
     }
-    if finished.wait(timeout: .now() + timeout) == .success { return result.value }
+    worker.stackSize = 512 << 20
+    worker.start()
+    if finished.wait(timeout: .now() + timeout) == .success {
+      guard let error = result.error else { return true }
+      reporter.report(error)
+      return false
+    }
+    // The stop makes the evaluation fail with "interrupted": the time-out is the error to report.
     session.interrupt()
     reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
     // Give the evaluation a moment to stop at its next step; a single huge
@@ -82,5 +92,5 @@ struct RunCommand: ParsableCommand {
 }
 
 final class ResultBox: @unchecked Sendable {
-  var value = false
+  var error: Diagnostics?
 }

@@ -18,19 +18,22 @@ enum Completion {
       let owner = String(before.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
       return fields(of: owner, session: session).filter { $0.hasPrefix(prefix) }.sorted()
     }
-    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false"]
+    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false"] + keywords
     if let function = enclosingCall(before) {
-      words = (Builtins.labels(of: function).map { $0 + ":" }) + words
+      words = (session.namedArguments(of: function).map { $0 + ":" }) + words
     }
     var seen = Set<String>()
     return words.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }
   }
 
+  /// The words that start statements and join conditions.
+  static let keywords = Parser.keywords.sorted()
+
   /// The fields `name.` can be followed by.
   static func fields(of name: String, session: Session) -> [String] {
     switch session.variables[name] {
     case .record(let record): return record.fieldNames
-    case .tensor: return ["T", "shape"]
+    case .tensor, .number: return ["T", "shape"]
     default: return []
     }
   }

@@ -146,6 +146,10 @@ func describeForVars(_ value: Value) -> String {
         if case .tensor(let tensor) = field.value { return "\(field.name) \(tensor.shape)" }
         return field.name
       }.joined(separator: ", ") + ")"
+  case .function(let function):
+    return function.description
+  case .string(let text):
+    return text.count <= 30 ? "string \(JSONEncoding.string(text))" : "string of \(text.count) characters"
   default:
     return value.typeName
   }

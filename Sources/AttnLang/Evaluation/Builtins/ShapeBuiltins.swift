@@ -24,7 +24,7 @@ extension Builtins {
     Builtin(
       name: "concat", topic: .shapes,
       parameters: [
-        .variadic("tensors", .tensor, "the tensors to join"),
+        .variadic("tensors", .any, "the tensors to join, or one list of them"),
         .named("axis", .integer, default: 0, "the existing axis to join along"),
       ],
       summary: "joins tensors end to end along an existing axis",
@@ -33,7 +33,7 @@ extension Builtins {
     Builtin(
       name: "stack", topic: .shapes,
       parameters: [
-        .variadic("tensors", .tensor, "tensors of one shape"),
+        .variadic("tensors", .any, "tensors of one shape, or one list of them"),
         .named("axis", .integer, default: 0, "where the new axis goes"),
       ],
       summary: "stacks tensors of one shape along a new axis",

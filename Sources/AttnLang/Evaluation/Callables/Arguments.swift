@@ -10,7 +10,12 @@ struct Arguments {
   let rest: [ArgumentValue]
   /// The whole call, where library errors are reported.
   let range: SourceRange
-  let session: Session
+  /// The evaluation the call is part of, for builtins that call functions back.
+  let runtime: Runtime
+  /// The source the call is written in.
+  let source: SourceFile
+
+  var session: Session { runtime.session }
 
   var name: String { signature.name }
 
@@ -40,7 +45,7 @@ struct Arguments {
 
   func tensor(_ parameter: String) throws(Diagnostic) -> Tensor {
     let value = try value(parameter)
-    guard case .tensor(let tensor) = value else {
+    guard let tensor = value.tensor else {
       throw Diagnostic("\(name): \(parameter) must be a tensor, got \(value.typeName)", at: range(of: parameter))
     }
     return tensor
@@ -52,6 +57,7 @@ struct Arguments {
   }
 
   func double(_ parameter: String) throws(Diagnostic) -> Double {
+    if case .number(let number) = try value(parameter) { return number }
     let tensor = try tensor(parameter)
     guard let number = tensor.scalarValue else {
       throw Diagnostic(
@@ -117,11 +123,16 @@ struct Arguments {
     return UInt64(value)
   }
 
-  /// Every tensor a variadic parameter received (`concat(a, b, c)`).
+  /// Every tensor a variadic parameter received (`concat(a, b, c)`), or the
+  /// items of one list given instead (`stack(rows)`).
   func restTensors() throws(Diagnostic) -> [Tensor] {
     var tensors: [Tensor] = []
-    for argument in rest {
-      guard case .tensor(let tensor) = argument.value else {
+    var arguments = rest
+    if rest.count == 1, case .list(let items) = rest[0].value {
+      arguments = items.map { ArgumentValue(value: $0, range: rest[0].range) }
+    }
+    for argument in arguments {
+      guard let tensor = argument.value.tensor else {
         throw Diagnostic("\(name): expected tensors, got \(argument.value.typeName)", at: argument.range)
       }
       tensors.append(tensor)
@@ -138,7 +149,7 @@ struct Arguments {
       sizes = tensor.scalars.map { ($0, rest[0].range) }
     } else {
       for argument in rest {
-        guard case .tensor(let tensor) = argument.value, tensor.isScalar, let value = tensor.scalarValue else {
+        guard let tensor = argument.value.tensor, tensor.isScalar, let value = tensor.scalarValue else {
           throw Diagnostic("\(name): size must be a whole number, got \(argument.value.typeName)", at: argument.range)
         }
         sizes.append((value, argument.range))
@@ -160,5 +171,21 @@ struct Arguments {
         at: range)
     }
     return result
+  }
+}
+
+extension Arguments {
+  /// The function given for `parameter`.
+  func function(_ parameter: String) throws(Diagnostic) -> Function {
+    let value = try value(parameter)
+    guard case .function(let function) = value else {
+      throw Diagnostic("\(name): \(parameter) must be a function, got \(value.typeName)", at: range(of: parameter))
+    }
+    return function
+  }
+
+  /// Calls `function` on `values` on behalf of this builtin.
+  func call(_ function: Function, _ values: [Value]) throws(Diagnostic) -> Value {
+    try runtime.call(function, values, at: range, source: source)
   }
 }

@@ -13,6 +13,7 @@ struct Builtin: Sendable {
     case reductions = "Reductions"
     case shapes = "Shapes"
     case pictures = "Pictures and files"
+    case language = "Lists, strings and functions"
     case session = "Help"
   }
 
@@ -68,11 +69,17 @@ struct Builtin: Sendable {
 public enum Builtins {
   static let all: [Builtin] =
     attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
-    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + sessionBuiltins
+    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + languageBuiltins + sessionBuiltins
 
   static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
   static let names: [String] = all.map(\.name).sorted()
+
+  /// Each builtin as a function value, made once.
+  static let functions: [String: Function] = Dictionary(
+    all.map { ($0.name, Function($0)) }, uniquingKeysWith: { a, _ in a })
+
+  static func function(_ builtin: Builtin) -> Function { functions[builtin.name] ?? Function(builtin) }
 
   /// The overview `help()` prints: every builtin by topic with its summary.
   static var overview: String {
@@ -103,6 +110,9 @@ extension Builtins {
 
   /// The named arguments a builtin accepts (empty for an unknown name).
   public static func labels(of name: String) -> [String] { table[name]?.signature.namedLabels ?? [] }
+
+  /// A builtin as a function value, or nil.
+  public static func function(named name: String) -> Function? { functions[name] }
 
   /// A builtin's name and parameters, or nil.
   public static func signature(of name: String) -> Signature? { table[name]?.signature }

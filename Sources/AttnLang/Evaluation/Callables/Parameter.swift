@@ -19,6 +19,10 @@ public struct Parameter: Sendable {
     case string
     /// A list of strings, such as axis labels.
     case labels
+    /// A function: a builtin, a `def` or a lambda.
+    case function
+    /// A list of any values.
+    case list
     /// Any value.
     case any
   }
@@ -32,6 +36,9 @@ public struct Parameter: Sendable {
     /// The body sees no value and decides; `shown` says what that means
     /// (`none`, `K`, `1/√d_k`).
     case absent(shown: String)
+    /// A function written in the language computes it when the call leaves
+    /// it out; `shown` is its expression as written.
+    case computed(shown: String)
   }
 
   public var name: String
@@ -84,6 +91,12 @@ public struct Parameter: Sendable {
     Parameter(name: name, kind: kind, defaultValue: .absent(shown: shown), isNamed: true, isVariadic: false, help: help)
   }
 
+  /// A named parameter of a function written in the language, whose
+  /// default expression (`shown`) runs when a call leaves it out.
+  public static func computed(_ name: String, shown: String) -> Parameter {
+    Parameter(name: name, kind: .any, defaultValue: .computed(shown: shown), isNamed: true, isVariadic: false, help: "")
+  }
+
   /// A named parameter the call must give (`heads:` of `multihead`).
   public static func namedRequired(_ name: String, _ kind: Kind, _ help: String) -> Parameter {
     Parameter(name: name, kind: kind, defaultValue: .required, isNamed: true, isVariadic: false, help: help)
@@ -94,7 +107,7 @@ public struct Parameter: Sendable {
     if isVariadic { return name + "..." }
     switch defaultValue {
     case .required: return isNamed ? "\(name):" : name
-    case .value(_, let shown), .absent(let shown):
+    case .value(_, let shown), .absent(let shown), .computed(let shown):
       return isNamed ? "\(name): \(shown)" : "\(name) = \(shown)"
     }
   }
@@ -112,12 +125,16 @@ extension Parameter.Kind {
   func accepts(_ value: Value) -> Bool {
     switch (self, value) {
     case (.any, _): return true
-    case (.tensor, .tensor): return true
+    case (.tensor, .tensor), (.tensor, .number), (.number, .number): return true
     case (.number, .tensor(let tensor)): return tensor.count == 1
+    case (.integer, .number(let number)): return exactInteger(number) != nil
     case (.integer, .tensor(let tensor)):
       return tensor.isScalar && tensor.scalarValue.flatMap(exactInteger) != nil
+    case (.flag, .number(let number)): return number == 0 || number == 1
     case (.flag, .tensor(let tensor)): return tensor.isScalar && (tensor.scalarValue == 0 || tensor.scalarValue == 1)
     case (.string, .string): return true
+    case (.function, .function): return true
+    case (.list, .list): return true
     case (.labels, .list(let items)):
       return items.allSatisfy { if case .string = $0 { true } else { false } }
     default: return false
@@ -133,6 +150,8 @@ extension Parameter.Kind {
     case .flag: return "true or false"
     case .string: return "a string in quotes"
     case .labels: return "a list of strings like [\"a\", \"b\"]"
+    case .function: return "a function"
+    case .list: return "a list"
     case .any: return "a value"
     }
   }

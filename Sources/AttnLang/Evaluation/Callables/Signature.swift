@@ -16,13 +16,16 @@ struct NamedArgumentValue {
 /// A callable's name and parameters: what binding a call checks against,
 /// and what help and completion show. Builtins and user functions share it.
 public struct Signature: Sendable {
-  public var name: String
+  public let name: String
   /// Positional parameters first (at most one variadic, last of them), then named ones.
-  public var parameters: [Parameter]
+  public let parameters: [Parameter]
+  /// The positions in ``parameters`` of those given by position, in order.
+  let positionalIndices: [Int]
 
   public init(name: String, parameters: [Parameter]) {
     self.name = name
     self.parameters = parameters
+    positionalIndices = parameters.indices.filter { !parameters[$0].isNamed }
   }
 
   /// How the callable is called: `softmax(x, axis: -1, temperature: 1)`.
@@ -49,7 +52,7 @@ public struct Signature: Sendable {
   ) throws(Diagnostic) -> (values: [ArgumentValue?], rest: [ArgumentValue]) {
     var values = [ArgumentValue?](repeating: nil, count: parameters.count)
     var rest: [ArgumentValue] = []
-    let positionalParameters = parameters.indices.filter { !parameters[$0].isNamed }
+    let positionalParameters = positionalIndices
     var next = 0
     for argument in positional {
       if next < positionalParameters.count, parameters[positionalParameters[next]].isVariadic {
@@ -92,8 +95,7 @@ public struct Signature: Sendable {
   func check(_ argument: ArgumentValue, against parameter: Parameter) throws(Diagnostic) {
     guard !parameter.kind.accepts(argument.value) else { return }
     let what = parameter.isNamed ? "\(parameter.name):" : parameter.name
-    if parameter.kind == .integer, case .tensor(let tensor) = argument.value, tensor.isScalar,
-      let number = tensor.scalarValue
+    if parameter.kind == .integer, let tensor = argument.value.tensor, tensor.isScalar, let number = tensor.scalarValue
     {
       throw Diagnostic("\(name): " + integerProblem(number, what: what), at: argument.range)
     }
