@@ -51,6 +51,9 @@ import _TestSupport
   @Test func broadcastToStretchesUnitAxes() throws {
     let column = try Tensor(shape: [2, 1], scalars: [1, 2])
     #expect(try column.broadcast(to: [2, 3]).scalars == [1, 1, 1, 2, 2, 2])
+    // A scalar stretches to any shape (this once read past its one element).
+    #expect(try Tensor(5).broadcast(to: [3]).scalars == [5, 5, 5])
+    #expect(try Tensor(5).broadcast(to: [2, 2]).scalars == [5, 5, 5, 5])
     #expect(throws: TensorError("broadcast", "cannot broadcast [2, 1] to [3]")) {
       try column.broadcast(to: [3])
     }

@@ -344,7 +344,8 @@ import _TestSupport
     #expect(try session.value("x") == .tensor(try Tensor(rows: [[7, 0, 9], [1, 2, 9]])))
     #expect(try session.value("y") == .tensor(try Tensor(rows: [[0, 0, 0], [0, 0, 0]])), "y was a copy")
     #expect(messages("x[5] = 1", in: session) == ["index: index 5 is out of range for axis 0 with size 2 in [2, 3]"])
-    #expect(messages("x[0] = [1, 2]", in: session) == ["index assignment: cannot broadcast [2] to [3]"])
+    #expect(
+      messages("x[0] = [1, 2]", in: session) == ["index assignment: shapes [2] and [3] cannot be broadcast together"])
   }
 
   @Test func assignmentMistakes() {

@@ -49,7 +49,7 @@ extension Tensor {
   ) -> Tensor {
     let count = shape.reduce(1, *)
     var result = [Double](repeating: 0, count: count)
-    if a.shape == b.shape {
+    if a.shape == shape, b.shape == shape {
       a.scalars.withUnsafeBufferPointer { x in
         b.scalars.withUnsafeBufferPointer { y in
           result.withUnsafeMutableBufferPointer { out in
