@@ -6,12 +6,16 @@ import Foundation
 // run, on the same machine, and prints the ratios. A benchmark, not a test:
 // nothing here fails on a slow machine.
 //
-//     swift run -c release attn-bench
+//     swift run -c release attn-bench              every workload
+//     swift run -c release attn-bench small loop   those whose names contain a word given
+//
+// With words given, NumPy is not run (to profile attn alone: perf record … attn-bench small).
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
 let attnBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   .appendingPathComponent("attn")
+let selection = Array(CommandLine.arguments.dropFirst())
 
 struct Row {
   var workload: String
@@ -21,7 +25,14 @@ struct Row {
 }
 
 var rows: [Row] = []
-let numpy = NumPySide.run(script: root.appendingPathComponent("Benchmarks/numpy_side.py"))
+let numpy =
+  selection.isEmpty ? NumPySide.run(script: root.appendingPathComponent("Benchmarks/numpy_side.py")) : NumPySide()
+
+/// Times `measure` as workload `name` (when selected) beside NumPy's time for it.
+@MainActor func workload(_ name: String, flops: Double? = nil, _ measure: () throws -> Double) rethrows {
+  guard selection.isEmpty || selection.contains(where: { name.contains($0) }) else { return }
+  rows.append(Row(workload: name, attn: try measure(), numpy: numpy[name], flops: flops))
+}
 
 /// Times `code` evaluated through the language, parse included, as the prompt would.
 func statement(_ code: String, setup: String) throws -> Double {
@@ -31,50 +42,57 @@ func statement(_ code: String, setup: String) throws -> Double {
   return try medianTime { try session.execute(source) { _ in } }
 }
 
-// Small statements through the DSL (lesson sizes).
+// Small statements through the language (lesson sizes).
 let smallSetup =
   "q = randn(8, seed: 1)\nK = randn(16, 8, seed: 2)\nV = randn(16, 8, seed: 3)\nX = randn(16, 16, seed: 4)"
-rows.append(
-  Row(workload: "small attend", attn: try statement("attend(q, K, V)", setup: smallSetup), numpy: numpy["small attend"])
-)
-rows.append(
-  Row(
-    workload: "small selfattend", attn: try statement("selfattend(X)", setup: smallSetup),
-    numpy: numpy["small selfattend"]))
-rows.append(
-  Row(
-    workload: "small multihead", attn: try statement("multihead(X, heads: 2)", setup: smallSetup),
-    numpy: numpy["small multihead"]))
+try workload("small attend") { try statement("attend(q, K, V)", setup: smallSetup) }
+try workload("small selfattend") { try statement("selfattend(X)", setup: smallSetup) }
+try workload("small multihead") { try statement("multihead(X, heads: 2)", setup: smallSetup) }
+
+// The language: loops and functions (each statement parsed and compiled once per run).
+try workload("scalar loop 100000") { try statement("s = 0\nfor i in range(100000) { s = s + i }", setup: "") }
+try workload("user attention n=8 d=16 x10000") {
+  try statement(
+    "for i in range(10000) { o = attention(q, K, V) }",
+    setup: """
+      def attention(q, K, V) {
+        w = softmax(dot(q, K) / sqrt(K.shape[-1]))
+        return w @ V
+      }
+      q = randn(16, seed: 1)
+      K = randn(8, 16, seed: 2)
+      V = randn(8, 16, seed: 3)
+      """)
+}
 
 // Large multi-head attention through the library.
 for (n, d) in [(512, 256), (1024, 512)] {
-  let x = try randn([n, d], seed: 1)
-  let weights = try MultiHeadWeights.xavier(dModel: d, seed: 2)
-  let seconds = try medianTime(budget: 2) { _ = try multiHeadAttention(x, x, heads: 8, weights: weights) }
   let flops = Double(4 * 2 * n * d * d + 2 * 2 * n * n * d)
-  let name = "multihead n=\(n) d=\(d) h=8"
-  rows.append(Row(workload: name, attn: seconds, numpy: numpy[name], flops: flops))
+  try workload("multihead n=\(n) d=\(d) h=8", flops: flops) {
+    let x = try randn([n, d], seed: 1)
+    let weights = try MultiHeadWeights.xavier(dModel: d, seed: 2)
+    return try medianTime(budget: 2) { _ = try multiHeadAttention(x, x, heads: 8, weights: weights) }
+  }
 }
 
-let a = try randn([1024, 1024], seed: 1)
-rows.append(
-  Row(
-    workload: "matmul 1024", attn: try medianTime(budget: 2) { _ = try matmul(a, a) }, numpy: numpy["matmul 1024"],
-    flops: 2 * pow(1024, 3)))
+try workload("matmul 1024", flops: 2 * pow(1024, 3)) {
+  let a = try randn([1024, 1024], seed: 1)
+  return try medianTime(budget: 2) { _ = try matmul(a, a) }
+}
 
 // Start-up: a fresh `attn` evaluating one line from a pipe.
-rows.append(
-  Row(
-    workload: "startup: echo 1 into attn, python3 -c import numpy",
-    attn: Processes.shellTime("echo 1 | '\(attnBinary.path)' > /dev/null"),
-    numpy: Processes.shellTime("python3 -c 'import numpy'")))
+workload("startup: echo 1 into attn, python3 -c import numpy") {
+  Processes.shellTime("echo 1 | '\(attnBinary.path)' > /dev/null")
+}
+if let index = rows.firstIndex(where: { $0.workload.hasPrefix("startup") }), selection.isEmpty {
+  rows[index].numpy = Processes.shellTime("python3 -c 'import numpy'")
+}
 
 // Every lesson through `attn test` (no NumPy counterpart).
-rows.append(
-  Row(
-    workload: "attn test lessons",
-    attn: Processes.shellTime(
-      "'\(attnBinary.path)' test '\(root.appendingPathComponent("lessons").path)' > /dev/null", runs: 5),
-    numpy: nil))
+workload("attn test lessons") {
+  Processes.shellTime("'\(attnBinary.path)' test '\(root.appendingPathComponent("lessons").path)' > /dev/null", runs: 5)
+}
 
-Report.print(rows, numpyVersion: numpy.version, idleMemory: Processes.idleResidentMemory(attnBinary))
+Report.print(
+  rows, numpyVersion: numpy.version,
+  idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)

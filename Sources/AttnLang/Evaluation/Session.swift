@@ -84,10 +84,21 @@ public final class Session: @unchecked Sendable {
   /// Parses and runs `source` statement by statement, calling `output` for
   /// each value a bare expression prints, and stops at the first error.
   ///
+  /// The same text run again (a line recalled at the prompt, a benchmark)
+  /// reuses its compiled code.
+  ///
   /// - Throws: ``Diagnostics``: every syntax error (nothing runs then), or
   ///   the one runtime error that stopped evaluation.
   public func execute(_ source: SourceFile, output: (Output) -> Void) throws(Diagnostics) {
-    try execute(Session.parse(source), output: output)
+    let key = CompiledProgram.Key(name: source.name, bytes: source.bytes)
+    if let program = compiledPrograms[key] {
+      try run(program, output: output)
+      return
+    }
+    let program = try compile(Session.parse(source))
+    if compiledPrograms.count >= Session.compiledProgramsKept { compiledPrograms.removeAll(keepingCapacity: true) }
+    compiledPrograms[key] = program
+    try run(program, output: output)
   }
 
   /// Parses `source` once, for a front end that must know whether the input
@@ -100,40 +111,54 @@ public final class Session: @unchecked Sendable {
   }
 
   /// Runs a parsed program; see ``execute(_:output:)-(SourceFile,_)``.
-  ///
-  /// Every statement is compiled first (mistakes such as `break` outside a
-  /// loop are reported before anything runs), then each runs in turn; one
-  /// that fails is undone.
   public func execute(_ program: Program, output: (Output) -> Void) throws(Diagnostics) {
+    try run(try compile(program), output: output)
+  }
+
+  /// How many compiled inputs a session keeps for reuse.
+  static let compiledProgramsKept = 256
+  private var compiledPrograms: [CompiledProgram.Key: CompiledProgram] = [:]
+
+  /// Compiles every statement first, so that mistakes such as `break`
+  /// outside a loop are reported before anything runs.
+  func compile(_ program: Program) throws(Diagnostics) -> CompiledProgram {
     let source = program.source
     guard program.diagnostics.isEmpty else {
       throw Diagnostics(source: source, items: Session.capped(program.diagnostics))
     }
     var compiler = Compiler(source: source, globals: globals)
-    var compiled: [(statement: Statement, run: Compiled.Statement)] = []
+    var statements: [CompiledProgram.Statement] = []
     var mistakes: [Diagnostic] = []
     for statement in program.statements {
       do {
-        compiled.append((statement, try compiler.statement(statement)))
+        let code = try compiler.statement(statement)
+        let line = source.lineIndex(of: statement.range.start) + 1
+        statements.append(CompiledProgram.Statement(range: statement.range, line: line, code: code))
       } catch {
         mistakes.append(error)
       }
     }
     guard mistakes.isEmpty else { throw Diagnostics(source: source, items: Session.capped(mistakes)) }
+    return CompiledProgram(source: source, statements: statements)
+  }
+
+  /// Runs each statement in turn; one that fails is undone whole.
+  func run(_ program: CompiledProgram, output: (Output) -> Void) throws(Diagnostics) {
     stop.clear()
     let context = self.context
     try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
       let runtime = Runtime(session: self, context: context, output: output)
       let frame = Frame(runtime: runtime, slotCount: 0, function: nil)
       try context.run { () throws(Diagnostics) in
-        for (statement, run) in compiled {
-          runtime.statement = (statement.range, source.lineIndex(of: statement.range.start) + 1)
-          let snapshot = globals.snapshot
+        for statement in program.statements {
+          runtime.statement = (statement.range, statement.line)
+          globals.begin()
           do throws(Diagnostic) {
-            _ = try run(frame)
+            _ = try statement.code.execute(frame)
+            globals.commit()
           } catch {
-            globals.restore(snapshot)
-            throw Diagnostics(source: source, items: [error])
+            globals.rollBack()
+            throw Diagnostics(source: program.source, items: [error])
           }
         }
       }
@@ -169,6 +194,29 @@ public final class Session: @unchecked Sendable {
   /// Sets a variable, as an assignment statement does.
   public func define(_ name: String, _ value: Value) {
     globals.define(name, value)
+  }
+}
+
+/// A program's statements, compiled, with where each is.
+final class CompiledProgram {
+  struct Statement {
+    var range: SourceRange
+    var line: Int
+    var code: Compiled.Statement
+  }
+
+  /// What identifies a source for reuse: its name and its text.
+  struct Key: Hashable {
+    var name: String
+    var bytes: [UInt8]
+  }
+
+  let source: SourceFile
+  let statements: [Statement]
+
+  init(source: SourceFile, statements: [Statement]) {
+    self.source = source
+    self.statements = statements
   }
 }
 

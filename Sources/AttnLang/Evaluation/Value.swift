@@ -20,8 +20,8 @@ public enum Value: Sendable {
   case function(Function)
   /// Preformatted text that prints as is (help pages, explanations).
   case text(String)
-  /// A heatmap, bar chart or line plot.
-  case figure(Figure)
+  /// A heatmap, bar chart or line plot (kept out of line: a value stays small).
+  indirect case figure(Figure)
   /// What a function without `return` gives, and `print`: prints nothing.
   case none
 

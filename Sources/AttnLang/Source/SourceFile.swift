@@ -26,19 +26,34 @@ public struct SourceLocation: Equatable, Sendable {
 /// Input that is not valid UTF-8 is kept byte for byte for the lexer, which
 /// reports the offending byte; the `text` form replaces it for display.
 public struct SourceFile: Sendable {
-  public let name: String
-  public let bytes: [UInt8]
+  /// The name, bytes and line starts, shared by every copy: a source is
+  /// passed around a lot (each call and diagnostic carries one) and copying
+  /// it then costs one reference count, not three.
+  private final class Storage: Sendable {
+    let name: String
+    let bytes: [UInt8]
+    let lineStarts: [Int]
+
+    init(name: String, bytes: [UInt8]) {
+      self.name = name
+      self.bytes = bytes
+      var starts = [0]
+      for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+        starts.append(offset + 1)
+      }
+      lineStarts = starts
+    }
+  }
+
+  private let storage: Storage
+
+  public var name: String { storage.name }
+  public var bytes: [UInt8] { storage.bytes }
   /// Byte offsets at which each line starts.
-  let lineStarts: [Int]
+  var lineStarts: [Int] { storage.lineStarts }
 
   public init(name: String, bytes: [UInt8]) {
-    self.name = name
-    self.bytes = bytes
-    var starts = [0]
-    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      starts.append(offset + 1)
-    }
-    lineStarts = starts
+    storage = Storage(name: name, bytes: bytes)
   }
 
   public init(name: String, text: String) {

@@ -32,10 +32,9 @@ struct Arguments {
 
   /// The value given for `parameter`, else its declared default.
   func value(_ parameter: String) throws(Diagnostic) -> Value {
-    if let argument = argument(parameter) { return argument.value }
-    if let index = signature.index(of: parameter), case .value(let value, _) = signature.parameters[index].defaultValue
-    {
-      return value
+    if let index = signature.index(of: parameter) {
+      if let argument = values[index] { return argument.value }
+      if case .value(let value, _) = signature.parameters[index].defaultValue { return value }
     }
     throw Diagnostic("\(name) needs \(parameter); usage: \(signature.text)", at: range)
   }

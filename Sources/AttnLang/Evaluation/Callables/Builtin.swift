@@ -3,7 +3,7 @@ import Attention
 /// A function of the language: its documentation, the arguments it accepts
 /// and what it does. The same text feeds `help(name)`, the REPL's `:help`
 /// and the README.
-struct Builtin: Sendable {
+final class Builtin: Sendable {
   enum Topic: String, CaseIterable, Sendable {
     case attention = "Attention"
     case softmax = "Softmax and selection"
@@ -17,17 +17,17 @@ struct Builtin: Sendable {
     case session = "Help"
   }
 
-  var topic: Topic
+  let topic: Topic
   /// The name and parameters, declared once: help, checking, completion
   /// and the body's typed access all read them.
-  var signature: Signature
+  let signature: Signature
   /// One line: what it gives.
-  var summary: String
+  let summary: String
   /// The formula and the rules, a few lines.
-  var details: String
+  let details: String
   /// Statements that show it in use; `help` tests run each one.
-  var example: String
-  var run: @Sendable (Arguments) throws -> Value
+  let example: String
+  let run: @Sendable (Arguments) throws -> Value
 
   init(
     name: String, topic: Topic, parameters: [Parameter], summary: String, details: String = "", example: String,

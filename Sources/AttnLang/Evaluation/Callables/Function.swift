@@ -72,7 +72,7 @@ final class UserFunction {
   init(
     declaration: FunctionDeclaration, source: SourceFile, signature: Signature, slotCount: Int,
     defaults: [(slot: Int, compute: Compiled.Expression)], captured: [(slot: Int, value: Value?)],
-    body: @escaping Compiled.Expression
+    body: Compiled.Expression
   ) {
     self.declaration = declaration
     self.source = source

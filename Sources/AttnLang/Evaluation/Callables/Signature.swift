@@ -15,17 +15,20 @@ struct NamedArgumentValue {
 
 /// A callable's name and parameters: what binding a call checks against,
 /// and what help and completion show. Builtins and user functions share it.
-public struct Signature: Sendable {
+public final class Signature: Sendable {
   public let name: String
   /// Positional parameters first (at most one variadic, last of them), then named ones.
   public let parameters: [Parameter]
   /// The positions in ``parameters`` of those given by position, in order.
   let positionalIndices: [Int]
+  /// Each parameter's name packed for quick comparison (see ``key(_:)``).
+  let keys: [UInt64]
 
   public init(name: String, parameters: [Parameter]) {
     self.name = name
     self.parameters = parameters
     positionalIndices = parameters.indices.filter { !parameters[$0].isNamed }
+    keys = parameters.map { Signature.key($0.name) }
   }
 
   /// How the callable is called: `softmax(x, axis: -1, temperature: 1)`.
@@ -39,56 +42,99 @@ public struct Signature: Sendable {
   /// The names completion offers inside a call: the named parameters.
   public var namedLabels: [String] { parameters.filter(\.isNamed).map(\.name) }
 
-  func index(of name: String) -> Int? { parameters.firstIndex { $0.name == name } }
+  /// The first eight bytes of a name, packed: two names of at most eight
+  /// bytes are equal exactly when their keys are.
+  static func key(_ name: String) -> UInt64 {
+    var key: UInt64 = 0
+    var shift: UInt64 = 0
+    for byte in name.utf8.prefix(8) {
+      key |= UInt64(byte) << shift
+      shift += 8
+    }
+    return key
+  }
 
-  /// Matches a call's arguments to the parameters: positional arguments in
-  /// order, then named ones by name; checks counts, names and kinds.
+  /// The position of parameter `name` (a short scan: builtins look up their
+  /// parameters by name at every call).
+  func index(of name: String) -> Int? {
+    let key = Signature.key(name)
+    for index in keys.indices where keys[index] == key {
+      if name.utf8.count <= 8 || parameters[index].name == name { return index }
+    }
+    return nil
+  }
+
+  /// Where each argument of a call goes: the parameter it binds, or nil for
+  /// the variadic parameter's list. Found once for a call written with a
+  /// builtin's name, at every call otherwise.
   ///
-  /// - Throws: a diagnostic at the offending argument: too many positional
-  ///   arguments, an unknown name (with a suggestion), a parameter given
-  ///   twice, a missing one, or a value of the wrong kind.
+  /// - Parameter labels: each argument's label and where it is written, in
+  ///   order (positional arguments have none).
+  /// - Throws: a diagnostic for too many positional arguments, an unknown
+  ///   name (with a suggestion), a parameter given twice, or a missing one.
+  func plan(_ labels: [(name: String, range: SourceRange)?], callRange: SourceRange) throws(Diagnostic) -> [Int?] {
+    var placements: [Int?] = []
+    placements.reserveCapacity(labels.count)
+    var given = [Bool](repeating: false, count: parameters.count)
+    var next = 0
+    let positionalCount = labels.count { $0 == nil }
+    for label in labels {
+      guard let label else {
+        if next < positionalIndices.count, parameters[positionalIndices[next]].isVariadic {
+          placements.append(nil)
+          continue
+        }
+        guard next < positionalIndices.count else {
+          throw Diagnostic(
+            "\(name) takes \(positionalCountDescription), got \(positionalCount); usage: \(text)", at: callRange)
+        }
+        given[positionalIndices[next]] = true
+        placements.append(positionalIndices[next])
+        next += 1
+        continue
+      }
+      guard let index = index(of: label.name), !parameters[index].isVariadic else {
+        let open = parameters.indices.filter { !given[$0] && !parameters[$0].isVariadic }.map { parameters[$0].name }
+        throw Diagnostic(unknownLabelMessage(label.name, suggestingFrom: open), at: label.range)
+      }
+      if given[index] {
+        throw Diagnostic("\(name): \(label.name) is given twice (by position and by name)", at: label.range)
+      }
+      given[index] = true
+      placements.append(index)
+    }
+    for (index, parameter) in parameters.enumerated() where !given[index] && parameter.isRequired {
+      let what = parameter.isNamed ? parameter.name + ":" : parameter.name
+      throw Diagnostic("\(name) needs \(what); usage: \(text)", at: callRange)
+    }
+    return placements
+  }
+
+  /// Checks each argument's kind against its parameter's.
+  func check(_ values: [ArgumentValue?], rest: [ArgumentValue]) throws(Diagnostic) {
+    for index in values.indices {
+      if let argument = values[index] { try check(argument, against: parameters[index]) }
+    }
+    if !rest.isEmpty, let variadic = parameters.last(where: \.isVariadic) {
+      for argument in rest { try check(argument, against: variadic) }
+    }
+  }
+
+  /// Matches a call's arguments to the parameters (see ``plan(_:callRange:)``)
+  /// and checks their kinds.
   func bind(
     positional: [ArgumentValue], named: [NamedArgumentValue], callRange: SourceRange
   ) throws(Diagnostic) -> (values: [ArgumentValue?], rest: [ArgumentValue]) {
+    let labels =
+      [(name: String, range: SourceRange)?](repeating: nil, count: positional.count)
+      + named.map { ($0.label, $0.labelRange) }
+    let placements = try plan(labels, callRange: callRange)
     var values = [ArgumentValue?](repeating: nil, count: parameters.count)
     var rest: [ArgumentValue] = []
-    let positionalParameters = positionalIndices
-    var next = 0
-    for argument in positional {
-      if next < positionalParameters.count, parameters[positionalParameters[next]].isVariadic {
-        rest.append(argument)
-        continue
-      }
-      guard next < positionalParameters.count else {
-        throw Diagnostic(
-          "\(name) takes \(positionalCountDescription), got \(positional.count); usage: \(text)", at: callRange)
-      }
-      values[positionalParameters[next]] = argument
-      next += 1
+    for (argument, placement) in zip(positional + named.map(\.argument), placements) {
+      if let index = placement { values[index] = argument } else { rest.append(argument) }
     }
-    for item in named {
-      guard let index = index(of: item.label), !parameters[index].isVariadic else {
-        let open = parameters.indices.filter { values[$0] == nil && !parameters[$0].isVariadic }.map {
-          parameters[$0].name
-        }
-        throw Diagnostic(unknownLabelMessage(item.label, suggestingFrom: open), at: item.labelRange)
-      }
-      if values[index] != nil {
-        throw Diagnostic("\(name): \(item.label) is given twice (by position and by name)", at: item.labelRange)
-      }
-      values[index] = item.argument
-    }
-    for (index, parameter) in parameters.enumerated() {
-      if let argument = values[index] {
-        try check(argument, against: parameter)
-      } else if parameter.isRequired {
-        let what = parameter.isNamed ? parameter.name + ":" : parameter.name
-        throw Diagnostic("\(name) needs \(what); usage: \(text)", at: callRange)
-      }
-    }
-    if let variadic = parameters.first(where: \.isVariadic) {
-      for argument in rest { try check(argument, against: variadic) }
-    }
+    try check(values, rest: rest)
     return (values, rest)
   }
 

@@ -1,14 +1,7 @@
 import Attention
 
 extension Compiler {
-  init(source: SourceFile, globals: Globals, scope: Scope) {
-    self.source = source
-    self.globals = globals
-    self.scope = scope
-  }
-
-  /// A `def` or lambda: compiled once, here; each time it runs it makes a
-  /// function value holding the values it captures from the function around it.
+  /// A `def` or lambda, compiled once, here.
   mutating func function(_ declaration: FunctionDeclaration) throws(Diagnostic) -> Compiled.Expression {
     for parameter in declaration.parameters {
       if Builtins.table[parameter.name] != nil {
@@ -32,39 +25,25 @@ extension Compiler {
     }
     let body: Compiled.Expression
     switch declaration.body {
-    case .expression(let expr):
-      body = try nested.expression(expr)
-    case .block(let block):
-      let run = try nested.block(block)
-      body = { (frame: Frame) throws(Diagnostic) -> Value in
-        if case .returned(let value) = try run(frame) { return value }
-        return .none
-      }
+    case .expression(let expr): body = try nested.expression(expr)
+    case .block(let block): body = FunctionBody(try nested.block(block))
     }
     let signature = Signature(
       name: declaration.name,
       parameters: declaration.parameters.map { parameter in
         guard let defaultValue = parameter.defaultValue else { return .positional(parameter.name, .any, "") }
-        return .computed(parameter.name, shown: self.source.text(in: defaultValue.range))
+        return .computed(parameter.name, shown: source.text(in: defaultValue.range))
       })
-    let captures = inner.captures
-    let slotCount = inner.slotCount
-    let source = self.source
-    return { (frame: Frame) throws(Diagnostic) -> Value in
-      var captured: [(slot: Int, value: Value?)] = []
-      for capture in captures {
-        switch capture.outer {
-        case .local(let slot): captured.append((capture.slot, frame.slots[slot]))
-        case .currentFunction: captured.append((capture.slot, frame.function.map { .function($0) }))
-        default: captured.append((capture.slot, nil))
-        }
+    let captures = inner.captures.compactMap { capture -> (from: MakeFunction.Capture, slot: Int)? in
+      switch capture.outer {
+      case .local(let index): return (.local(index), capture.slot)
+      case .currentFunction: return (.currentFunction, capture.slot)
+      default: return nil
       }
-      return .function(
-        Function(
-          UserFunction(
-            declaration: declaration, source: source, signature: signature, slotCount: slotCount,
-            defaults: defaults, captured: captured, body: body)))
     }
+    return MakeFunction(
+      declaration: declaration, source: source, signature: signature, slotCount: inner.slotCount,
+      defaults: defaults, captures: captures, body: body)
   }
 
   /// A call: of a builtin named directly (found once, here), or of whatever
@@ -72,58 +51,25 @@ extension Compiler {
   mutating func call(_ callee: Expr, _ arguments: [CallArgument], range: SourceRange) throws(Diagnostic)
     -> Compiled.Expression
   {
-    let evaluate = try self.arguments(arguments)
-    let source = self.source
+    var items: [ArgumentCode.Item] = []
+    for argument in arguments {
+      let label = argument.label.map { (name: $0, range: argument.labelRange ?? argument.value.range) }
+      items.append(ArgumentCode.Item(value: try expression(argument.value), range: argument.value.range, label: label))
+    }
     if let name = callee.name, case .builtin(let builtin) = scope.resolve(name, globals: globals) {
-      let function = Builtins.function(builtin)
-      return { (frame: Frame) throws(Diagnostic) -> Value in
-        let (positional, named) = try evaluate(frame)
-        return try frame.runtime.call(function, positional: positional, named: named, range: range, source: source)
-      }
+      let placements = try builtin.signature.plan(items.map(\.label), callRange: range)
+      return BuiltinCall(
+        builtin, arguments: zip(items, placements).map { ($0.value, $0.range, $1) }, range: range, source: source)
     }
-    let calleeValue: Compiled.Expression
+    let code = ArgumentCode(items)
+    let value: Compiled.Expression
     if let name = callee.name {
-      calleeValue = try read(name, at: callee.range, calling: true)
+      value = try read(name, at: callee.range, calling: true)
     } else {
-      calleeValue = try expression(callee)
+      value = try expression(callee)
     }
-    let calleeRange = callee.range
-    let calleeName = callee.name
-    return { (frame: Frame) throws(Diagnostic) -> Value in
-      let value = try calleeValue(frame)
-      guard case .function(let function) = value else {
-        let what =
-          calleeName.map { "'\($0)' is a \(value.typeName), not a function" } ?? "a \(value.typeName) is not a function"
-        throw Diagnostic("\(what); only functions can be called", at: calleeRange)
-      }
-      let (positional, named) = try evaluate(frame)
-      return try frame.runtime.call(function, positional: positional, named: named, range: range, source: source)
-    }
-  }
-
-  typealias EvaluatedArguments = (positional: [ArgumentValue], named: [NamedArgumentValue])
-
-  /// The arguments of a call, evaluated left to right.
-  mutating func arguments(_ arguments: [CallArgument]) throws(Diagnostic) -> (Frame) throws(Diagnostic) ->
-    EvaluatedArguments
-  {
-    let values = try expressions(arguments.map(\.value))
-    let ranges = arguments.map(\.value.range)
-    let labels = arguments.map { argument in argument.label.map { ($0, argument.labelRange ?? argument.value.range) } }
-    let positionalCount = labels.count { $0 == nil }
-    return { (frame: Frame) throws(Diagnostic) -> EvaluatedArguments in
-      var positional: [ArgumentValue] = []
-      positional.reserveCapacity(positionalCount)
-      var named: [NamedArgumentValue] = []
-      for index in values.indices {
-        let argument = ArgumentValue(value: try values[index](frame), range: ranges[index])
-        if let (label, labelRange) = labels[index] {
-          named.append(NamedArgumentValue(label: label, labelRange: labelRange, argument: argument))
-        } else {
-          positional.append(argument)
-        }
-      }
-      return (positional, named)
-    }
+    return DynamicCall(
+      callee: value, calleeName: callee.name, calleeRange: callee.range, arguments: code, range: range,
+      source: source)
   }
 }

@@ -1,44 +1,6 @@
 import Attention
 import _StackLimit
 
-/// Code compiled from the syntax tree: each node becomes a closure, made
-/// once per statement or function, with names resolved to slots.
-enum Compiled {
-  typealias Expression = (Frame) throws(Diagnostic) -> Value
-  typealias Statement = (Frame) throws(Diagnostic) -> Flow
-}
-
-/// How a statement ended.
-enum Flow {
-  case next
-  case breakLoop
-  case continueLoop
-  case returned(Value)
-}
-
-/// One call's slots: parameters, captured values and locals (nil until
-/// assigned). Top-level code runs in a frame without slots.
-final class Frame {
-  var slots: [Value?]
-  unowned(unsafe) let runtime: Runtime
-  /// The function running in this frame, for a nested `def` calling itself.
-  let function: Function?
-
-  init(runtime: Runtime, slotCount: Int, function: Function?) {
-    self.runtime = runtime
-    self.slots = [Value?](repeating: nil, count: slotCount)
-    self.function = function
-  }
-
-  /// Moves a slot's value out, so that an update can change it in place.
-  @inline(__always)
-  func take(_ slot: Int) -> Value? {
-    let value = slots[slot]
-    slots[slot] = nil
-    return value
-  }
-}
-
 /// One evaluation: the session's variables, the execution context bound for
 /// it, where printed values go, and the calls in progress.
 final class Runtime {
@@ -46,6 +8,7 @@ final class Runtime {
   static let maximumCallDepth = 1000
 
   let session: Session
+  let globals: Globals
   let context: ExecutionContext
   let output: (Output) -> Void
   /// The top-level statement running, whose line printed values carry.
@@ -57,11 +20,10 @@ final class Runtime {
 
   init(session: Session, context: ExecutionContext, output: @escaping (Output) -> Void) {
     self.session = session
+    self.globals = session.globals
     self.context = context
     self.output = output
   }
-
-  var globals: Globals { session.globals }
 
   /// Throws `interrupted` when a stop was requested (Ctrl-C, a time limit).
   @inline(__always)
@@ -98,7 +60,7 @@ final class Runtime {
     case .user(let user):
       let frame = Frame(runtime: self, slotCount: user.slotCount, function: function)
       if named.isEmpty, positional.count == user.parameterCount, user.defaults.isEmpty {
-        for (index, argument) in positional.enumerated() { frame.slots[index] = argument.value }
+        for index in positional.indices { frame.slots[index] = positional[index].value }
       } else {
         let (values, _) = try user.signature.bind(positional: positional, named: named, callRange: range)
         for (index, argument) in values.enumerated() { frame.slots[index] = argument?.value }
@@ -130,9 +92,9 @@ final class Runtime {
       try checkStop(at: range)
       for (slot, value) in user.captured { frame.slots[slot] = value }
       for (slot, compute) in user.defaults where frame.slots[slot] == nil {
-        frame.slots[slot] = try compute(frame)
+        frame.slots[slot] = try compute.evaluate(frame)
       }
-      return try user.body(frame)
+      return try user.body.evaluate(frame)
     } catch var error {
       if error.source == nil { error.source = user.source }
       error.callStack.append(CallSite(function: user.name, range: range, source: source))

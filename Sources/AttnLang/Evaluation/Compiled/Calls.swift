@@ -1,0 +1,167 @@
+import Attention
+
+// Calls, and making functions from `def` and lambdas.
+
+/// A call's arguments as written: positional ones, then `name: value` ones.
+struct ArgumentCode {
+  struct Item {
+    var value: Compiled.Expression
+    var range: SourceRange
+    /// The label and where it is written, for a named argument.
+    var label: (name: String, range: SourceRange)?
+  }
+
+  var items: [Item]
+  var positionalCount: Int
+
+  init(_ items: [Item]) {
+    self.items = items
+    positionalCount = items.count { $0.label == nil }
+  }
+
+  /// The arguments, evaluated left to right.
+  func evaluate(_ frame: Frame) throws(Diagnostic) -> (positional: [ArgumentValue], named: [NamedArgumentValue]) {
+    var positional: [ArgumentValue] = []
+    positional.reserveCapacity(positionalCount)
+    var named: [NamedArgumentValue] = []
+    for item in items {
+      let argument = ArgumentValue(value: try item.value.evaluate(frame), range: item.range)
+      if let label = item.label {
+        named.append(NamedArgumentValue(label: label.name, labelRange: label.range, argument: argument))
+      } else {
+        positional.append(argument)
+      }
+    }
+    return (positional, named)
+  }
+}
+
+/// A call of a builtin named directly: the builtin is found, and each
+/// argument matched to its parameter, when the call is compiled.
+final class BuiltinCall: Compiled.Expression {
+  let builtin: Builtin
+  let arguments: [(value: Compiled.Expression, range: SourceRange, parameter: Int?)]
+  let range: SourceRange
+  let source: SourceFile
+
+  init(
+    _ builtin: Builtin, arguments: [(value: Compiled.Expression, range: SourceRange, parameter: Int?)],
+    range: SourceRange, source: SourceFile
+  ) {
+    self.builtin = builtin
+    self.arguments = arguments
+    self.range = range
+    self.source = source
+  }
+
+  override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
+    let signature = builtin.signature
+    var values = [ArgumentValue?](repeating: nil, count: signature.parameters.count)
+    var rest: [ArgumentValue] = []
+    for argument in arguments {
+      let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
+      if let index = argument.parameter { values[index] = value } else { rest.append(value) }
+    }
+    try signature.check(values, rest: rest)
+    let runtime = frame.runtime
+    let call = Arguments(
+      signature: signature, values: values, rest: rest, range: range, runtime: runtime, source: source)
+    let result = try runtime.library(range, as: builtin.name) { try builtin.run(call) }
+    if case .tensor(let tensor) = result { return Value(tensor) }
+    return result
+  }
+}
+
+/// A call of whatever function the callee gives: a `def`, a lambda, a
+/// builtin held in a variable.
+final class DynamicCall: Compiled.Expression {
+  let callee: Compiled.Expression
+  let calleeName: String?
+  let calleeRange: SourceRange
+  let arguments: ArgumentCode
+  let range: SourceRange
+  let source: SourceFile
+
+  init(
+    callee: Compiled.Expression, calleeName: String?, calleeRange: SourceRange, arguments: ArgumentCode,
+    range: SourceRange, source: SourceFile
+  ) {
+    self.callee = callee
+    self.calleeName = calleeName
+    self.calleeRange = calleeRange
+    self.arguments = arguments
+    self.range = range
+    self.source = source
+  }
+
+  override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
+    let value = try callee.evaluate(frame)
+    guard case .function(let function) = value else {
+      let what =
+        calleeName.map { "'\($0)' is a \(value.typeName), not a function" } ?? "a \(value.typeName) is not a function"
+      throw Diagnostic("\(what); only functions can be called", at: calleeRange)
+    }
+    let (positional, named) = try arguments.evaluate(frame)
+    return try frame.runtime.call(function, positional: positional, named: named, range: range, source: source)
+  }
+}
+
+/// A `def` or lambda, compiled once: each time it runs it makes a function
+/// value holding the values it captures from the function around it.
+final class MakeFunction: Compiled.Expression {
+  let declaration: FunctionDeclaration
+  let source: SourceFile
+  let signature: Signature
+  let slotCount: Int
+  let defaults: [(slot: Int, compute: Compiled.Expression)]
+  /// Where each captured value comes from here (a slot, or this function
+  /// itself) and the slot it fills in the new function's calls.
+  let captures: [(from: Capture, slot: Int)]
+  let body: Compiled.Expression
+
+  enum Capture {
+    case local(Int)
+    case currentFunction
+  }
+
+  init(
+    declaration: FunctionDeclaration, source: SourceFile, signature: Signature, slotCount: Int,
+    defaults: [(slot: Int, compute: Compiled.Expression)], captures: [(from: Capture, slot: Int)],
+    body: Compiled.Expression
+  ) {
+    self.declaration = declaration
+    self.source = source
+    self.signature = signature
+    self.slotCount = slotCount
+    self.defaults = defaults
+    self.captures = captures
+    self.body = body
+  }
+
+  override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
+    var captured: [(slot: Int, value: Value?)] = []
+    for capture in captures {
+      switch capture.from {
+      case .local(let index): captured.append((capture.slot, frame.slots[index]))
+      case .currentFunction: captured.append((capture.slot, frame.function.map { .function($0) }))
+      }
+    }
+    return .function(
+      Function(
+        UserFunction(
+          declaration: declaration, source: source, signature: signature, slotCount: slotCount, defaults: defaults,
+          captured: captured, body: body)))
+  }
+}
+
+/// A block body as an expression: what `return` gives, else nothing.
+final class FunctionBody: Compiled.Expression {
+  let block: Compiled.Statement
+
+  init(_ block: Compiled.Statement) { self.block = block }
+
+  override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
+    if case .returned(let value) = try block.execute(frame) { return value }
+    return .none
+  }
+}

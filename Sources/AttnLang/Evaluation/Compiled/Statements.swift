@@ -1,0 +1,268 @@
+import Attention
+
+// Statements: assignments, blocks, conditions and loops.
+
+/// A bare expression at the top (also inside top-level loops and
+/// conditions): its value is kept in `ans` and printed unless silenced.
+final class Show: Compiled.Statement {
+  let value: Compiled.Expression
+  let ans: Int
+  let isSilent: Bool
+
+  init(_ value: Compiled.Expression, ans: Int, isSilent: Bool) {
+    self.value = value
+    self.ans = ans
+    self.isSilent = isSilent
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    let result = try value.evaluate(frame)
+    if case .none = result { return .next }
+    frame.globals.store(result, at: ans)
+    if !isSilent { frame.runtime.show(result) }
+    return .next
+  }
+}
+
+/// A bare expression inside a function: run for its effects (`print`).
+final class Discard: Compiled.Statement {
+  let value: Compiled.Expression
+
+  init(_ value: Compiled.Expression) { self.value = value }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    _ = try value.evaluate(frame)
+    return .next
+  }
+}
+
+/// `name = value`.
+final class Assign: Compiled.Statement {
+  let slot: Slot
+  let value: Compiled.Expression
+
+  init(_ slot: Slot, _ value: Compiled.Expression) {
+    self.slot = slot
+    self.value = value
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    frame.store(try value.evaluate(frame), in: slot)
+    return .next
+  }
+}
+
+/// One step of an assignment's target after the name, compiled.
+enum PathCode {
+  case field(String, SourceRange)
+  case index([SubscriptCode], SourceRange)
+}
+
+/// `r.lr = 0.2`, `l[0] = x`, `m.layer.w[0] = 5`: the variable's value is
+/// moved out of its slot, changed in place and put back, so a value only
+/// one variable holds is not copied.
+final class AssignPart: Compiled.Statement {
+  let slot: Slot
+  let path: [PathCode]
+  let value: Compiled.Expression
+  let missing: (Frame) -> Diagnostic
+
+  init(_ slot: Slot, path: [PathCode], value: Compiled.Expression, missing: @escaping (Frame) -> Diagnostic) {
+    self.slot = slot
+    self.path = path
+    self.value = value
+    self.missing = missing
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    let newValue = try value.evaluate(frame)
+    var steps: [PathStep] = []
+    steps.reserveCapacity(path.count)
+    for step in path {
+      switch step {
+      case .field(let name, let range): steps.append(.field(name, range))
+      case .index(let items, let range): steps.append(.index(try AttnLang.evaluate(items, in: frame), range))
+      }
+    }
+    guard var root = frame.take(slot) else { throw missing(frame) }
+    defer { frame.putBack(root, in: slot) }
+    try update(&root, steps[...], with: newValue, runtime: frame.runtime)
+    return .next
+  }
+}
+
+/// `l = append(l, x)`: appends in place (amortized O(1)) when `l` holds a list.
+final class AppendInPlace: Compiled.Statement {
+  let slot: Slot
+  let item: Compiled.Expression
+  /// The call as written, for anything but a list (it says what is wrong).
+  let general: Compiled.Expression
+
+  init(_ slot: Slot, item: Compiled.Expression, general: Compiled.Expression) {
+    self.slot = slot
+    self.item = item
+    self.general = general
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    let newItem = try item.evaluate(frame)
+    var taken = frame.take(slot)
+    guard case .list(var items)? = taken else {
+      frame.putBack(taken, in: slot)
+      frame.store(try general.evaluate(frame), in: slot)
+      return .next
+    }
+    taken = nil  // `items` is now the list's only holder: it grows in place
+    items.append(newItem)
+    frame.putBack(.list(items), in: slot)
+    return .next
+  }
+}
+
+/// Statements in order, until one breaks, continues or returns.
+final class StatementList: Compiled.Statement {
+  let statements: [Compiled.Statement]
+
+  init(_ statements: [Compiled.Statement]) { self.statements = statements }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    for statement in statements {
+      let flow = try statement.execute(frame)
+      if case .next = flow { continue }
+      return flow
+    }
+    return .next
+  }
+}
+
+/// `if … { } else if … { } else { }`.
+final class Conditional: Compiled.Statement {
+  let arms: [(test: Compiled.Expression, range: SourceRange, body: Compiled.Statement)]
+  let otherwise: (Compiled.Statement)?
+
+  init(
+    arms: [(test: Compiled.Expression, range: SourceRange, body: Compiled.Statement)],
+    otherwise: (Compiled.Statement)?
+  ) {
+    self.arms = arms
+    self.otherwise = otherwise
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    for arm in arms where try truth(try arm.test.evaluate(frame), at: arm.range) {
+      return try arm.body.execute(frame)
+    }
+    return try otherwise?.execute(frame) ?? .next
+  }
+}
+
+/// `while condition { … }`.
+final class While: Compiled.Statement {
+  let condition: Compiled.Expression
+  let range: SourceRange
+  let body: Compiled.Statement
+
+  init(_ condition: Compiled.Expression, range: SourceRange, body: Compiled.Statement) {
+    self.condition = condition
+    self.range = range
+    self.body = body
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    let stop = frame.runtime.context.stop
+    while try truth(try condition.evaluate(frame), at: range) {
+      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
+      switch try body.execute(frame) {
+      case .next, .continueLoop: continue
+      case .breakLoop: return .next
+      case .returned(let value): return .returned(value)
+      }
+    }
+    return .next
+  }
+}
+
+/// `for i in range(…) { … }`: counts without making the list.
+final class ForRange: Compiled.Statement {
+  let slot: Slot
+  let bounds: [(Compiled.Expression, SourceRange)]
+  let range: SourceRange
+  let body: Compiled.Statement
+
+  init(_ slot: Slot, bounds: [(Compiled.Expression, SourceRange)], range: SourceRange, body: Compiled.Statement) {
+    self.slot = slot
+    self.bounds = bounds
+    self.range = range
+    self.body = body
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    var numbers: [Double] = []
+    for (code, boundRange) in bounds {
+      numbers.append(try wholeNumber(try code.evaluate(frame), at: boundRange, what: "a range bound"))
+    }
+    let (start, end, step) = try rangeBounds(numbers, at: range)
+    let stop = frame.runtime.context.stop
+    var index = start
+    while step > 0 ? index < end : index > end {
+      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
+      frame.store(.number(index), in: slot)
+      switch try body.execute(frame) {
+      case .next, .continueLoop: break
+      case .breakLoop: return .next
+      case .returned(let value): return .returned(value)
+      }
+      index += step
+    }
+    return .next
+  }
+}
+
+/// `for x in sequence { … }`: a list's items, a string's characters, a tensor's rows.
+final class ForEach: Compiled.Statement {
+  let slot: Slot
+  let sequence: Compiled.Expression
+  let range: SourceRange
+  let body: Compiled.Statement
+
+  init(_ slot: Slot, sequence: Compiled.Expression, range: SourceRange, body: Compiled.Statement) {
+    self.slot = slot
+    self.sequence = sequence
+    self.range = range
+    self.body = body
+  }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
+    let items = try sequence.evaluate(frame)
+    let count = try length(of: items, at: range, for: "iterate over")
+    let stop = frame.runtime.context.stop
+    for position in 0..<count {
+      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
+      frame.store(try element(of: items, at: position, range: range), in: slot)
+      switch try body.execute(frame) {
+      case .next, .continueLoop: break
+      case .breakLoop: return .next
+      case .returned(let value): return .returned(value)
+      }
+    }
+    return .next
+  }
+}
+
+/// `break`, `continue`, or `return` without a value.
+final class Jump: Compiled.Statement {
+  let flow: Flow
+
+  init(_ flow: Flow) { self.flow = flow }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow { flow }
+}
+
+/// `return value`.
+final class Return: Compiled.Statement {
+  let value: Compiled.Expression
+
+  init(_ value: Compiled.Expression) { self.value = value }
+
+  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow { .returned(try value.evaluate(frame)) }
+}

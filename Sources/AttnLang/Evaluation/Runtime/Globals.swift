@@ -1,0 +1,140 @@
+/// The session's variables, each in a numbered slot that compiled code
+/// reaches directly; a name gets its slot the first time code mentioning it
+/// is compiled, and keeps it (holding nothing until assigned).
+///
+/// While a top-level statement runs, the first change to each slot is
+/// written down, so that a statement that fails part way (an error in the
+/// tenth step of a loop) can be undone whole: ``begin()``, then ``commit()``
+/// or ``rollBack()``.
+final class Globals {
+  @exclusivity(unchecked) private var storage: UnsafeMutablePointer<Value?>
+  /// The statement each slot was last changed in (see ``generation``).
+  @exclusivity(unchecked) private var changedIn: UnsafeMutablePointer<UInt64>
+  private var capacity: Int
+  private(set) var count = 0
+  private(set) var names: [String] = []
+  private var slots: [String: Int] = [:]
+  /// Names in the order they were first given a value.
+  private(set) var order: [String] = []
+  /// Counts top-level statements; 0 means none is running (nothing to undo).
+  @exclusivity(unchecked) private var generation: UInt64 = 0
+  private var nextGeneration: UInt64 = 1
+  /// What the running statement replaced: each slot's value before its first change.
+  private var undo: [(slot: Int, value: Value?)] = []
+  private var orderCount = 0
+
+  init() {
+    capacity = 16
+    storage = .allocate(capacity: capacity)
+    changedIn = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    storage.deinitialize(count: count)
+    storage.deallocate()
+    changedIn.deallocate()
+  }
+
+  /// The slot of `name`, made if it has none.
+  func slot(for name: String) -> Int {
+    if let slot = slots[name] { return slot }
+    if count == capacity { grow() }
+    (storage + count).initialize(to: nil)
+    changedIn[count] = 0
+    slots[name] = count
+    names.append(name)
+    count += 1
+    return count - 1
+  }
+
+  private func grow() {
+    let larger = capacity * 2
+    let newStorage = UnsafeMutablePointer<Value?>.allocate(capacity: larger)
+    newStorage.moveInitialize(from: storage, count: count)
+    storage.deallocate()
+    storage = newStorage
+    let newChanged = UnsafeMutablePointer<UInt64>.allocate(capacity: larger)
+    newChanged.update(from: changedIn, count: count)
+    changedIn.deallocate()
+    changedIn = newChanged
+    capacity = larger
+  }
+
+  subscript(slot: Int) -> Value? {
+    @inline(__always) get { storage[slot] }
+  }
+
+  /// Sets a slot, writing down its old value the first time the running statement changes it.
+  @inline(__always)
+  func store(_ value: Value, at slot: Int) {
+    remember(slot)
+    if storage[slot] == nil { order.append(names[slot]) }
+    storage[slot] = value
+  }
+
+  @inline(__always)
+  private func remember(_ slot: Int) {
+    guard generation != 0, changedIn[slot] != generation else { return }
+    changedIn[slot] = generation
+    undo.append((slot, storage[slot]))
+  }
+
+  /// Moves a slot's value out, so that an update can change it in place;
+  /// ``putBack(_:at:)`` returns it.
+  @inline(__always)
+  func take(_ slot: Int) -> Value? {
+    remember(slot)
+    let value = storage[slot]
+    storage[slot] = nil
+    return value
+  }
+
+  /// Returns what ``take(_:)`` moved out (its order stays as it was).
+  @inline(__always)
+  func putBack(_ value: Value?, at slot: Int) { storage[slot] = value }
+
+  /// The value of `name`, if it has one.
+  func value(of name: String) -> Value? { slots[name].flatMap { storage[$0] } }
+
+  func define(_ name: String, _ value: Value) { store(value, at: slot(for: name)) }
+
+  /// Every variable with a value, in the order they were first assigned.
+  var defined: [(name: String, value: Value)] {
+    var seen = Set<String>()
+    return order.compactMap { name in
+      guard seen.insert(name).inserted, let value = value(of: name) else { return nil }
+      return (name, value)
+    }
+  }
+
+  /// Forgets every value (slots stay, so compiled code stays valid).
+  func removeAll() {
+    for index in 0..<count { storage[index] = nil }
+    order.removeAll()
+    undo.removeAll()
+  }
+
+  // MARK: Undoing a statement
+
+  /// Starts a top-level statement: changes from here on can be rolled back.
+  func begin() {
+    generation = nextGeneration
+    nextGeneration += 1
+    undo.removeAll(keepingCapacity: true)
+    orderCount = order.count
+  }
+
+  /// Keeps the statement's changes.
+  func commit() {
+    generation = 0
+    undo.removeAll(keepingCapacity: true)
+  }
+
+  /// Puts back every slot the statement changed, as it was before.
+  func rollBack() {
+    for (slot, value) in undo.reversed() { storage[slot] = value }
+    if order.count > orderCount { order.removeSubrange(orderCount...) }
+    generation = 0
+    undo.removeAll(keepingCapacity: true)
+  }
+}
