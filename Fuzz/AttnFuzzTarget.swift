@@ -1,11 +1,13 @@
 // A libFuzzer target for the language: every input is lexed, parsed and
-// evaluated in a fresh session (with a small element limit so no input can
-// take long), and every value is formatted as text and JSON. Lesson parsing
-// and output matching get the same bytes. Any crash is a bug.
+// evaluated in a fresh session (with a small element limit, and stopped
+// after 200 ms, so no input can take long — loops included), and every
+// value is formatted as text and JSON. Lesson parsing and output matching
+// get the same bytes. Any crash is a bug.
 //
 // Built and run by scripts/fuzz (not part of the SwiftPM package).
 
 import AttnLang
+import Dispatch
 import Lessons
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -14,6 +16,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   var options = SessionOptions()
   options.maximumElements = 20_000
   let session = Session(options: options)
+  // Each input gets its own stop request; a late one only touches its own session.
+  DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { [stop = session.stop] in stop.request() }
   let source = SourceFile(name: "fuzz.attn", bytes: bytes)
   let formatter = ValueFormatter(options: options.display)
   do {
@@ -25,7 +29,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = DiagnosticRenderer(useColor: true).render(error)
   }
   let text = String(decoding: bytes, as: UTF8.self)
-  _ = Session.isIncomplete(text)
+  _ = Session.parse(SourceFile(name: "fuzz.attn", text: text)).isIncomplete
   if let notebook = try? Notebook(path: "fuzz.md", text: text) {
     _ = notebook.updatingOutputs([])
     for cell in notebook.cells {

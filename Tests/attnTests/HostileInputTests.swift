@@ -42,6 +42,23 @@ import _TestSupport
     text("a directory", "load(\"/tmp\")", "unknown file type"),
     text("a ragged literal", "[[1, 2], [3]]", "ragged tensor literal"),
     text("deep literal", "[[[[[1]]]]]", "nested deeper than rank 4"),
+    text("endless recursion", "def f(n) = f(n + 1)\nf(0)", "recursion is too deep"),
+    text("mutual recursion", "def f(n) = g(n)\ndef g(n) = f(n) + 1\nf(0)", "recursion is too deep"),
+    text(
+      "recursion through a lambda", "def f(g) = g(g)\nf(h -> h(h))", "recursion is too deep"),
+    text(
+      "10 000 nested blocks", String(repeating: "if 1 {\n", count: 10_000) + String(repeating: "}\n", count: 10_000),
+      "nested too deeply"),
+    text(
+      "10 000 nested defs", String(repeating: "def f() {\n", count: 10_000) + String(repeating: "}\n", count: 10_000),
+      "nested too deeply"),
+    text("a chain of lambdas", String(repeating: "x -> ", count: 100_000) + "1", "nested too deeply"),
+    text("a chain of calls", "f = x -> x\nf" + String(repeating: "(1)", count: 100_000), "statement is too long"),
+    text("an unclosed block", "def f(x) {\n  x\n", "expected '}' to close the block"),
+    text("a stray brace", "}\n1", "'}' has no matching '{'"),
+    text("break outside a loop", "break", "'break' is only allowed inside a loop"),
+    text("calling a number", "x = 3\nx(1)", "'x' is a number, not a function"),
+    text("a huge range", "range(1e12)", "more than the limit"),
     text(
       "random binary",
       String(decoding: (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }, as: UTF8.self),
@@ -91,6 +108,22 @@ import _TestSupport
     #expect(!result.crashed)
     #expect(result.status == 1)
     #expect(result.stderr.contains("timed out after 1.0 seconds"))
+    #expect(Date().timeIntervalSince(started) < 8)
+  }
+
+  /// Endless loops of the language stop at the time limit, at any depth.
+  @Test(arguments: [
+    "while true { }", "for i in range(1e15) { }", "def spin() {\n  while true { }\n}\nspin()",
+    "l = list()\nwhile true { l = append(l, 1) }", "def f(n) {\n  for i in range(1e9) { n += i }\n  return n\n}\nf(0)",
+  ])
+  func endlessLoopsTimeOut(_ code: String) throws {
+    let file = try write(Array(code.utf8))
+    let started = Date()
+    let result = try AttnProcess.run(["run", "--timeout", "1", "--json", file.path])
+    #expect(!result.crashed)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains(#""error": "timed out after 1.0 seconds""#), "\(result.stdout)")
+    #expect(result.stdout.split(separator: "\n").count == 1, "only the time-out is reported: \(result.stdout)")
     #expect(Date().timeIntervalSince(started) < 8)
   }
 

@@ -1,6 +1,7 @@
 import AttnLang
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import attn
 
@@ -70,6 +71,14 @@ import Testing
     #expect(complete("softmax(x, te") == ["temperature:"])
     #expect(complete("multihead(X, he").first == "heads:")
     #expect(complete("attend(q, U, mask: causal(3), ca").contains("causal:"))
+  }
+
+  @Test func functionsYouDefine() throws {
+    _ = try session.values("def scaled(x, temperature_of: 1) = x\nhelper = x -> x")
+    #expect(complete("sca") == ["scaled"])
+    #expect(complete("scaled(x, temp").first == "temperature_of:")
+    #expect(complete("hel").contains("helper"))
+    #expect(complete("wh") == ["while"])
   }
 
   @Test func commands() {
@@ -159,5 +168,30 @@ import Testing
     repl.feed("2]")
     #expect(repl.prompt == "attn> ")
     #expect(repl.session.variables["y"] != nil)
+  }
+
+  /// A block keeps the prompt at `...> ` until its `}`; the function and
+  /// the loop then run as one input, and `:save` writes the definition back.
+  @Test func openBlocksWaitForMoreLines() throws {
+    let repl = Repl(session: Session(), color: false, name: "<test>")
+    repl.feed("def twice(x) {")
+    #expect(repl.prompt == "...> ")
+    repl.feed("  return 2 * x")
+    #expect(repl.prompt == "...> ")
+    repl.feed("}")
+    #expect(repl.prompt == "attn> ")
+    repl.feed("total = 0")
+    repl.feed("for i in range(3) {")
+    repl.feed("  total += twice(i)")
+    #expect(repl.prompt == "...> ")
+    repl.feed("}")
+    #expect(repl.session.variables["total"] == .number(6))
+    let script = try makeTemporaryDirectory().appendingPathComponent("session.attn").path
+    #expect(repl.save(script))
+    let saved = try String(contentsOfFile: script, encoding: .utf8)
+    #expect(saved.hasPrefix("def twice(x) {\n  return 2 * x\n}\ntotal = 0\n"))
+    let replay = Session()
+    _ = try replay.values(saved)
+    #expect(replay.variables["total"] == .number(6))
   }
 }

@@ -22,25 +22,29 @@ public struct DiagnosticRenderer: Sendable {
   }
 
   /// Calls that were in progress, innermost first, as notes pointing at each
-  /// call; a call repeated many times in a row (deep recursion) is shown a
-  /// few times and then counted.
+  /// call. Deep recursion stays readable: a call repeated many times in a
+  /// row is shown a few times and then counted, and of a long stack only the
+  /// innermost and outermost calls are shown.
   func callStack(_ calls: [CallSite]) -> [String] {
+    var runs: [(call: CallSite, count: Int)] = []
+    for call in calls {
+      if let last = runs.last, last.call == call { runs[runs.count - 1].count += 1 } else { runs.append((call, 1)) }
+    }
+    let (innermost, outermost) = (8, 4)
     var notes: [String] = []
-    var index = 0
-    while index < calls.count {
-      let call = calls[index]
-      var repeats = 1
-      while index + repeats < calls.count, calls[index + repeats] == call { repeats += 1 }
-      let shown = repeats > 4 ? 3 : repeats
-      for _ in 0..<shown {
-        notes.append(
-          render(Diagnostic("in \(call.function), called here", at: call.range, severity: .note), in: call.source))
+    for (position, run) in runs.enumerated() {
+      if runs.count > innermost + outermost, position == innermost {
+        let hidden = runs[innermost..<(runs.count - outermost)].reduce(0) { $0 + $1.count }
+        notes.append("note: … \(hidden) more call\(hidden == 1 ? "" : "s") …")
       }
-      if repeats > shown {
-        let more = repeats - shown
-        notes.append("note: … \(call.function) called here \(more) more time\(more == 1 ? "" : "s")")
+      if runs.count > innermost + outermost, position >= innermost, position < runs.count - outermost { continue }
+      let shown = run.count > 4 ? 3 : run.count
+      let note = Diagnostic("in \(run.call.function), called here", at: run.call.range, severity: .note)
+      for _ in 0..<shown { notes.append(render(note, in: run.call.source)) }
+      if run.count > shown {
+        let more = run.count - shown
+        notes.append("note: … \(run.call.function) called here \(more) more time\(more == 1 ? "" : "s")")
       }
-      index += repeats
     }
     return notes
   }

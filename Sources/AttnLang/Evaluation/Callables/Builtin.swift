@@ -93,13 +93,27 @@ public enum Builtins {
         text += "  " + builtin.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + builtin.summary + "\n"
       }
     }
-    text += "\nOperators: + - * / ^ (elementwise, broadcasting), @ (matmul), < <= > >= == != (give 0/1).\n"
-    text += "Indexing: x[0], x[:, 1], x[1:3], x[-1]; fields: r.weights, x.T, x.shape.\n"
-    text += "Constants: inf nan pi true false.\n"
-    text +=
-      "Limits: a tensor holds at most 50,000,000 elements unless raised (--max-elements N, :set max-elements N),\n"
-    text += "and is refused before anything is allocated; rank at most 4; brackets nest at most 200 deep; a statement\n"
-    text += "chains at most 2,000 operations. Only files you name are read (load, :load) or written (save, svg, :save)."
+    text += """
+
+      Operators: + - * / % ^ (elementwise, broadcasting), @ (matmul), < <= > >= == != (give 0/1),
+      and, or, not. Indexing: x[0], x[:, 1], x[1:3], x[-1], E[ids] (rows); fields: r.weights, x.T, x.shape.
+      Constants: inf nan pi true false.
+
+      The language:
+        def f(x, t: 1) = softmax(x / t)      def g(q, K) { w = softmax(dot(q, K)); return w @ K }
+        h = x -> 2 * x     (x, y) -> x @ y     functions are values: map(f, l), list(f, softmax)
+        if c { … } else if d { … } else { … }     for i in range(5) { … }     for row in X { … }
+        while c { … }   break   continue   return     x += 1   r.lr = 0.2   l[0] = x
+        l = list(1, "two", [3, 4])   l = append(l, 5)   r = {w: eye(2), lr: 0.1}   p - 0.1 * g
+      A function sees its parameters, its own variables (any name it assigns) and the session's
+      variables; it never changes the session's. Bare expressions print at the top, not inside
+      functions: use print(…) there. A # comment right above a def is its help: help(f).
+
+      Limits: a tensor holds at most 50,000,000 elements unless raised (--max-elements N, :set max-elements N),
+      and is refused before anything is allocated; rank at most 4; brackets and blocks nest at most 200 deep;
+      a statement chains at most 2,000 operations; calls nest at most 1,000 deep. Only files you name are
+      read (load, :load) or written (save, svg, :save).
+      """
     return text
   }
 }
