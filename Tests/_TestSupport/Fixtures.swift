@@ -34,12 +34,25 @@ public struct Fixture: @unchecked Sendable, CustomStringConvertible {
   }
   public func bool(_ key: String) -> Bool { (values[key] as? NSNumber)?.boolValue ?? false }
   public func strings(_ key: String) -> [String] { values[key] as? [String] ?? [] }
+
+  /// The tensors stored in the object under `key`, by name.
+  public func tensors(_ key: String) -> [String: Tensor] {
+    guard let object = values[key] as? [String: Any] else { return [:] }
+    var result: [String: Tensor] = [:]
+    for name in object.keys {
+      result[name] = Fixture(name: "\(self.name).\(key)", values: object).tensor(name)
+    }
+    return result
+  }
   public func string(_ key: String) -> String { values[key] as? String ?? "" }
 }
 
 /// All reference cases, loaded once from the file committed beside the tests.
 public enum Fixtures {
   public static let all: [Fixture] = load("AttentionTests/Fixtures/reference.json")
+
+  /// Gradients from PyTorch's autograd, written by scripts/make_gradient_fixtures.py.
+  public static let gradients: [Fixture] = load("AttentionTests/Fixtures/gradients.json")
 
   /// The DSL cases: code evaluated after a prelude, and the value it must give.
   public static let language: [Fixture] = load("AttnLangTests/Fixtures/builtins.json")

@@ -38,6 +38,8 @@ public struct ExecutionContext: Sendable {
   public var maximumElements: Int
   /// Polled by long operations; request it to stop them.
   public var stop: StopRequest
+  /// The tape operations record on while a gradient is computed (see ``valueWithGradient(at:of:)``).
+  var tape: Tape? = nil
 
   /// A context with a limit (unlimited by default) and a fresh stop request.
   public init(maximumElements: Int = .max, stop: StopRequest = StopRequest()) {

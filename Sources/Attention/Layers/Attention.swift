@@ -38,6 +38,13 @@ public struct AttentionResult: Equatable, Sendable {
 ///     score (hard attention; ties go to the first).
 /// - Returns: scores, weights and output; a fully blocked row gets zero
 ///   weights and a zero output.
+///
+/// Gradients flow from any of the three results to the query, keys and
+/// values (PyTorch's `scaled_dot_product_attention` gives the same):
+/// blocked positions get exactly zero, and a fully blocked row gives zeros,
+/// not NaN. With `hard`, the one-hot choice is a step: no gradient reaches
+/// the query or the keys, while the values still get the gradient of the row
+/// they hand over.
 /// - Complexity: O(m·n·(d + dv)).
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
 public func attention(
@@ -62,10 +69,66 @@ public func attention(
       "values must have one row per key: keys \(Tensor.describe(keys.shape)) vs values \(Tensor.describe(values.shape))"
     )
   }
+  if Tape.recording([query, keys, values]) != nil {
+    return try recordedAttention(
+      query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, hard: hard)
+  }
   let (scores, weights) = try attentionWeights(
     query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)
   let output = try matmul(weights, values)
   return AttentionResult(scores: scores ?? weights, weights: weights, output: output)
+}
+
+/// Attention as differentiable steps — scores, blocking, softmax, weighted
+/// sum — for a gradient: the same numbers as the fused path.
+func recordedAttention(
+  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool
+) throws -> AttentionResult {
+  let products = try dot(query, keys)
+  var scores = try products * Tensor(scale)
+  if mask != nil || causal {
+    scores = try blocking(scores, keep: try visibility(scores.shape, mask: mask, causal: causal))
+  }
+  let weights: Tensor
+  if hard {
+    var picked = scores.untracked
+    let columns = picked.shape.last ?? 0
+    picked.scalars.withUnsafeMutableBufferPointer { buffer in
+      for row in 0..<(columns == 0 ? 0 : buffer.count / columns) {
+        hardmaxLane(buffer, start: row * columns, count: columns)
+      }
+    }
+    weights = picked
+  } else {
+    weights = try softmax(scores, axis: -1)
+  }
+  return AttentionResult(scores: scores, weights: weights, output: try matmul(weights, values))
+}
+
+/// 1 where query `i` may see key `j` (the mask is 1 and, if causal, `j ≤ i`), else 0.
+func visibility(_ shape: [Int], mask: Tensor?, causal: Bool) throws -> Tensor {
+  var keep = try mask?.untracked.broadcast(to: shape, operation: "attention mask") ?? Tensor(repeating: 1, shape: shape)
+  let columns = shape.last ?? 0
+  let rows = columns == 0 ? 0 : keep.count / columns
+  keep.scalars.withUnsafeMutableBufferPointer { buffer in
+    for row in 0..<rows {
+      for column in 0..<columns where buffer[row * columns + column] != 0 {
+        buffer[row * columns + column] =
+          causal && column > row % Swift.max(shape.count == 3 ? shape[1] : rows, 1) ? 0 : 1
+      }
+    }
+  }
+  return keep
+}
+
+/// `scores` with −inf where `keep` is 0 (a blocked position); the gradient
+/// passes where `keep` is 1 and is exactly 0 where it is blocked.
+func blocking(_ scores: Tensor, keep: Tensor) throws -> Tensor {
+  let result = Tensor.combine(scores, keep, shape: scores.shape) { value, visible in visible == 0 ? -.infinity : value }
+  guard let tape = Tape.recording(scores) else { return result }
+  return tape.record(result) { gradient, gradients in
+    gradients.add(Tensor.combine(gradient, keep, shape: keep.shape) { g, visible in visible == 0 ? 0 : g }, to: scores)
+  }
 }
 
 /// The masked, scaled scores (only when `keepScores`; multi-head attention

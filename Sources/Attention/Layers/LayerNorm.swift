@@ -6,6 +6,8 @@
 /// with `μ` the mean and `σ²` the biased variance `(1/d) Σ (xᵢ − μ)²` of each
 /// row, and `ε` inside the square root.
 ///
+/// Gradients flow to `x`, `weight` and `bias`, as through PyTorch's.
+///
 /// - Parameters:
 ///   - weight: optional gain of shape `[d]` (γ), default all ones.
 ///   - bias: optional shift of shape `[d]` (β), default all zeros.
@@ -23,28 +25,65 @@ public func layerNorm(
     }
   }
   guard eps >= 0 else { throw TensorError("layernorm", "eps must be non-negative, got \(eps)") }
-  var result = x.scalars
+  // The normalized rows x̂ and each row's 1/√(σ² + ε), kept for the gradient.
+  var normalized = x.scalars
   let rows = d == 0 ? 0 : x.count / d
+  var inverses = [Double](repeating: 0, count: rows)
   for row in 0..<rows {
     let start = row * d
     var mean = 0.0
-    for i in 0..<d { mean += result[start + i] }
+    for i in 0..<d { mean += normalized[start + i] }
     mean /= Double(d)
     var variance = 0.0
     for i in 0..<d {
-      let centered = result[start + i] - mean
+      let centered = normalized[start + i] - mean
       variance += centered * centered
     }
     variance /= Double(d)
     let inverse = 1 / (variance + eps).squareRoot()
+    inverses[row] = inverse
+    for i in 0..<d { normalized[start + i] = (normalized[start + i] - mean) * inverse }
+  }
+  var result = normalized
+  for row in 0..<rows {
     for i in 0..<d {
-      var value = (result[start + i] - mean) * inverse
-      if let weight { value *= weight.scalars[i] }
-      if let bias { value += bias.scalars[i] }
-      result[start + i] = value
+      if let weight { result[row * d + i] *= weight.scalars[i] }
+      if let bias { result[row * d + i] += bias.scalars[i] }
     }
   }
-  return Tensor(unchecked: x.shape, result)
+  let output = Tensor(unchecked: x.shape, result)
+  guard let tape = Tape.recording([x, weight, bias]) else { return output }
+  return tape.record(output) { gradient, gradients in
+    let g = gradient.scalars
+    if let weight, gradients.needs(weight) {
+      var total = [Double](repeating: 0, count: d)
+      for row in 0..<rows { for i in 0..<d { total[i] += g[row * d + i] * normalized[row * d + i] } }
+      gradients.add(Tensor(total), to: weight)
+    }
+    if let bias, gradients.needs(bias) {
+      var total = [Double](repeating: 0, count: d)
+      for row in 0..<rows { for i in 0..<d { total[i] += g[row * d + i] } }
+      gradients.add(Tensor(total), to: bias)
+    }
+    guard gradients.needs(x) else { return }
+    // ∂x = (1/σ)(g' − mean(g') − x̂ · mean(g' ⊙ x̂)), with g' = g ⊙ weight.
+    var dx = try Tensor.uninitializedStorage(x.shape, operation: "layernorm")
+    for row in 0..<rows {
+      var sum = 0.0
+      var dotted = 0.0
+      for i in 0..<d {
+        let scaled = g[row * d + i] * (weight?.scalars[i] ?? 1)
+        sum += scaled
+        dotted += scaled * normalized[row * d + i]
+      }
+      let (meanScaled, meanDotted) = (sum / Double(d), dotted / Double(d))
+      for i in 0..<d {
+        let scaled = g[row * d + i] * (weight?.scalars[i] ?? 1)
+        dx[row * d + i] = inverses[row] * (scaled - meanScaled - normalized[row * d + i] * meanDotted)
+      }
+    }
+    gradients.add(Tensor(unchecked: x.shape, dx), to: x)
+  }
 }
 
 /// A linear (fully connected) layer in the row-vector convention: `y = x·W + b`.

@@ -59,6 +59,9 @@ public struct MultiHeadResult: Equatable, Sendable {
 ///   - heads: the number of heads; must divide the widths of Q and V.
 ///   - mask: 1 = may attend, 0 = blocked; broadcast to `[n, m]`.
 ///   - causal: block key `j` for query `i` when `j > i`.
+/// Gradients flow to both inputs and all four weights, as through
+/// PyTorch's module; blocked positions get exactly zero.
+///
 /// - Complexity: O(n·m·d_model + (n + m)·d_model²).
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
 public func multiHeadAttention(
@@ -98,6 +101,25 @@ public func multiHeadAttention(
   let dv = v.shape[1] / heads
   let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
   let width = v.shape[1]
+  if q.isTracked || k.isTracked || v.isTracked || weights.wo.isTracked,
+    Tape.recording([q, k, v, weights.wo]) != nil
+  {
+    // Heads as a batch of matrices, every step recorded for the gradient.
+    let qh = try transpose(q.reshaped([n, heads, dk]), axes: [1, 0, 2])
+    let kh = try transpose(k.reshaped([m, heads, dk]), axes: [1, 2, 0])
+    let vh = try transpose(v.reshaped([m, heads, dv]), axes: [1, 0, 2])
+    var scores = try matmul(qh, kh) * Tensor(scale)
+    if mask != nil || causal {
+      let shape = [heads, n, m]
+      let keep = try visibility(
+        shape, mask: try mask.map { try $0.untracked.broadcast(to: [n, m], operation: "multihead mask") },
+        causal: causal)
+      scores = try blocking(scores, keep: keep)
+    }
+    let attention = try softmax(scores, axis: -1)
+    let joined = try transpose(try matmul(attention, vh), axes: [1, 0, 2]).reshaped([n, width])
+    return MultiHeadResult(output: try matmul(joined, weights.wo), weights: attention)
+  }
   let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
   // Both are written whole below (every head fills its weights and its
   // columns of the output), so they start uninitialized.

@@ -7,9 +7,43 @@
 /// - `[m, k] @ [k, n]` gives `[m, n]`;
 /// - ranks 3 and 4 are stacks of matrices whose leading (batch) axes broadcast.
 ///
+/// Gradients: `∂A = G · Bᵀ` and `∂B = Aᵀ · G` (a vector operand taken as a
+/// row or column as above), summed over broadcast batch axes.
+///
 /// - Complexity: O(m·k·n) per matrix; large products use every core.
 /// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  let result = try matmulValue(a, b)
+  guard let tape = Tape.recording(a, b) else { return result }
+  return tape.record(result) { gradient, gradients in
+    // As stacks of matrices: a vector is a one-row (left) or one-column (right) matrix.
+    let left = a.rank == 1 ? try a.untracked.reshaped([1, a.count]) : a.untracked
+    let right = b.rank == 1 ? try b.untracked.reshaped([b.count, 1]) : b.untracked
+    var shape = gradient.shape
+    if a.rank == 1 { shape.insert(1, at: Swift.max(shape.count - (b.rank == 1 ? 0 : 1), 0)) }
+    if b.rank == 1 { shape.append(1) }
+    let g = try gradient.reshaped(shape)
+    if gradients.needs(a) {
+      let full = try matmulValue(g, try swapLastAxes(right))
+      gradients.add(try full.summed(toShape: left.shape).reshaped(a.shape), to: a)
+    }
+    if gradients.needs(b) {
+      let full = try matmulValue(try swapLastAxes(left), g)
+      gradients.add(try full.summed(toShape: right.shape).reshaped(b.shape), to: b)
+    }
+  }
+}
+
+/// `x` with its last two axes swapped (a batch of matrices transposed).
+func swapLastAxes(_ x: Tensor) throws -> Tensor {
+  guard x.rank >= 2 else { return x }
+  var axes = Array(0..<x.rank)
+  axes.swapAt(x.rank - 1, x.rank - 2)
+  return try transpose(x.untracked, axes: axes)
+}
+
+/// The product itself, not recorded for gradients.
+func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   if (1...2).contains(a.rank), (1...2).contains(b.rank) { return try matrixProduct(a, b) }
   let resultShape = try matmulShape(a.shape, b.shape)
   // Work on stacks of matrices: a vector becomes a one-row (left) or
@@ -105,8 +139,34 @@ public func matmulShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
 /// - `[m, d] · [n, d]` → `[m, n]` with `C[i, j] = aᵢ · bⱼ`, that is `A Bᵀ`,
 ///   the score matrix of attention.
 ///
+/// Gradients: for `[m, d] · [n, d]`, `∂A = G B` and `∂B = Gᵀ A`; the vector
+/// cases likewise.
+///
 /// - Throws: ``TensorError`` such as `dot: last axes differ: [3] vs [2]`.
 public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  let result = try dotValue(a.untracked, b.untracked)
+  guard let tape = Tape.recording(a, b) else { return result }
+  return tape.record(result) { gradient, gradients in
+    let (x, y) = (a.untracked, b.untracked)
+    switch (a.rank, b.rank) {
+    case (1, 1):
+      if gradients.needs(a) { gradients.add(try gradient * y, to: a) }
+      if gradients.needs(b) { gradients.add(try gradient * x, to: b) }
+    case (2, 1):
+      if gradients.needs(a) { gradients.add(try outer(gradient, y), to: a) }
+      if gradients.needs(b) { gradients.add(try matmulValue(gradient, x), to: b) }
+    case (1, 2):
+      if gradients.needs(a) { gradients.add(try matmulValue(gradient, y), to: a) }
+      if gradients.needs(b) { gradients.add(try outer(gradient, x), to: b) }
+    default:
+      if gradients.needs(a) { gradients.add(try matmulValue(gradient, y), to: a) }
+      if gradients.needs(b) { gradients.add(try matmulValue(transposeMatrix(gradient), x), to: b) }
+    }
+  }
+}
+
+/// The inner products themselves, not recorded for gradients.
+func dotValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   guard (1...2).contains(a.rank), (1...2).contains(b.rank) else {
     throw TensorError(
       "dot", "expects tensors of rank 1 or 2, got \(Tensor.describe(a.shape)) and \(Tensor.describe(b.shape))")
@@ -115,13 +175,13 @@ public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     throw TensorError("dot", "last axes differ: \(Tensor.describe(a.shape)) vs \(Tensor.describe(b.shape))")
   }
   switch (a.rank, b.rank) {
-  case (1, 1), (2, 1): return try matmul(a, b)
-  case (1, 2): return try matmul(b, a)
+  case (1, 1), (2, 1): return try matmulValue(a, b)
+  case (1, 2): return try matmulValue(b, a)
   default:
     let (m, n, d) = (a.shape[0], b.shape[0], a.shape[1])
     // Small score matrices: inner products of rows, both read contiguously;
     // large ones: transpose once and use the blocked kernel.
-    guard m * n * d <= 32 * 32 * 32 else { return try matmul(a, transposeMatrix(b)) }
+    guard m * n * d <= 32 * 32 * 32 else { return try matmulValue(a, transposeMatrix(b)) }
     var result = try Tensor.storage([m, n], operation: "dot")
     a.scalars.withUnsafeBufferPointer { x in
       b.scalars.withUnsafeBufferPointer { y in

@@ -6,6 +6,12 @@ struct AxisLayout {
   var size: Int
   var inner: Int
 
+  init(outer: Int, size: Int, inner: Int) {
+    self.outer = outer
+    self.size = size
+    self.inner = inner
+  }
+
   init(shape: [Int], axis: Int) {
     outer = shape[..<axis].reduce(1, *)
     size = shape[axis]
@@ -46,29 +52,64 @@ extension Tensor {
   }
 }
 
+extension Tensor {
+  /// A reduction's gradient spread back over the shape it reduced: `self`
+  /// has `shape` without `axis` (or is one number when `axis` is nil).
+  func expanded(removedAxis axis: Int?, to shape: [Int]) throws -> Tensor {
+    guard let axis else { return try Tensor(repeating: scalars[0], shape: shape) }
+    let resolved = try Tensor.normalize(axis: axis, rank: shape.count, operation: "gradient")
+    var kept = shape
+    kept[resolved] = 1
+    return try reshaped(kept).broadcast(to: shape, operation: "gradient")
+  }
+}
+
+/// Records a reduction of `x` along `axis`: `local(x, y)` gives, for each
+/// element of `x`, the derivative of its lane's result `y` (`y` read with
+/// the reduced axis stretched back).
+func recordReduction(
+  _ result: Tensor, of x: Tensor, axis: Int?,
+  local: @escaping (_ input: Tensor, _ output: Tensor) throws -> Tensor
+) -> Tensor {
+  guard let tape = Tape.recording(x) else { return result }
+  let input = x.untracked
+  return tape.record(result) { gradient, gradients in
+    let spread = try gradient.expanded(removedAxis: axis, to: input.shape)
+    let output = try result.untracked.expanded(removedAxis: axis, to: input.shape)
+    gradients.add(try spread * (try local(input, output)), to: x)
+  }
+}
+
 /// The sum `Σ xᵢ` along `axis` (removing it), or of every element when `axis` is nil.
-/// The sum of nothing is 0.
+/// The sum of nothing is 0. Each element's gradient is the gradient of its sum.
 public func sum(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  try x.reduce(axis: axis, operation: "sum", emptyValue: 0) { buffer, start, count, stride in
+  let result = try x.reduce(axis: axis, operation: "sum", emptyValue: 0) { buffer, start, count, stride in
     var total = 0.0
     for k in 0..<count { total += buffer[start + k * stride] }
     return total
   }
+  return recordReduction(result, of: x, axis: axis) { input, _ in try Tensor(repeating: 1, shape: input.shape) }
 }
 
-/// The arithmetic mean `(1/n) Σ xᵢ` along `axis`, or of every element when `axis` is nil.
+/// The arithmetic mean `(1/n) Σ xᵢ` along `axis`, or of every element when
+/// `axis` is nil. Each element's gradient is `1/n` of its mean's.
 public func mean(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  try x.reduce(axis: axis, operation: "mean") { buffer, start, count, stride in
+  let result = try x.reduce(axis: axis, operation: "mean") { buffer, start, count, stride in
     var total = 0.0
     for k in 0..<count { total += buffer[start + k * stride] }
     return total / Double(count)
   }
+  let n = Double(
+    axis.map { x.shape[(try? Tensor.normalize(axis: $0, rank: x.rank, operation: "mean")) ?? 0] } ?? x.count)
+  return recordReduction(result, of: x, axis: axis) { input, _ in try Tensor(repeating: 1 / n, shape: input.shape) }
 }
 
 /// The largest element along `axis`, or of every element when `axis` is nil.
-/// NaN propagates, as in NumPy's `max`.
+/// NaN propagates, as in NumPy's `max`. The gradient goes to the first
+/// largest element of each lane (PyTorch's `max(dim)`; its `max()` of a
+/// whole tensor would split it among ties).
 public func max(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  try x.reduce(axis: axis, operation: "max") { buffer, start, count, stride in
+  let result = try x.reduce(axis: axis, operation: "max") { buffer, start, count, stride in
     var best = -Double.infinity
     for k in 0..<count {
       let value = buffer[start + k * stride]
@@ -77,12 +118,16 @@ public func max(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
     }
     return best
   }
+  return recordReduction(result, of: x, axis: axis) { input, _ in
+    try firstExtremes(of: input, axis: axis, largest: true)
+  }
 }
 
 /// The smallest element along `axis`, or of every element when `axis` is nil.
-/// NaN propagates, as in NumPy's `min`.
+/// NaN propagates, as in NumPy's `min`. The gradient goes to the first
+/// smallest element of each lane.
 public func min(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  try x.reduce(axis: axis, operation: "min") { buffer, start, count, stride in
+  let result = try x.reduce(axis: axis, operation: "min") { buffer, start, count, stride in
     var best = Double.infinity
     for k in 0..<count {
       let value = buffer[start + k * stride]
@@ -91,13 +136,37 @@ public func min(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
     }
     return best
   }
+  return recordReduction(result, of: x, axis: axis) { input, _ in
+    try firstExtremes(of: input, axis: axis, largest: false)
+  }
+}
+
+/// 1 at the first largest (or smallest) element of each lane along `axis`
+/// (of every element when nil), 0 elsewhere: where max's gradient goes.
+func firstExtremes(of x: Tensor, axis: Int?, largest: Bool) throws -> Tensor {
+  var marks = try Tensor(repeating: 0, shape: x.shape)
+  let negated = largest ? x : x.map { -$0 }
+  let layout =
+    try axis.map { AxisLayout(shape: x.shape, axis: try Tensor.normalize(axis: $0, rank: x.rank, operation: "max")) }
+    ?? AxisLayout(outer: 1, size: x.count, inner: 1)
+  negated.scalars.withUnsafeBufferPointer { buffer in
+    for o in 0..<layout.outer {
+      for i in 0..<layout.inner {
+        let start = o * layout.size * layout.inner + i
+        let k = argmaxIndex(buffer, start: start, count: layout.size, stride: layout.inner)
+        marks.scalars[start + k * layout.inner] = 1
+      }
+    }
+  }
+  return marks
 }
 
 /// The index of the largest element along `axis` (the first one on ties;
 /// the first NaN if there is one, as NumPy does), or the flat index over
-/// every element when `axis` is nil. Indices are whole numbers stored as `Double`.
+/// every element when `axis` is nil. Indices are whole numbers stored as
+/// `Double`; no gradient passes through them.
 public func argmax(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  try x.reduce(axis: axis, operation: "argmax") { buffer, start, count, stride in
+  try x.untracked.reduce(axis: axis, operation: "argmax") { buffer, start, count, stride in
     Double(argmaxIndex(buffer, start: start, count: count, stride: stride))
   }
 }
@@ -118,17 +187,23 @@ func argmaxIndex(_ buffer: UnsafeBufferPointer<Double>, start: Int, count: Int, 
 }
 
 /// The Euclidean length `√(Σ xᵢ²)` along `axis` (removing it), or of every
-/// element when `axis` is nil.
+/// element when `axis` is nil. Gradient `g · x / ‖x‖`, and 0 where the norm
+/// is 0 (PyTorch's choice).
 ///
 /// - Throws: ``TensorError`` for a bad axis.
 public func norm(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
-  sqrt(try sum(x.map { $0 * $0 }, axis: axis))
+  let result = sqrt(try sum(x.untracked.map { $0 * $0 }, axis: axis))
+  return recordReduction(result, of: x, axis: axis) { input, output in
+    Tensor.combine(input, output, shape: input.shape) { x, length in length == 0 ? 0 : x / length }
+  }
 }
 
 /// The Shannon entropy `−Σ pᵢ log pᵢ` (in nats) of the distributions along
 /// `axis`, with `0 · log 0 = 0`: 0 for a one-hot row, `log n` for a uniform one.
+/// Gradient `−g (1 + log pᵢ)` (as `torch.special.entr`; +inf at `pᵢ = 0`).
 ///
 /// - Throws: ``TensorError`` for a bad axis.
 public func entropy(_ p: Tensor, axis: Int = -1) throws -> Tensor {
-  try sum(p.map { $0 > 0 ? -$0 * cLog($0) : ($0.isNaN ? .nan : 0) }, axis: axis)
+  let result = try sum(p.untracked.map { $0 > 0 ? -$0 * cLog($0) : ($0.isNaN ? .nan : 0) }, axis: axis)
+  return recordReduction(result, of: p, axis: axis) { input, _ in input.map { -(1 + cLog($0)) } }
 }

@@ -8,6 +8,9 @@
 /// current choice for fully masked rows in attention. A row holding NaN gives
 /// NaN. A rank-0 input is treated as a single-element row.
 ///
+/// Gradient: `∂x = y ⊙ (g − Σ g ⊙ y) / T` along the axis (`y` the result);
+/// positions of weight 0 (−inf, blocked) get exactly 0.
+///
 /// - Parameters:
 ///   - axis: the axis whose lanes are normalised; −1 (the default) is the last.
 ///   - temperature: `T > 0`; larger flattens the distribution, smaller sharpens it.
@@ -18,8 +21,7 @@ public func softmax(_ x: Tensor, axis: Int = -1, temperature: Double = 1) throws
     throw TensorError("softmax", "temperature must be a positive finite number, got \(temperature)")
   }
   if x.isScalar {
-    return try softmax(Tensor(shape: [1], scalars: x.scalars), temperature: temperature)
-      .reshaped([])
+    return try softmax(x.reshaped([1]), temperature: temperature).reshaped([])
   }
   let resolved = try Tensor.normalize(axis: axis, rank: x.rank, operation: "softmax")
   let layout = AxisLayout(shape: x.shape, axis: resolved)
@@ -34,7 +36,33 @@ public func softmax(_ x: Tensor, axis: Int = -1, temperature: Double = 1) throws
       }
     }
   }
-  return Tensor(unchecked: x.shape, result)
+  let weights = Tensor(unchecked: x.shape, result)
+  guard let tape = Tape.recording(x) else { return weights }
+  return tape.record(weights) { gradient, gradients in
+    gradients.add(try softmaxGradient(gradient, weights: weights, layout: layout, temperature: temperature), to: x)
+  }
+}
+
+/// `y ⊙ (g − Σ g ⊙ y) / T` along each lane of `layout`: the gradient of
+/// softmax's input from the gradient `g` of its output `y`.
+func softmaxGradient(_ gradient: Tensor, weights: Tensor, layout: AxisLayout, temperature: Double) throws -> Tensor {
+  var result = try Tensor.uninitializedStorage(weights.shape, operation: "softmax")
+  weights.scalars.withUnsafeBufferPointer { y in
+    gradient.scalars.withUnsafeBufferPointer { g in
+      for o in 0..<layout.outer {
+        for i in 0..<layout.inner {
+          let start = o * layout.size * layout.inner + i
+          var total = 0.0
+          for k in 0..<layout.size { total += g[start + k * layout.inner] * y[start + k * layout.inner] }
+          for k in 0..<layout.size {
+            let index = start + k * layout.inner
+            result[index] = y[index] * (g[index] - total) / temperature
+          }
+        }
+      }
+    }
+  }
+  return Tensor(unchecked: weights.shape, result)
 }
 
 /// Softmax in place over `count` values at `start + k·stride`, of the

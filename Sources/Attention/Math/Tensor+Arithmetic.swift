@@ -37,12 +37,64 @@ public enum BinaryOperation: String, CaseIterable, Sendable {
 /// Applies `operation` elementwise: `result[i] = a[i] ∘ b[i]` after both are
 /// broadcast to their common shape (NumPy's rules).
 ///
+/// Gradients (reduced back over broadcast axes, as PyTorch does):
+/// `+` and `-` pass the gradient on (negated for `b` of `-`); `*` gives
+/// `g·b` and `g·a`; `/` gives `g/b` and `−g·a/b²`; `%` gives `g` and
+/// `−g·⌊a/b⌋`; `^` gives `g·b·a^(b−1)` (0 where `b = 0`) and `g·aᵇ·log a`
+/// (0 where `a = 0` and `b ≥ 0`). Comparisons give 0/1 and pass no gradient.
+///
 /// - Throws: ``TensorError`` when the shapes cannot be broadcast together.
 public func elementwise(_ a: Tensor, _ operation: BinaryOperation, _ b: Tensor) throws -> Tensor {
   let shape = try broadcastShape(a.shape, b.shape, operation: operation.rawValue)
   if shape != a.shape && shape != b.shape { try ExecutionContext.current.reserve(shape, operation: operation.rawValue) }
-  let body = operation.function
-  return Tensor.combine(a, b, shape: shape, body)
+  let result = Tensor.combine(a, b, shape: shape, operation.function)
+  guard let tape = Tape.recording(a, b), operation.isDifferentiable else { return result }
+  return tape.record(result) { gradient, gradients in
+    func give(_ part: Tensor, to input: Tensor) throws {
+      gradients.add(try part.summed(toShape: input.shape), to: input)
+    }
+    switch operation {
+    case .add:
+      if gradients.needs(a) { try give(gradient, to: a) }
+      if gradients.needs(b) { try give(gradient, to: b) }
+    case .subtract:
+      if gradients.needs(a) { try give(gradient, to: a) }
+      if gradients.needs(b) { try give(-gradient, to: b) }
+    case .multiply:
+      if gradients.needs(a) { try give(try gradient * b, to: a) }
+      if gradients.needs(b) { try give(try gradient * a, to: b) }
+    case .divide:
+      if gradients.needs(a) { try give(try gradient / b, to: a) }
+      if gradients.needs(b) { try give(try -gradient * a / (b * b), to: b) }
+    case .remainder:
+      if gradients.needs(a) { try give(gradient, to: a) }
+      if gradients.needs(b) {
+        let quotient = Tensor.combine(a, b, shape: shape) { ($0 / $1).rounded(.down) }
+        try give(try -gradient * quotient, to: b)
+      }
+    case .power:
+      if gradients.needs(a) {
+        let slope = Tensor.combine(a, b, shape: shape) { x, y in y == 0 ? 0 : y * cPow(x, y - 1) }
+        try give(try gradient * slope, to: a)
+      }
+      if gradients.needs(b) {
+        let slope = Tensor.combine(a, b, shape: shape) { x, y in x == 0 && y >= 0 ? 0 : cPow(x, y) * cLog(x) }
+        try give(try gradient * slope, to: b)
+      }
+    case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual:
+      break
+    }
+  }
+}
+
+extension BinaryOperation {
+  /// Whether a gradient flows through the operation (comparisons give 0/1 and stop it).
+  var isDifferentiable: Bool {
+    switch self {
+    case .add, .subtract, .multiply, .divide, .remainder, .power: return true
+    case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual: return false
+    }
+  }
 }
 
 extension Tensor {
@@ -54,37 +106,92 @@ extension Tensor {
   public static func * (a: Tensor, b: Tensor) throws -> Tensor { try elementwise(a, .multiply, b) }
   /// Elementwise quotient with broadcasting: `(a / b)[i] = a[i] / b[i]` (IEEE: x/0 = ±inf).
   public static func / (a: Tensor, b: Tensor) throws -> Tensor { try elementwise(a, .divide, b) }
-  /// Elementwise negation: `(-a)[i] = -a[i]`.
-  public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+  /// Elementwise negation: `(-a)[i] = -a[i]`; its gradient is `−g`.
+  public static prefix func - (a: Tensor) -> Tensor {
+    unaryOperation(a, { -$0 }) { gradient, _, _ in -gradient }
+  }
 
-  /// Applies `transform` to every element, keeping the shape.
+  /// Applies `transform` to every element, keeping the shape. Not
+  /// differentiated: the result is a constant for gradients.
   public func map(_ transform: (Double) -> Double) -> Tensor {
     Tensor(unchecked: shape, scalars.map(transform))
   }
 }
 
+/// An elementwise function of one tensor, recorded for gradients with
+/// `derivative(g, x, y)` giving the gradient of `x` from the gradient `g` of `y = f(x)`.
+func unaryOperation(
+  _ x: Tensor, _ function: (Double) -> Double,
+  derivative: @escaping (_ gradient: Tensor, _ input: Tensor, _ output: Tensor) throws -> Tensor
+) -> Tensor {
+  let result = x.map(function)
+  guard let tape = Tape.recording(x) else { return result }
+  let (input, output) = (x.untracked, result)
+  return tape.record(result) { gradient, gradients in
+    gradients.add(try derivative(gradient, input, output), to: x)
+  }
+}
+
+/// The gradient `g · f'` for an elementwise `f` whose derivative `f'(x, y)`
+/// is known from the input `x` and output `y`.
+func scaled(_ gradient: Tensor, _ input: Tensor, _ output: Tensor, by derivative: (Double, Double) -> Double) -> Tensor
+{
+  var result = gradient.untracked
+  input.scalars.withUnsafeBufferPointer { x in
+    output.scalars.withUnsafeBufferPointer { y in
+      result.scalars.withUnsafeMutableBufferPointer { g in
+        for i in g.indices { g[i] *= derivative(x[i], y[i]) }
+      }
+    }
+  }
+  return result
+}
+
 /// `a^b` elementwise with broadcasting, as C's `pow`: `pow(-8, 1/3)` is NaN.
 public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor { try elementwise(a, .power, b) }
 
-/// The exponential `eˣ` of each element.
-public func exp(_ x: Tensor) -> Tensor { x.map { cExp($0) } }
-/// The natural logarithm of each element (`log 0 = -inf`, negative → NaN).
-public func log(_ x: Tensor) -> Tensor { x.map { cLog($0) } }
-/// The square root of each element (negative → NaN).
-public func sqrt(_ x: Tensor) -> Tensor { x.map { $0.squareRoot() } }
-/// The absolute value `|x|` of each element.
-public func abs(_ x: Tensor) -> Tensor { x.map { Swift.abs($0) } }
-/// The hyperbolic tangent of each element.
-public func tanh(_ x: Tensor) -> Tensor { x.map { cTanh($0) } }
-/// The rectified linear unit `max(0, x)` of each element (NaN stays NaN).
-public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) } }
-/// The logistic sigmoid `1 / (1 + e⁻ˣ)` of each element, computed without overflow.
+/// The exponential `eˣ` of each element; gradient `g · eˣ`.
+public func exp(_ x: Tensor) -> Tensor {
+  unaryOperation(x, cExp) { g, x, y in scaled(g, x, y) { _, y in y } }
+}
+
+/// The natural logarithm of each element (log 0 = −inf); gradient `g / x`.
+public func log(_ x: Tensor) -> Tensor {
+  unaryOperation(x, cLog) { g, x, y in scaled(g, x, y) { x, _ in 1 / x } }
+}
+
+/// The square root of each element; gradient `g / (2√x)` (inf at 0, as PyTorch).
+public func sqrt(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { $0.squareRoot() }) { g, x, y in scaled(g, x, y) { _, y in 0.5 / y } }
+}
+
+/// `|x|` of each element; gradient `g · sign(x)`, 0 at `x = 0` (PyTorch's choice).
+public func abs(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { Swift.abs($0) }) { g, x, y in scaled(g, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+}
+
+/// The hyperbolic tangent of each element; gradient `g · (1 − tanh²x)`.
+public func tanh(_ x: Tensor) -> Tensor {
+  unaryOperation(x, cTanh) { g, x, y in scaled(g, x, y) { _, y in 1 - y * y } }
+}
+
+/// `max(0, x)` of each element (NaN stays NaN); gradient `g` where `x > 0`,
+/// else 0 — also at `x = 0` (PyTorch's choice).
+public func relu(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }) { g, x, y in scaled(g, x, y) { x, _ in x > 0 ? 1 : 0 } }
+}
+
+/// The logistic sigmoid `1 / (1 + e⁻ˣ)` of each element, computed without
+/// overflow; gradient `g · σ(x) (1 − σ(x))`.
 public func sigmoid(_ x: Tensor) -> Tensor {
-  x.map { value in
-    if value >= 0 { return 1 / (1 + cExp(-value)) }
-    let e = cExp(value)
-    return e / (1 + e)
-  }
+  unaryOperation(
+    x,
+    { value in
+      if value >= 0 { return 1 / (1 + cExp(-value)) }
+      let e = cExp(value)
+      return e / (1 + e)
+    }
+  ) { g, x, y in scaled(g, x, y) { _, y in y * (1 - y) } }
 }
 
 /// `a - floor(a / b) · b`, computed as NumPy's `np.remainder` does: the

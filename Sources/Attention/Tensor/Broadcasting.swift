@@ -42,6 +42,22 @@ extension Tensor {
     return Tensor.combine(self, Tensor(0), shape: shape) { value, _ in value }
   }
 
+  /// The sum of `self` over the axes that broadcasting stretched from
+  /// `shape`: the gradient of a broadcast input, from the gradient of the
+  /// broadcast result (`self` has the broadcast shape).
+  func summed(toShape target: [Int]) throws -> Tensor {
+    if shape == target { return self }
+    var result = self
+    // Leading axes the input did not have.
+    while result.rank > target.count { result = try sum(result, axis: 0) }
+    // Axes of size 1 in the input that were stretched.
+    for axis in target.indices where target[axis] == 1 && result.shape[axis] != 1 {
+      result = try sum(result, axis: axis).reshaped(
+        target.enumerated().map { $0.offset <= axis ? $0.element : result.shape[$0.offset] })
+    }
+    return result.shape == target ? result : try result.reshaped(target)
+  }
+
   /// Applies `body` to corresponding elements of `a` and `b`, read with
   /// broadcasting into `shape` (which must be their broadcast shape).
   static func combine(

@@ -39,9 +39,28 @@ public func onehot(_ indices: Tensor, _ n: Int) throws -> Tensor {
 /// For a vector `v`, the square matrix with `v` on its diagonal
 /// (`D[i, i] = vᵢ`, else 0); for a matrix, its diagonal as a vector
 /// (NumPy's `np.diag`). `diag(p) − outer(p, p)` is the Jacobian of softmax at `p`.
+/// The gradient is the diagonal of the result's gradient (or that diagonal
+/// placed back in a zero matrix).
 ///
 /// - Throws: ``TensorError`` for other ranks.
 public func diag(_ v: Tensor) throws -> Tensor {
+  let result = try diagValue(v)
+  guard let tape = Tape.recording(v) else { return result }
+  let shape = v.shape
+  return tape.record(result) { gradient, gradients in
+    var back = try diagValue(gradient)
+    if shape.count == 2, back.shape != shape {
+      // A non-square matrix: its diagonal goes back into a zero matrix of its shape.
+      var full = try Tensor(repeating: 0, shape: shape)
+      for i in 0..<gradient.count { full.scalars[i * shape[1] + i] = gradient.scalars[i] }
+      back = full
+    }
+    gradients.add(back, to: v)
+  }
+}
+
+/// The diagonal matrix or the diagonal, not recorded for gradients.
+func diagValue(_ v: Tensor) throws -> Tensor {
   switch v.rank {
   case 1:
     let n = v.shape[0]

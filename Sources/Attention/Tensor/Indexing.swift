@@ -13,11 +13,24 @@ public enum TensorIndex: Equatable, Sendable {
 
 extension Tensor {
   /// Selects elements with NumPy's basic indexing: `x[1]`, `x[:, 0]`,
-  /// `x[0, 1:3]`, `x[-1, -1]`. Axes not mentioned are taken whole.
+  /// `x[0, 1:3]`, `x[-1, -1]`. Axes not mentioned are taken whole. The
+  /// gradient goes back to the selected places (zeros elsewhere).
   ///
   /// - Throws: ``TensorError`` for too many indices, a zero step, or a
   ///   position outside its axis (naming the axis size).
   public func subscripted(_ indices: [TensorIndex]) throws -> Tensor {
+    let result = try subscriptedValue(indices)
+    guard let tape = Tape.recording(self) else { return result }
+    let (input, shape) = (self, self.shape)
+    return tape.record(result) { gradient, gradients in
+      var spread = try Tensor(repeating: 0, shape: shape)
+      try spread.assign(gradient, at: indices)
+      gradients.add(spread, to: input)
+    }
+  }
+
+  /// The selected elements, not recorded for gradients.
+  func subscriptedValue(_ indices: [TensorIndex]) throws -> Tensor {
     guard indices.count <= rank else {
       throw TensorError(
         "index", "too many indices (\(indices.count)) for tensor of shape \(Tensor.describe(shape))")
@@ -76,6 +89,8 @@ extension Tensor {
   /// The rows of `self` picked by a tensor of whole numbers (NumPy's
   /// integer-array indexing on the first axis, an embedding lookup):
   /// `result[i, …] = self[indices[i], …]`, of shape `indices.shape + shape[1...]`.
+  /// The gradient of a row picked several times is the sum of its pieces
+  /// (scatter-add, as PyTorch's embedding backward); `indices` gets none.
   ///
   /// - Throws: ``TensorError`` for a scalar table, an index that is not a
   ///   whole number, or one outside the first axis.
@@ -93,7 +108,20 @@ extension Tensor {
         }
       }
     }
-    return Tensor(unchecked: resultShape, result)
+    let picked = Tensor(unchecked: resultShape, result)
+    guard let tape = Tape.recording(self) else { return picked }
+    let (input, shape) = (self, self.shape)
+    return tape.record(picked) { gradient, gradients in
+      var table = try Tensor(repeating: 0, shape: shape)
+      table.scalars.withUnsafeMutableBufferPointer { target in
+        gradient.scalars.withUnsafeBufferPointer { source in
+          for (position, row) in rows.enumerated() {
+            for column in 0..<width { target[row * width + column] += source[position * width + column] }
+          }
+        }
+      }
+      gradients.add(table, to: input)
+    }
   }
 
   /// Checks that `indices` holds whole numbers in `-count..<count` and

@@ -2,6 +2,7 @@ extension Tensor {
   /// The same scalars viewed with another shape of equal element count.
   ///
   /// One size may be −1, meaning "whatever makes the count match" (NumPy).
+  /// The gradient is reshaped back.
   /// - Throws: ``TensorError`` naming both shapes when the counts differ.
   public func reshaped(_ newShape: [Int]) throws -> Tensor {
     var resolved = newShape
@@ -26,16 +27,30 @@ extension Tensor {
         "cannot reshape \(Tensor.describe(shape)) (\(count) elements) into \(Tensor.describe(resolved)) (\(newCount) elements)"
       )
     }
-    return Tensor(unchecked: resolved, scalars)
+    let result = Tensor(unchecked: resolved, scalars)
+    guard let tape = Tape.recording(self) else { return result }
+    let (input, shape) = (self, self.shape)
+    return tape.record(result) { gradient, gradients in gradients.add(try gradient.reshaped(shape), to: input) }
   }
 }
 
 /// Permutes the axes of `x`: `result[i₀, i₁, …] = x[i_{p⁻¹…}]` so that result
 /// axis `k` is input axis `axes[k]`. Without `axes`, reverses them (NumPy's
-/// `x.T`; for a matrix, rows become columns).
+/// `x.T`; for a matrix, rows become columns). The gradient is permuted back.
 ///
 /// - Throws: ``TensorError`` when `axes` is not a permutation of the axes.
 public func transpose(_ x: Tensor, axes: [Int]? = nil) throws -> Tensor {
+  let (result, permutation) = try transposeValue(x, axes: axes)
+  guard let tape = Tape.recording(x) else { return result }
+  var inverse = permutation
+  for (position, axis) in permutation.enumerated() { inverse[axis] = position }
+  return tape.record(result) { gradient, gradients in
+    gradients.add(try transposeValue(gradient, axes: inverse).result, to: x)
+  }
+}
+
+/// The permuted tensor and the permutation, not recorded for gradients.
+func transposeValue(_ x: Tensor, axes: [Int]?) throws -> (result: Tensor, permutation: [Int]) {
   let permutation = try (axes ?? Array((0..<x.rank).reversed())).map {
     try Tensor.normalize(axis: $0, rank: x.rank, operation: "transpose")
   }
@@ -43,11 +58,11 @@ public func transpose(_ x: Tensor, axes: [Int]? = nil) throws -> Tensor {
     throw TensorError(
       "transpose", "axes \(Tensor.describe(axes ?? [])) are not a permutation for rank \(x.rank)")
   }
-  if x.rank == 2 { return transposeMatrix(x) }
+  if x.rank == 2, permutation == [1, 0] { return (transposeMatrix(x), permutation) }
   let shape = permutation.map { x.shape[$0] }
   let sourceStrides = Tensor.strides(of: x.shape)
   let strides = permutation.map { sourceStrides[$0] }
-  return x.gather(shape: shape, strides: strides, offset: 0)
+  return (x.gather(shape: shape, strides: strides, offset: 0), permutation)
 }
 
 /// The transpose of a rank-2 tensor, copied in tiles so both sides stay in cache.
@@ -99,7 +114,8 @@ extension Tensor {
   }
 }
 
-/// Joins tensors end to end along an existing `axis`. Every other size must agree.
+/// Joins tensors end to end along an existing `axis`. Every other size must
+/// agree. Each input's gradient is its slice of the result's gradient.
 ///
 /// - Throws: ``TensorError`` naming the shapes when ranks or sizes differ.
 public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
@@ -134,11 +150,25 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
       result.append(contentsOf: tensor.scalars[(o * block)..<((o + 1) * block)])
     }
   }
-  return Tensor(unchecked: shape, result)
+  let joined = Tensor(unchecked: shape, result)
+  guard let tape = Tape.recording(tensors) else { return joined }
+  return tape.record(joined) { gradient, gradients in
+    var start = 0
+    for tensor in tensors {
+      let size = tensor.shape[resolved]
+      if gradients.needs(tensor) {
+        let indices =
+          [TensorIndex](repeating: .all, count: resolved) + [.slice(start: start, end: start + size, step: 1)]
+        gradients.add(try gradient.subscripted(indices), to: tensor)
+      }
+      start += size
+    }
+  }
 }
 
 /// Stacks tensors of one shape along a new `axis` (0 = outermost), so `n`
-/// tensors of shape `s` give shape `[n] + s`.
+/// tensors of shape `s` give shape `[n] + s`. Each input's gradient is its
+/// slice of the result's gradient.
 ///
 /// - Throws: ``TensorError`` when the shapes differ.
 public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {

@@ -4,7 +4,7 @@
 /// mutated (copy-on-write through the wrapped array), and the scalars are
 /// always contiguous, so kernels can run directly over `scalars`.
 /// Ranks 0 (a scalar) to ``Tensor/maximumRank`` are supported.
-public struct Tensor: Equatable, Sendable {
+public struct Tensor: Sendable {
   /// The highest rank a tensor may have.
   public static let maximumRank = 4
 
@@ -12,6 +12,8 @@ public struct Tensor: Equatable, Sendable {
   public private(set) var shape: [Int]
   /// The elements in row-major (C) order; `scalars.count == shape.product`.
   public internal(set) var scalars: [Double]
+  /// Where this tensor was made on a gradient tape, if it was (see ``Tape``).
+  var mark = TapeMark.none
 
   /// Creates a tensor from a shape and its row-major scalars.
   ///
@@ -88,8 +90,9 @@ public struct Tensor: Equatable, Sendable {
   /// Whether the tensor has rank 0.
   public var isScalar: Bool { shape.isEmpty }
 
-  /// Whether operations on this tensor are being recorded for a gradient.
-  public var isTracked: Bool { false }
+  /// Whether this tensor was made while computing a gradient from inputs
+  /// being differentiated (operations on it are then recorded).
+  public var isTracked: Bool { mark.tape != 0 }
 
   /// The single value of a tensor with exactly one element, else `nil`.
   public var scalarValue: Double? { scalars.count == 1 ? scalars[0] : nil }
@@ -135,4 +138,10 @@ public struct Tensor: Equatable, Sendable {
     }
     return resolved
   }
+}
+
+extension Tensor: Equatable {
+  /// Equal shapes and elements (NaN differs from itself, as for `Double`);
+  /// whether either is on a gradient tape does not matter.
+  public static func == (a: Tensor, b: Tensor) -> Bool { a.shape == b.shape && a.scalars == b.scalars }
 }

@@ -1,0 +1,88 @@
+/// The value of `function` at `inputs` and its gradient with respect to
+/// each input: reverse-mode automatic differentiation (JAX's
+/// `value_and_grad`, PyTorch's `backward()`).
+///
+/// `function` runs once, recording every operation of this library on a
+/// tape; one backward pass then gives every gradient. Loops and conditions
+/// inside `function` are followed as they ran. The tape is freed when this
+/// returns. Gradients are float64 and agree with PyTorch's autograd.
+///
+///     let (loss, gradients) = try valueWithGradient(at: [w]) { p in
+///       try sum(softmax(p[0]) * Tensor([1, 2, 3]))
+///     }
+///
+/// - Parameters:
+///   - inputs: the tensors to differentiate with respect to.
+///   - function: computes one number (a tensor with one element) from them.
+/// - Returns: the value (as computed, not on any tape) and, for each input,
+///   a gradient of the same shape; zeros for an input the value does not
+///   depend on.
+/// - Throws: what `function` throws, or ``TensorError`` when its value has
+///   more than one element (see ``jacobian(at:of:)``).
+public func valueWithGradient(
+  at inputs: [Tensor], of function: ([Tensor]) throws -> Tensor
+) throws -> (value: Tensor, gradients: [Tensor]) {
+  let tape = Tape()
+  var context = ExecutionContext.current
+  context.tape = tape
+  let (value, leaves) = try context.run {
+    let leaves = inputs.map(tape.leaf)
+    return (try function(leaves), leaves)
+  }
+  guard value.count == 1 else {
+    throw TensorError(
+      "gradient",
+      "the function must give one number, got a tensor of shape \(Tensor.describe(value.shape)); "
+        + "for a function giving several, use the Jacobian")
+  }
+  let seed = Tensor(unchecked: value.shape, [1])
+  return (value.untracked, try tape.gradients(of: value, seed: seed, at: leaves))
+}
+
+/// The value of `function` at `input` and its gradient; see ``valueWithGradient(at:of:)-([Tensor],_)``.
+public func valueWithGradient(
+  at input: Tensor, of function: (Tensor) throws -> Tensor
+) throws -> (value: Tensor, gradient: Tensor) {
+  let (value, gradients) = try valueWithGradient(at: [input]) { try function($0[0]) }
+  return (value, gradients[0])
+}
+
+/// The gradient of a function giving one number, with respect to `input`
+/// (of `input`'s shape); see ``valueWithGradient(at:of:)-([Tensor],_)``.
+public func gradient(at input: Tensor, of function: (Tensor) throws -> Tensor) throws -> Tensor {
+  try valueWithGradient(at: input, of: function).gradient
+}
+
+/// The Jacobian of `function` at `input`: `J[i…, j…] = ∂ fᵢ / ∂ xⱼ`, of shape
+/// `function(input).shape + input.shape` (rank at most 4). One forward pass
+/// and one backward pass per element of the value.
+///
+/// For softmax, `J = diag(p) − p pᵀ`.
+///
+/// - Throws: what `function` throws, or ``TensorError`` when the result's
+///   rank would pass ``Tensor/maximumRank``.
+public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) throws -> Tensor {
+  let tape = Tape()
+  var context = ExecutionContext.current
+  context.tape = tape
+  let (value, leaf) = try context.run {
+    let leaf = tape.leaf(input)
+    return (try function(leaf), leaf)
+  }
+  let shape = value.shape + input.shape
+  guard shape.count <= Tensor.maximumRank else {
+    throw TensorError(
+      "jacobian",
+      "the result would have shape \(Tensor.describe(shape)), rank \(shape.count) above \(Tensor.maximumRank)")
+  }
+  var rows = try Tensor.storage(shape, operation: "jacobian")
+  for element in 0..<value.count {
+    var seed = [Double](repeating: 0, count: value.count)
+    seed[element] = 1
+    let row = try tape.gradients(
+      of: value, seed: Tensor(unchecked: value.shape, seed), at: [leaf], keeping: true)[0]
+    rows.replaceSubrange((element * input.count)..<((element + 1) * input.count), with: row.scalars)
+    try ExecutionContext.current.checkStop()
+  }
+  return Tensor(unchecked: shape, rows)
+}

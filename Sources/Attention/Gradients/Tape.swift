@@ -1,0 +1,158 @@
+import Synchronization
+
+/// Where a tensor was made on a gradient tape: which tape, which node.
+/// Untracked tensors (almost all of them) have tape 0.
+struct TapeMark: Equatable, Sendable {
+  var tape: UInt32
+  var node: UInt32
+
+  static let none = TapeMark(tape: 0, node: 0)
+}
+
+/// The operations of one differentiation, recorded as they run: for each
+/// result, a small closure that turns the gradient of that result into
+/// gradients of the operation's inputs (micrograd's `_backward`, PyTorch's
+/// backward per op). Each operation's backward is written next to its
+/// forward, in the operation's own file.
+///
+/// A tape is made by ``valueWithGradient(at:of:)`` and lives for one call:
+/// operations see it through the current ``ExecutionContext`` and record
+/// themselves only when one of their inputs comes from it, so code that
+/// never asks for a gradient pays one comparison per operation.
+final class Tape: @unchecked Sendable {
+  /// Turns the gradient of a node's result into gradients of its inputs.
+  typealias Backward = (Tensor, inout Gradients) throws -> Void
+
+  private static let nextID = Atomic<UInt32>(1)
+
+  let id: UInt32
+  /// One entry per node; nil for the inputs being differentiated (leaves).
+  private(set) var backwards: [Backward?] = []
+
+  init() {
+    var id = Tape.nextID.add(1, ordering: .relaxed).oldValue
+    if id == 0 { id = Tape.nextID.add(1, ordering: .relaxed).oldValue }
+    self.id = id
+  }
+
+  /// `tensor` as an input to differentiate with respect to: a leaf of the tape.
+  func leaf(_ tensor: Tensor) -> Tensor {
+    var marked = tensor
+    marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
+    backwards.append(nil)
+    return marked
+  }
+
+  /// `result` marked as a node of this tape whose backward is `backward`.
+  func record(_ result: Tensor, _ backward: @escaping Backward) -> Tensor {
+    var marked = result
+    marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
+    backwards.append(backward)
+    return marked
+  }
+
+  /// Whether `tensor` was made on this tape.
+  @inline(__always)
+  func holds(_ tensor: Tensor) -> Bool { tensor.mark.tape == id }
+
+  // MARK: The tape an operation records on
+
+  /// The tape recording now, if `a` was made on it.
+  @inline(__always)
+  static func recording(_ a: Tensor) -> Tape? {
+    guard a.mark.tape != 0 else { return nil }
+    return current(holding: a)
+  }
+
+  /// The tape recording now, if `a` or `b` was made on it.
+  @inline(__always)
+  static func recording(_ a: Tensor, _ b: Tensor) -> Tape? {
+    guard a.mark.tape != 0 || b.mark.tape != 0 else { return nil }
+    return current(holding: a, b)
+  }
+
+  /// The tape recording now, if any of `tensors` was made on it.
+  static func recording(_ tensors: [Tensor?]) -> Tape? {
+    guard tensors.contains(where: { ($0?.mark.tape ?? 0) != 0 }) else { return nil }
+    guard let tape = ExecutionContext.current.tape else { return nil }
+    return tensors.contains { $0.map(tape.holds) ?? false } ? tape : nil
+  }
+
+  private static func current(holding a: Tensor, _ b: Tensor? = nil) -> Tape? {
+    guard let tape = ExecutionContext.current.tape else { return nil }
+    return tape.holds(a) || (b.map(tape.holds) ?? false) ? tape : nil
+  }
+
+  // MARK: The backward pass
+
+  /// The gradients of `output` with respect to `leaves`, given the gradient
+  /// of `output` itself (`seed`): each node's backward runs once, from the
+  /// last to the first, and the gradients meeting at a node are summed.
+  ///
+  /// Recording is off while it runs. Unless `keeping`, each backward (and the
+  /// forward values it saved) is freed as soon as it has run.
+  func gradients(of output: Tensor, seed: Tensor, at leaves: [Tensor], keeping: Bool = false) throws -> [Tensor] {
+    var store = Gradients(tape: self)
+    if holds(output) {
+      store.values[Int(output.mark.node)] = seed
+      var context = ExecutionContext.current
+      context.tape = nil
+      try context.run {
+        for node in stride(from: Int(output.mark.node), through: 0, by: -1) {
+          guard let backward = backwards[node], let gradient = store.values[node] else { continue }
+          store.values[node] = nil
+          try backward(gradient, &store)
+          if !keeping { backwards[node] = nil }
+        }
+      }
+    }
+    return try leaves.map { leaf in
+      if holds(leaf), let gradient = store.values[Int(leaf.mark.node)] { return gradient }
+      return try Tensor(repeating: 0, shape: leaf.shape)
+    }
+  }
+}
+
+/// The gradients found so far in a backward pass, one per node of the tape.
+struct Gradients {
+  let tape: Tape
+  var values: [Tensor?]
+
+  init(tape: Tape) {
+    self.tape = tape
+    values = [Tensor?](repeating: nil, count: tape.backwards.count)
+  }
+
+  /// Whether `input` needs a gradient (it was made on the tape): a backward
+  /// skips computing gradients nobody will read.
+  @inline(__always)
+  func needs(_ input: Tensor) -> Bool { tape.holds(input) }
+
+  /// Adds `gradient` to what `input` has received (gradients of a value used
+  /// twice add up). `gradient` must have `input`'s shape.
+  mutating func add(_ gradient: Tensor, to input: Tensor) {
+    guard tape.holds(input) else { return }
+    let node = Int(input.mark.node)
+    assert(gradient.shape == input.shape, "gradient \(gradient.shape) for an input of shape \(input.shape)")
+    guard var existing = values[node] else {
+      values[node] = gradient.untracked
+      return
+    }
+    values[node] = nil
+    existing.scalars.withUnsafeMutableBufferPointer { total in
+      gradient.scalars.withUnsafeBufferPointer { more in
+        for index in total.indices { total[index] += more[index] }
+      }
+    }
+    values[node] = existing
+  }
+}
+
+extension Tensor {
+  /// The same values, not on any tape (a constant for differentiation).
+  public var untracked: Tensor {
+    var plain = self
+    plain.mark = .none
+    return plain
+  }
+}
