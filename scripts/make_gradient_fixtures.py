@@ -125,6 +125,20 @@ case("index.row", "index_row1", lambda x: x[1], {"x": m34})
 case("index.column", "index_col2", lambda x: x[:, 2], {"x": m34})
 case("index.slice", "index_slice", lambda x: x[1:, ::2], {"x": m34})
 case("index.reversed", "index_reversed", lambda x: x.flip(0), {"x": v4})
+def assigned_row(x, v):
+    y = x.clone()
+    y[1] = v
+    return y
+
+
+def assigned_column(x, v):
+    y = x.clone()
+    y[:, 2] = v
+    return y
+
+
+case("assign.row", "assign_row1", assigned_row, {"x": m34, "v": normal(4)})
+case("assign.broadcast", "assign_col2", assigned_column, {"x": m34, "v": np.array(0.7)})
 case("index.rows", "gather_rows", lambda x: x[torch.tensor([2, 0, 2, 1])], {"x": m34})
 case("index.rows2d", "gather_rows2d", lambda x: x[torch.tensor([[0, 1], [1, 1]])], {"x": m34})
 
@@ -242,3 +256,87 @@ with open(out, "w") as f:
     json.dump(cases, f, indent=None, separators=(",", ":"), sort_keys=True)
     f.write("\n")
 print(f"wrote {len(cases)} cases to {os.path.normpath(out)} (torch {torch.__version__})")
+
+# --- the language: grad, valgrad and jacobian through functions, loops and structures ----
+language = {}
+
+
+def lit(a):
+    return json.dumps(np.asarray(a).tolist())
+
+
+def program(code, prelude, expected):
+    language[code] = {"prelude": prelude, "expected": enc(expected)}
+
+
+Kl, Vl, ql = normal(5, 4), normal(5, 3), normal(4)
+prelude = (f"K = {lit(Kl)}\nV = {lit(Vl)}\nq = {lit(ql)}\n"
+           "def attention(q, K, V) {\n  w = softmax(dot(q, K) / sqrt(K.shape[-1]))\n  return w @ V\n}\n"
+           "def loss(q, K, V) = sum(attention(q, K, V) * [1, -2, 0.5])")
+
+
+def torch_loss(q, K, V):
+    w = torch.softmax((K @ q) / 2.0, -1)
+    return ((w @ V) * torch.tensor([1.0, -2.0, 0.5])).sum()
+
+
+for name, index in [("q", 0), ("K", 1), ("V", 2)]:
+    tensors = [torch.tensor(a, requires_grad=True) for a in (ql, Kl, Vl)]
+    torch_loss(*tensors).backward()
+    program(f"grad((x, K, V) -> loss(x, K, V), q, K, V)" if index == 0 else
+            f"grad(x -> loss(q, {'x, V' if index == 1 else 'K, x'}), {name})", prelude, tensors[index].grad)
+
+x3 = torch.tensor([0.1, 0.2, 0.3], requires_grad=True)
+(torch.softmax(x3, -1) * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+program("grad(f, [0.1, 0.2, 0.3])", "def f(x) = sum(softmax(x) * [1, 2, 3])", x3.grad)
+program("jacobian(softmax, [1, 2, 3])", "",
+        torch.autograd.functional.jacobian(lambda x: torch.softmax(x, -1), torch.tensor([1.0, 2.0, 3.0])))
+program("grad(x -> x^3, 2)", "", torch.tensor(12.0))
+
+# A loop and an if, taken as they ran; a record of parameters.
+W = normal(3, 2)
+X = normal(4, 3)
+Y = normal(4, 2)
+p = {"w": torch.tensor(W, requires_grad=True), "b": torch.tensor(normal(2), requires_grad=True)}
+total = 0
+for i in range(4):
+    out = torch.tensor(X[i]) @ p["w"] + p["b"]
+    if i % 2 == 0:
+        total = total + ((out - torch.tensor(Y[i])) ** 2).sum()
+    else:
+        total = total + (out - torch.tensor(Y[i])).abs().sum()
+total.backward()
+loop_prelude = (f"X = {lit(X)}\nY = {lit(Y)}\np = {{w: {lit(W)}, b: {lit(p['b'].detach().numpy())}}}\n"
+                "def loss(p, X, Y) {\n  total = 0\n  for i in range(len(X)) {\n    out = X[i] @ p.w + p.b\n"
+                "    if i % 2 == 0 { total += sum((out - Y[i])^2) } else { total += sum(abs(out - Y[i])) }\n"
+                "  }\n  return total\n}")
+program("grad(loss, p, X, Y).w", loop_prelude, p["w"].grad)
+program("grad(loss, p, X, Y).b", loop_prelude, p["b"].grad)
+program("(p - 0.1 * grad(loss, p, X, Y)).w", loop_prelude, p["w"].detach() - 0.1 * p["w"].grad)
+
+# Gathering rows (an embedding) and a list of tensors.
+E = torch.tensor(normal(5, 3), requires_grad=True)
+ids = [1, 3, 1, 0]
+(E[torch.tensor(ids)] * torch.tensor(np.arange(12.0).reshape(4, 3))).sum().backward()
+program("grad(E -> sum(E[[1, 3, 1, 0]] * reshape(arange(12), 4, 3)), E)", f"E = {lit(E.detach().numpy())}", E.grad)
+a = torch.tensor(normal(3), requires_grad=True)
+b = torch.tensor(normal(3), requires_grad=True)
+(a * b).sum().backward()
+list_prelude = f"ab = list({lit(a.detach().numpy())}, {lit(b.detach().numpy())})"
+program("grad(l -> sum(l[0] * l[1]), ab)[0]", list_prelude, a.grad)
+program("grad(l -> sum(l[0] * l[1]), ab)[1]", list_prelude, b.grad)
+
+# Multi-head attention through its weights, and layernorm's.
+Xh = normal(3, 4)
+Wh = {k: torch.tensor(normal(4, 4, scale=0.5), requires_grad=True) for k in ("wq", "wk", "wv", "wo")}
+multihead(torch.tensor(Xh), torch.tensor(Xh), Wh["wq"], Wh["wk"], Wh["wv"], Wh["wo"], causal=True).sum().backward()
+mh_prelude = (f"X = {lit(Xh)}\nW = {{" + ", ".join(f"{k}: {lit(v.detach().numpy())}" for k, v in Wh.items()) + "}\n"
+              "def out(W) = sum(multihead(X, heads: 2, wq: W.wq, wk: W.wk, wv: W.wv, wo: W.wo, causal: true).output)")
+for k in Wh:
+    program(f"grad(out, W).{k}", mh_prelude, Wh[k].grad)
+
+out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttnLangTests", "Fixtures", "gradients.json")
+with open(out, "w") as f:
+    json.dump(language, f, indent=1, sort_keys=True)
+    f.write("\n")
+print(f"wrote {len(language)} cases to {os.path.normpath(out)}")

@@ -44,6 +44,8 @@ import _TestSupport
     case "index_slice":
       return { try $0[0].subscripted([.slice(start: 1, end: nil, step: 1), .slice(start: nil, end: nil, step: 2)]) }
     case "index_reversed": return { try $0[0].subscripted([.slice(start: nil, end: nil, step: -1)]) }
+    case "assign_row1": return { try $0[0].assigning($0[1], at: [.at(1)]) }
+    case "assign_col2": return { try $0[0].assigning($0[1], at: [all, .at(2)]) }
     case "gather_rows": return { try $0[0].gatheringRows(Tensor([2, 0, 2, 1])) }
     case "gather_rows2d": return { try $0[0].gatheringRows(try Tensor(rows: [[0, 1], [1, 1]])) }
     case "sum": return { try sum($0[0]) }

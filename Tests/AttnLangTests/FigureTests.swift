@@ -16,6 +16,16 @@ import _TestSupport
         == "     the cat sat\nle   ███ ▒▒▒\nchat     ░░░ ███\nscale 0.0000 [ ░▒▓█] 1.0000")
   }
 
+  /// The softmax Jacobian draws: positive on the diagonal, negative off it
+  /// (shaded from the minimum, with the scale saying so).
+  @Test func jacobianHeatmap() throws {
+    let lines = try text("heatmap(jacobian(softmax, [1, 2, 3]))").split(separator: "\n")
+    #expect(lines.count == 5, "a header, three rows and the scale")
+    #expect(lines.last == "scale -0.1628 [ ░▒▓█] 0.2227", "\(lines)")
+    // The diagonal is the largest: J[1, 1] and J[2, 2] the darkest.
+    #expect(lines[2].hasSuffix("██") && lines[3].hasSuffix("██"), "\(lines)")
+  }
+
   @Test func headsSideBySideAndWrapped() throws {
     let wide = try text("heatmap(reshape(arange(8), 2, 2, 2))")
     #expect(wide.split(separator: "\n").first?.contains("head 0") == true)

@@ -54,6 +54,10 @@ public enum Fixtures {
   /// Gradients from PyTorch's autograd, written by scripts/make_gradient_fixtures.py.
   public static let gradients: [Fixture] = load("AttentionTests/Fixtures/gradients.json")
 
+  /// grad, valgrad and jacobian through the language, with PyTorch's answers
+  /// (written by scripts/make_gradient_fixtures.py).
+  public static let languageGradients: [Fixture] = load("AttnLangTests/Fixtures/gradients.json")
+
   /// The DSL cases: code evaluated after a prelude, and the value it must give.
   public static let language: [Fixture] = load("AttnLangTests/Fixtures/builtins.json")
 

@@ -144,8 +144,31 @@ extension Tensor {
     return rows
   }
 
+  /// A copy of `self` with `value` (broadcast to the selected part) written
+  /// into the elements `indices` select. Differentiable: the gradient of the
+  /// elements written goes to `value` (summed over broadcast axes), the rest
+  /// to `self`.
+  public func assigning(_ value: Tensor, at indices: [TensorIndex]) throws -> Tensor {
+    var result = self.untracked
+    try result.assign(value.untracked, at: indices)
+    guard let tape = Tape.recording(self, value) else { return result }
+    let (base, part) = (self, value)
+    return tape.record(result) { gradient, gradients in
+      if gradients.needs(base) {
+        var kept = gradient
+        try kept.assign(Tensor(0), at: indices)
+        gradients.add(kept, to: base)
+      }
+      if gradients.needs(part) {
+        let written = try gradient.subscriptedValue(indices)
+        gradients.add(try written.summed(toShape: part.shape), to: part)
+      }
+    }
+  }
+
   /// Writes `value` (broadcast to the selected part) into the elements that
-  /// `indices` select, as NumPy's `x[indices] = value`.
+  /// `indices` select, as NumPy's `x[indices] = value`. Not recorded for
+  /// gradients: see ``assigning(_:at:)``.
   ///
   /// - Throws: ``TensorError`` for bad indices or a value that does not
   ///   broadcast to the selected shape.

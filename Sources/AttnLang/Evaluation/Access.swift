@@ -195,15 +195,15 @@ func update(_ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: V
     guard var tensor = value.tensor, let part = newValue.tensor else {
       throw Diagnostic("a tensor's elements can only be set to numbers or tensors, got \(newValue.typeName)", at: range)
     }
-    guard !tensor.isTracked, !part.isTracked else {
-      throw Diagnostic(
-        "cannot assign into a tensor while computing a gradient; build a new tensor instead (concat, stack, where)",
-        at: range)
-    }
     let indices = try tensorIndices(subscripts)
     value = .none
     defer { value = Value(tensor) }
-    try runtime.library(range, as: "index") { try tensor.assign(part, at: indices) }
+    if tensor.isTracked || part.isTracked {
+      // While a gradient is computed, a new tensor that remembers where its parts came from.
+      tensor = try runtime.library(range, as: "index") { try tensor.assigning(part, at: indices) }
+    } else {
+      try runtime.library(range, as: "index") { try tensor.assign(part, at: indices) }
+    }
   case (.index(_, let range), .string):
     throw Diagnostic("strings cannot be changed in place; build a new one with +", at: range)
   case (.field(let name, let range), _):

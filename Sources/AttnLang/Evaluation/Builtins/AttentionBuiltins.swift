@@ -23,6 +23,8 @@ extension Builtins {
         K is [n, d]; V is [n, dv]. mask: has 1 = attend, 0 = blocked; causal: true
         blocks key j for query i when j > i. A fully blocked row gets zero weights.
         Returns a record with fields scores, weights, output.
+        Gradients (grad) flow to q, K and V; blocked positions get exactly 0. With
+        hard: true the choice is a step: q and K get zero gradient, V only its chosen row's.
         """,
       example: "U = [[1, 0], [0, 1], [1, 1]]\nattend([1, 0], U)"
     ) { args in

@@ -25,7 +25,8 @@ extension Builtins {
       name: "argmax", topic: .softmax,
       parameters: [.positional("x", .tensor, ""), .named("axis", .integer, default: -1, "")],
       summary: "the index of the largest entry along an axis (the first one on ties)",
-      details: "Gives whole numbers. A rank-1 input gives a scalar.",
+      details:
+        "Gives whole numbers. A rank-1 input gives a scalar. No gradient passes through it (a choice is a step).",
       example: "argmax([0.1, 0.7, 0.2])"
     ) { args in
       .tensor(try argmax(try args.tensor("x"), axis: try args.int("axis")))
@@ -41,7 +42,8 @@ extension Builtins {
       details: """
         Inverse-CDF sampling with the seeded SplitMix64 generator: the same seed gives
         the same draws. p is [k] (gives [n]) or rows [m, k] (gives [m, n]);
-        weights need not sum to 1 but must be non-negative.
+        weights need not sum to 1 but must be non-negative. No gradient passes through
+        a draw (a choice is a step).
         """,
       example: "sample([0.1, 0.2, 0.7], n: 10, seed: 1)"
     ) { args in
@@ -51,7 +53,8 @@ extension Builtins {
       name: "onehot", topic: .softmax,
       parameters: [.positional("i", .tensor, "indices"), .positional("n", .integer, "the number of classes")],
       summary: "one-hot vectors of length n with a 1 at each index i",
-      details: "Indices of shape s give shape s + [n]. Each index must be a whole number in 0..<n.",
+      details:
+        "Indices of shape s give shape s + [n]. Each index must be a whole number in 0..<n. No gradient reaches the indices.",
       example: "onehot(2, 4)\nonehot([0, 3], 4)"
     ) { args in
       .tensor(try onehot(try args.tensor("i"), try args.int("n")))

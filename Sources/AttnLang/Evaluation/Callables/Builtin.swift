@@ -13,6 +13,7 @@ final class Builtin: Sendable {
     case reductions = "Reductions"
     case shapes = "Shapes"
     case pictures = "Pictures and files"
+    case gradients = "Gradients"
     case language = "Lists, strings and functions"
     case session = "Help"
   }
@@ -69,7 +70,8 @@ final class Builtin: Sendable {
 public enum Builtins {
   static let all: [Builtin] =
     attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
-    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + languageBuiltins + sessionBuiltins
+    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + languageBuiltins
+    + sessionBuiltins
 
   static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
