@@ -18,10 +18,11 @@ let package = Package(
     // AVX2/FMA (x86-64) or NEON/FMA (arm64) by a target attribute, and portably;
     // chosen at run time.
     .target(name: "_AttentionKernels"),
-    .target(name: "AttnLang", dependencies: ["Attention", "_StackLimit"]),
-    // How deep the calling thread's stack goes, so deep recursion in the
-    // language is an error instead of a crash.
-    .target(name: "_StackLimit"),
+    .target(name: "AttnLang", dependencies: ["Attention", "_System"]),
+    // C for what Swift's Glibc module leaves out: how deep the calling
+    // thread's stack goes (deep recursion is an error, not a crash) and
+    // malloc's settings (for the executables).
+    .target(name: "_System"),
     .target(name: "Lessons", dependencies: ["AttnLang"]),
     .systemLibrary(
       name: "CLibEdit",
@@ -31,11 +32,12 @@ let package = Package(
     .executableTarget(
       name: "attn",
       dependencies: [
-        "AttnLang", "Lessons", "CLibEdit",
+        "AttnLang", "Lessons", "CLibEdit", "_System",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "attn-bench", dependencies: ["Attention", "AttnLang"], path: "Sources/attn-bench"),
+    .executableTarget(
+      name: "attn-bench", dependencies: ["Attention", "AttnLang", "_System"], path: "Sources/attn-bench"),
     .target(name: "_TestSupport", dependencies: ["Attention", "AttnLang"], path: "Tests/_TestSupport"),
     .testTarget(
       name: "AttentionTests", dependencies: ["Attention", "_AttentionKernels", "_TestSupport"],

@@ -20,6 +20,18 @@ enum Processes {
     return samples[samples.count / 2]
   }
 
+  /// The peak resident memory (MiB) of `arguments` run as a process.
+  static func peakMemory(_ arguments: [String]) -> Double {
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return .nan }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+
   /// The resident memory (MiB) of `attn` waiting at its prompt for input.
   static func idleResidentMemory(_ binary: URL) -> Double? {
     let process = Process()

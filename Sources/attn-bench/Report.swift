@@ -2,15 +2,15 @@ import Foundation
 
 /// The table attn-bench prints.
 enum Report {
-  static func print(_ rows: [Row], numpyVersion: String?, idleMemory: Double?) {
-    let header = ["workload", "attn", "NumPy", "attn/NumPy", "attn GFLOP/s", "NumPy GFLOP/s"]
+  static func print(_ rows: [Row], versions: [String: String], idleMemory: Double?) {
+    let header = ["workload", "attn", "reference", "attn/reference", "attn GFLOP/s", "reference GFLOP/s"]
     var table: [[String]] = [header]
     for row in rows {
       table.append([
-        row.workload, duration(row.attn), row.numpy.map(duration) ?? "—",
-        row.numpy.map { String(format: "%.2f", row.attn / $0) } ?? "—",
+        row.workload, duration(row.attn), row.reference.map { duration($0) + " (\(row.against))" } ?? "—",
+        row.reference.map { String(format: "%.2f", row.attn / $0) } ?? "—",
         row.flops.map { String(format: "%.1f", $0 / row.attn / 1e9) } ?? "",
-        zip(row.flops, row.numpy).map { String(format: "%.1f", $0 / $1 / 1e9) } ?? "",
+        zip(row.flops, row.reference).map { String(format: "%.1f", $0 / $1 / 1e9) } ?? "",
       ])
     }
     let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
@@ -25,7 +25,9 @@ enum Report {
     }
     Swift.print("")
     if let idleMemory { Swift.print(String(format: "attn idle at the prompt: %.1f MB resident", idleMemory)) }
-    Swift.print("NumPy \(numpyVersion ?? "not available"); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    Swift.print(
+      "NumPy \(versions["numpy"] ?? "not available"), PyTorch \(versions["torch"] ?? "not available"); "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
   }
 
   static func duration(_ seconds: Double) -> String {

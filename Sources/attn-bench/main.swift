@@ -1,6 +1,7 @@
 import Attention
 import AttnLang
 import Foundation
+import _System
 
 // attn-bench: times each workload in attn and in NumPy (float64) in the same
 // run, on the same machine, and prints the ratios. A benchmark, not a test:
@@ -17,21 +18,33 @@ let attnBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPath
   .appendingPathComponent("attn")
 let selection = Array(CommandLine.arguments.dropFirst())
 
+// The library runs here as in the attn executable, which asks malloc to keep
+// freed large blocks for reuse (Sources/_System/Allocator.c).
+attn_keep_freed_memory()
+
 struct Row {
   var workload: String
   var attn: Double
-  var numpy: Double?
+  /// The same workload in NumPy or PyTorch, and which.
+  var reference: Double?
+  var against: String
   var flops: Double?
 }
 
 var rows: [Row] = []
 let numpy =
-  selection.isEmpty ? NumPySide.run(script: root.appendingPathComponent("Benchmarks/numpy_side.py")) : NumPySide()
+  selection.isEmpty
+  ? PythonSide.run(script: root.appendingPathComponent("Benchmarks/numpy_side.py"), library: "NumPy") : PythonSide()
+let torch =
+  selection.isEmpty
+  ? PythonSide.run(script: root.appendingPathComponent("Benchmarks/torch_side.py"), library: "PyTorch") : PythonSide()
 
-/// Times `measure` as workload `name` (when selected) beside NumPy's time for it.
+/// Times `measure` as workload `name` (when selected) beside NumPy's (or
+/// PyTorch's) time for it.
 @MainActor func workload(_ name: String, flops: Double? = nil, _ measure: () throws -> Double) rethrows {
   guard selection.isEmpty || selection.contains(where: { name.contains($0) }) else { return }
-  rows.append(Row(workload: name, attn: try measure(), numpy: numpy[name], flops: flops))
+  let (reference, against) = torch[name].map { ($0, "PyTorch") } ?? (numpy[name], "NumPy")
+  rows.append(Row(workload: name, attn: try measure(), reference: reference, against: against, flops: flops))
 }
 
 /// Times `code` evaluated through the language, parse included, as the prompt would.
@@ -75,6 +88,45 @@ for (n, d) in [(512, 256), (1024, 512)] {
   }
 }
 
+// Gradients: multi-head attention forward and backward (all inputs and weights), against PyTorch.
+for (n, d, heads) in [(512, 256, 8), (8, 16, 2)] {
+  try workload("multihead backward n=\(n) d=\(d) h=\(heads)") {
+    let x = try randn([n, d], seed: 1)
+    let w = try MultiHeadWeights.xavier(dModel: d, seed: 2)
+    return try medianTime(budget: n > 100 ? 3 : 1) {
+      _ = try valueWithGradient(at: [x, w.wq, w.wk, w.wv, w.wo]) { p in
+        try sum(
+          try multiHeadAttention(
+            p[0], p[0], heads: heads, weights: MultiHeadWeights(wq: p[1], wk: p[2], wv: p[3], wo: p[4])
+          )
+          .output)
+      }
+    }
+  }
+}
+
+/// Peak memory of the gradient of multi-head attention (n = 512, d = 256,
+/// 8 heads) over that of the forward pass alone, each in a fresh `attn`
+/// process, less what creating the input takes.
+func gradientMemoryRatio() throws -> (forward: Double, gradient: Double) {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-bench-\(getpid())")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let setup = "X = randn(512, 256, seed: 1)\n"
+  let programs = [
+    "base": setup, "forward": setup + "m = multihead(X, heads: 8)\n",
+    "gradient": setup + "g = grad(X -> sum(multihead(X, heads: 8).output), X)\n",
+  ]
+  var peaks: [String: Double] = [:]
+  for (name, code) in programs {
+    let file = directory.appendingPathComponent(name + ".attn")
+    try code.write(to: file, atomically: true, encoding: .utf8)
+    peaks[name] = Processes.peakMemory([attnBinary.path, "run", file.path])
+  }
+  let base = peaks["base"] ?? 0
+  return ((peaks["forward"] ?? .nan) - base, (peaks["gradient"] ?? .nan) - base)
+}
+
 try workload("matmul 1024", flops: 2 * pow(1024, 3)) {
   let a = try randn([1024, 1024], seed: 1)
   return try medianTime(budget: 2) { _ = try matmul(a, a) }
@@ -85,7 +137,7 @@ workload("startup: echo 1 into attn, python3 -c import numpy") {
   Processes.shellTime("echo 1 | '\(attnBinary.path)' > /dev/null")
 }
 if let index = rows.firstIndex(where: { $0.workload.hasPrefix("startup") }), selection.isEmpty {
-  rows[index].numpy = Processes.shellTime("python3 -c 'import numpy'")
+  rows[index].reference = Processes.shellTime("python3 -c 'import numpy'")
 }
 
 // Every lesson through `attn test` (no NumPy counterpart).
@@ -94,5 +146,12 @@ workload("attn test lessons") {
 }
 
 Report.print(
-  rows, numpyVersion: numpy.version,
+  rows, versions: numpy.versions.merging(torch.versions) { a, _ in a },
   idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)
+if selection.isEmpty || selection.contains("memory") {
+  let (forward, gradient) = try gradientMemoryRatio()
+  print(
+    String(
+      format: "multihead n=512 d=256 h=8 peak memory: forward %.1f MB, gradient %.1f MB (%.2f×)", forward, gradient,
+      gradient / forward))
+}

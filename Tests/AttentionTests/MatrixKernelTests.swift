@@ -37,6 +37,34 @@ import _TestSupport
     #expect(product.isApproximatelyEqual(to: expected, tolerance: 1e-12), "\(shape)")
   }
 
+  /// Operands stored transposed are read in place, small and blocked alike.
+  @Test(arguments: shapes)
+  func transposedOperandsMatchTheDefinition(_ shape: (Int, Int, Int)) throws {
+    let (m, k, n) = shape
+    let a = try randn([m, k], seed: UInt64(m * 1000 + k))
+    let b = try randn([k, n], seed: UInt64(n * 1000 + k))
+    let expected = try Tensor(shape: [m, n], scalars: reference(a, b))
+    let storedA = try transpose(a)
+    let storedB = try transpose(b)
+    for (transposeA, transposeB) in [(true, false), (false, true), (true, true)] {
+      let x = transposeA ? storedA : a
+      let y = transposeB ? storedB : b
+      var c = [Double](repeating: .nan, count: m * n)
+      x.scalars.withUnsafeBufferPointer { xs in
+        y.scalars.withUnsafeBufferPointer { ys in
+          c.withUnsafeMutableBufferPointer {
+            MatrixKernel.multiply(
+              xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
+              transposeB: transposeB)
+          }
+        }
+      }
+      #expect(
+        try Tensor(shape: [m, n], scalars: c).isApproximatelyEqual(to: expected, tolerance: 1e-12),
+        "\(shape) transposeA: \(transposeA) transposeB: \(transposeB)")
+    }
+  }
+
   @Test func singleThreadedAgreesWithParallel() throws {
     let a = try randn([150, 90], seed: 1)
     let b = try randn([90, 110], seed: 2)

@@ -32,15 +32,28 @@ enum MatrixKernel {
   /// Work (m·n·k) above which the product uses more than one thread.
   static let parallelThreshold = 64 * 64 * 64
 
+  /// `C = op(A) · op(B)` with `op(A)` `m×k` and `op(B)` `k×n`: with
+  /// `transposeA`, A is stored as its transpose (`k×m`), likewise B (`n×k`)
+  /// — read transposed while packing, so the gradient of a product needs no
+  /// transposed copies.
   static func multiply(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    m: Int, k: Int, n: Int, maxThreads: Int = activeProcessorCount,
-    stop givenStop: StopRequest? = nil
+    m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
+    maxThreads: Int = activeProcessorCount, stop givenStop: StopRequest? = nil
   ) {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > 32 * 32 * 32 else {
       c.update(repeating: 0, count: m * n)
-      simpleMultiply(a, b, c, m: m, k: k, n: n)
+      if transposeA || transposeB {
+        // Small: copy the transposed operands into place (cheap here), then the plain loop.
+        let plainA = transposeA ? transposedCopy(a, rows: k, columns: m) : UnsafeMutablePointer(mutating: a)
+        let plainB = transposeB ? transposedCopy(b, rows: n, columns: k) : UnsafeMutablePointer(mutating: b)
+        simpleMultiply(plainA, plainB, c, m: m, k: k, n: n)
+        if transposeA { plainA.deallocate() }
+        if transposeB { plainB.deallocate() }
+      } else {
+        simpleMultiply(a, b, c, m: m, k: k, n: n)
+      }
       return
     }
     // Worker threads cannot see the caller's context: read its stop request here.
@@ -58,7 +71,11 @@ enum MatrixKernel {
       while pc < k {
         if stop.isRequested { return }
         let kcCurrent = Swift.min(kc, k - pc)
-        packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
+        if transposeB {
+          packBTransposed(b + jc * k + pc, ldb: k, rows: kcCurrent, columns: ncCurrent, into: packedB)
+        } else {
+          packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
+        }
         let blocks = (m + mc - 1) / mc
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
         let (rowOffset, columnOffset) = (pc, jc)
@@ -69,7 +86,11 @@ enum MatrixKernel {
           while block < blocks {
             let ic = block * mc
             let mcCurrent = Swift.min(mc, m - ic)
-            packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
+            if transposeA {
+              packATransposed(shared.a + rowOffset * m + ic, lda: m, rows: mcCurrent, columns: kcCurrent, into: myA)
+            } else {
+              packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
+            }
             macroKernel(
               myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
               overwrite: overwrite)
@@ -138,6 +159,52 @@ enum MatrixKernel {
         destination += nr
       }
       j += nr
+    }
+  }
+
+  /// A new buffer holding the transpose of a `rows × columns` matrix (the caller deallocates it).
+  static func transposedCopy(_ x: UnsafePointer<Double>, rows: Int, columns: Int) -> UnsafeMutablePointer<Double> {
+    let result = UnsafeMutablePointer<Double>.allocate(capacity: rows * columns)
+    for i in 0..<rows {
+      for j in 0..<columns { result[j * rows + i] = x[i * columns + j] }
+    }
+    return result
+  }
+
+  /// As ``packB(_:ldb:rows:columns:into:)`` for a B stored transposed:
+  /// logical `B[p, q]` is at `b[q · ldb + p]`.
+  static func packBTransposed(
+    _ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
+    var destination = packed
+    var j = 0
+    while j < columns {
+      let width = Swift.min(nr, columns - j)
+      for p in 0..<rows {
+        for q in 0..<width { destination[q] = b[(j + q) * ldb + p] }
+        for q in width..<nr { destination[q] = 0 }
+        destination += nr
+      }
+      j += nr
+    }
+  }
+
+  /// As ``packA(_:lda:rows:columns:into:)`` for an A stored transposed:
+  /// logical `A[r, p]` is at `a[p · lda + r]`, so each step's `mr` values are contiguous.
+  static func packATransposed(
+    _ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  ) {
+    var destination = packed
+    var i = 0
+    while i < rows {
+      let height = Swift.min(mr, rows - i)
+      for p in 0..<columns {
+        let source = a + p * lda + i
+        for r in 0..<height { destination[r] = source[r] }
+        for r in height..<mr { destination[r] = 0 }
+        destination += mr
+      }
+      i += mr
     }
   }
 

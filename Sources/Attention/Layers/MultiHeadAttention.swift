@@ -101,23 +101,10 @@ public func multiHeadAttention(
   let dv = v.shape[1] / heads
   let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
   let width = v.shape[1]
-  if q.isTracked || k.isTracked || v.isTracked || weights.wo.isTracked,
-    Tape.recording([q, k, v, weights.wo]) != nil
-  {
-    // Heads as a batch of matrices, every step recorded for the gradient.
-    let qh = try transpose(q.reshaped([n, heads, dk]), axes: [1, 0, 2])
-    let kh = try transpose(k.reshaped([m, heads, dk]), axes: [1, 2, 0])
-    let vh = try transpose(v.reshaped([m, heads, dv]), axes: [1, 0, 2])
-    var scores = try matmul(qh, kh) * Tensor(scale)
-    if mask != nil || causal {
-      let shape = [heads, n, m]
-      let keep = try visibility(
-        shape, mask: try mask.map { try $0.untracked.broadcast(to: [n, m], operation: "multihead mask") },
-        causal: causal)
-      scores = try blocking(scores, keep: keep)
-    }
-    let attention = try softmax(scores, axis: -1)
-    let joined = try transpose(try matmul(attention, vh), axes: [1, 0, 2]).reshaped([n, width])
+  if Tape.recording([q, k, v, weights.wo]) != nil {
+    let shape = HeadShape(heads: heads, n: n, m: m, dk: dk, dv: dv)
+    let attention = try headWeights(q, k, shape: shape, scale: scale, mask: mask, causal: causal)
+    let joined = try headOutputs(attention, v, shape: shape)
     return MultiHeadResult(output: try matmul(joined, weights.wo), weights: attention)
   }
   let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
@@ -172,6 +159,187 @@ public func multiHeadAttention(
   try ExecutionContext.current.checkStop()
   let output = try matmul(Tensor(unchecked: [n, v.shape[1]], concatenated), weights.wo)
   return MultiHeadResult(output: output, weights: Tensor(unchecked: [heads, n, m], allWeights))
+}
+
+// MARK: Recorded for gradients: the heads' weights, then their outputs
+
+/// The sizes of multi-head attention: `heads` heads of `n` queries over `m`
+/// keys, `dk` wide for queries and keys and `dv` for values.
+struct HeadShape: Sendable {
+  var heads: Int
+  var n: Int
+  var m: Int
+  var dk: Int
+  var dv: Int
+
+  /// Runs `body` for each head: on one core each when there is enough work
+  /// (then `threads` is 1), else one after the other with every core.
+  func forEachHead(_ body: @Sendable (_ head: Int, _ threads: Int) -> Void) {
+    if heads > 1 && n * m * Swift.max(dk, dv) >= 1 << 15 {
+      DispatchQueue.concurrentPerform(iterations: heads) { body($0, 1) }
+    } else {
+      for head in 0..<heads { body(head, MatrixKernel.activeProcessorCount) }
+    }
+  }
+}
+
+/// `C = op(A) · op(B)` for row-major matrices held in arrays (`op(A)` `m×k`
+/// starting at `offset` in `a`, `op(B)` `k×n`; a transposed operand is stored
+/// as its transpose), on `threads` cores.
+func multiply(
+  _ a: [Double], offset: Int = 0, _ b: [Double], into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int,
+  transposeA: Bool = false, transposeB: Bool = false, threads: Int, stop: StopRequest
+) {
+  a.withUnsafeBufferPointer { x in
+    b.withUnsafeBufferPointer { y in
+      guard let x = x.baseAddress, let y = y.baseAddress, m > 0, n > 0, k > 0 else {
+        c.update(repeating: 0, count: m * n)
+        return
+      }
+      MatrixKernel.multiply(
+        x + offset, y, c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, maxThreads: threads,
+        stop: stop)
+    }
+  }
+}
+
+/// Each head's attention weights `[heads, n, m]`: `softmax(Qᵢ Kᵢᵀ · scale)`
+/// with blocked positions 0, from the projections `q` `[n, heads·dk]` and
+/// `k` `[m, heads·dk]`, recorded as one node.
+///
+/// Backward, per head (in parallel): `∂S = W ⊙ (∂W − Σⱼ ∂W ⊙ W) · scale`,
+/// `∂Qᵢ = ∂S Kᵢ`, `∂Kᵢ = ∂Sᵀ Qᵢ`; blocked positions, whose weight is 0, get 0.
+func headWeights(
+  _ q: Tensor, _ k: Tensor, shape: HeadShape, scale: Double, mask: Tensor?, causal: Bool
+) throws -> Tensor {
+  let (heads, n, m, dk) = (shape.heads, shape.n, shape.m, shape.dk)
+  let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
+  var weights = try Tensor.uninitializedStorage([heads, n, m], operation: "multihead")
+  let stop = ExecutionContext.current.stop
+  weights.withUnsafeMutableBufferPointer { buffer in
+    guard let base = buffer.baseAddress else { return }
+    let out = SharedBuffer(base: base)
+    shape.forEachHead { head, threads in
+      let columns = head * dk..<(head + 1) * dk
+      let headWeights = out.base + head * n * m
+      multiply(
+        q.columns(columns).scalars, k.columns(columns).scalars, into: headWeights, m: n, k: dk, n: m,
+        transposeB: true, threads: threads, stop: stop)
+      for row in 0..<n {
+        scaleMaskAndNormalize(
+          scores: nil, weights: headWeights + row * m, row: row, columns: m, scale: scale,
+          mask: maskValues.map { $0[(row * m)..<((row + 1) * m)] }, causal: causal, hard: false)
+      }
+    }
+  }
+  try ExecutionContext.current.checkStop()
+  let result = Tensor(unchecked: [heads, n, m], weights)
+  guard let tape = Tape.recording(q, k) else { return result }
+  return tape.record(result) { gradient, gradients in
+    // Every element is written below: the gradients start uninitialized.
+    var dq = try Tensor.uninitializedStorage([n, heads * dk], operation: "multihead")
+    var dk_ = try Tensor.uninitializedStorage([m, heads * dk], operation: "multihead")
+    let stop = ExecutionContext.current.stop
+    dq.withUnsafeMutableBufferPointer { dqBuffer in
+      dk_.withUnsafeMutableBufferPointer { dkBuffer in
+        guard let dqBase = dqBuffer.baseAddress, let dkBase = dkBuffer.baseAddress else { return }
+        let (dqOut, dkOut) = (SharedBuffer(base: dqBase), SharedBuffer(base: dkBase))
+        shape.forEachHead { head, threads in
+          let columns = head * dk..<(head + 1) * dk
+          // ∂S for this head, from W and ∂W.
+          let offset = head * n * m
+          let scores = [Double](unsafeUninitializedCapacity: n * m) { buffer, initialized in
+            gradient.scalars.withUnsafeBufferPointer { g in
+              result.scalars.withUnsafeBufferPointer { w in
+                for row in 0..<n {
+                  let start = offset + row * m
+                  var total = 0.0
+                  for j in 0..<m { total += g[start + j] * w[start + j] }
+                  for j in 0..<m { buffer[row * m + j] = w[start + j] * (g[start + j] - total) * scale }
+                }
+              }
+            }
+            initialized = n * m
+          }
+          var dqHead = [Double](repeating: 0, count: n * dk)
+          var dkHead = [Double](repeating: 0, count: m * dk)
+          dqHead.withUnsafeMutableBufferPointer {
+            guard let target = $0.baseAddress else { return }
+            multiply(scores, k.columns(columns).scalars, into: target, m: n, k: m, n: dk, threads: threads, stop: stop)
+          }
+          dkHead.withUnsafeMutableBufferPointer {
+            guard let target = $0.baseAddress else { return }
+            multiply(
+              scores, q.columns(columns).scalars, into: target, m: m, k: n, n: dk, transposeA: true, threads: threads,
+              stop: stop)
+          }
+          for row in 0..<n { for c in 0..<dk { dqOut.base[row * heads * dk + head * dk + c] = dqHead[row * dk + c] } }
+          for row in 0..<m { for c in 0..<dk { dkOut.base[row * heads * dk + head * dk + c] = dkHead[row * dk + c] } }
+        }
+      }
+    }
+    try ExecutionContext.current.checkStop()
+    gradients.add(Tensor(unchecked: [n, heads * dk], dq), to: q)
+    gradients.add(Tensor(unchecked: [m, heads * dk], dk_), to: k)
+  }
+}
+
+/// The heads' outputs side by side, `[n, heads·dv]`: `Wᵢ Vᵢ` for each head's
+/// weights `Wᵢ` and value columns `Vᵢ`, recorded as one node.
+///
+/// Backward, per head: `∂Wᵢ = ∂Oᵢ Vᵢᵀ` and `∂Vᵢ = Wᵢᵀ ∂Oᵢ`.
+func headOutputs(_ weights: Tensor, _ v: Tensor, shape: HeadShape) throws -> Tensor {
+  let (heads, n, m, dv) = (shape.heads, shape.n, shape.m, shape.dv)
+  let width = heads * dv
+  var joined = try Tensor.uninitializedStorage([n, width], operation: "multihead")
+  let stop = ExecutionContext.current.stop
+  joined.withUnsafeMutableBufferPointer { buffer in
+    guard let base = buffer.baseAddress else { return }
+    let out = SharedBuffer(base: base)
+    shape.forEachHead { head, threads in
+      var headOutput = [Double](repeating: 0, count: n * dv)
+      headOutput.withUnsafeMutableBufferPointer {
+        guard let target = $0.baseAddress else { return }
+        multiply(
+          weights.scalars, offset: head * n * m, v.columns(head * dv..<(head + 1) * dv).scalars, into: target, m: n,
+          k: m, n: dv, threads: threads, stop: stop)
+      }
+      for row in 0..<n { for c in 0..<dv { out.base[row * width + head * dv + c] = headOutput[row * dv + c] } }
+    }
+  }
+  try ExecutionContext.current.checkStop()
+  let result = Tensor(unchecked: [n, width], joined)
+  guard let tape = Tape.recording(weights, v) else { return result }
+  return tape.record(result) { gradient, gradients in
+    // Every element is written below: the gradients start uninitialized.
+    var dWeights = try Tensor.uninitializedStorage([heads, n, m], operation: "multihead")
+    var dValues = try Tensor.uninitializedStorage([m, width], operation: "multihead")
+    let stop = ExecutionContext.current.stop
+    dWeights.withUnsafeMutableBufferPointer { dwBuffer in
+      dValues.withUnsafeMutableBufferPointer { dvBuffer in
+        guard let dwBase = dwBuffer.baseAddress, let dvBase = dvBuffer.baseAddress else { return }
+        let (dwOut, dvOut) = (SharedBuffer(base: dwBase), SharedBuffer(base: dvBase))
+        shape.forEachHead { head, threads in
+          let columns = head * dv..<(head + 1) * dv
+          let dHead = gradient.columns(columns)
+          multiply(
+            dHead.scalars, v.columns(columns).scalars, into: dwOut.base + head * n * m, m: n, k: dv, n: m,
+            transposeB: true, threads: threads, stop: stop)
+          var dvHead = [Double](repeating: 0, count: m * dv)
+          dvHead.withUnsafeMutableBufferPointer {
+            guard let target = $0.baseAddress else { return }
+            multiply(
+              weights.scalars, offset: head * n * m, dHead.scalars, into: target, m: m, k: n, n: dv, transposeA: true,
+              threads: threads, stop: stop)
+          }
+          for row in 0..<m { for c in 0..<dv { dvOut.base[row * width + head * dv + c] = dvHead[row * dv + c] } }
+        }
+      }
+    }
+    try ExecutionContext.current.checkStop()
+    gradients.add(Tensor(unchecked: [heads, n, m], dWeights), to: weights)
+    gradients.add(Tensor(unchecked: [m, width], dValues), to: v)
+  }
 }
 
 extension Tensor {

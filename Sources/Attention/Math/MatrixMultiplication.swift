@@ -16,6 +16,12 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   let result = try matmulValue(a, b)
   guard let tape = Tape.recording(a, b) else { return result }
   return tape.record(result) { gradient, gradients in
+    if a.rank == 2, b.rank == 2 {
+      // Plain matrices: products with a transposed operand, read in place.
+      if gradients.needs(a) { gradients.add(try transposedProduct(gradient, b, transposeB: true), to: a) }
+      if gradients.needs(b) { gradients.add(try transposedProduct(a, gradient, transposeA: true), to: b) }
+      return
+    }
     // As stacks of matrices: a vector is a one-row (left) or one-column (right) matrix.
     let left = a.rank == 1 ? try a.untracked.reshaped([1, a.count]) : a.untracked
     let right = b.rank == 1 ? try b.untracked.reshaped([b.count, 1]) : b.untracked
@@ -32,6 +38,28 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
       gradients.add(try full.summed(toShape: right.shape).reshaped(b.shape), to: b)
     }
   }
+}
+
+/// `op(a) · op(b)` for matrices, where a transposed operand is read as its
+/// transpose in place (no copy): `G Bᵀ` and `Aᵀ G` in a product's gradient.
+func transposedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+  let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+  let n = transposeB ? b.shape[0] : b.shape[1]
+  var result = try Tensor.uninitializedStorage([m, n], operation: "matmul")
+  a.scalars.withUnsafeBufferPointer { x in
+    b.scalars.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        guard let c = out.baseAddress else { return }
+        guard let x = x.baseAddress, let y = y.baseAddress, k > 0 else {
+          c.update(repeating: 0, count: m * n)
+          return
+        }
+        MatrixKernel.multiply(x, y, c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
+      }
+    }
+  }
+  try ExecutionContext.current.checkStop()
+  return Tensor(unchecked: [m, n], result)
 }
 
 /// `x` with its last two axes swapped (a batch of matrices transposed).

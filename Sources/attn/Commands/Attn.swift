@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttnLang
+import _System
 
 #if canImport(Glibc)
   import Glibc
@@ -29,6 +30,11 @@ struct Attn: ParsableCommand {
   /// recursion), using exit status 2 for usage mistakes (the convention of
   /// Unix tools) instead of 64.
   static func main() {
+    // A training step or a gradient frees and allocates tensors of the same
+    // sizes over and over: by default glibc hands large blocks back and the
+    // next use faults in every page again (a third of multi-head attention's
+    // gradient at n = 512).
+    attn_keep_freed_memory()
     runWithLargeStack { runCommandLine() }
   }
 

@@ -1,5 +1,5 @@
 import Attention
-import _StackLimit
+import _System
 
 /// One evaluation: the session's variables, the execution context bound for
 /// it, where printed values go, and the calls in progress.

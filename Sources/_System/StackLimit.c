@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "StackLimit.h"
+#include "System.h"
 
 #include <pthread.h>
 
