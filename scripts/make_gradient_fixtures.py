@@ -251,6 +251,58 @@ case("layernorm.vector", "layernorm_affine_eps0.1",
      lambda x, w, b: F.layer_norm(x, (4,), w, b, eps=0.1), {"x": v4, "w": normal(4), "b": normal(4)})
 case("linear", "linear", lambda x, w, b: x @ w + b, {"x": m34, "w": m42, "b": normal(2)})
 
+# --- training: losses, norms, activations ------------------------------------------------
+case("logsoftmax.last", "logsoftmax", lambda x: F.log_softmax(x, -1), {"x": m34})
+case("logsoftmax.axis0", "logsoftmax_0", lambda x: F.log_softmax(x, 0), {"x": m34})
+case("crossentropy.rows", "crossentropy", lambda x, targets: F.cross_entropy(x, targets.long()),
+     {"x": normal(5, 4)}, constants={"targets": np.array([3.0, 0.0, 2.0, 2.0, 1.0])})
+case("crossentropy.row", "crossentropy", lambda x, targets: F.cross_entropy(x, targets.long()),
+     {"x": normal(6)}, constants={"targets": np.array(4.0)})
+case("mse", "mse", F.mse_loss, {"a": m34, "b": normal(3, 4)})
+case("mse.broadcast", "mse", lambda a, b: ((a - b) ** 2).mean(), {"a": m34, "b": normal(4)})
+case("rmsnorm.plain", "rmsnorm", lambda x: F.rms_norm(x, (4,), eps=1e-5), {"x": m34})
+case("rmsnorm.weight", "rmsnorm_weight_eps0.1", lambda x, w: F.rms_norm(x, (4,), w, eps=0.1),
+     {"x": m34, "w": normal(4)})
+case("gelu", "gelu", F.gelu, {"x": a23 * 2})
+
+# --- Adam, step by step, against torch.optim.Adam --------------------------------------------
+adam_cases = {}
+
+
+def adam_run(name, shapes, lr, betas, eps, steps, decay=None):
+    params = [torch.tensor(normal(*shape), requires_grad=True) for shape in shapes]
+    start = [p.detach().clone() for p in params]
+    optimizer = torch.optim.Adam(params, lr=lr, betas=betas, eps=eps)
+    scheduler = None
+    if decay == "linear":
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 - t / steps)
+    elif decay == "cosine":
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 0.5 * (1 + math.cos(math.pi * t / steps)))
+    gradients, after = [], []
+    for _ in range(steps):
+        grads = [torch.tensor(normal(*shape)) for shape in shapes]
+        for p, g in zip(params, grads):
+            p.grad = g
+        optimizer.step()
+        if scheduler:
+            scheduler.step()
+        gradients.append([enc(g) for g in grads])
+        after.append([enc(p.detach()) for p in params])
+    adam_cases[name] = {"lr": lr, "beta1": betas[0], "beta2": betas[1], "eps": eps, "steps": steps,
+                        "decay": decay or "constant", "start": [enc(p) for p in start],
+                        "gradients": gradients, "after": after}
+
+
+adam_run("adam.defaults", [(3, 4), (4,)], 1e-3, (0.9, 0.999), 1e-8, 6)
+adam_run("adam.microgpt", [(2, 3), (5,)], 0.01, (0.85, 0.99), 1e-8, 6)
+adam_run("adam.linear", [(4,)], 0.05, (0.9, 0.999), 1e-8, 5, decay="linear")
+adam_run("adam.cosine", [(2, 2)], 0.05, (0.8, 0.95), 1e-6, 5, decay="cosine")
+adam_out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttentionTests", "Fixtures", "adam.json")
+with open(adam_out, "w") as f:
+    json.dump(adam_cases, f, indent=None, separators=(",", ":"), sort_keys=True)
+    f.write("\n")
+print(f"wrote {len(adam_cases)} cases to {os.path.normpath(adam_out)}")
+
 out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttentionTests", "Fixtures", "gradients.json")
 with open(out, "w") as f:
     json.dump(cases, f, indent=None, separators=(",", ":"), sort_keys=True)
@@ -334,6 +386,38 @@ mh_prelude = (f"X = {lit(Xh)}\nW = {{" + ", ".join(f"{k}: {lit(v.detach().numpy(
               "def out(W) = sum(multihead(X, heads: 2, wq: W.wq, wk: W.wk, wv: W.wv, wo: W.wo, causal: true).output)")
 for k in Wh:
     program(f"grad(out, W).{k}", mh_prelude, Wh[k].grad)
+
+# The training builtins: values and gradients through the language.
+Z = normal(3, 5)
+targets = [4, 0, 2]
+program(f"crossentropy({lit(Z)}, {lit(targets)})", "", F.cross_entropy(torch.tensor(Z), torch.tensor(targets)))
+zt = torch.tensor(Z, requires_grad=True)
+F.cross_entropy(zt, torch.tensor(targets)).backward()
+program(f"grad(z -> crossentropy(z, {lit(targets)}), {lit(Z)})", "", zt.grad)
+A, B = normal(2, 3), normal(2, 3)
+program(f"mse({lit(A)}, {lit(B)})", "", F.mse_loss(torch.tensor(A), torch.tensor(B)))
+program(f"logsoftmax({lit(Z)}, axis: 0)", "", F.log_softmax(torch.tensor(Z), 0))
+program(f"rmsnorm({lit(Z)})", "", F.rms_norm(torch.tensor(Z), (5,), eps=1e-5))
+w5 = normal(5)
+program(f"rmsnorm({lit(Z)}, weight: {lit(w5)}, eps: 0.01)", "", F.rms_norm(torch.tensor(Z), (5,), torch.tensor(w5), eps=0.01))
+program(f"gelu({lit(Z)})", "", F.gelu(torch.tensor(Z)))
+xt = torch.tensor(Z, requires_grad=True)
+(F.gelu(F.rms_norm(xt, (5,), eps=1e-5)) * torch.tensor(B[0].tolist() + [1.0, -1.0])).sum().backward()
+program(f"grad(x -> sum(gelu(rmsnorm(x)) * {lit(B[0].tolist() + [1.0, -1.0])}), {lit(Z)})", "", xt.grad)
+
+# Two Adam steps on a record of parameters through adam(…) and step(…).
+P0, P1 = normal(2, 2), normal(3)
+G = [(normal(2, 2), normal(3)) for _ in range(2)]
+tp = [torch.tensor(P0, requires_grad=True), torch.tensor(P1, requires_grad=True)]
+torch_opt = torch.optim.Adam(tp, lr=0.05, betas=(0.85, 0.99), eps=1e-8)
+for g0, g1 in G:
+    tp[0].grad, tp[1].grad = torch.tensor(g0), torch.tensor(g1)
+    torch_opt.step()
+adam_prelude = (f"opt = adam({{w: {lit(P0)}, b: {lit(P1)}}}, lr: 0.05, beta1: 0.85, beta2: 0.99)\n"
+                + "".join(f"opt = update(opt, {{w: {lit(g0)}, b: {lit(g1)}}})\n" for g0, g1 in G))
+program("opt.params.w", adam_prelude, tp[0].detach())
+program("opt.params.b", adam_prelude, tp[1].detach())
+program("sgd({w: [1, 2]}, {w: [10, -10]}, lr: 0.01).w", "", torch.tensor([0.9, 2.1]))
 
 out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttnLangTests", "Fixtures", "gradients.json")
 with open(out, "w") as f:

@@ -82,6 +82,13 @@ import _TestSupport
         try multiHeadAttention(x[0], x[1], heads: 3, weights: MultiHeadWeights(wq: x[2], wk: x[3], wv: x[4], wo: x[5]))
           .output
       }
+    case "logsoftmax": return { try logSoftmax($0[0]) }
+    case "logsoftmax_0": return { try logSoftmax($0[0], axis: 0) }
+    case "crossentropy": return { try crossEntropy($0[0], constants["targets"] ?? Tensor(0)) }
+    case "mse": return { try meanSquaredError($0[0], $0[1]) }
+    case "rmsnorm": return { try rmsNorm($0[0]) }
+    case "rmsnorm_weight_eps0.1": return { try rmsNorm($0[0], weight: $0[1], eps: 0.1) }
+    case "gelu": return { gelu($0[0]) }
     case "layernorm": return { try layerNorm($0[0]) }
     case "layernorm_affine_eps0.1": return { try layerNorm($0[0], weight: $0[1], bias: $0[2], eps: 0.1) }
     case "linear": return { try linear($0[0], $0[1], $0[2]) }

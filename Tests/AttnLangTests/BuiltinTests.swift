@@ -32,11 +32,12 @@ import _TestSupport
 
   @Test func everyBuiltinIsCoveredByAFixtureOrTest() {
     let covered = Set(Fixtures.language.map(\.name).joined(separator: " ").split { !$0.isLetter }.map(String.init))
-    // Tested in FigureTests and FileBuiltinTests, by value in seededRandomnessRepeats, in LanguageTests,
-    // or against PyTorch in GradientLanguageTests.
+    // Tested in FigureTests and FileBuiltinTests, by value in seededRandomnessRepeats, in LanguageTests and
+    // TrainingLanguageTests, or against PyTorch in GradientLanguageTests.
     let tested: Set<String> = [
       "help", "randn", "rand", "sample", "heatmap", "bars", "load", "save", "svg", "list", "append", "len", "range",
-      "filter", "chars", "str", "print", "grad", "valgrad", "jacobian",
+      "filter", "chars", "str", "print", "grad", "valgrad", "jacobian", "plot", "progress", "vocab", "encode",
+      "decode", "shuffle", "lines", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
     ]
     let missing = Builtins.publicNames.filter { !covered.contains($0) && !tested.contains($0) }
     #expect(missing.isEmpty, "no value test for \(missing)")

@@ -65,7 +65,7 @@ import _TestSupport
     )
     #expect(
       session.errors("heatmap(zeros(1, 1, 1, 1))").map(\.message) == [
-        "heatmap: expects a matrix [n, m] or maps [heads, n, m], got [1, 1, 1, 1]"
+        "heatmap: expects a matrix [n, m] or maps [k, n, m], got [1, 1, 1, 1]"
       ])
     #expect(session.errors("bars(eye(2))").map(\.message) == ["bars: expects a vector, got [2, 2]"])
   }

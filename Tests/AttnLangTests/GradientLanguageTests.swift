@@ -45,7 +45,7 @@ import _TestSupport
     #expect(messages("grad(x -> \"a\", 1)") == ["grad: f must return one number, got a string"])
     #expect(
       messages("grad(x -> 1, {a: \"s\"})") == [
-        "grad: can only differentiate with respect to tensors, or records and lists of them; x.a of x is a string"
+        "grad: x must be a tensor, or records and lists of tensors; x.a is a string"
       ])
     #expect(messages("grad(3, [1])") == ["grad: f must be a function, got number"])
     #expect(messages("grad(nope, [1])") == ["unknown name 'nope'"])

@@ -7,6 +7,11 @@ public struct Fixture: @unchecked Sendable, CustomStringConvertible {
   public let name: String
   let values: [String: Any]
 
+  public init(name: String, values: [String: Any]) {
+    self.name = name
+    self.values = values
+  }
+
   public var description: String { name }
 
   /// The tensor stored under `key` (`{"shape": [...], "data": [...]}`),
@@ -35,6 +40,16 @@ public struct Fixture: @unchecked Sendable, CustomStringConvertible {
   public func bool(_ key: String) -> Bool { (values[key] as? NSNumber)?.boolValue ?? false }
   public func strings(_ key: String) -> [String] { values[key] as? [String] ?? [] }
 
+  /// The tensors stored as an array under `key`.
+  public func tensorList(_ key: String) -> [Tensor] {
+    (values[key] as? [Any] ?? []).map { Fixture(name: "\(name).\(key)", values: ["t": $0]).tensor("t") }
+  }
+
+  /// Arrays of tensors stored as an array under `key` (one array per step).
+  public func tensorLists(_ key: String) -> [[Tensor]] {
+    (values[key] as? [Any] ?? []).map { Fixture(name: "\(name).\(key)", values: ["l": $0]).tensorList("l") }
+  }
+
   /// The tensors stored in the object under `key`, by name.
   public func tensors(_ key: String) -> [String: Tensor] {
     guard let object = values[key] as? [String: Any] else { return [:] }
@@ -60,6 +75,9 @@ public enum Fixtures {
 
   /// The DSL cases: code evaluated after a prelude, and the value it must give.
   public static let language: [Fixture] = load("AttnLangTests/Fixtures/builtins.json")
+
+  /// Adam runs from torch.optim.Adam (scripts/make_gradient_fixtures.py).
+  public static let adam: [Fixture] = load("AttentionTests/Fixtures/adam.json")
 
   static func load(_ relativePath: String) -> [Fixture] {
     let url = URL(fileURLWithPath: #filePath)

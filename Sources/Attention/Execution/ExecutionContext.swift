@@ -7,18 +7,29 @@ import Synchronization
 /// ``ExecutionContext/Stopped`` instead of returning a partial result.
 /// Requesting is a single atomic store, so it is safe from a signal handler.
 public final class StopRequest: Sendable {
-  private let flag = Atomic<Bool>(false)
+  /// 0: none; 1: an interruption (Ctrl-C); 2: a deadline (a time limit).
+  private let state = Atomic<UInt8>(0)
 
   public init() {}
 
-  /// Asks running operations to stop.
-  public func request() { flag.store(true, ordering: .relaxed) }
+  /// Asks running operations to stop: an interruption, such as Ctrl-C.
+  public func request() { state.store(1, ordering: .relaxed) }
+
+  /// Asks running operations to stop because time is up; unlike an
+  /// interruption it cannot be taken back by ``takeInterruption()``.
+  public func requestForDeadline() { state.store(2, ordering: .relaxed) }
 
   /// Withdraws the request, before starting new work.
-  public func clear() { flag.store(false, ordering: .relaxed) }
+  public func clear() { state.store(0, ordering: .relaxed) }
 
   /// Whether a stop has been requested.
-  public var isRequested: Bool { flag.load(ordering: .relaxed) }
+  public var isRequested: Bool { state.load(ordering: .relaxed) != 0 }
+
+  /// Takes an interruption (Ctrl-C) as handled, for work that stops
+  /// gracefully: true if there was one (it is withdrawn); a deadline stays.
+  public func takeInterruption() -> Bool {
+    state.compareExchange(expected: 1, desired: 0, ordering: .relaxed).exchanged
+  }
 }
 
 /// The limits and the stop request that every operation of the library runs

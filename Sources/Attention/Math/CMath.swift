@@ -12,3 +12,4 @@
 @inline(__always) func cPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
 @inline(__always) func cSin(_ x: Double) -> Double { sin(x) }
 @inline(__always) func cCos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func cErf(_ x: Double) -> Double { erf(x) }

@@ -65,6 +65,59 @@ func softmaxGradient(_ gradient: Tensor, weights: Tensor, layout: AxisLayout, te
   return Tensor(unchecked: weights.shape, result)
 }
 
+/// The logarithm of the softmax along `axis`, computed stably:
+/// `log softmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m)` with `m = maxⱼ xⱼ`, as
+/// PyTorch's `F.log_softmax`. An entry of −inf stays −inf; a lane that is
+/// all −inf gives −inf throughout (its softmax is all zeros).
+///
+/// Gradient: `∂x = g − softmax(x) · Σ g` along the axis.
+///
+/// - Throws: ``TensorError`` for a bad axis.
+public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
+  if x.isScalar { return try logSoftmax(x.reshaped([1])).reshaped([]) }
+  let resolved = try Tensor.normalize(axis: axis, rank: x.rank, operation: "logsoftmax")
+  let layout = AxisLayout(shape: x.shape, axis: resolved)
+  var result = x.scalars
+  result.withUnsafeMutableBufferPointer { buffer in
+    for o in 0..<layout.outer {
+      for i in 0..<layout.inner {
+        let start = o * layout.size * layout.inner + i
+        var maximum = -Double.infinity
+        for k in 0..<layout.size { maximum = Swift.max(maximum, buffer[start + k * layout.inner]) }
+        if maximum == -.infinity {
+          for k in 0..<layout.size { buffer[start + k * layout.inner] = -.infinity }
+          continue
+        }
+        var total = 0.0
+        for k in 0..<layout.size { total += cExp(buffer[start + k * layout.inner] - maximum) }
+        let shift = maximum + cLog(total)
+        for k in 0..<layout.size { buffer[start + k * layout.inner] -= shift }
+      }
+    }
+  }
+  let output = Tensor(unchecked: x.shape, result)
+  guard let tape = Tape.recording(x) else { return output }
+  return tape.record(output) { gradient, gradients in
+    var dx = gradient.untracked
+    dx.scalars.withUnsafeMutableBufferPointer { g in
+      output.scalars.withUnsafeBufferPointer { y in
+        for o in 0..<layout.outer {
+          for i in 0..<layout.inner {
+            let start = o * layout.size * layout.inner + i
+            var total = 0.0
+            for k in 0..<layout.size { total += g[start + k * layout.inner] }
+            for k in 0..<layout.size {
+              let index = start + k * layout.inner
+              g[index] -= y[index] == -.infinity ? 0 : cExp(y[index]) * total
+            }
+          }
+        }
+      }
+    }
+    gradients.add(dx, to: x)
+  }
+}
+
 /// Softmax in place over `count` values at `start + k·stride`, of the
 /// values times `inverseTemperature` (which must be positive).
 @inline(__always)

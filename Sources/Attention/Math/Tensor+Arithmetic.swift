@@ -194,6 +194,17 @@ public func sigmoid(_ x: Tensor) -> Tensor {
   ) { g, x, y in scaled(g, x, y) { _, y in y * (1 - y) } }
 }
 
+/// The Gaussian error linear unit `x · Φ(x) = ½ x (1 + erf(x/√2))` of each
+/// element (Hendrycks & Gimpel, 2016; PyTorch's exact `F.gelu`); gradient
+/// `g · (Φ(x) + x φ(x))` with φ the standard normal density.
+public func gelu(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { 0.5 * $0 * (1 + cErf($0 * 0.7071067811865476)) }) { g, x, y in
+    scaled(g, x, y) { x, _ in
+      0.5 * (1 + cErf(x * 0.7071067811865476)) + x * cExp(-0.5 * x * x) * 0.3989422804014327
+    }
+  }
+}
+
 /// `a - floor(a / b) · b`, computed as NumPy's `np.remainder` does: the
 /// result has the divisor's sign (`-1 % 3 == 2`, `1 % -3 == -2`).
 @inline(__always)

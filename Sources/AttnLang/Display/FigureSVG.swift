@@ -12,7 +12,44 @@ public enum FigureSVG {
     switch figure.kind {
     case .heatmap: return heatmap(figure)
     case .bars: return bars(figure)
+    case .line: return line(figure)
     }
+  }
+
+  /// A line chart: one polyline per series, the axes labelled with the
+  /// extreme values and the first and last index.
+  static func line(_ figure: Figure) -> String {
+    let series = figure.series
+    let values = series.flatMap { $0 }.filter(\.isFinite)
+    let count = series.map(\.count).max() ?? 0
+    let (low, high) = (values.min() ?? 0, values.max() ?? 1)
+    let (left, top, plotWidth, plotHeight) = (64, figure.title == nil ? 10 : 30, 480, 200)
+    let width = left + plotWidth + 20
+    let height = top + plotHeight + 30
+    var svg = header(width: width, height: height, label: figure.title ?? "line plot")
+    if let title = figure.title {
+      svg += "  <text x=\"\(left)\" y=\"18\" \(font) font-weight=\"bold\">\(escapeXML(title))</text>\n"
+    }
+    svg +=
+      "  <path d=\"M\(left) \(top) V\(top + plotHeight) H\(left + plotWidth)\" stroke=\"#888\" fill=\"none\"/>\n"
+    svg += "  <text x=\"\(left - 6)\" y=\"\(top + 10)\" text-anchor=\"end\" \(font)>\(escapeXML(short(high)))</text>\n"
+    svg +=
+      "  <text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" text-anchor=\"end\" \(font)>\(escapeXML(short(low)))</text>\n"
+    svg += "  <text x=\"\(left)\" y=\"\(top + plotHeight + 18)\" \(font)>0</text>\n"
+    svg +=
+      "  <text x=\"\(left + plotWidth)\" y=\"\(top + plotHeight + 18)\" text-anchor=\"end\" \(font)>\(Swift.max(count - 1, 0))</text>\n"
+    let colors = ["rgb(33,145,140)", "rgb(68,1,84)", "rgb(253,160,37)", "rgb(59,82,139)"]
+    for (index, line) in series.enumerated() {
+      let points = line.enumerated().compactMap { step, value -> String? in
+        guard value.isFinite else { return nil }
+        let x = Double(left) + (count > 1 ? Double(step) / Double(count - 1) : 0) * Double(plotWidth)
+        let y = Double(top + plotHeight) - (high > low ? (value - low) / (high - low) : 0.5) * Double(plotHeight)
+        return String(format: "%.1f,%.1f", x, y)
+      }
+      svg +=
+        "  <polyline class=\"series\" points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colors[index % colors.count])\" stroke-width=\"1.5\"/>\n"
+    }
+    return svg + "</svg>\n"
   }
 
   static func heatmap(_ figure: Figure) -> String {
@@ -32,7 +69,7 @@ public enum FigureSVG {
     var svg = header(width: width, height: height, label: figure.title ?? "heatmap")
     for (index, panel) in panels.enumerated() {
       let x0 = index * panelWidth
-      let title = panels.count > 1 ? "head \(index)" + (figure.title.map { " · " + $0 } ?? "") : figure.title
+      let title = panels.count > 1 ? figure.panelTitle(index) + (figure.title.map { " · " + $0 } ?? "") : figure.title
       if let title {
         svg += "  <text x=\"\(x0 + left)\" y=\"15\" \(font) font-weight=\"bold\">\(escapeXML(title))</text>\n"
       }

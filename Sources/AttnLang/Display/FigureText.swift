@@ -26,6 +26,7 @@ struct FigureText {
     switch figure.kind {
     case .heatmap: return heatmap(figure)
     case .bars: return bars(figure)
+    case .line: return line(figure)
     }
   }
 
@@ -34,7 +35,7 @@ struct FigureText {
   func heatmap(_ figure: Figure) -> String {
     let panels = figure.panels
     let blocks = panels.enumerated().map { index, panel in
-      matrix(panel, figure: figure, title: panels.count > 1 ? "head \(index)" : figure.title)
+      matrix(panel, figure: figure, title: panels.count > 1 ? figure.panelTitle(index) : figure.title)
     }
     var lines: [String] = []
     // Place panels side by side while they fit in the width, then wrap.
@@ -172,6 +173,74 @@ struct FigureText {
       lines.append(
         pad(labels[index], gutter) + bar + String(repeating: " ", count: barWidth + 1 - visible) + number(value))
     }
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: Line plots
+
+  /// Rows of the chart and braille dots per character (2 wide, 4 high).
+  static let plotHeight = 10
+
+  /// A line chart in braille dots: the y axis labelled with the largest and
+  /// smallest values, the x axis with the first and last index.
+  func line(_ figure: Figure) -> String {
+    let series = figure.series
+    let values = series.flatMap { $0 }.filter(\.isFinite)
+    let count = series.map(\.count).max() ?? 0
+    guard let low = values.min(), let high = values.max(), count > 0 else {
+      return (figure.title.map { $0 + "\n" } ?? "") + "(nothing to plot)"
+    }
+    let (top, bottom) = (number(high), number(low))
+    let gutter = Swift.max(top.count, bottom.count) + 1
+    let columns = Swift.max(10, Swift.min(60, width - gutter - 2))
+    let rows = FigureText.plotHeight
+    var dots = [[UInt8]](repeating: [UInt8](repeating: 0, count: columns), count: rows)
+    func set(_ x: Int, _ y: Int) {
+      guard x >= 0, x < columns * 2, y >= 0, y < rows * 4 else { return }
+      let bits: [UInt8] = x % 2 == 0 ? [0x01, 0x02, 0x04, 0x40] : [0x08, 0x10, 0x20, 0x80]
+      dots[rows - 1 - y / 4][x / 2] |= bits[3 - y % 4]
+    }
+    func point(_ index: Int, _ value: Double) -> (Int, Int) {
+      let x = count == 1 ? 0 : Int((Double(index) * Double(columns * 2 - 1) / Double(count - 1)).rounded())
+      let level = high > low ? (value - low) / (high - low) : 0.5
+      return (x, Int((level * Double(rows * 4 - 1)).rounded()))
+    }
+    for line in series {
+      var previous: (Int, Int)? = nil
+      for (index, value) in line.enumerated() {
+        guard value.isFinite else {
+          previous = nil
+          continue
+        }
+        let current = point(index, value)
+        if let (x0, y0) = previous {
+          // Join the points so that steep drops stay one line.
+          let steps = Swift.max(Swift.abs(current.0 - x0), Swift.abs(current.1 - y0), 1)
+          for step in 0...steps {
+            let t = Double(step) / Double(steps)
+            set(x0 + Int((Double(current.0 - x0) * t).rounded()), y0 + Int((Double(current.1 - y0) * t).rounded()))
+          }
+        } else {
+          set(current.0, current.1)
+        }
+        previous = current
+      }
+    }
+    var lines: [String] = []
+    if let title = figure.title { lines.append(title) }
+    for (row, cells) in dots.enumerated() {
+      let label = row == 0 ? top : row == rows - 1 ? bottom : ""
+      var text = String(cells.map { Character(Unicode.Scalar(0x2800 + UInt32($0)) ?? " ") })
+      if case .plain = style {} else { text = "\u{1B}[36m" + text + "\u{1B}[0m" }
+      lines.append(String(repeating: " ", count: gutter - label.count) + label + " ┤" + text)
+    }
+    let last = String(count - 1)
+    lines.append(
+      String(repeating: " ", count: gutter + 1) + "└" + String(repeating: "─", count: columns))
+    lines.append(
+      String(repeating: " ", count: gutter + 2) + "0"
+        + String(repeating: " ", count: Swift.max(1, columns - 1 - last.count))
+        + last)
     return lines.joined(separator: "\n")
   }
 

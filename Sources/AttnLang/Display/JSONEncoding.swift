@@ -33,7 +33,7 @@ public enum JSONEncoding {
       return #"{"type": "text", "value": \#(string(text))}"#
     case .figure(let figure):
       var fields =
-        #"{"type": "figure", "kind": "\#(figure.kind == .heatmap ? "heatmap" : "bars")", "data": \#(encode(.tensor(figure.data)))"#
+        #"{"type": "figure", "kind": "\#(figure.kind == .heatmap ? "heatmap" : figure.kind == .bars ? "bars" : "line")", "data": \#(encode(.tensor(figure.data)))"#
       if let rows = figure.rowLabels { fields += #", "rows": [\#(rows.map(string).joined(separator: ", "))]"# }
       if let columns = figure.columnLabels { fields += #", "cols": [\#(columns.map(string).joined(separator: ", "))]"# }
       return fields + "}"

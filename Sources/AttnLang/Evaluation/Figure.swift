@@ -8,9 +8,17 @@ public struct Figure: Equatable, Sendable {
     case heatmap
     /// A vector drawn as horizontal bars.
     case bars
+    /// A line chart of a series `[n]`, or of several `[series, n]`, against 0 … n−1.
+    case line
 
     /// How messages name it.
-    var description: String { self == .heatmap ? "heatmap" : "bar chart" }
+    var description: String {
+      switch self {
+      case .heatmap: return "heatmap"
+      case .bars: return "bar chart"
+      case .line: return "line plot"
+      }
+    }
   }
 
   public var kind: Kind
@@ -20,15 +28,29 @@ public struct Figure: Equatable, Sendable {
   /// Labels for the columns (heatmap).
   public var columnLabels: [String]?
   public var title: String?
+  /// A title for each panel of a heatmap with several (else "head 0", "head 1", …).
+  public var panelTitles: [String]?
 
   public init(
-    kind: Kind, data: Tensor, rowLabels: [String]? = nil, columnLabels: [String]? = nil, title: String? = nil
+    kind: Kind, data: Tensor, rowLabels: [String]? = nil, columnLabels: [String]? = nil, title: String? = nil,
+    panelTitles: [String]? = nil
   ) {
     self.kind = kind
     self.data = data
     self.rowLabels = rowLabels
     self.columnLabels = columnLabels
     self.title = title
+    self.panelTitles = panelTitles
+  }
+
+  /// The title of panel `index` of a heatmap with several.
+  public func panelTitle(_ index: Int) -> String { panelTitles?[safe: index] ?? "head \(index)" }
+
+  /// A line plot's series, each `[n]`.
+  public var series: [[Double]] {
+    guard data.rank == 2 else { return [data.scalars] }
+    let length = data.shape[1]
+    return (0..<data.shape[0]).map { Array(data.scalars[($0 * length)..<(($0 + 1) * length)]) }
   }
 
   /// The matrices to draw: one per head for a rank-3 heatmap.

@@ -41,6 +41,8 @@ public final class Session: @unchecked Sendable {
   /// The session's variables (functions from `def` among them).
   let globals = Globals()
   public var options: SessionOptions
+  /// Draws `for … in progress(…)` loops; nil (the default) draws nothing.
+  public var progress: (any ProgressReporter)?
   /// Asks a running evaluation to stop at its next step (Ctrl-C, a time
   /// limit); requesting it is safe from any thread and from a signal handler.
   public let stop: StopRequest

@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
       return false
     }
     // The stop makes the evaluation fail with "interrupted": the time-out is the error to report.
-    session.interrupt()
+    session.stop.requestForDeadline()
     reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
     // Give the evaluation a moment to stop at its next step; a single huge
     // operation cannot be stopped, so then the whole run ends here.

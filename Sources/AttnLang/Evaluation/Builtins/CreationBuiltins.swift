@@ -6,11 +6,19 @@ extension Builtins {
 
   static let creationBuiltins: [Builtin] = [
     Builtin(
-      name: "randn", topic: .creation, parameters: [dimsParameter, seedParameter],
-      summary: "standard normal random numbers (seeded: the same seed gives the same tensor)",
-      details: "SplitMix64 uniforms turned normal by Box–Muller. Sizes may also be one shape tensor.",
-      example: "randn(2, 3, seed: 1)"
-    ) { args in .tensor(try randn(try args.dims(), seed: try args.seed())) },
+      name: "randn", topic: .creation,
+      parameters: [dimsParameter, seedParameter, .named("std", .number, default: 1, "the standard deviation")],
+      summary: "normal random numbers, mean 0 (seeded: the same seed gives the same tensor)",
+      details: """
+        SplitMix64 uniforms turned normal by Box–Muller, times std (to initialize a model's
+        weights: randn(16, 16, seed: 1, std: 0.08)). Sizes may also be one shape tensor.
+        """,
+      example: "randn(2, 3, seed: 1)\nrandn(3, seed: 1, std: 0.1)"
+    ) { args in
+      let values = try randn(try args.dims(), seed: try args.seed())
+      let std = try args.double("std")
+      return .tensor(std == 1 ? values : values.map { $0 * std })
+    },
     Builtin(
       name: "rand", topic: .creation, parameters: [dimsParameter, seedParameter],
       summary: "uniform random numbers in [0, 1) (seeded)",

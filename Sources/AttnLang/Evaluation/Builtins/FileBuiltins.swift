@@ -17,10 +17,7 @@ extension Builtins {
     ) { args in
       let path = try args.string("path")
       let format = try FileKind(path, operation: "load")
-      // The file may hold at most the element limit's worth of float64s, plus a header.
-      let (bytes, overflow) = ExecutionContext.current.maximumElements.multipliedReportingOverflow(by: 8)
-      let limit = overflow ? Int64.max : Swift.min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
-      let data = try readFile(path, limit: limit)
+      let data = try readFile(path, limit: readLimit())
       let tensor: Tensor
       switch format {
       case .npy: tensor = try NumPyFormat.decode(Array(data))
@@ -88,20 +85,27 @@ enum FileKind {
 }
 
 /// Reads a whole file, refusing directories, missing files and files over `limit` bytes.
-func readFile(_ path: String, limit: Int64) throws -> Data {
+func readFile(_ path: String, limit: Int64, operation: String = "load") throws -> Data {
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-    throw TensorError("load", "cannot read '\(path)': no such file")
+    throw TensorError(operation, "cannot read '\(path)': no such file")
   }
-  guard !isDirectory.boolValue else { throw TensorError("load", "cannot read '\(path)': it is a directory") }
+  guard !isDirectory.boolValue else { throw TensorError(operation, "cannot read '\(path)': it is a directory") }
   let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
   guard size <= limit else {
-    throw TensorError("load", "'\(path)' is \(size) bytes, more than the element limit allows")
+    throw TensorError(operation, "'\(path)' is \(size) bytes, more than the element limit allows")
   }
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw TensorError("load", "cannot read '\(path)': permission denied")
+    throw TensorError(operation, "cannot read '\(path)': permission denied")
   }
   return data
+}
+
+/// The most bytes a file read for the language may have: the element
+/// limit's worth of float64s, plus a header.
+func readLimit() -> Int64 {
+  let (bytes, overflow) = ExecutionContext.current.maximumElements.multipliedReportingOverflow(by: 8)
+  return overflow ? Int64.max : Swift.min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
 }
 
 /// Writes a whole file atomically: a temporary file in the same directory, then a rename.

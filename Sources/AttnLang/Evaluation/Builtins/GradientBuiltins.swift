@@ -72,7 +72,7 @@ extension Builtins {
     let function = try args.function("f")
     let x = try args.value("x")
     var leaves: [Tensor] = []
-    try collectLeaves(of: x, into: &leaves, path: "x", at: args.range(of: "x"), name: args.name)
+    try collectLeaves(of: x, into: &leaves, path: "x", at: args.range(of: "x"), name: args.name, root: "x")
     let rest = args.rest.map(\.value)
     let (value, gradients) = try valueWithGradient(at: leaves) { tracked in
       var next = tracked.makeIterator()
@@ -93,26 +93,39 @@ extension Builtins {
     return (Value(value), rebuild(x, from: &next))
   }
 
-  /// The tensors inside `value` (a tensor, or records and lists of them), depth first.
+  /// The tensors inside `value` (a tensor, or records and lists of them),
+  /// depth first — in the order of `template`'s fields when given, so that a
+  /// gradient pairs with its parameters by name. `path` names the part being
+  /// walked (`p.layers[0].w`) for messages.
   static func collectLeaves(
-    of value: Value, into leaves: inout [Tensor], path: String, at range: SourceRange, name: String
+    of value: Value, like template: Value? = nil, into leaves: inout [Tensor], path: String, at range: SourceRange,
+    name: String, root: String
   ) throws(Diagnostic) {
-    switch value {
-    case .number, .tensor:
+    switch (value, template ?? value) {
+    case (.number, _), (.tensor, _):
       if let tensor = value.tensor { leaves.append(tensor) }
-    case .record(let record):
-      for field in record.fields {
-        try collectLeaves(of: field.value, into: &leaves, path: path + "." + field.name, at: range, name: name)
+    case (.record(let record), .record(let order)):
+      guard Set(record.fieldNames) == Set(order.fieldNames) else {
+        throw Diagnostic(
+          "\(name): \(path) has fields {\(record.fieldNames.joined(separator: ", "))}, "
+            + "the parameters have {\(order.fieldNames.joined(separator: ", "))}", at: range)
       }
-    case .list(let items):
+      for field in order.fields {
+        guard let part = record[field.name] else { continue }
+        try collectLeaves(
+          of: part, like: field.value, into: &leaves, path: path + "." + field.name, at: range, name: name, root: root)
+      }
+    case (.list(let items), .list(let order)):
+      guard items.count == order.count else {
+        throw Diagnostic("\(name): \(path) holds \(items.count) items, the parameters \(order.count)", at: range)
+      }
       for (index, item) in items.enumerated() {
-        try collectLeaves(of: item, into: &leaves, path: path + "[\(index)]", at: range, name: name)
+        try collectLeaves(
+          of: item, like: order[index], into: &leaves, path: path + "[\(index)]", at: range, name: name, root: root)
       }
     default:
-      let whole = path == "x" ? "x" : "\(path) of x"
       throw Diagnostic(
-        "\(name): can only differentiate with respect to tensors, or records and lists of them; \(whole) is a \(value.typeName)",
-        at: range)
+        "\(name): \(root) must be a tensor, or records and lists of tensors; \(path) is a \(value.typeName)", at: range)
     }
   }
 

@@ -61,6 +61,22 @@ extension Builtins {
       return .list((0..<count).map { .number(start + Double($0) * step) })
     },
     Builtin(
+      name: "progress", topic: .language,
+      parameters: [
+        .positional("items", .any, "what the loop walks through: range(n), a list, …"),
+        .named("show", .string, shown: "none", "the name of a variable to show at each step, such as \"loss\""),
+      ],
+      summary: "in 'for x in progress(…)': a progress bar for a long loop",
+      details: """
+        for step in progress(range(1000), show: "loss") { … } draws a bar on a terminal with
+        the step, the rate, the time left and the variable's value; it never draws into
+        pipes, files or lesson checks. Ctrl-C ends such a loop after the step in progress,
+        keeps every variable (the parameters trained so far) and says at which step it
+        stopped. Anywhere else progress(items) is just items.
+        """,
+      example: "total = 0\nfor i in progress(range(100)) { total += i }\ntotal"
+    ) { args in try args.value("items") },
+    Builtin(
       name: "map", topic: .language,
       parameters: [
         .positional("f", .function, "a function of one argument"),

@@ -49,6 +49,22 @@ extension Builtins {
           eps: try args.double("eps")))
     },
     Builtin(
+      name: "rmsnorm", topic: .layers,
+      parameters: [
+        .positional("x", .tensor, "rows to normalize"),
+        .named("eps", .number, default: 1e-5, "added to the mean square"),
+        .named("weight", .tensor, shown: "1", "scales each column after normalizing"),
+      ],
+      summary: "scales each row (last axis) to root-mean-square 1",
+      details: """
+        y = x / √(mean(x²) + eps) · weight, over the last axis, as torch.nn.functional.rms_norm.
+        Like layernorm without subtracting the mean: cheaper, and what many recent models use.
+        """,
+      example: "rmsnorm([[1, 2, 3], [10, 20, 30]])"
+    ) { args in
+      .tensor(try rmsNorm(try args.tensor("x"), weight: try args.optionalTensor("weight"), eps: try args.double("eps")))
+    },
+    Builtin(
       name: "linear", topic: .layers,
       parameters: [
         .positional("x", .tensor, "inputs [..., in]"), .positional("W", .tensor, "weights [in, out]"),

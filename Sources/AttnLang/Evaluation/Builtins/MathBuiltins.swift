@@ -17,6 +17,7 @@ extension Builtins {
     unary("tanh", "the hyperbolic tangent of each element", example: "tanh([-1, 0, 1])", tanh),
     unary("relu", "max(0, x) of each element", example: "relu([-1, 0, 2])", relu),
     unary("sigmoid", "1 / (1 + e⁻ˣ) of each element", example: "sigmoid([-2, 0, 2])", sigmoid),
+    unary("gelu", "x·Φ(x) = ½x(1 + erf(x/√2)) of each element: a smooth relu", example: "gelu([-1, 0, 1])", gelu),
     Builtin(
       name: "pow", topic: .math, parameters: [.positional("a", .tensor, ""), .positional("b", .tensor, "")],
       summary: "a raised to the power b, elementwise with broadcasting (also a ^ b)", example: "pow([1, 2, 3], 2)"

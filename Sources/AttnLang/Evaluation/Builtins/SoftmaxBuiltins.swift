@@ -1,4 +1,5 @@
 import Attention
+import Foundation
 
 extension Builtins {
   static let softmaxBuiltins: [Builtin] = [
@@ -22,6 +23,20 @@ extension Builtins {
         try softmax(try args.tensor("x"), axis: try args.int("axis"), temperature: try args.double("temperature")))
     },
     Builtin(
+      name: "logsoftmax", topic: .softmax,
+      parameters: [
+        .positional("x", .tensor, "the scores"),
+        .named("axis", .integer, default: -1, "the axis whose lanes are normalized"),
+      ],
+      summary: "the logarithm of softmax, computed without overflow or log 0",
+      details: """
+        logsoftmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m),  m = max x   (torch.nn.functional.log_softmax)
+        Better than log(softmax(x)) for tiny probabilities: exp is never taken of a large number
+        and log never of 0. The log-probabilities of a language model's next token.
+        """,
+      example: "logsoftmax([1, 2, 3])\nexp(logsoftmax([1, 2, 3]))"
+    ) { args in .tensor(try logSoftmax(try args.tensor("x"), axis: try args.int("axis"))) },
+    Builtin(
       name: "argmax", topic: .softmax,
       parameters: [.positional("x", .tensor, ""), .named("axis", .integer, default: -1, "")],
       summary: "the index of the largest entry along an axis (the first one on ties)",
@@ -37,17 +52,26 @@ extension Builtins {
         .positional("p", .tensor, "weights [k] or rows of weights [m, k]"),
         .named("n", .integer, default: 1, "how many draws"),
         .named("seed", .integer, default: 0, "the same seed gives the same draws"),
+        .named("temperature", .number, default: 1, "T > 0: draws from p^(1/T), renormalized"),
       ],
       summary: "draws n class indices from the distribution p",
       details: """
         Inverse-CDF sampling with the seeded SplitMix64 generator: the same seed gives
         the same draws. p is [k] (gives [n]) or rows [m, k] (gives [m, n]);
-        weights need not sum to 1 but must be non-negative. No gradient passes through
-        a draw (a choice is a step).
+        weights need not sum to 1 but must be non-negative. temperature: T draws from p^(1/T)
+        renormalized — the same as softmax(logits / T) for p = softmax(logits): below 1
+        sharper, above 1 flatter. No gradient passes through a draw (a choice is a step).
         """,
       example: "sample([0.1, 0.2, 0.7], n: 10, seed: 1)"
     ) { args in
-      .tensor(try sample(try args.tensor("p"), n: try args.int("n"), seed: try args.seed()))
+      let temperature = try args.double("temperature")
+      guard temperature > 0, temperature.isFinite else {
+        throw Diagnostic(
+          "sample: temperature must be a positive number, got \(temperature)", at: args.range(of: "temperature"))
+      }
+      var p = try args.tensor("p")
+      if temperature != 1 { p = p.map { Foundation.pow($0, 1 / temperature) } }
+      return .tensor(try sample(p, n: try args.int("n"), seed: try args.seed()))
     },
     Builtin(
       name: "onehot", topic: .softmax,

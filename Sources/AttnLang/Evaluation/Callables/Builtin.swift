@@ -14,6 +14,8 @@ final class Builtin: Sendable {
     case shapes = "Shapes"
     case pictures = "Pictures and files"
     case gradients = "Gradients"
+    case training = "Training"
+    case text = "Text data"
     case language = "Lists, strings and functions"
     case session = "Help"
   }
@@ -70,7 +72,8 @@ final class Builtin: Sendable {
 public enum Builtins {
   static let all: [Builtin] =
     attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
-    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + languageBuiltins
+    + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + trainingBuiltins
+    + textBuiltins + languageBuiltins
     + sessionBuiltins
 
   static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -182,70 +182,86 @@ final class While: Compiled.Statement {
   }
 }
 
-/// `for i in range(…) { … }`: counts without making the list.
-final class ForRange: Compiled.Statement {
-  let slot: Slot
-  let bounds: [(Compiled.Expression, SourceRange)]
-  let range: SourceRange
-  let body: Compiled.Statement
-
-  init(_ slot: Slot, bounds: [(Compiled.Expression, SourceRange)], range: SourceRange, body: Compiled.Statement) {
-    self.slot = slot
-    self.bounds = bounds
-    self.range = range
-    self.body = body
+/// `for x in sequence { … }`: counting `range(…)` without making the list,
+/// or walking a list's items, a string's characters, a tensor's rows; with
+/// `progress(…)` around the sequence, reporting each step and ending early
+/// (keeping what the steps did) at Ctrl-C.
+final class ForLoop: Compiled.Statement {
+  enum Sequence {
+    /// `range(…)`'s arguments, evaluated when the loop starts.
+    case range([(Compiled.Expression, SourceRange)])
+    case items(Compiled.Expression)
   }
 
-  override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
-    var numbers: [Double] = []
-    for (code, boundRange) in bounds {
-      numbers.append(try wholeNumber(try code.evaluate(frame), at: boundRange, what: "a range bound"))
-    }
-    let (start, end, step) = try rangeBounds(numbers, at: range)
-    let stop = frame.runtime.context.stop
-    var index = start
-    while step > 0 ? index < end : index > end {
-      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
-      frame.store(.number(index), in: slot)
-      switch try body.execute(frame) {
-      case .next, .continueLoop: break
-      case .breakLoop: return .next
-      case .returned(let value): return .returned(value)
-      }
-      index += step
-    }
-    return .next
-  }
-}
-
-/// `for x in sequence { … }`: a list's items, a string's characters, a tensor's rows.
-final class ForEach: Compiled.Statement {
   let slot: Slot
-  let sequence: Compiled.Expression
+  let sequence: Sequence
   let range: SourceRange
   let body: Compiled.Statement
+  let progress: ProgressCode?
 
-  init(_ slot: Slot, sequence: Compiled.Expression, range: SourceRange, body: Compiled.Statement) {
+  init(_ slot: Slot, sequence: Sequence, range: SourceRange, body: Compiled.Statement, progress: ProgressCode?) {
     self.slot = slot
     self.sequence = sequence
     self.range = range
     self.body = body
+    self.progress = progress
   }
 
   override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
-    let items = try sequence.evaluate(frame)
-    let count = try length(of: items, at: range, for: "iterate over")
-    let stop = frame.runtime.context.stop
-    for position in 0..<count {
-      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
-      frame.store(try element(of: items, at: position, range: range), in: slot)
-      switch try body.execute(frame) {
-      case .next, .continueLoop: break
-      case .breakLoop: return .next
-      case .returned(let value): return .returned(value)
+    switch sequence {
+    case .range(let bounds):
+      var numbers: [Double] = []
+      for (code, boundRange) in bounds {
+        numbers.append(try wholeNumber(try code.evaluate(frame), at: boundRange, what: "a range bound"))
+      }
+      let (start, end, step) = try rangeBounds(numbers, at: range)
+      let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+      return try run(frame, count: count) { .number(start + Double($0) * step) }
+    case .items(let code):
+      let items = try code.evaluate(frame)
+      let count = try length(of: items, at: range, for: "iterate over")
+      return try run(frame, count: count) { (position) throws(Diagnostic) -> Value in
+        try element(of: items, at: position, range: range)
       }
     }
-    return .next
+  }
+
+  func run(_ frame: Frame, count: Int, item: (Int) throws(Diagnostic) -> Value) throws(Diagnostic) -> Flow {
+    let runtime = frame.runtime
+    let stop = runtime.context.stop
+    let reporter = progress != nil ? runtime.session.progress : nil
+    reporter?.started(total: count)
+    var done = 0
+    var flow = Flow.next
+    do throws(Diagnostic) {
+      steps: for position in 0..<count {
+        if stop.isRequested {
+          if progress != nil, stop.takeInterruption() {
+            reporter?.finished(steps: done, of: count, stopped: true)
+            return .next
+          }
+          throw Diagnostic("interrupted", at: range)
+        }
+        frame.store(try item(position), in: slot)
+        let result = try body.execute(frame)
+        done = position + 1
+        if let reporter, let progress {
+          reporter.advanced(to: done, of: count, showing: progress.shown.flatMap { frame.read($0.slot) })
+        }
+        switch result {
+        case .next, .continueLoop: continue
+        case .breakLoop: break steps
+        case .returned:
+          flow = result
+          break steps
+        }
+      }
+    } catch {
+      reporter?.finished(steps: done, of: count, stopped: false)
+      throw error
+    }
+    reporter?.finished(steps: done, of: count, stopped: false)
+    return flow
   }
 }
 

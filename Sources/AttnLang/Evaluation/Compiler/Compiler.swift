@@ -82,6 +82,24 @@ struct Compiler {
     -> Compiled.Statement
   {
     let slot = try self.slot(for: name, at: nameRange)
+    var sequence = sequence
+    var progress: ProgressCode? = nil
+    // `for x in progress(sequence, show: "name")` reports each step.
+    if case .call(let callee, let arguments) = sequence.kind, callee.name == "progress",
+      case .builtin = scope.resolve("progress", globals: globals), let first = arguments.first, first.label == nil
+    {
+      var shown: (slot: Slot, name: String)? = nil
+      for argument in arguments.dropFirst() {
+        guard argument.label == "show", case .string(let variable) = argument.value.kind else {
+          throw Diagnostic(
+            "progress takes a sequence and show: \"name\" (the variable to show), as in progress(range(100), show: \"loss\")",
+            at: argument.value.range)
+        }
+        shown = (try self.slot(for: variable, at: argument.value.range), variable)
+      }
+      progress = ProgressCode(shown: shown)
+      sequence = first.value
+    }
     // `for i in range(…)` with the builtin range counts without making the list.
     if case .call(let callee, let arguments) = sequence.kind, callee.name == "range",
       case .builtin = scope.resolve("range", globals: globals), arguments.allSatisfy({ $0.label == nil }),
@@ -89,10 +107,11 @@ struct Compiler {
     {
       var bounds: [(Compiled.Expression, SourceRange)] = []
       for argument in arguments { bounds.append((try expression(argument.value), argument.value.range)) }
-      return ForRange(slot, bounds: bounds, range: sequence.range, body: try loopBody(body))
+      return ForLoop(
+        slot, sequence: .range(bounds), range: sequence.range, body: try loopBody(body), progress: progress)
     }
     let items = try expression(sequence)
-    return ForEach(slot, sequence: items, range: sequence.range, body: try loopBody(body))
+    return ForLoop(slot, sequence: .items(items), range: sequence.range, body: try loopBody(body), progress: progress)
   }
 
   // MARK: Names

@@ -1,0 +1,58 @@
+/// The cross-entropy loss of rows of scores (logits) against the classes
+/// they should predict, averaged over the rows, as PyTorch's
+/// `F.cross_entropy(logits, targets)`:
+///
+///     loss = −(1/n) Σᵢ log softmax(logitsᵢ)[targetsᵢ]
+///
+/// computed through a stable log-softmax (the row maximum is subtracted).
+/// Gradient: `∂logits = (softmax(logits) − onehot(targets)) · g / n`; none
+/// for the targets.
+///
+/// - Parameters:
+///   - logits: `[n, classes]`, or one row `[classes]`.
+///   - targets: `[n]` whole numbers in `0..<classes` (a number for one row).
+/// - Throws: ``TensorError`` naming the shapes when they do not match, or a
+///   target that is not a class.
+public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
+  let operation = "crossentropy"
+  guard (1...2).contains(logits.rank) else {
+    throw TensorError(operation, "logits must be [n, classes] or [classes], got \(Tensor.describe(logits.shape))")
+  }
+  let classes = logits.shape[logits.rank - 1]
+  let rows = logits.rank == 2 ? logits.shape[0] : 1
+  guard targets.count == rows, targets.rank == logits.rank - 1 else {
+    throw TensorError(
+      operation,
+      "needs one target per row: logits \(Tensor.describe(logits.shape)) vs targets \(Tensor.describe(targets.shape))")
+  }
+  guard rows > 0, classes > 0 else {
+    throw TensorError(operation, "needs at least one row and one class, got \(Tensor.describe(logits.shape))")
+  }
+  var picked = [Int](repeating: 0, count: rows)
+  for (row, value) in targets.scalars.enumerated() {
+    guard value.isFinite, value.rounded() == value, value >= 0, value < Double(classes) else {
+      throw TensorError(operation, "target \(value) of row \(row) is not a class in 0..<\(classes)")
+    }
+    picked[row] = Int(value)
+  }
+  let logProbabilities = try logSoftmax(logits.untracked)
+  var total = 0.0
+  for row in 0..<rows { total -= logProbabilities.scalars[row * classes + picked[row]] }
+  let loss = Tensor(total / Double(rows))
+  guard let tape = Tape.recording(logits) else { return loss }
+  return tape.record(loss) { gradient, gradients in
+    var delta = logProbabilities.map(cExp)
+    for row in 0..<rows { delta.scalars[row * classes + picked[row]] -= 1 }
+    let scale = gradient.scalars[0] / Double(rows)
+    gradients.add(delta.map { $0 * scale }, to: logits)
+  }
+}
+
+/// The mean squared difference `(1/n) Σ (aᵢ − bᵢ)²` (with broadcasting), as
+/// PyTorch's `F.mse_loss`. Gradients `2 (a − b) g / n` and its negative.
+///
+/// - Throws: ``TensorError`` when the shapes cannot be broadcast together.
+public func meanSquaredError(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  let difference = try a - b
+  return try mean(difference * difference)
+}

@@ -1,0 +1,181 @@
+import Attention
+import AttnLang
+import Foundation
+import Testing
+import _TestSupport
+
+/// Text data, progress loops and plots: what training at the prompt needs
+/// besides the losses and optimizers (checked against PyTorch in
+/// GradientLanguageTests).
+@Suite struct TrainingLanguageTests {
+  @Test func vocabularyEncodeAndDecode() throws {
+    let session = Session()
+    _ = try session.values("v = vocab(list(\"emma\", \"ava\", \"bo\"))")
+    #expect(try session.value("v.chars") == .list(["a", "b", "e", "m", "o", "v"].map { .string($0) }))
+    #expect(try session.value("v.bos") == .number(6))
+    #expect(try session.value("v.size") == .number(7))
+    #expect(try session.value("encode(v, \"emma\")") == .tensor(Tensor([2, 3, 3, 0])))
+    #expect(try session.value("encode(v, \"bo\", bos: true)") == .tensor(Tensor([6, 1, 4, 6])))
+    #expect(try session.value("decode(v, encode(v, \"ava\", bos: true))") == .string("ava"))
+    #expect(session.errors("encode(v, \"zoe\")").map(\.message) == ["encode: 'z' is not in the vocabulary"])
+    #expect(
+      session.errors("decode(v, [7])").map(\.message) == ["decode: 7.0 is not an id of this vocabulary (0 to 6)"])
+    #expect(session.errors("encode(3, \"a\")").map(\.message) == ["encode: v must be a vocabulary made by vocab(…)"])
+    #expect(session.errors("vocab(list(1))").map(\.message) == ["vocab: texts must hold strings, got a number"])
+  }
+
+  /// shuffle is Fisher–Yates over SplitMix64: the same seed gives the same
+  /// order (the order below is what Benchmarks/microgpt.py reproduces).
+  @Test func shuffleIsSeeded() throws {
+    let session = Session()
+    let once = try session.value("shuffle(range(10), seed: 3)")
+    #expect(try session.value("shuffle(range(10), seed: 3)") == once)
+    #expect(try session.value("shuffle(range(10), seed: 4)") != once)
+    guard case .list(let items) = once else {
+      Issue.record("shuffle gives a list")
+      return
+    }
+    #expect(Set(items.compactMap { $0.tensor?.scalars.first }) == Set((0..<10).map(Double.init)))
+    // Fisher–Yates written out with the same generator.
+    var generator = SplitMix64(seed: 3)
+    var expected = Array(0..<10)
+    for i in stride(from: 9, to: 0, by: -1) {
+      expected.swapAt(i, Swift.min(i, Int(generator.nextUniform() * Double(i + 1))))
+    }
+    #expect(items == expected.map { .number(Double($0)) })
+  }
+
+  @Test func linesReadsATextFile() throws {
+    let file = try makeTemporaryDirectory().appendingPathComponent("names.txt")
+    try Data("emma\r\nolivia\n\nava\n".utf8).write(to: file)
+    let session = Session()
+    #expect(
+      try session.value("lines(\"\(file.path)\")") == .list(["emma", "olivia", "", "ava"].map { .string($0) }))
+    #expect(
+      session.errors("lines(\"/nonexistent.txt\")").map(\.message) == [
+        "lines: cannot read '/nonexistent.txt': no such file"
+      ])
+  }
+
+  /// Records what a progress loop reports, and can press Ctrl-C at a step.
+  final class Recorder: ProgressReporter {
+    var events: [String] = []
+    var stopAt: Int? = nil
+    var stop: StopRequest? = nil
+
+    func started(total: Int?) { events.append("start \(total ?? -1)") }
+    func advanced(to step: Int, of total: Int?, showing value: Value?) {
+      events.append("\(step): \(value.map { ValueFormatter(options: DisplayOptions().plain).format($0) } ?? "-")")
+      if step == stopAt { stop?.request() }
+    }
+    func finished(steps: Int, of total: Int?, stopped: Bool) {
+      events.append("end \(steps)\(stopped ? " stopped" : "")")
+    }
+  }
+
+  @Test func progressReportsEachStepAndShowsAVariable() throws {
+    let session = Session()
+    let recorder = Recorder()
+    session.progress = recorder
+    _ = try session.values("loss = 10\nfor i in progress(range(3), show: \"loss\") { loss = loss / 2 }")
+    #expect(recorder.events == ["start 3", "1: 5", "2: 2.5000", "3: 1.2500", "end 3"])
+    // Without a reporter (pipes, files, lessons) it is a plain loop.
+    #expect(try Session().value("t = 0\nfor i in progress(list(1, 2, 3)) { t += i }\nt") == .number(6))
+    #expect(try session.value("len(progress(list(1, 2)))") == .number(2))
+  }
+
+  /// Ctrl-C ends a progress loop after the step in progress: the variables
+  /// keep what the steps did, the statement succeeds, and the reporter is told.
+  @Test func ctrlCEndsAProgressLoopKeepingTheSteps() throws {
+    let session = Session()
+    let recorder = Recorder()
+    recorder.stopAt = 4
+    recorder.stop = session.stop
+    session.progress = recorder
+    _ = try session.values("p = 0\nfor step in progress(range(1000)) { p += 1 }")
+    #expect(try session.value("p") == .number(4))
+    #expect(recorder.events.suffix(2) == ["4: -", "end 4 stopped"])
+    #expect(!session.stop.isRequested, "the interruption was taken")
+    // A plain loop is still undone whole by Ctrl-C.
+    recorder.events = []
+    _ = try session.values("def train(n) {\n  w = 0\n  for s in progress(range(n)) { w += 2 }\n  return w\n}")
+    #expect(try session.value("trained = train(100)\ntrained") == .number(8), "a function returns what was trained")
+  }
+
+  @Test func aDeadlineStillStopsAProgressLoop() {
+    let session = Session()
+    session.stop.requestForDeadline()
+    final class Deadline: ProgressReporter {
+      let stop: StopRequest
+      init(_ stop: StopRequest) { self.stop = stop }
+      func started(total: Int?) { stop.requestForDeadline() }
+      func advanced(to step: Int, of total: Int?, showing value: Value?) {}
+      func finished(steps: Int, of total: Int?, stopped: Bool) {}
+    }
+    session.progress = Deadline(session.stop)
+    #expect(session.errors("for i in progress(range(10)) { }").map(\.message) == ["interrupted"])
+  }
+
+  @Test func progressMistakes() {
+    #expect(
+      Session().errors("for i in progress(range(3), every: 2) { }").map(\.message) == [
+        "progress takes a sequence and show: \"name\" (the variable to show), as in progress(range(100), show: \"loss\")"
+      ])
+  }
+
+  @Test func plotsDrawInBraille() throws {
+    let session = Session()
+    let text = ValueFormatter(options: DisplayOptions().plain).format(
+      try session.value("plot(list(3, 1, 2), title: \"loss\")"))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first == "loss")
+    #expect(lines.count == 1 + 10 + 2, "a title, ten rows of dots, the axis and its labels")
+    #expect(lines[1].hasPrefix(" 3.0000 ┤"))
+    #expect(lines[10].hasPrefix(" 1.0000 ┤"))
+    #expect(lines.last?.hasSuffix("2") == true)
+    // Dots only where the line passes: the first column starts at the top.
+    #expect(lines[1].unicodeScalars.contains { $0.value > 0x2800 && $0.value <= 0x28FF })
+    #expect(
+      session.errors("plot(\"x\")").map(\.message) == [
+        "plot: values must be a vector, a list of numbers or rows of series, got a string"
+      ])
+    let svg = FigureSVG.render(Figure(kind: .line, data: Tensor([3, 1, 2])))
+    #expect(svg.contains("<polyline class=\"series\""))
+  }
+
+  @Test func sampleWithTemperature() throws {
+    let session = Session()
+    // A low temperature takes the most likely class almost always.
+    let cold = try #require(try session.value("sample([0.2, 0.5, 0.3], n: 200, seed: 1, temperature: 0.05)").tensor)
+    #expect(cold.scalars.filter { $0 == 1 }.count > 190)
+    let warm = try #require(try session.value("sample([0.2, 0.5, 0.3], n: 200, seed: 1)").tensor)
+    #expect(warm.scalars.filter { $0 == 1 }.count < 150)
+    #expect(
+      session.errors("sample([1], temperature: 0)").map(\.message) == [
+        "sample: temperature must be a positive number, got 0.0"
+      ])
+  }
+
+  @Test func optimizerMistakes() {
+    let session = Session()
+    func messages(_ code: String) -> [String] { session.errors(code).map(\.message) }
+    #expect(
+      messages("adam([1], decay: \"step\")") == [
+        "adam: decay: must be \"constant\", \"linear\" or \"cosine\", got \"step\""
+      ])
+    #expect(
+      messages("adam([1], decay: \"linear\")") == [
+        "adam: decay: \"linear\" needs steps: (how many steps the run takes)"
+      ])
+    #expect(messages("update(3, [1])") == ["update: opt must be an optimizer made by adam(…)"])
+    #expect(
+      messages("opt = adam({w: [1]})\nupdate(opt, {v: [1]})") == [
+        "update: g has fields {v}, the parameters have {w}"
+      ])
+    #expect(messages("sgd({w: [1]}, {w: [1, 2]})") == ["sgd: a gradient of shape [2] for a parameter of shape [1]"])
+    // A gradient pairs with its parameter by field name, whatever the order.
+    #expect(
+      (try? session.value("sgd({a: [1], b: [2]}, {b: [10], a: [100]}, lr: 0.1)"))
+        == .record(Record([("a", .tensor(Tensor([-9]))), ("b", .tensor(Tensor([1])))])))
+  }
+}
