@@ -16,6 +16,14 @@ import _TestSupport
     #expect(result.stdout.contains("cleared every variable\nno variables yet"))
   }
 
+  /// Progress bars stay out of pipes and files: only the loop's effects show.
+  @Test func progressDrawsNothingIntoAPipe() throws {
+    let result = try AttnProcess.run([], input: "w = 0\nfor s in progress(range(500), show: \"w\") { w += 1 }\nw\n")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "500\n")
+    #expect(result.stderr.isEmpty)
+  }
+
   @Test func loadSaveAndExport() throws {
     let directory = try makeTemporaryDirectory()
     let script = directory.appendingPathComponent("setup.attn")

@@ -121,6 +121,28 @@ import _TestSupport
     #expect(terminal.waitForExit() == 0)
   }
 
+  /// A progress loop draws a bar on the terminal; Ctrl-C ends it after the
+  /// step in progress, says where, and keeps what the steps did.
+  @Test func ctrlCEndsATrainingLoopKeepingItsSteps() throws {
+    let terminal = try start(history: "")
+    var mark = terminal.transcript.count
+    terminal.send("w = 0\r")
+    #expect(terminal.waitForPrompt())
+    terminal.send("for step in progress(range(1000000), show: \"w\") { w += 1; x = softmax(randn(200, seed: step)) }\r")
+    #expect(terminal.waitFor("steps/s", after: mark, timeout: 20), "a bar is drawn: \(terminal.transcript)")
+    usleep(300_000)
+    terminal.send("\u{03}")
+    #expect(
+      terminal.waitFor("(Ctrl-C); the variables keep what the", after: mark, timeout: 20), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("w == step + 1 and w > 1\r")
+    #expect(terminal.waitFor("\r\n1\r\n", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+
   /// Ctrl-R finds an earlier line: re-running `a = 41` after `a = 0` is
   /// visible in `a + 1` (typing the search text instead would be an error).
   @Test func ctrlRSearchesHistory() throws {

@@ -13,6 +13,8 @@ struct InteractiveRepl {
     setUpLocale()
     Interrupts.install()
     let repl = Repl(session: session, color: color, name: "<prompt>")
+    session.progress = TerminalProgress(
+      width: Terminal.width(), formatter: ValueFormatter(options: session.options.display.plain))
     if let lesson, !repl.startLesson(lesson) { throw ExitCode(2) }
     let editor = LineEditor(session: session, historyPath: LineEditor.defaultHistoryPath())
     print("attn \(Attn.version) — neural attention at a prompt. :help for help, :lesson for lessons, Ctrl-D to quit.")
