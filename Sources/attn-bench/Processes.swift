@@ -20,6 +20,21 @@ enum Processes {
     return samples[samples.count / 2]
   }
 
+  /// What `arguments` run as a process in `directory` print on standard output.
+  static func output(_ arguments: [String], in directory: String) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return "" }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   /// The peak resident memory (MiB) of `arguments` run as a process.
   static func peakMemory(_ arguments: [String]) -> Double {
     var pid: pid_t = 0

@@ -1,5 +1,6 @@
 import Attention
 import AttnLang
+import Dispatch
 import Foundation
 import _System
 
@@ -132,6 +133,40 @@ try workload("matmul 1024", flops: 2 * pow(1024, 3)) {
   return try medianTime(budget: 2) { _ = try matmul(a, a) }
 }
 
+// The microgpt workload: 1000 training steps of a tiny GPT on names, the whole
+// `attn run` (start-up, reading and shuffling the names included) against
+// PyTorch eager's training loop alone (Benchmarks/microgpt.py), same data
+// order and initial weights, so both must end at nearly the same loss.
+var microgptLosses: [String] = []
+if selection.isEmpty || selection.contains(where: { "microgpt".contains($0) }) {
+  let script = root.appendingPathComponent("Benchmarks/microgpt.py").path
+  let torchRuns = [0, 1].map { threads in
+    Processes.output(["/usr/bin/env", "python3", script, "--threads", String(threads)], in: root.path)
+  }
+  for (threads, run) in zip(["default threads", "1 thread"], torchRuns) {
+    let name = "microgpt 1000 steps vs PyTorch eager, \(threads)"
+    var seconds: [Double] = []
+    var loss = ""
+    for _ in 0..<3 {
+      let started = DispatchTime.now().uptimeNanoseconds
+      loss =
+        Processes.output([attnBinary.path, "run", "Benchmarks/microgpt.attn"], in: root.path)
+        .split(separator: "\n").last.map(String.init) ?? "?"
+      seconds.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+    let reference = (try? JSONSerialization.jsonObject(with: Data(run.utf8)) as? [String: Any]) ?? [:]
+    rows.append(
+      Row(
+        workload: name, attn: seconds.sorted()[1], reference: reference["seconds"] as? Double,
+        against: "PyTorch", flops: nil))
+    if threads == "default threads" {
+      microgptLosses.append(
+        "microgpt mean loss of the last 100 steps: attn \(loss), PyTorch "
+          + ((reference["loss"] as? Double).map { String(format: "%.4f", $0) } ?? "not run"))
+    }
+  }
+}
+
 // Start-up: a fresh `attn` evaluating one line from a pipe.
 workload("startup: echo 1 into attn, python3 -c import numpy") {
   Processes.shellTime("echo 1 | '\(attnBinary.path)' > /dev/null")
@@ -148,6 +183,7 @@ workload("attn test lessons") {
 Report.print(
   rows, versions: numpy.versions.merging(torch.versions) { a, _ in a },
   idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)
+for line in microgptLosses { print(line) }
 if selection.isEmpty || selection.contains("memory") {
   let (forward, gradient) = try gradientMemoryRatio()
   print(

@@ -42,12 +42,24 @@ struct Arguments {
   /// Where `parameter` was written (the call when it was left out).
   func range(of parameter: String) -> SourceRange { argument(parameter)?.range ?? range }
 
+  /// The tensor given for `parameter`; a list of numbers (or of tensors of
+  /// one shape) counts as the tensor they stack into, as NumPy takes lists.
   func tensor(_ parameter: String) throws(Diagnostic) -> Tensor {
     let value = try value(parameter)
-    guard let tensor = value.tensor else {
-      throw Diagnostic("\(name): \(parameter) must be a tensor, got \(value.typeName)", at: range(of: parameter))
+    if let tensor = value.tensor { return tensor }
+    if case .list(let items) = value, !items.isEmpty {
+      var tensors: [Tensor] = []
+      for item in items {
+        guard let tensor = item.tensor else {
+          throw Diagnostic(
+            "\(name): \(parameter) must be a tensor, or a list of numbers or tensors; it holds a \(item.typeName)",
+            at: range(of: parameter))
+        }
+        tensors.append(tensor)
+      }
+      return try runtime.library(range(of: parameter), as: name) { try stack(tensors) }
     }
-    return tensor
+    throw Diagnostic("\(name): \(parameter) must be a tensor, got \(value.typeName)", at: range(of: parameter))
   }
 
   /// The tensor given for an optional parameter, or nil.

@@ -126,6 +126,7 @@ extension Parameter.Kind {
     switch (self, value) {
     case (.any, _): return true
     case (.tensor, .tensor), (.tensor, .number), (.number, .number): return true
+    case (.tensor, .list(let items)): return !items.isEmpty && items.allSatisfy { $0.tensor != nil }
     case (.number, .tensor(let tensor)): return tensor.count == 1
     case (.integer, .number(let number)): return exactInteger(number) != nil
     case (.integer, .tensor(let tensor)):
