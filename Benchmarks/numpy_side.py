@@ -63,6 +63,8 @@ def main():
     q, K, V = rng.normal(size=8), rng.normal(size=(16, 8)), rng.normal(size=(16, 8))
     X = rng.normal(size=(16, 16))
     ws = [xavier(rng, 16) for _ in range(4)]
+    A8, B8, C8 = rng.normal(size=(8, 8)), rng.normal(size=(8, 8)), rng.normal(size=(8, 8))
+    results["small ops 8x8"] = median_time(lambda: softmax(A8 @ B8 + C8))
     results["small attend"] = median_time(lambda: attend(q, K, V))
     results["small selfattend"] = median_time(lambda: selfattend(X))
     results["small multihead"] = median_time(lambda: multihead(X, X, 2, *ws))

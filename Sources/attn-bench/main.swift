@@ -32,6 +32,32 @@ struct Row {
   var flops: Double?
 }
 
+/// Peak memory of the gradient of multi-head attention (n = 512, d = 256,
+/// 8 heads) over that of the forward pass alone, each in a fresh `attn`
+/// process, less what creating the input takes.
+func gradientMemoryRatio() throws -> (forward: Double, gradient: Double) {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-bench-\(getpid())")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let setup = "X = randn(512, 256, seed: 1)\n"
+  let programs = [
+    "base": setup, "forward": setup + "m = multihead(X, heads: 8)\n",
+    "gradient": setup + "g = grad(X -> sum(multihead(X, heads: 8).output), X)\n",
+  ]
+  var peaks: [String: Double] = [:]
+  for (name, code) in programs {
+    let file = directory.appendingPathComponent(name + ".attn")
+    try code.write(to: file, atomically: true, encoding: .utf8)
+    peaks[name] = Processes.peakMemory([attnBinary.path, "run", file.path])
+  }
+  let base = peaks["base"] ?? 0
+  return ((peaks["forward"] ?? .nan) - base, (peaks["gradient"] ?? .nan) - base)
+}
+
+// Measured first: once Foundation's Process has run a child, it reaps the
+// children this measurement waits for itself.
+let memory = selection.isEmpty || selection.contains("memory") ? try gradientMemoryRatio() : nil
+
 var rows: [Row] = []
 let numpy =
   selection.isEmpty
@@ -44,7 +70,8 @@ let torch =
 /// PyTorch's) time for it.
 @MainActor func workload(_ name: String, flops: Double? = nil, _ measure: () throws -> Double) rethrows {
   guard selection.isEmpty || selection.contains(where: { name.contains($0) }) else { return }
-  let (reference, against) = torch[name].map { ($0, "PyTorch") } ?? (numpy[name], "NumPy")
+  let (reference, against) =
+    torch[name].map { ($0, "PyTorch") } ?? (numpy[name], name.hasPrefix("scalar loop") ? "CPython" : "NumPy")
   rows.append(Row(workload: name, attn: try measure(), reference: reference, against: against, flops: flops))
 }
 
@@ -59,6 +86,9 @@ func statement(_ code: String, setup: String) throws -> Double {
 // Small statements through the language (lesson sizes).
 let smallSetup =
   "q = randn(8, seed: 1)\nK = randn(16, 8, seed: 2)\nV = randn(16, 8, seed: 3)\nX = randn(16, 16, seed: 4)"
+try workload("small ops 8x8") {
+  try statement("softmax(A @ B + C)", setup: "A = randn(8, 8, seed: 1)\nB = randn(8, 8, seed: 2)\nC = randn(8, 8, seed: 3)")
+}
 try workload("small attend") { try statement("attend(q, K, V)", setup: smallSetup) }
 try workload("small selfattend") { try statement("selfattend(X)", setup: smallSetup) }
 try workload("small multihead") { try statement("multihead(X, heads: 2)", setup: smallSetup) }
@@ -104,28 +134,6 @@ for (n, d, heads) in [(512, 256, 8), (8, 16, 2)] {
       }
     }
   }
-}
-
-/// Peak memory of the gradient of multi-head attention (n = 512, d = 256,
-/// 8 heads) over that of the forward pass alone, each in a fresh `attn`
-/// process, less what creating the input takes.
-func gradientMemoryRatio() throws -> (forward: Double, gradient: Double) {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-bench-\(getpid())")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let setup = "X = randn(512, 256, seed: 1)\n"
-  let programs = [
-    "base": setup, "forward": setup + "m = multihead(X, heads: 8)\n",
-    "gradient": setup + "g = grad(X -> sum(multihead(X, heads: 8).output), X)\n",
-  ]
-  var peaks: [String: Double] = [:]
-  for (name, code) in programs {
-    let file = directory.appendingPathComponent(name + ".attn")
-    try code.write(to: file, atomically: true, encoding: .utf8)
-    peaks[name] = Processes.peakMemory([attnBinary.path, "run", file.path])
-  }
-  let base = peaks["base"] ?? 0
-  return ((peaks["forward"] ?? .nan) - base, (peaks["gradient"] ?? .nan) - base)
 }
 
 try workload("matmul 1024", flops: 2 * pow(1024, 3)) {
@@ -184,8 +192,7 @@ Report.print(
   rows, versions: numpy.versions.merging(torch.versions) { a, _ in a },
   idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)
 for line in microgptLosses { print(line) }
-if selection.isEmpty || selection.contains("memory") {
-  let (forward, gradient) = try gradientMemoryRatio()
+if let (forward, gradient) = memory {
   print(
     String(
       format: "multihead n=512 d=256 h=8 peak memory: forward %.1f MB, gradient %.1f MB (%.2f×)", forward, gradient,
