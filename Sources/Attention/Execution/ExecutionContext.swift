@@ -60,14 +60,16 @@ public struct ExecutionContext: Sendable {
 
   /// The context of the running evaluation: the innermost ``run(_:)`` on
   /// this thread or task, else an unlimited one that is never stopped.
-  public static var current: ExecutionContext { bound ?? unbound }
+  public static var current: ExecutionContext { bound.get() ?? unbound }
 
-  @TaskLocal static var bound: ExecutionContext?
+  @usableFromInline static let bound = TaskLocal<ExecutionContext?>(wrappedValue: nil)
   static let unbound = ExecutionContext()
 
-  /// Runs `body` with this context as ``current``.
-  public func run<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-    let result: Result<T, Failure> = ExecutionContext.$bound.withValue(self) {
+  /// Runs `body` with this context as ``current``. (Inlinable, so that callers
+  /// bind the task-local value without generic dispatch: a prompt statement
+  /// takes a microsecond or two, and this runs once for each.)
+  @inlinable public func run<T, Failure: Error>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+    let result: Result<T, Failure> = ExecutionContext.bound.withValue(self) {
       do throws(Failure) { return .success(try body()) } catch { return .failure(error) }
     }
     return try result.get()

@@ -47,7 +47,7 @@ public enum BinaryOperation: String, CaseIterable, Sendable {
 public func elementwise(_ a: Tensor, _ operation: BinaryOperation, _ b: Tensor) throws -> Tensor {
   let shape = try broadcastShape(a.shape, b.shape, operation: operation.rawValue)
   if shape != a.shape && shape != b.shape { try ExecutionContext.current.reserve(shape, operation: operation.rawValue) }
-  let result = Tensor.combine(a, b, shape: shape, operation.function)
+  let result = Tensor.combine(a, b, shape: shape, operation)
   guard let tape = Tape.recording(a, b), operation.isDifferentiable else { return result }
   return tape.record(result) { gradient, gradients in
     func give(_ part: Tensor, to input: Tensor) throws {
@@ -83,6 +83,21 @@ public func elementwise(_ a: Tensor, _ operation: BinaryOperation, _ b: Tensor) 
       }
     case .less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual:
       break
+    }
+  }
+}
+
+extension Tensor {
+  /// `combine` with the operation's scalar function written out for each
+  /// case, so the compiler inlines it into the loop (a closure chosen at run
+  /// time costs an indirect call per element).
+  static func combine(_ a: Tensor, _ b: Tensor, shape: [Int], _ operation: BinaryOperation) -> Tensor {
+    switch operation {
+    case .add: return combine(a, b, shape: shape) { $0 + $1 }
+    case .subtract: return combine(a, b, shape: shape) { $0 - $1 }
+    case .multiply: return combine(a, b, shape: shape) { $0 * $1 }
+    case .divide: return combine(a, b, shape: shape) { $0 / $1 }
+    default: return combine(a, b, shape: shape, operation.function)
     }
   }
 }

@@ -4,6 +4,7 @@
 ///
 /// - Throws: ``TensorError`` naming both shapes when they are incompatible.
 public func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws -> [Int] {
+  if a == b { return a }
   let rank = max(a.count, b.count)
   var result = [Int](repeating: 1, count: rank)
   for offset in 0..<rank {

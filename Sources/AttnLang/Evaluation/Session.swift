@@ -211,6 +211,12 @@ final class CompiledProgram {
   struct Key: Hashable {
     var name: String
     var bytes: [UInt8]
+
+    /// Hashes the text in one call rather than byte by byte.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(name)
+      bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
   }
 
   let source: SourceFile

@@ -45,6 +45,15 @@ public final class Signature: Sendable {
   /// The first eight bytes of a name, packed: two names of at most eight
   /// bytes are equal exactly when their keys are.
   static func key(_ name: String) -> UInt64 {
+    // Names in the source and literals in builtins are contiguous UTF-8:
+    // read their bytes directly (the general path walks the UTF-8 view).
+    if let key = name.utf8.withContiguousStorageIfAvailable({ bytes in
+      var key: UInt64 = 0
+      for index in 0..<min(bytes.count, 8) { key |= UInt64(bytes[index]) << UInt64(8 * index) }
+      return key
+    }) {
+      return key
+    }
     var key: UInt64 = 0
     var shift: UInt64 = 0
     for byte in name.utf8.prefix(8) {

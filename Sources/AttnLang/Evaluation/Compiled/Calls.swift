@@ -54,9 +54,14 @@ final class BuiltinCall: Compiled.Expression {
     self.source = source
   }
 
+  /// The argument array of the last call, emptied, for the next one to fill
+  /// (nil while a call is running: a call of this node inside it, through
+  /// `map` or recursion, makes its own).
+  private var spareValues: [ArgumentValue?]?
+
   override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
     let signature = builtin.signature
-    var values = [ArgumentValue?](repeating: nil, count: signature.parameters.count)
+    var values = spareValues.take() ?? [ArgumentValue?](repeating: nil, count: signature.parameters.count)
     var rest: [ArgumentValue] = []
     for argument in arguments {
       let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
@@ -67,6 +72,10 @@ final class BuiltinCall: Compiled.Expression {
     let call = Arguments(
       signature: signature, values: values, rest: rest, range: range, runtime: runtime, source: source)
     let result = try runtime.library(range, as: builtin.name) { try builtin.run(call) }
+    // Reuse the array: once the call is over this is its only reference
+    // (a builtin that kept `call` makes the reset copy instead, which is correct).
+    for index in values.indices { values[index] = nil }
+    spareValues = values
     if case .tensor(let tensor) = result { return Value(tensor) }
     return result
   }
