@@ -60,6 +60,14 @@ public enum LessonLibrary {
 
   /// The lesson a student means by `name`: its number (`3`, `03`), its
   /// file name with or without `.md`, or a word of its slug (`softmax`).
+  /// Whether the file at `path` is inside `directory` (both resolved:
+  /// links and `..` cannot make a file from elsewhere look built in).
+  public static func isInside(_ path: String, directory: String) -> Bool {
+    let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
+    return file.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+  }
+
   public static func resolve(_ name: String, among files: [String]) -> String? {
     let base = files.map { ($0, ($0 as NSString).lastPathComponent) }
     if let number = Int(name) {

@@ -46,8 +46,27 @@ import _TestSupport
     try FileManager.default.createDirectory(atPath: path("folder.npy"), withIntermediateDirectories: true)
     #expect(
       session.errors("load(\"\(path("folder.npy"))\")").map(\.message) == [
-        "load: cannot read '\(path("folder.npy"))': it is a directory"
+        "load: cannot read '\(path("folder.npy"))': not a regular file (it is a directory)"
       ])
+  }
+
+  @Test func tempdirIsTheSessionsOwnAndGoesWithIt() throws {
+    var session: Session? = Session()
+    guard case .string(let directory)? = try session?.value("tempdir()"),
+      case .string(let file)? = try session?.value("tempdir(\"w.npy\")")
+    else {
+      Issue.record("tempdir gives no string")
+      return
+    }
+    #expect(file == directory + "/w.npy")
+    #expect(try session?.value("tempdir()") == .string(directory), "one directory per session")
+    _ = try session?.values("save(eye(2), tempdir(\"w.npy\"))")
+    #expect(FileManager.default.fileExists(atPath: file))
+    #expect(try session?.value("sum(load(tempdir(\"w.npy\")))") == .tensor(Tensor(2)))
+    #expect(Session().errors("tempdir(\"../x\")").map(\.message) == ["tempdir: '../x' is not a file name (no '/' in it)"])
+    #expect(try Session().value("tempdir()") != .string(directory), "another session has another")
+    session = nil
+    #expect(!FileManager.default.fileExists(atPath: directory), "removed with the session")
   }
 
   @Test func svgIsWellFormedWithOneCellPerValueAndLabels() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Attention
 
 /// Settings a session evaluates under.
@@ -10,6 +11,8 @@ public struct SessionOptions: Sendable {
   /// Said after the element limit's message: how this front end raises it,
   /// such as "(raise it with --max-elements or :set max-elements)".
   public var elementLimitHint: String? = nil
+  /// Where `load`, `save`, `svg` and `lines` may read and write.
+  public var files = FileAccess.unrestricted()
 
   public init() {}
 }
@@ -52,6 +55,27 @@ public final class Session: @unchecked Sendable {
   public init(options: SessionOptions = SessionOptions(), stop: StopRequest = StopRequest()) {
     self.options = options
     self.stop = stop
+  }
+
+  deinit {
+    if let madeTemporaryDirectory { try? FileManager.default.removeItem(atPath: madeTemporaryDirectory) }
+  }
+
+  /// The session's own temporary directory, once `tempdir()` has made it.
+  private(set) var madeTemporaryDirectory: String?
+
+  /// A directory of this session's own, made when first asked for and
+  /// removed with the session (`tempdir()`); always open to confined files.
+  public func temporaryDirectory() throws -> String {
+    if let madeTemporaryDirectory { return madeTemporaryDirectory }
+    let template = FileManager.default.temporaryDirectory.appendingPathComponent("attn-XXXXXX").path
+    var bytes = Array(template.utf8CString)
+    guard let made = mkdtemp(&bytes) else {
+      throw FileAccessError("cannot make a temporary directory in \(FileManager.default.temporaryDirectory.path)")
+    }
+    let path = String(cString: made)
+    madeTemporaryDirectory = path
+    return path
   }
 
   /// Every variable with a value, by name.

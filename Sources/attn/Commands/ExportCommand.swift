@@ -11,7 +11,9 @@ struct ExportCommand: ParsableCommand {
     discussion: """
       The page has the prose, each cell's inputs and fresh outputs, and every heatmap,
       bar chart and attention result's weights as inline SVG (with a tooltip per cell).
-      It loads nothing from the network, so it opens offline.
+      It loads nothing from the network, so it opens offline, and runs no script.
+      The lesson's cells read and write files only in its own directory and tempdir()
+      (--allow-files DIR opens another).
       """
   )
 
@@ -22,6 +24,7 @@ struct ExportCommand: ParsableCommand {
   var html: String
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
     let notebook: Notebook
@@ -33,6 +36,7 @@ struct ExportCommand: ParsableCommand {
     }
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
+    options.files = confinement.confined(for: lesson)
     let results = NotebookRunner(session: Session(options: options)).run(notebook)
     let page = NotebookHTML.page(for: notebook, results: results)
     do {

@@ -15,7 +15,9 @@ struct LessonCommand: ParsableCommand {
       the output matches the lesson's. :next and :back move between cells, :quit
       returns to the plain prompt keeping the variables. Without a terminal, prints the
       whole lesson with fresh outputs. Lessons are read from $ATTN_LESSONS, ./lessons,
-      or the lessons folder next to the attn build.
+      or the lessons folder next to the attn build; NAME may also be the path of a
+      lesson file (.md) from elsewhere, whose cells then read and write files only in
+      its own directory and tempdir() (--allow-files DIR opens another).
       """
   )
 
@@ -23,28 +25,43 @@ struct LessonCommand: ParsableCommand {
   var name: String?
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
-    guard let directory = LessonLibrary.defaultDirectory(),
-      let files = try? LessonLibrary.markdownFiles(in: [directory])
-    else {
-      printError("attn: error: no lessons found; set ATTN_LESSONS to the lessons directory")
-      throw ExitCode(2)
+    let directory = LessonLibrary.defaultDirectory()
+    let path: String
+    let builtIn: Bool
+    if let name, name.hasSuffix(".md"), FileManager.default.fileExists(atPath: name) {
+      // A lesson file from anywhere: confined unless it is one of ours.
+      path = name
+      builtIn = directory.map { LessonLibrary.isInside(name, directory: $0) } ?? false
+    } else {
+      guard let directory, let files = try? LessonLibrary.markdownFiles(in: [directory]) else {
+        printError("attn: error: no lessons found; set ATTN_LESSONS to the lessons directory")
+        throw ExitCode(2)
+      }
+      guard let name else {
+        print(LessonCatalog.listing(files))
+        return
+      }
+      guard let found = LessonLibrary.resolve(name, among: files) else {
+        printError("attn: error: no lesson '\(name)'; attn lesson lists them")
+        throw ExitCode(2)
+      }
+      path = found
+      builtIn = true
     }
-    guard let name else {
-      print(LessonCatalog.listing(files))
-      return
-    }
-    guard let path = LessonLibrary.resolve(name, among: files) else {
-      printError("attn: error: no lesson '\(name)'; attn lesson lists them")
-      throw ExitCode(2)
+    let allowed = confinement.allowFiles.map {
+      $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0
     }
     if Terminal.isTerminal(STDIN_FILENO) && Terminal.isTerminal(STDOUT_FILENO) {
       let session = Session(options: evaluation.sessionOptions, stop: Interrupts.stop)
       let color = !evaluation.noColor && Terminal.wantsColor(STDOUT_FILENO)
-      try InteractiveRepl(session: session, color: color, lesson: path).run()
+      try InteractiveRepl(session: session, color: color, lesson: path, allowedDirectories: allowed).run()
     } else {
-      try readThrough(path, session: Session(options: evaluation.sessionOptions))
+      var options = evaluation.sessionOptions
+      options.files = Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowed)
+      try readThrough(path, session: Session(options: options))
     }
   }
 

@@ -18,6 +18,10 @@ struct RunCommand: ParsableCommand {
       An error inside a function adds "stack": the calls that led to it, innermost first.
       Exit status: 0 when every file ran cleanly, 1 when any had an error (or timed
       out), 2 on bad usage such as an unknown option or a file that cannot be read.
+
+      Files run as you: load, save, svg and lines use any path you could. For files
+      from others, --sandbox confines each to its own directory (where relative paths
+      start) and tempdir(); --allow-files DIR opens another directory.
       """
   )
 
@@ -30,9 +34,18 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: "Stop a file that runs longer than this many seconds (an error, status 1).")
   var timeout: Double?
 
+  @Flag(
+    name: .long,
+    help: "Run files as files from others: they read and write only in their own directory and tempdir().")
+  var sandbox = false
+
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var confinement: FileConfinementOptions
 
   func validate() throws {
+    if !confinement.allowFiles.isEmpty && !sandbox {
+      throw ValidationError("--allow-files applies to --sandbox; without it files may use any path")
+    }
     if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
   }
 
@@ -47,7 +60,9 @@ struct RunCommand: ParsableCommand {
         hadUsageError = true
         continue
       }
-      let session = Session(options: evaluation.sessionOptions)
+      var options = evaluation.sessionOptions
+      if sandbox { options.files = confinement.confined(for: path) }
+      let session = Session(options: options)
       if !evaluate(source, in: session, reporter: reporter) { hadError = true }
     }
     if hadUsageError { throw ExitCode(2) }

@@ -15,6 +15,9 @@ struct TestCommand: ParsableCommand {
       mismatch is reported as file:line: with a diff. The last line counts the cells:
       'N passed, N failed'. Exit status: 0 when every cell passes, 1 otherwise, 2 on
       bad usage.
+
+      A lesson's cells read and write files only in the lesson's own directory (where
+      relative paths start) and tempdir(); --allow-files DIR opens another directory.
       """
   )
 
@@ -31,6 +34,7 @@ struct TestCommand: ParsableCommand {
   var junit: String?
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
     let files: [String]
@@ -53,7 +57,9 @@ struct TestCommand: ParsableCommand {
         if !tap { printError("\(error)") }
         continue
       }
-      let runner = NotebookRunner(session: Session(options: evaluation.sessionOptions))
+      var options = evaluation.sessionOptions
+      options.files = confinement.confined(for: path)
+      let runner = NotebookRunner(session: Session(options: options))
       let results = runner.run(notebook)
       reports.append((path, results, nil))
       let failures = results.filter { !$0.passed }

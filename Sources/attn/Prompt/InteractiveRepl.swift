@@ -8,11 +8,14 @@ struct InteractiveRepl {
   let color: Bool
   /// A lesson to start walking through right away.
   var lesson: String? = nil
+  /// Directories a lesson from elsewhere may also use (`--allow-files`).
+  var allowedDirectories: [String] = []
 
   func run() throws {
     setUpLocale()
     Interrupts.install()
     let repl = Repl(session: session, color: color, name: "<prompt>")
+    repl.allowedDirectories = allowedDirectories
     session.progress = TerminalProgress(
       width: Terminal.width(), formatter: ValueFormatter(options: session.options.display.plain))
     if let lesson, !repl.startLesson(lesson) { throw ExitCode(2) }

@@ -49,10 +49,11 @@ extension Repl {
 
   /// `:lesson` lists the lessons; `:lesson NAME` starts one.
   func startLesson(_ name: String?) -> Bool {
-    if let name, name.hasSuffix(".md"), FileManager.default.fileExists(atPath: name) { return open(name) }
-    guard let directory = LessonLibrary.defaultDirectory(),
-      let files = try? LessonLibrary.markdownFiles(in: [directory])
-    else {
+    let directory = LessonLibrary.defaultDirectory()
+    if let name, name.hasSuffix(".md"), FileManager.default.fileExists(atPath: name) {
+      return open(name, builtIn: directory.map { LessonLibrary.isInside(name, directory: $0) } ?? false)
+    }
+    guard let directory, let files = try? LessonLibrary.markdownFiles(in: [directory]) else {
       printError("error: no lessons found; set ATTN_LESSONS to the lessons directory")
       return false
     }
@@ -64,18 +65,33 @@ extension Repl {
       printError("error: no lesson '\(name)'; :lesson lists them")
       return false
     }
-    return open(path)
+    return open(path, builtIn: true)
   }
 
-  /// Starts walking through the lesson file at `path`.
-  func open(_ path: String) -> Bool {
+  /// Starts walking through the lesson file at `path`. Its relative paths
+  /// start in its directory; a lesson from elsewhere (not `builtIn`) may use
+  /// files only there and in tempdir() until the walkthrough ends.
+  func open(_ path: String, builtIn: Bool) -> Bool {
     do {
       let notebook = try LessonLibrary.load(path)
+      let before = filesOutsideLesson ?? session.options.files
       walkthrough = Walkthrough(notebook: notebook)
+      filesOutsideLesson = before
+      session.options.files = Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowedDirectories)
       return true
     } catch {
       printError("error: \(error)")
       return false
     }
+  }
+
+  /// How a lesson's cells may use files: from its own directory, anywhere
+  /// for the built-in lessons, confined for any other.
+  static func fileAccess(forLesson path: String, builtIn: Bool, allowing allowed: [String]) -> FileAccess {
+    let directory = ((path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path) as NSString)
+      .deletingLastPathComponent
+    return builtIn
+      ? .unrestricted(base: directory)
+      : .confined(to: [directory] + allowed, base: directory, hint: FileConfinementOptions.hint)
   }
 }

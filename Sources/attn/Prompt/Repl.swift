@@ -15,8 +15,20 @@ final class Repl {
   var wantsToQuit = false
   /// Inputs that ran without error, for `:save` and `:export`.
   var history: [HistoryEntry] = []
-  /// The lesson being walked through, if any.
-  var walkthrough: Walkthrough?
+  /// The lesson being walked through, if any. When it ends, file access
+  /// returns to what it was before it (see ``Repl/open(_:builtIn:)``).
+  var walkthrough: Walkthrough? {
+    didSet {
+      if walkthrough == nil, let filesOutsideLesson {
+        session.options.files = filesOutsideLesson
+        self.filesOutsideLesson = nil
+      }
+    }
+  }
+  /// The session's file access from before the lesson began.
+  var filesOutsideLesson: FileAccess?
+  /// Directories a lesson from elsewhere may also use (`--allow-files`).
+  var allowedDirectories: [String] = []
 
   /// One input that ran, with what it printed (plain, as a lesson records it).
   struct HistoryEntry {

@@ -4,6 +4,24 @@ import Foundation
 extension Builtins {
   static let fileBuiltins: [Builtin] = [
     Builtin(
+      name: "tempdir", topic: .pictures,
+      parameters: [.optional("name", .string, shown: "the directory", "a file name inside it")],
+      summary: "the session's own temporary directory, or the path of a file in it",
+      details: """
+        Made when first asked for and removed when the session ends. Lessons and submissions run
+        confined to their own directory and this one, so write scratch files here:
+        save(x, tempdir("x.npy")).
+        """,
+      example: "save(eye(2), tempdir(\"identity.csv\"))\nload(tempdir(\"identity.csv\"))"
+    ) { args in
+      let directory = try args.session.temporaryDirectory()
+      guard let name = try args.optionalString("name") else { return .string(directory) }
+      guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+        throw TensorError("tempdir", "'\(name)' is not a file name (no '/' in it)")
+      }
+      return .string(directory + "/" + name)
+    },
+    Builtin(
       name: "load", topic: .pictures,
       parameters: [.positional("path", .string, "a .npy or .csv file")],
       summary: "reads a tensor from a NumPy .npy file or a CSV file",
@@ -13,11 +31,11 @@ extension Builtins {
         .csv: numbers separated by commas, one row per line (one line gives a vector).
         Only the file you name is read.
         """,
-      example: "save(eye(2), \"/tmp/attn-example.npy\")\nload(\"/tmp/attn-example.npy\")"
+      example: "save(eye(2), tempdir(\"example.npy\"))\nload(tempdir(\"example.npy\"))"
     ) { args in
       let path = try args.string("path")
-      let format = try FileKind(path, operation: "load")
-      let data = try readFile(path, limit: readLimit())
+      let format = try args.fileKind(path, writing: false)
+      let data = try args.readFile(path, limit: readLimit())
       let tensor: Tensor
       switch format {
       case .npy: tensor = try NumPyFormat.decode(Array(data))
@@ -35,17 +53,17 @@ extension Builtins {
       parameters: [.positional("x", .tensor, ""), .positional("path", .string, "a .npy or .csv file")],
       summary: "writes a tensor to a .npy file (float64) or a .csv file",
       details: "The file is written whole or not at all (a temporary file, then renamed).",
-      example: "save(softmax([1, 2, 3]), \"/tmp/attn-example.csv\")"
+      example: "save(softmax([1, 2, 3]), tempdir(\"p.csv\"))"
     ) { args in
       let tensor = try args.tensor("x")
       let path = try args.string("path")
       let bytes: [UInt8]
-      switch try FileKind(path, operation: "save") {
+      switch try args.fileKind(path, writing: true) {
       case .npy: bytes = NumPyFormat.encode(tensor)
       case .csv: bytes = Array(try CSVFormat.encode(tensor).utf8)
       case .svg: throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
       }
-      try writeFile(bytes, to: path, operation: "save")
+      try args.writeFile(bytes, to: path)
       return .text("saved \(Tensor.describe(tensor.shape)) to \(path)")
     },
     Builtin(
@@ -56,14 +74,14 @@ extension Builtins {
       ],
       summary: "writes a heatmap (matrix, heads, attention record) or bar chart (vector) as an SVG file",
       details: "x may also be a picture made by heatmap(...) or bars(...). Each cell has a tooltip with its value.",
-      example: "svg(attend([1, 0], eye(2)), \"/tmp/attn-example.svg\")"
+      example: "svg(attend([1, 0], eye(2)), tempdir(\"weights.svg\"))"
     ) { args in
       let path = try args.string("path")
-      guard case .svg = try FileKind(path, operation: "svg") else {
+      guard case .svg = try args.fileKind(path, writing: true) else {
         throw TensorError("svg", "the file name must end in .svg, got '\(path)'")
       }
       let figure = try args.figure("x")
-      try writeFile(Array(FigureSVG.render(figure).utf8), to: path, operation: "svg")
+      try args.writeFile(Array(FigureSVG.render(figure).utf8), to: path)
       return .text("saved a \(figure.kind == .heatmap ? "heatmap" : "bar chart") to \(path)")
     },
   ]
@@ -84,21 +102,54 @@ enum FileKind {
   }
 }
 
-/// Reads a whole file, refusing directories, missing files and files over `limit` bytes.
-func readFile(_ path: String, limit: Int64, operation: String = "load") throws -> Data {
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-    throw TensorError(operation, "cannot read '\(path)': no such file")
+extension Arguments {
+  /// Reads the whole file `path` names for this builtin: resolved and
+  /// checked by the session's ``FileAccess``, at most `limit` bytes.
+  func readFile(_ path: String, limit: Int64) throws -> Data {
+    let target: String
+    do {
+      target = try session.options.files.resolve(path, writing: false, temporary: session.madeTemporaryDirectory)
+    } catch let error as FileAccessError {
+      throw TensorError(name, error.description)
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int64) ?? 0
+    guard size <= limit else {
+      throw TensorError(name, "'\(path)' is \(size) bytes, more than the element limit allows")
+    }
+    guard let data = FileManager.default.contents(atPath: target) else {
+      throw TensorError(name, "cannot read '\(path)': permission denied")
+    }
+    return data
   }
-  guard !isDirectory.boolValue else { throw TensorError(operation, "cannot read '\(path)': it is a directory") }
-  let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-  guard size <= limit else {
-    throw TensorError(operation, "'\(path)' is \(size) bytes, more than the element limit allows")
+
+  /// Writes a whole file atomically (a temporary file in the same directory,
+  /// then a rename), where the session's ``FileAccess`` allows.
+  func writeFile(_ bytes: [UInt8], to path: String) throws {
+    let target: String
+    do {
+      target = try session.options.files.resolve(path, writing: true, temporary: session.madeTemporaryDirectory)
+    } catch let error as FileAccessError {
+      throw TensorError(name, error.description)
+    }
+    do {
+      try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
+    } catch {
+      throw TensorError(name, "cannot write '\(path)': \((error as NSError).localizedDescription)")
+    }
   }
-  guard let data = FileManager.default.contents(atPath: path) else {
-    throw TensorError(operation, "cannot read '\(path)': permission denied")
+
+  /// The file kind of `path`, after checking that the session may use it at
+  /// all (so a refused path says so, whatever its extension).
+  func fileKind(_ path: String, writing: Bool) throws -> FileKind {
+    if session.options.files.isConfined {
+      do {
+        _ = try session.options.files.resolve(path, writing: writing, temporary: session.madeTemporaryDirectory)
+      } catch let error as FileAccessError {
+        throw TensorError(name, error.description)
+      }
+    }
+    return try FileKind(path, operation: name)
   }
-  return data
 }
 
 /// The most bytes a file read for the language may have: the element
@@ -106,15 +157,6 @@ func readFile(_ path: String, limit: Int64, operation: String = "load") throws -
 func readLimit() -> Int64 {
   let (bytes, overflow) = ExecutionContext.current.maximumElements.multipliedReportingOverflow(by: 8)
   return overflow ? Int64.max : Swift.min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
-}
-
-/// Writes a whole file atomically: a temporary file in the same directory, then a rename.
-func writeFile(_ bytes: [UInt8], to path: String, operation: String) throws {
-  do {
-    try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-  } catch {
-    throw TensorError(operation, "cannot write '\(path)': \((error as NSError).localizedDescription)")
-  }
 }
 
 extension Arguments {

@@ -8,10 +8,10 @@ extension Builtins {
       summary: "the lines of a text file, as a list of strings",
       details:
         "Line endings (\\n or \\r\\n) are removed; a last empty line is dropped. Only the file you name is read.",
-      example: "save(eye(2), \"/tmp/attn-lines.csv\")\nlines(\"/tmp/attn-lines.csv\")"
+      example: "save(eye(2), tempdir(\"eye.csv\"))\nlines(tempdir(\"eye.csv\"))"
     ) { args in
       let path = try args.string("path")
-      let data = try readFile(path, limit: readLimit(), operation: "lines")
+      let data = try args.readFile(path, limit: readLimit())
       guard let text = String(data: data, encoding: .utf8) else {
         throw TensorError("lines", "'\(path)' is not UTF-8 text")
       }
