@@ -146,21 +146,57 @@ enum MarkdownHTML {
     return result
   }
 
-  /// `[text](url)` as a link.
+  /// `[text](url)` as a link. The URL may hold balanced parentheses
+  /// (`…/Softmax_(function)`). Only `http:`, `https:`, `mailto:` and
+  /// relative links survive; any other scheme (`javascript:`, `data:`, …)
+  /// leaves the text alone, so an exported page cannot run a script.
   static func links(_ text: String) -> String {
     var result = ""
     var rest = Substring(text)
-    while let open = rest.firstIndex(of: "["),
-      let middle = rest[open...].firstIndex(of: "]"),
-      rest.index(after: middle) < rest.endIndex, rest[rest.index(after: middle)] == "(",
-      let close = rest[middle...].firstIndex(of: ")")
-    {
+    while let open = rest.firstIndex(of: "[") {
+      guard let middle = rest[open...].firstIndex(of: "]"),
+        rest.index(after: middle) < rest.endIndex, rest[rest.index(after: middle)] == "(",
+        let close = closingParenthesis(rest, from: rest.index(middle, offsetBy: 2))
+      else {
+        result += rest[...open]
+        rest = rest[rest.index(after: open)...]
+        continue
+      }
       result += rest[..<open]
       let label = rest[rest.index(after: open)..<middle]
-      let url = rest[rest.index(middle, offsetBy: 2)..<close]
-      result += "<a href=\"\(url)\">\(label)</a>"
+      let url = rest[rest.index(middle, offsetBy: 2)..<close].trimmingCharacters(in: .whitespaces)
+      result += isSafeLink(url) ? "<a href=\"\(url)\">\(label)</a>" : String(label)
       rest = rest[rest.index(after: close)...]
     }
     return result + rest
+  }
+
+  /// The `)` that closes a link's URL starting at `start`, counting nested pairs.
+  static func closingParenthesis(_ text: Substring, from start: Substring.Index) -> Substring.Index? {
+    var depth = 0
+    var index = start
+    while index < text.endIndex {
+      switch text[index] {
+      case "(": depth += 1
+      case ")":
+        if depth == 0 { return index }
+        depth -= 1
+      default: break
+      }
+      index = text.index(after: index)
+    }
+    return nil
+  }
+
+  /// Whether an (escaped) URL is one an exported page may link to: a web or
+  /// mail address, or a relative path. Browsers drop tabs and newlines inside
+  /// a scheme, so they are dropped here too before it is read.
+  static func isSafeLink(_ url: String) -> Bool {
+    let compact = String(url.unicodeScalars.filter { $0.value > 0x20 })
+    guard let colon = compact.firstIndex(of: ":") else { return true }
+    let beforeColon = compact[..<colon]
+    // A ':' after a '/', '?' or '#' is part of a relative path, not a scheme.
+    if beforeColon.contains(where: { "/?#".contains($0) }) { return true }
+    return ["http", "https", "mailto"].contains(beforeColon.lowercased())
   }
 }

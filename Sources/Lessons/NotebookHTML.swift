@@ -5,6 +5,13 @@ import AttnLang
 /// bar charts, attention weights) as inline SVG. No scripts, fonts or
 /// styles are fetched: the page opens offline.
 public enum NotebookHTML {
+  /// Exported pages need no script, no network and no plugin: styles and SVG
+  /// are inline. The policy says so, so that nothing a lesson's text smuggles
+  /// in can run or fetch.
+  static let contentSecurityPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; object-src 'none'; "
+    + "base-uri 'none'; form-action 'none'"
+
   /// A cell's entry as the page shows it.
   public struct Entry: Sendable {
     public var input: String
@@ -53,6 +60,7 @@ public enum NotebookHTML {
       <html lang="en">
       <head>
       <meta charset="utf-8">
+      <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>\(escapeXML(title))</title>
       <style>

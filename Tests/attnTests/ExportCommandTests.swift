@@ -52,4 +52,29 @@ import _TestSupport
     let result = try AttnProcess.run(["export", "/nonexistent.md", "--html", "/tmp/x.html"])
     #expect(result.status == 2)
   }
+
+  /// A lesson with script links and raw HTML exports to an inert page.
+  @Test func aHostileLessonExportsToAnInertPage() throws {
+    let directory = try makeTemporaryDirectory()
+    let lesson = directory.appendingPathComponent("hostile.md")
+    try """
+      # Free GPUs
+
+      Claim them [here](javascript:alert(document.cookie)) or [there](data:text/html,<script>alert(1)</script>).
+      <script>alert(1)</script> and the [docs](https://en.wikipedia.org/wiki/Softmax_(function)).
+
+      ```attn
+      attn> "<script>alert(1)</script>"
+      ```
+      """.write(to: lesson, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("page.html")
+    let result = try AttnProcess.run(["export", lesson.path, "--html", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let page = try String(contentsOf: output, encoding: .utf8)
+    #expect(!page.lowercased().contains("javascript:"))
+    #expect(!page.contains("href=\"data:"))
+    #expect(!page.contains("<script"))
+    #expect(page.contains("<a href=\"https://en.wikipedia.org/wiki/Softmax_(function)\">docs</a>"))
+    #expect(page.contains("script-src 'none'"))
+  }
 }
