@@ -14,6 +14,41 @@ import _TestSupport
     #expect(result.output.isApproximatelyEqual(to: fixture.tensor("output")))
   }
 
+  /// A mask means one thing: 1 attends, 0 blocks; anything else is refused
+  /// (PyTorch's additive masks would otherwise be read inverted).
+  @Test func masksHoldOnlyZeroAndOne() throws {
+    let keys = try Tensor(rows: [[1, 0], [0, 1], [1, 1]])
+    let additive = Tensor([0, -.infinity, 0])
+    #expect(throws: TensorError.self) { try attention(Tensor([1, 0]), keys: keys, values: keys, mask: additive) }
+    do {
+      _ = try attention(Tensor([1, 0]), keys: keys, values: keys, mask: additive)
+    } catch let error as TensorError {
+      #expect(error.description.contains("but mask[1] is -inf"), "\(error)")
+      #expect(error.description.contains("convert it with mask: m == 0"))
+    }
+    for bad in [Tensor([0.5, 1, 1]), Tensor([1, 2, 1]), Tensor([.nan, 1, 1]), Tensor([1, -1, 1])] {
+      #expect(throws: TensorError.self) { try attention(Tensor([1, 0]), keys: keys, values: keys, mask: bad) }
+      #expect(throws: TensorError.self) { try selfAttention(keys, mask: try bad.reshaped([1, 3])) }
+      #expect(throws: TensorError.self) {
+        try multiHeadAttention(
+          keys, keys, heads: 1, weights: MultiHeadWeights.xavier(dModel: 2, seed: 1),
+          mask: try bad.reshaped([1, 3]))
+      }
+    }
+    // Converted as the message says, the additive mask blocks what it meant to.
+    let converted = try elementwise(additive, .equal, Tensor(0))
+    let weights = try attention(Tensor([1, 0]), keys: keys, values: keys, mask: converted).weights
+    #expect(weights.scalars[1] == 0)
+    #expect(abs(weights.scalars[0] - weights.scalars[2]) < 1e-15)
+    do {
+      try checkMask(Tensor(shape: [2, 2], scalars: [1, 0, 1, 3]), operation: "attention")
+      Issue.record("3 is not a mask value")
+    } catch let error as TensorError {
+      #expect(error.description.contains("mask[1, 1] is 3"), "\(error)")
+      #expect(!error.description.contains("additive"))
+    }
+  }
+
   @Test func weightRowsSumToOne() throws {
     let result = try attention(randn([4, 3], seed: 1), keys: randn([6, 3], seed: 2), values: randn([6, 2], seed: 3))
     let totals = try sum(result.weights, axis: 1)

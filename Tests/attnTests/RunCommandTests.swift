@@ -102,4 +102,18 @@ import _TestSupport
     #expect(result.stdout == "[0.0900, 0.2447, 0.6652]\n1.0000\n")
     #expect(result.status == 0)
   }
+
+  /// PyTorch's additive mask (0 attend, -inf block) is an error with the
+  /// conversion, not silently read inverted.
+  @Test func anAdditiveMaskIsAnErrorThatSaysHowToConvertIt() throws {
+    let result = try AttnProcess.run(["run", "-"], input: "attend([1, 0], eye(2), mask: [0, -inf])\n")
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains(
+        "error: attend: a mask holds 1 (may attend) or 0 (blocked), but mask[1] is -inf; this looks like an additive mask"
+      ), "\(result.stderr)")
+    #expect(result.stderr.contains("mask: m == 0"))
+    let converted = try AttnProcess.run(["run", "-"], input: "m = [0, -inf]\nattend([1, 0], eye(2), mask: m == 0).weights\n")
+    #expect(converted.stdout == "[1, 0]\n", "\(converted.stdout)\(converted.stderr)")
+  }
 }

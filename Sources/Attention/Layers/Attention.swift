@@ -52,6 +52,7 @@ public func attention(
   causal: Bool = false, hard: Bool = false
 ) throws -> AttentionResult {
   let operation = "attention"
+  if let mask { try checkMask(mask, operation: operation) }
   guard (1...2).contains(query.rank) else {
     throw TensorError(operation, "query must be [d] or [m, d], got \(Tensor.describe(query.shape))")
   }

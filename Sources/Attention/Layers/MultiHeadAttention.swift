@@ -75,6 +75,7 @@ public func multiHeadAttention(
       "inputs must be [n, d], got \(Tensor.describe(query.shape)) and \(Tensor.describe(keyValue.shape))")
   }
   guard heads > 0 else { throw TensorError(operation, "heads must be positive, got \(heads)") }
+  if let mask { try checkMask(mask, operation: operation) }
   let q = try project(query, weights.wq, name: "wq", operation: operation)
   let k = try project(keyValue, weights.wk, name: "wk", operation: operation)
   let v = try project(keyValue, weights.wv, name: "wv", operation: operation)

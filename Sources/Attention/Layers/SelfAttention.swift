@@ -22,6 +22,7 @@ public func selfAttention(
   guard x.rank == 2 else {
     throw TensorError("selfattention", "input must be [n, d], got \(Tensor.describe(x.shape))")
   }
+  if let mask { try checkMask(mask, operation: "selfattention") }
   let queries = try project(x, wq, name: "wq", operation: "selfattention")
   let keys = try project(x, wk, name: "wk", operation: "selfattention")
   let values = try project(x, wv, name: "wv", operation: "selfattention")

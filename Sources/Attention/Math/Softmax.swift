@@ -4,8 +4,9 @@
 /// Subtracting the row maximum first keeps `exp` from overflowing, so
 /// `[1000, 1001, 1002]` gives the same weights as `[0, 1, 2]`. An entry of
 /// −inf gets weight exactly 0 (that is how masks block positions), and a row
-/// that is entirely −inf gives all-zero weights instead of NaN — PyTorch's
-/// current choice for fully masked rows in attention. A row holding NaN gives
+/// that is entirely −inf gives all-zero weights instead of NaN, as PyTorch's
+/// `scaled_dot_product_attention` does for fully masked rows (`torch.softmax`
+/// and `nn.MultiheadAttention` give NaN there). A row holding NaN gives
 /// NaN. A rank-0 input is treated as a single-element row.
 ///
 /// Gradient: `∂x = y ⊙ (g − Σ g ⊙ y) / T` along the axis (`y` the result);

@@ -13,9 +13,10 @@ extension Builtins {
       summary: "turns scores into probabilities along an axis",
       details: """
         softmax(x)ᵢ = exp((xᵢ - m)/T) / Σⱼ exp((xⱼ - m)/T),  m = max x
-        Subtracting the max keeps exp from overflowing. An entry of -inf gets weight 0;
-        a row that is all -inf gets all-zero weights (PyTorch's choice). Higher
-        temperature T flattens the distribution, lower sharpens it.
+        Subtracting the max keeps exp from overflowing. An entry of -inf gets weight 0.
+        A row that is all -inf gets all-zero weights here, as in PyTorch's
+        scaled_dot_product_attention; torch.softmax and nn.MultiheadAttention give NaN
+        there instead. Higher temperature T flattens the distribution, lower sharpens it.
         """,
       example: "softmax([1, 2, 3])\nsoftmax([1, 2, 3], temperature: 10)"
     ) { args in
