@@ -116,6 +116,10 @@ public final class Session: @unchecked Sendable {
   /// - Throws: ``Diagnostics``: every syntax error (nothing runs then), or
   ///   the one runtime error that stopped evaluation.
   public func execute(_ source: SourceFile, output: (Output) -> Void) throws(Diagnostics) {
+    if source.bytes.count >= Session.inPartsThreshold {
+      try executeInParts(source, output: output)
+      return
+    }
     let key = CompiledProgram.Key(name: source.name, bytes: source.bytes)
     if let program = compiledPrograms[key] {
       try run(program, output: output)
@@ -169,8 +173,8 @@ public final class Session: @unchecked Sendable {
   }
 
   /// Runs each statement in turn; one that fails is undone whole.
-  func run(_ program: CompiledProgram, output: (Output) -> Void) throws(Diagnostics) {
-    stop.clear()
+  func run(_ program: CompiledProgram, output: (Output) -> Void, clearingStop: Bool = true) throws(Diagnostics) {
+    if clearingStop { stop.clear() }
     let context = self.context
     try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
       let runtime = Runtime(session: self, context: context, output: output)

@@ -8,6 +8,8 @@
 public struct Lexer {
   let bytes: [UInt8]
   var position = 0
+  /// Where lexing stops: the end of the source, or of the part being read.
+  let end: Int
   var depth = 0
   /// Open `{` not yet closed.
   var braceDepth = 0
@@ -17,6 +19,45 @@ public struct Lexer {
 
   public init(_ source: SourceFile) {
     bytes = source.bytes
+    end = bytes.count
+  }
+
+  /// Reads only `range` of the source (a run of whole top-level statements,
+  /// see ``statementBoundaries(of:every:)``); ranges stay those of the whole file.
+  init(_ source: SourceFile, range: Range<Int>) {
+    bytes = source.bytes
+    position = Swift.max(0, range.lowerBound)
+    end = Swift.min(bytes.count, range.upperBound)
+  }
+
+  /// Offsets where the source can be cut into parts of whole top-level
+  /// statements, about `every` bytes apart: after a newline outside every
+  /// bracket and brace, and not right after a comment line (which may be the
+  /// documentation of the `def` below it). The first is 0, the last the end.
+  static func statementBoundaries(of source: SourceFile, every interval: Int) -> [Int] {
+    var lexer = Lexer(source)
+    var boundaries = [0]
+    var lineHadToken = false
+    while true {
+      let commentsBefore = lexer.comments.count
+      let token = lexer.next()
+      // Only the count matters here: keep memory flat on a large file.
+      if lexer.comments.count > 1000 { lexer.comments.removeAll(keepingCapacity: true) }
+      if lexer.diagnostics.count > 1000 { lexer.diagnostics.removeAll(keepingCapacity: true) }
+      let lineWasComment = lexer.comments.count != commentsBefore && !lineHadToken
+      switch token.kind {
+      case .end:
+        if boundaries.last != lexer.end { boundaries.append(lexer.end) }
+        return boundaries
+      case .newline:
+        if lexer.braceDepth == 0, !lineWasComment, lexer.position - (boundaries.last ?? 0) >= interval {
+          boundaries.append(lexer.position)
+        }
+        lineHadToken = false
+      default:
+        lineHadToken = true
+      }
+    }
   }
 
   /// Every token up to and including `.end`.
@@ -34,7 +75,7 @@ public struct Lexer {
   public var hasOpenBrackets: Bool { depth > 0 || braceDepth > 0 }
 
   mutating func next() -> Token {
-    while position < bytes.count {
+    while position < end {
       let start = position
       let byte = bytes[position]
       position += 1
@@ -42,7 +83,7 @@ public struct Lexer {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0C:
         continue
       case UInt8(ascii: "#"):
-        while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+        while position < end, bytes[position] != UInt8(ascii: "\n") { position += 1 }
         var text = bytes[(start + 1)..<position]
         if text.first == UInt8(ascii: " ") { text = text.dropFirst() }
         while let last = text.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") { text = text.dropLast() }
@@ -52,12 +93,12 @@ public struct Lexer {
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
         return number(from: start)
       case UInt8(ascii: "."):
-        if position < bytes.count, isDigit(bytes[position]) { return number(from: start) }
+        if position < end, isDigit(bytes[position]) { return number(from: start) }
         return Token(.dot, SourceRange(start, position))
       case UInt8(ascii: "\""):
         return string(from: start)
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
-        while position < bytes.count, isIdentifierByte(bytes[position]) { position += 1 }
+        while position < end, isIdentifierByte(bytes[position]) { position += 1 }
         let name = String(decoding: bytes[start..<position], as: UTF8.self)
         return Token(.identifier(name), SourceRange(start, position))
       default:
@@ -65,12 +106,12 @@ public struct Lexer {
         report(unexpected: byte, at: start)
       }
     }
-    return Token(.end, SourceRange(bytes.count, bytes.count))
+    return Token(.end, SourceRange(end, end))
   }
 
   mutating func symbol(_ byte: UInt8, start: Int) -> Token? {
     func followedBy(_ next: Character) -> Bool {
-      guard position < bytes.count, bytes[position] == next.asciiValue else { return false }
+      guard position < end, bytes[position] == next.asciiValue else { return false }
       position += 1
       return true
     }
@@ -116,19 +157,19 @@ public struct Lexer {
   }
 
   mutating func number(from start: Int) -> Token {
-    while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-    if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+    while position < end, isDigit(bytes[position]) { position += 1 }
+    if position < end, bytes[position] == UInt8(ascii: ".") {
       position += 1
-      while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+      while position < end, isDigit(bytes[position]) { position += 1 }
     }
-    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+    if position < end, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
       var lookahead = position + 1
-      if lookahead < bytes.count, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") {
+      if lookahead < end, bytes[lookahead] == UInt8(ascii: "+") || bytes[lookahead] == UInt8(ascii: "-") {
         lookahead += 1
       }
-      if lookahead < bytes.count, isDigit(bytes[lookahead]) {
+      if lookahead < end, isDigit(bytes[lookahead]) {
         position = lookahead
-        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        while position < end, isDigit(bytes[position]) { position += 1 }
       }
     }
     let range = SourceRange(start, position)
@@ -143,14 +184,14 @@ public struct Lexer {
 
   mutating func string(from start: Int) -> Token {
     var content: [UInt8] = []
-    while position < bytes.count {
+    while position < end {
       let byte = bytes[position]
       if byte == UInt8(ascii: "\n") { break }
       position += 1
       if byte == UInt8(ascii: "\"") {
         return Token(.string(String(decoding: content, as: UTF8.self)), SourceRange(start, position))
       }
-      if byte == UInt8(ascii: "\\"), position < bytes.count {
+      if byte == UInt8(ascii: "\\"), position < end {
         let escaped = bytes[position]
         position += 1
         switch escaped {
@@ -170,7 +211,7 @@ public struct Lexer {
   mutating func report(unexpected byte: UInt8, at start: Int) {
     if byte >= 0x80 {
       // Skip the rest of a UTF-8 sequence so one character gives one error.
-      while position < bytes.count, bytes[position] & 0xC0 == 0x80 { position += 1 }
+      while position < end, bytes[position] & 0xC0 == 0x80 { position += 1 }
       let character = String(validating: bytes[start..<position], as: UTF8.self)
       if let character {
         diagnostics.append(

@@ -33,8 +33,17 @@ public struct Parser {
   public private(set) var isIncomplete = false
 
   public init(_ source: SourceFile) {
+    self.init(source, lexer: Lexer(source))
+  }
+
+  /// Parses only `range` of `source`, a run of whole top-level statements.
+  init(_ source: SourceFile, range: Range<Int>) {
+    self.init(source, lexer: Lexer(source, range: range))
+  }
+
+  private init(_ source: SourceFile, lexer: Lexer) {
     self.source = source
-    var lexer = Lexer(source)
+    var lexer = lexer
     tokens = lexer.tokenize()
     comments = lexer.comments
     diagnostics = lexer.diagnostics

@@ -24,7 +24,7 @@ extension Repl {
 
   func reset() -> Bool {
     session.reset()
-    history.removeAll()
+    forgetHistory()
     print("cleared every variable")
     return true
   }
@@ -52,10 +52,17 @@ extension Repl {
     }
   }
 
+  /// Said after `:save` and `:export` when the oldest inputs were no longer kept.
+  static func droppedNote(_ dropped: Int) -> String {
+    dropped == 0
+      ? "" : " (the latest \(historyKept); the \(dropped) before them are no longer kept, so the file starts mid-session)"
+  }
+
   func save(_ path: String) -> Bool {
     do {
-      try SessionSaver.save(history.map { ($0.input, $0.output) }, to: path)
-      print("saved \(history.count) inputs to \(path)")
+      let (entries, dropped) = keptHistory
+      try SessionSaver.save(entries.map { ($0.input, $0.output) }, to: path)
+      print("saved \(entries.count) inputs to \(path)" + Repl.droppedNote(dropped))
       return true
     } catch {
       printError("error: cannot write '\(path)': \(error.localizedDescription)")
@@ -68,14 +75,15 @@ extension Repl {
       printError("error: :export needs a file name ending in .html")
       return false
     }
-    let entries = history.map {
+    let (kept, dropped) = keptHistory
+    let entries = kept.map {
       NotebookHTML.Entry(
         input: $0.input, output: $0.output.isEmpty ? [] : $0.output.components(separatedBy: "\n"), values: $0.values)
     }
     let page = NotebookHTML.page(title: "attn session", blocks: [.markdown("# attn session"), .cell(entries)])
     do {
       try atomicWrite(page, to: path)
-      print("exported \(history.count) inputs to \(path)")
+      print("exported \(entries.count) inputs to \(path)" + Repl.droppedNote(dropped))
       return true
     } catch {
       printError("error: cannot write '\(path)': \(error.localizedDescription)")

@@ -13,8 +13,13 @@ final class Repl {
   private(set) var pending: [String] = []
   var transcript = TranscriptFilter()
   var wantsToQuit = false
-  /// Inputs that ran without error, for `:save` and `:export`.
-  var history: [HistoryEntry] = []
+  /// Inputs that ran without error, for `:save` and `:export`: the latest
+  /// ``historyKept`` (a prompt fed a million lines through a pipe must not
+  /// keep every value it printed). See ``keptHistory``.
+  private(set) var history: [HistoryEntry] = []
+  /// How many inputs ran without error, including those no longer kept.
+  private(set) var historyCount = 0
+  static let historyKept = 10_000
   /// The lesson being walked through, if any. When it ends, file access
   /// returns to what it was before it (see ``Repl/open(_:builtIn:)``).
   var walkthrough: Walkthrough? {
@@ -101,7 +106,7 @@ final class Repl {
         printed.append(recorder?.format(output.value) ?? text)
         values.append(output.value)
       }
-      history.append(
+      remember(
         HistoryEntry(
           input: program.source.text.trimmingCharacters(in: .newlines), output: printed.joined(separator: "\n"),
           values: values))
@@ -113,6 +118,28 @@ final class Repl {
       printed.append(DiagnosticRenderer(useColor: false, showsLocation: showsLocation).render(error))
       return (false, lines(printed))
     }
+  }
+
+  /// Adds an input to the history, dropping the oldest beyond ``historyKept``
+  /// (in batches, so each input costs O(1) on average).
+  func remember(_ entry: HistoryEntry) {
+    history.append(entry)
+    historyCount += 1
+    if history.count >= Repl.historyKept + Repl.historyKept / 10 {
+      history.removeFirst(history.count - Repl.historyKept)
+    }
+  }
+
+  /// The inputs `:save` and `:export` write, and how many earlier ones were dropped.
+  var keptHistory: (entries: ArraySlice<HistoryEntry>, dropped: Int) {
+    let entries = history.suffix(Repl.historyKept)
+    return (entries, historyCount - entries.count)
+  }
+
+  /// Forgets every input (`:reset`).
+  func forgetHistory() {
+    history.removeAll()
+    historyCount = 0
   }
 
   func lines(_ printed: [String]) -> [String] {
