@@ -15,6 +15,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   var options = SessionOptions()
   options.maximumElements = 20_000
+  // Inputs may call save, svg and load: keep them to a directory that does not exist.
+  options.files = .confined(to: [], base: "/nonexistent-attn-fuzz", hint: nil)
   let session = Session(options: options)
   // Each input gets its own stop request; a late one only touches its own session.
   DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { [stop = session.stop] in stop.request() }

@@ -59,6 +59,19 @@ import _TestSupport
     text("break outside a loop", "break", "'break' is only allowed inside a loop"),
     text("calling a number", "x = 3\nx(1)", "'x' is a number, not a function"),
     text("a huge range", "range(1e12)", "more than the limit"),
+    text("a doubling string", "s = \"ab\"\nwhile true { s = s + s }", "a string of"),
+    text("a doubling list", "l = list(1)\nfor i in range(100) { l = l + l }", "a list of"),
+    text("a gradient of a vector", "grad(x -> x, [1, 2])", "f must return one number"),
+    text("a gradient of a string", "grad(x -> \"a\", 1)", "f must return one number, got a string"),
+    text("a gradient of nothing callable", "grad(1, 2)", "f must be a function"),
+    text("a gradient inside its own function", "def f(x) = sum(grad(f, x))\nf([1])", "recursion is too deep"),
+    text("an enormous jacobian", "jacobian(x -> x, zeros(10000))", "more than the limit"),
+    text("an optimizer of a string", "adam(\"weights\")", "adam: p must be a tensor"),
+    text("an update without an optimizer", "update(1, 2)", "must be an optimizer made by adam"),
+    text("iterating over a number", "for i in 3 { }", "cannot iterate over a number"),
+    text("a missing record field", "r = {a: 1}\nr.b", "no field 'b'"),
+    text("an additive mask", "attend([1, 0], eye(2), mask: [0, -inf])", "convert it with mask: m == 0"),
+    text("reading a FIFO-like device", "lines(\"/dev/zero\")", "not a regular file"),
     text(
       "random binary",
       String(decoding: (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }, as: UTF8.self),
@@ -99,6 +112,23 @@ import _TestSupport
     let result = try AttnProcess.run(["run", path])
     #expect(!result.crashed, "\(path): \(result.stderr.suffix(500))")
     #expect(result.status == 0 || result.status == 1)
+  }
+
+  /// Programs that keep what they make run into the memory limit, however
+  /// they build it up, and end in an error.
+  @Test(arguments: [
+    "l = list()\nwhile true { l = append(l, zeros(1000000)) }",
+    "r = {w: list()}\nfor i in range(1e9) { r.w = append(r.w, randn(500, 500)) }",
+    "def grow(l) = grow(append(l, ones(100000)))\ngrow(list())",
+  ])
+  func memoryGrowthStopsAtTheLimit(_ code: String) throws {
+    let file = try write(Array(code.utf8))
+    let result = try AttnProcess.run(["run", "--max-memory", "400", "--timeout", "60", file.path])
+    #expect(!result.crashed)
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("stopped: attn used more than 400 MB of memory (raise it with --max-memory)")
+        || result.stderr.contains("recursion is too deep"), "\(result.stderr.prefix(400))")
   }
 
   @Test func aRunawayFileTimesOut() throws {

@@ -7,17 +7,31 @@ import Synchronization
 /// ``ExecutionContext/Stopped`` instead of returning a partial result.
 /// Requesting is a single atomic store, so it is safe from a signal handler.
 public final class StopRequest: Sendable {
-  /// 0: none; 1: an interruption (Ctrl-C); 2: a deadline (a time limit).
+  /// Why a stop was requested.
+  public enum Reason: UInt8, Sendable {
+    /// Ctrl-C, or a caller's own request.
+    case interruption = 1
+    /// A time limit ran out.
+    case deadline = 2
+    /// The process used more memory than it may.
+    case memory = 3
+  }
+
+  /// 0: none; otherwise a ``Reason``.
   private let state = Atomic<UInt8>(0)
 
   public init() {}
 
   /// Asks running operations to stop: an interruption, such as Ctrl-C.
-  public func request() { state.store(1, ordering: .relaxed) }
+  public func request() { state.store(Reason.interruption.rawValue, ordering: .relaxed) }
 
   /// Asks running operations to stop because time is up; unlike an
   /// interruption it cannot be taken back by ``takeInterruption()``.
-  public func requestForDeadline() { state.store(2, ordering: .relaxed) }
+  public func requestForDeadline() { state.store(Reason.deadline.rawValue, ordering: .relaxed) }
+
+  /// Asks running operations to stop because memory ran over its limit; it
+  /// cannot be taken back by ``takeInterruption()`` either.
+  public func requestForMemory() { state.store(Reason.memory.rawValue, ordering: .relaxed) }
 
   /// Withdraws the request, before starting new work.
   public func clear() { state.store(0, ordering: .relaxed) }
@@ -25,10 +39,13 @@ public final class StopRequest: Sendable {
   /// Whether a stop has been requested.
   public var isRequested: Bool { state.load(ordering: .relaxed) != 0 }
 
+  /// Why the stop was requested, if it was.
+  public var reason: Reason? { Reason(rawValue: state.load(ordering: .relaxed)) }
+
   /// Takes an interruption (Ctrl-C) as handled, for work that stops
   /// gracefully: true if there was one (it is withdrawn); a deadline stays.
   public func takeInterruption() -> Bool {
-    state.compareExchange(expected: 1, desired: 0, ordering: .relaxed).exchanged
+    state.compareExchange(expected: Reason.interruption.rawValue, desired: 0, ordering: .relaxed).exchanged
   }
 }
 

@@ -15,8 +15,12 @@ func combine(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, r
     return Value(try runtime.library(range, as: op.rawValue) { try elementwise(x, operation, y) })
   }
   switch (op, a, b) {
-  case (.add, .string(let x), .string(let y)): return .string(x + y)
-  case (.add, .list(let x), .list(let y)): return .list(x + y)
+  case (.add, .string(let x), .string(let y)):
+    try runtime.checkLength(x.utf8.count + y.utf8.count, of: "string", operation: "'+'", at: range)
+    return .string(x + y)
+  case (.add, .list(let x), .list(let y)):
+    try runtime.checkLength(x.count + y.count, of: "list", operation: "'+'", at: range)
+    return .list(x + y)
   case (.equal, _, _): return .number(a == b ? 1 : 0)
   case (.notEqual, _, _): return .number(a == b ? 0 : 1)
   case (.less, .string(let x), .string(let y)): return .number(x < y ? 1 : 0)

@@ -11,6 +11,10 @@ public struct SessionOptions: Sendable {
   /// Said after the element limit's message: how this front end raises it,
   /// such as "(raise it with --max-elements or :set max-elements)".
   public var elementLimitHint: String? = nil
+  /// The error a statement stopped for using too much memory reports, such as
+  /// "attn used more than 8192 MB of memory (raise it with --max-memory)";
+  /// the front end that watches memory says how much and how to raise it.
+  public var memoryStopMessage = "stopped: attn used more memory than it may"
   /// Where `load`, `save`, `svg` and `lines` may read and write.
   public var files = FileAccess.unrestricted()
 

@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
     options.files = confinement.confined(for: lesson)
-    let results = NotebookRunner(session: Session(options: options)).run(notebook)
+    let results = NotebookRunner(session: evaluation.session(options)).run(notebook)
     let page = NotebookHTML.page(for: notebook, results: results)
     do {
       try atomicWrite(page, to: html)

@@ -55,13 +55,13 @@ struct LessonCommand: ParsableCommand {
       $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0
     }
     if Terminal.isTerminal(STDIN_FILENO) && Terminal.isTerminal(STDOUT_FILENO) {
-      let session = Session(options: evaluation.sessionOptions, stop: Interrupts.stop)
+      let session = evaluation.session(stop: Interrupts.stop)
       let color = !evaluation.noColor && Terminal.wantsColor(STDOUT_FILENO)
       try InteractiveRepl(session: session, color: color, lesson: path, allowedDirectories: allowed).run()
     } else {
       var options = evaluation.sessionOptions
       options.files = Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowed)
-      try readThrough(path, session: Session(options: options))
+      try readThrough(path, session: evaluation.session(options))
     }
   }
 

@@ -18,10 +18,10 @@ struct ReplCommand: ParsableCommand {
 
   func run() throws {
     if Terminal.isTerminal(STDIN_FILENO) {
-      let session = Session(options: evaluation.sessionOptions, stop: Interrupts.stop)
+      let session = evaluation.session(stop: Interrupts.stop)
       try InteractiveRepl(session: session, color: !evaluation.noColor && Terminal.wantsColor(STDOUT_FILENO)).run()
     } else {
-      let clean = PipedRepl(session: Session(options: evaluation.sessionOptions)).run()
+      let clean = PipedRepl(session: evaluation.session()).run()
       if !clean { throw ExitCode(1) }
     }
   }

@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
       }
       var options = evaluation.sessionOptions
       if sandbox { options.files = confinement.confined(for: path) }
-      let session = Session(options: options)
+      let session = evaluation.session(options)
       if !evaluate(source, in: session, reporter: reporter) { hadError = true }
     }
     if hadUsageError { throw ExitCode(2) }

@@ -59,7 +59,7 @@ struct TestCommand: ParsableCommand {
       }
       var options = evaluation.sessionOptions
       options.files = confinement.confined(for: path)
-      let runner = NotebookRunner(session: Session(options: options))
+      let runner = NotebookRunner(session: evaluation.session(options))
       let results = runner.run(notebook)
       reports.append((path, results, nil))
       let failures = results.filter { !$0.passed }

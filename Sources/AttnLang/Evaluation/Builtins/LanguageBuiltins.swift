@@ -21,6 +21,7 @@ extension Builtins {
       example: "l = list()\nl = append(l, 1)\nl = append(l, \"two\")\nl"
     ) { args in
       guard case .list(var items) = try args.value("l") else { return .none }
+      try args.runtime.checkLength(items.count + 1, of: "list", operation: "append", at: args.range)
       items.append(try args.value("x"))
       return .list(items)
     },

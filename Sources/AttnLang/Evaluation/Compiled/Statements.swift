@@ -98,10 +98,14 @@ final class AppendInPlace: Compiled.Statement {
   /// The call as written, for anything but a list (it says what is wrong).
   let general: Compiled.Expression
 
-  init(_ slot: Slot, item: Compiled.Expression, general: Compiled.Expression) {
+  /// The call, where a too-long list is reported.
+  let range: SourceRange
+
+  init(_ slot: Slot, item: Compiled.Expression, general: Compiled.Expression, range: SourceRange) {
     self.slot = slot
     self.item = item
     self.general = general
+    self.range = range
   }
 
   override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
@@ -113,6 +117,12 @@ final class AppendInPlace: Compiled.Statement {
       return .next
     }
     taken = nil  // `items` is now the list's only holder: it grows in place
+    do {
+      try frame.runtime.checkLength(items.count + 1, of: "list", operation: "append", at: range)
+    } catch {
+      frame.putBack(.list(items), in: slot)
+      throw error
+    }
     items.append(newItem)
     frame.putBack(.list(items), in: slot)
     return .next
@@ -171,7 +181,7 @@ final class While: Compiled.Statement {
   override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
     let stop = frame.runtime.context.stop
     while try truth(try condition.evaluate(frame), at: range) {
-      if stop.isRequested { throw Diagnostic("interrupted", at: range) }
+      if stop.isRequested { throw Diagnostic(frame.runtime.stopMessage, at: range) }
       switch try body.execute(frame) {
       case .next, .continueLoop: continue
       case .breakLoop: return .next
@@ -240,7 +250,7 @@ final class ForLoop: Compiled.Statement {
             reporter?.finished(steps: done, of: count, stopped: true)
             return .next
           }
-          throw Diagnostic("interrupted", at: range)
+          throw Diagnostic(frame.runtime.stopMessage, at: range)
         }
         frame.store(try item(position), in: slot)
         let result = try body.execute(frame)

@@ -10,7 +10,8 @@ extension Compiler {
         case .builtin = scope.resolve("append", globals: globals), arguments.count == 2,
         arguments.allSatisfy({ $0.label == nil }), arguments[0].value.name == target.name
       {
-        return AppendInPlace(slot, item: try expression(arguments[1].value), general: try expression(value))
+        return AppendInPlace(
+          slot, item: try expression(arguments[1].value), general: try expression(value), range: value.range)
       }
       return Assign(slot, try expression(value))
     }

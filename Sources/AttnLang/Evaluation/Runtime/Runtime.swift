@@ -28,7 +28,7 @@ final class Runtime {
   /// Throws `interrupted` when a stop was requested (Ctrl-C, a time limit).
   @inline(__always)
   func checkStop(at range: SourceRange) throws(Diagnostic) {
-    if context.stop.isRequested { throw Diagnostic("interrupted", at: range) }
+    if context.stop.isRequested { throw Diagnostic(stopMessage, at: range) }
   }
 
   /// Prints a value of a bare top-level expression.
@@ -128,6 +128,24 @@ final class Runtime {
 
   // MARK: Library errors
 
+  /// What a stopped statement reports: "interrupted" for Ctrl-C and time
+  /// limits (a front end reports the time-out itself), the memory message
+  /// when memory ran over.
+  var stopMessage: String {
+    context.stop.reason == .memory ? session.options.memoryStopMessage : "interrupted"
+  }
+
+  /// Refuses a string (bytes) or list (items) longer than the element limit:
+  /// `s = s + s` in a loop must end in an error, not in exhausted memory.
+  func checkLength(_ length: Int, of kind: String, operation: String, at range: SourceRange) throws(Diagnostic) {
+    let limit = context.maximumElements
+    guard length > limit else { return }
+    let hint = session.options.elementLimitHint.map { " " + $0 } ?? ""
+    throw Diagnostic(
+      "\(operation): a \(kind) of \(length) \(kind == "list" ? "items" : "bytes") is more than the limit of \(limit)\(hint)",
+      at: range)
+  }
+
   /// Runs library code for the language operation `operation` (a builtin's
   /// name, an operator's spelling), turning the library's errors into a
   /// diagnostic at `range` that speaks the language's names.
@@ -144,7 +162,7 @@ final class Runtime {
       let hint = session.options.elementLimitHint.map { " " + $0 } ?? ""
       throw Diagnostic(error.description + hint, at: range)
     } catch is ExecutionContext.Stopped {
-      throw Diagnostic("interrupted", at: range)
+      throw Diagnostic(stopMessage, at: range)
     } catch {
       throw Diagnostic("\(operation): \(error)", at: range)
     }
