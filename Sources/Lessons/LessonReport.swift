@@ -11,6 +11,9 @@ public enum LessonReport {
       text += "\(path):\(outputLine): error: output of '\(inputLines.first ?? "")' differs (- lesson, + actual)\n"
       text += diff(expected: entry.entry.expected, actual: entry.actual)
     }
+    if let problem = result.exerciseProblem {
+      text += "\(path):\(result.cell.line): error: \(problem)\n"
+    }
     return text
   }
 
@@ -95,7 +98,7 @@ public enum LessonReport {
     for file in files {
       let failures = file.results.filter { !$0.passed }.count + (file.error == nil ? 0 : 1)
       let tests = file.results.count + (file.error == nil ? 0 : 1)
-      let skipped = file.results.filter { !$0.cell.options.check }.count
+      let skipped = file.results.filter { !$0.cell.options.check && $0.exerciseProblem == nil }.count
       xml +=
         "  <testsuite name=\"\(escapeXML(file.path))\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
       if let error = file.error {
@@ -105,13 +108,14 @@ public enum LessonReport {
       for result in file.results {
         let name = "cell \(result.cell.index + 1) (line \(result.cell.line))"
         xml += "    <testcase name=\"\(escapeXML(name))\" classname=\"\(escapeXML(file.path))\""
-        if !result.cell.options.check {
+        if !result.cell.options.check && result.exerciseProblem == nil {
           xml += ">\n      <skipped message=\"nocheck\"/>\n    </testcase>\n"
         } else if result.passed {
           xml += "/>\n"
         } else {
           let message = failure(result, path: file.path)
-          xml += ">\n      <failure message=\"output differs\">\(escapeXML(message))</failure>\n    </testcase>\n"
+          let kind = result.exerciseProblem == nil ? "output differs" : "exercise fails its checks"
+          xml += ">\n      <failure message=\"\(kind)\">\(escapeXML(message))</failure>\n    </testcase>\n"
         }
       }
       xml += "  </testsuite>\n"

@@ -21,10 +21,13 @@ public struct Notebook: Sendable {
     public var check = true
     /// An absolute tolerance for every number, instead of the written precision.
     public var tolerance: Double? = nil
+    /// The name of the exercise the cell holds (```` ```attn exercise name=my-softmax ````), if it is one.
+    public var exercise: String? = nil
 
-    public init(check: Bool = true, tolerance: Double? = nil) {
+    public init(check: Bool = true, tolerance: Double? = nil, exercise: String? = nil) {
       self.check = check
       self.tolerance = tolerance
+      self.exercise = exercise
     }
   }
 
@@ -34,9 +37,14 @@ public struct Notebook: Sendable {
     /// The 1-based line of the opening fence.
     public var line: Int
     public var options: CellOptions
+    /// For an exercise cell, the entries are its solution.
     public var entries: [Entry]
+    /// The task's checks and hints, when the cell is an exercise.
+    public var exercise: Exercise?
     /// 0-based indices of the lines between the fences.
     var body: Range<Int>
+    /// How many lines at the start of the body are an exercise's `check:` and `hint:` lines.
+    var directiveCount = 0
   }
 
   public enum Block: Sendable {
@@ -53,6 +61,9 @@ public struct Notebook: Sendable {
   public var cells: [Cell] {
     blocks.compactMap { if case .cell(let cell) = $0 { cell } else { nil } }
   }
+
+  /// The exercises, in order.
+  public var exercises: [Exercise] { cells.compactMap(\.exercise) }
 
   /// The text of the first `# ` heading, or the file name.
   public var title: String {
@@ -123,9 +134,28 @@ extension Notebook {
         throw NotebookError(path: path, line: opening + 1, message: "the ```attn cell is never closed")
       }
       let body = (opening + 1)..<index
-      let entries = try Notebook.entries(Array(self.lines[body]), firstLine: opening + 2, path: path)
+      var bodyLines = Array(self.lines[body])
+      var exercise: Exercise? = nil
+      var directiveCount = 0
+      if let name = options.exercise {
+        directiveCount = bodyLines.prefix { Transcript.strip($0, prompt: Transcript.prompt) == nil }.count
+        exercise = try Exercise(
+          name: name, directives: Array(bodyLines.prefix(directiveCount)), firstLine: opening + 2, path: path)
+        guard !exercises.contains(where: { $0.name == name }) else {
+          throw NotebookError(path: path, line: opening + 1, message: "a second exercise named '\(name)'")
+        }
+        bodyLines.removeFirst(directiveCount)
+      }
+      let entries = try Notebook.entries(bodyLines, firstLine: opening + 2 + directiveCount, path: path)
+      if exercise != nil, entries.isEmpty {
+        throw NotebookError(
+          path: path, line: opening + 1, message: "an exercise needs its solution: 'attn> ' lines after its checks")
+      }
       blocks.append(
-        .cell(Cell(index: cells.count, line: opening + 1, options: options, entries: entries, body: body)))
+        .cell(
+          Cell(
+            index: cells.count, line: opening + 1, options: options, entries: entries, exercise: exercise, body: body,
+            directiveCount: directiveCount)))
       index += 1
     }
     if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"), line: proseStart)) }
@@ -137,16 +167,27 @@ extension Notebook {
     let words = line.dropFirst(3).split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
     guard words.first == "attn" else { return nil }
     var options = CellOptions()
+    var isExercise = false
     for word in words.dropFirst() {
       if word == "nocheck" {
         options.check = false
       } else if word.hasPrefix("tolerance="), let value = Double(word.dropFirst("tolerance=".count)), value >= 0 {
         options.tolerance = value
+      } else if word == "exercise" {
+        isExercise = true
+      } else if word.hasPrefix("name="), Exercise.isValidName(word.dropFirst("name=".count)) {
+        options.exercise = String(word.dropFirst("name=".count))
       } else {
         throw NotebookError(
           path: path, line: number,
-          message: "unknown cell option '\(word)'; options are nocheck and tolerance=NUMBER")
+          message:
+            "unknown cell option '\(word)'; options are nocheck, tolerance=NUMBER, exercise and name=NAME (letters, digits, '-' and '_')"
+        )
       }
+    }
+    if isExercise != (options.exercise != nil) {
+      throw NotebookError(
+        path: path, line: number, message: "an exercise cell is written ```attn exercise name=NAME (both words)")
     }
     return options
   }
@@ -182,7 +223,7 @@ extension Notebook {
     var result: [String] = []
     var next = 0
     for cell in cells {
-      result += lines[next..<cell.body.lowerBound]
+      result += lines[next..<(cell.body.lowerBound + cell.directiveCount)]
       for (entryIndex, entry) in cell.entries.enumerated() {
         // An empty input line is written as the bare prompt, without its trailing space.
         result += Transcript.lines(of: entry.input).map { $0.hasSuffix(" ") ? String($0.dropLast()) : $0 }

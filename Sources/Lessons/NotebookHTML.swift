@@ -28,6 +28,8 @@ public enum NotebookHTML {
   public enum Block: Sendable {
     case markdown(String)
     case cell([Entry])
+    /// An exercise: its hints and its solution folded away until clicked.
+    case exercise(name: String, hints: [String], solution: [Entry])
   }
 
   /// The page for a notebook whose cells have been run.
@@ -37,10 +39,14 @@ public enum NotebookHTML {
     for block in notebook.blocks {
       switch block {
       case .prose(let text, _): blocks.append(.markdown(text))
-      case .cell:
+      case .cell(let cell):
         guard next < results.count else { continue }
-        blocks.append(
-          .cell(results[next].entries.map { Entry(input: $0.entry.input, output: $0.actual, values: $0.values) }))
+        let entries = results[next].entries.map { Entry(input: $0.entry.input, output: $0.actual, values: $0.values) }
+        if let exercise = cell.exercise {
+          blocks.append(.exercise(name: exercise.name, hints: exercise.hints, solution: entries))
+        } else {
+          blocks.append(.cell(entries))
+        }
         next += 1
       }
     }
@@ -53,6 +59,7 @@ public enum NotebookHTML {
       switch block {
       case .markdown(let text): body += MarkdownHTML.render(text)
       case .cell(let entries): body += cell(entries)
+      case .exercise(let name, let hints, let solution): body += exercise(name, hints: hints, solution: solution)
       }
     }
     return """
@@ -74,6 +81,10 @@ public enum NotebookHTML {
       .output { background: #fff; border-top: 1px dashed #e2e2ea; }
       .figure { padding: 0.4rem 0.8rem; border-top: 1px dashed #e2e2ea; overflow-x: auto; background: #fff; }
       pre.code { background: #f6f6fa; border-radius: 6px; }
+      .exercise { border: 1px solid #c9d8ef; border-left: 4px solid #4a78c2; border-radius: 6px; margin: 1rem 0; padding: 0.3rem 0.9rem; background: #f5f8fd; }
+      .exercise-name { margin: 0.4rem 0; font-weight: 600; }
+      details { margin: 0.3rem 0; }
+      summary { cursor: pointer; color: #30508f; }
       </style>
       </head>
       <body>
@@ -81,6 +92,18 @@ public enum NotebookHTML {
       </html>
 
       """
+  }
+
+  /// An exercise box: its name, each hint and the solution in a `<details>`
+  /// element (folded without any script).
+  static func exercise(_ name: String, hints: [String], solution: [Entry]) -> String {
+    var html = "<div class=\"exercise\">\n<p class=\"exercise-name\">Exercise <code>\(escapeXML(name))</code>"
+    html += " — answer it at the prompt, where attn checks it: <code>attn lesson</code></p>\n"
+    for (number, hint) in hints.enumerated() {
+      html += "<details><summary>Hint \(number + 1)</summary><p>\(MarkdownHTML.inline(hint))</p></details>\n"
+    }
+    html += "<details><summary>Solution</summary>\n" + cell(solution) + "</details>\n"
+    return html + "</div>\n"
   }
 
   static func cell(_ entries: [Entry]) -> String {

@@ -14,8 +14,12 @@ public struct EntryResult: Sendable {
 public struct CellResult: Sendable {
   public var cell: Notebook.Cell
   public var entries: [EntryResult]
-  /// A cell passes when every entry matches, or when it is not checked.
-  public var passed: Bool { !cell.options.check || entries.allSatisfy(\.matches) }
+  /// For an exercise: what is wrong with it (a check that fails after the
+  /// solution ran, or checks that pass before it), else nil.
+  public var exerciseProblem: String? = nil
+  /// A cell passes when every entry matches (or it is not checked) and, for
+  /// an exercise, its solution passes its checks.
+  public var passed: Bool { (!cell.options.check || entries.allSatisfy(\.matches)) && exerciseProblem == nil }
 }
 
 /// Runs a notebook's cells in order in one session, as the prompt would.
@@ -45,13 +49,44 @@ public struct NotebookRunner {
   }
 
   /// Runs one cell and compares each entry's output with its expectation.
+  /// An exercise's solution must also pass its checks, and the checks must
+  /// not pass before it runs (then they would check nothing).
   public func run(_ cell: Notebook.Cell, in notebook: Notebook) -> CellResult {
+    let before = cell.exercise.map { exercise in
+      exercise.checks.map { Judge.value(of: SourceFile(name: "check", text: $0.expression), in: session) }
+    }
     let entries = cell.entries.map { entry in
       let (actual, values) = output(of: entry.input, name: notebook.path)
       let matches = OutputMatcher.matches(expected: entry.expected, actual: actual, tolerance: cell.options.tolerance)
       return EntryResult(entry: entry, actual: actual, values: values, matches: matches)
     }
-    return CellResult(cell: cell, entries: entries)
+    var result = CellResult(cell: cell, entries: entries)
+    if let exercise = cell.exercise, let before {
+      result.exerciseProblem = NotebookRunner.problem(of: exercise, before: before, in: session)
+    }
+    return result
+  }
+
+  /// Why an exercise is broken, if it is: a check that fails once the
+  /// solution ran, or checks that all gave the same values before it ran.
+  static func problem(of exercise: Exercise, before: [Result<Value, Judge.Problem>], in session: Session) -> String? {
+    var unchanged = 0
+    for (check, earlier) in zip(exercise.checks, before) {
+      switch Judge.value(of: SourceFile(name: "check", text: check.expression), in: session) {
+      case .failure(let problem):
+        return "exercise '\(exercise.name)': after the solution, check '\(check.expression)' fails: \(problem)"
+      case .success(let value):
+        if case .success(let old) = earlier,
+          ValueComparison.difference(expected: value, actual: old, tolerance: exercise.tolerance) == nil
+        {
+          unchanged += 1
+        }
+      }
+    }
+    if unchanged == exercise.checks.count {
+      return "exercise '\(exercise.name)': its checks already pass before the solution runs, so they check nothing"
+    }
+    return nil
   }
 
   /// Runs every cell in order.

@@ -1,3 +1,5 @@
+import AttnLang
+
 /// Walking through a lesson at the prompt, one input at a time: which
 /// prose to show next, which input to offer, and whether the output the
 /// student got matches the lesson's.
@@ -16,10 +18,48 @@ public final class Walkthrough {
 
   public var isFinished: Bool { cellIndex >= cells.count }
 
-  /// The input to offer at the prompt, or nil when the lesson is over.
+  /// The input to offer at the prompt, or nil when the lesson is over (or
+  /// at an exercise, whose answer is the student's to write).
   public var currentEntry: Notebook.Entry? {
-    guard !isFinished else { return nil }
+    guard !isFinished, currentExercise == nil else { return nil }
     return cells[cellIndex].entries[entryIndex]
+  }
+
+  /// The exercise the student is at, if the current cell is one.
+  public var currentExercise: Exercise? {
+    isFinished ? nil : cells[cellIndex].exercise
+  }
+
+  /// The current cell (nil past the end).
+  public var currentCell: Notebook.Cell? { isFinished ? nil : cells[cellIndex] }
+
+  /// How many of each exercise's hints were shown.
+  private var hintsShown: [String: Int] = [:]
+
+  /// The next hint of the current exercise, or nil when all were shown.
+  public func nextHint() -> String? {
+    guard let exercise = currentExercise else { return nil }
+    let shown = hintsShown[exercise.name, default: 0]
+    guard shown < exercise.hints.count else { return nil }
+    hintsShown[exercise.name] = shown + 1
+    return exercise.hints[shown]
+  }
+
+  /// Sessions that ran the lesson through each exercise's solution, made
+  /// when first needed: the reference answers are checked against.
+  private var references: [String: Session] = [:]
+
+  /// The reference session for the current exercise, made with `options`.
+  public func reference(options: SessionOptions) -> Session? {
+    guard let exercise = currentExercise else { return nil }
+    if let made = references[exercise.name] { return made }
+    let session = Session(options: options)
+    let runner = NotebookRunner(session: session)
+    for cell in notebook.cells where cell.index <= cells[cellIndex].index {
+      for entry in cell.entries { _ = runner.output(of: entry.input, name: notebook.path) }
+    }
+    references[exercise.name] = session
+    return session
   }
 
   /// The current input as one line for the prompt: newlines inside

@@ -50,7 +50,9 @@ import Testing
       Issue.record("an unknown option was accepted")
     } catch let error as NotebookError {
       #expect(
-        error.description == "l.md:1: error: unknown cell option 'loose'; options are nocheck and tolerance=NUMBER")
+        error.description
+          == "l.md:1: error: unknown cell option 'loose'; options are nocheck, tolerance=NUMBER, exercise and name=NAME (letters, digits, '-' and '_')"
+      )
     } catch {
       Issue.record("\(error)")
     }

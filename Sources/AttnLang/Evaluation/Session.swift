@@ -149,6 +149,19 @@ public final class Session: @unchecked Sendable {
     try run(try compile(program), output: output)
   }
 
+  /// The values `source` prints, evaluated as ``execute(_:output:)`` would
+  /// but leaving no trace: every variable it changes (`ans` included) is put
+  /// back after each statement. For checking a student's session without
+  /// touching it.
+  ///
+  /// - Throws: ``Diagnostics`` as ``execute(_:output:)`` does.
+  public func probe(_ source: SourceFile) throws(Diagnostics) -> [Value] {
+    var values: [Value] = []
+    try run(
+      compile(Session.parse(source)), output: { if !$0.isPrint { values.append($0.value) } }, keepingChanges: false)
+    return values
+  }
+
   /// How many compiled inputs a session keeps for reuse.
   static let compiledProgramsKept = 256
   private var compiledPrograms: [CompiledProgram.Key: CompiledProgram] = [:]
@@ -177,7 +190,9 @@ public final class Session: @unchecked Sendable {
   }
 
   /// Runs each statement in turn; one that fails is undone whole.
-  func run(_ program: CompiledProgram, output: (Output) -> Void, clearingStop: Bool = true) throws(Diagnostics) {
+  func run(
+    _ program: CompiledProgram, output: (Output) -> Void, clearingStop: Bool = true, keepingChanges: Bool = true
+  ) throws(Diagnostics) {
     if clearingStop { stop.clear() }
     let context = self.context
     try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
@@ -189,7 +204,7 @@ public final class Session: @unchecked Sendable {
           globals.begin()
           do throws(Diagnostic) {
             _ = try statement.code.execute(frame)
-            globals.commit()
+            if keepingChanges { globals.commit() } else { globals.rollBack() }
           } catch {
             globals.rollBack()
             throw Diagnostics(source: program.source, items: [error])

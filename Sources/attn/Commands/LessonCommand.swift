@@ -41,7 +41,7 @@ struct LessonCommand: ParsableCommand {
         throw ExitCode(2)
       }
       guard let name else {
-        print(LessonCatalog.listing(files))
+        print(LessonCatalog.listing(files, progress: ProgressStore.defaultPath().map(ProgressStore.init(path:))))
         return
       }
       guard let found = LessonLibrary.resolve(name, among: files) else {
@@ -80,6 +80,11 @@ struct LessonCommand: ParsableCommand {
       switch block {
       case .prose(let text, _):
         print(text)
+      case .cell(let cell) where cell.exercise != nil:
+        // The answer is the student's to find: the solution runs unseen, so the lesson goes on.
+        _ = runner.run(cell, in: notebook)
+        let exercise = cell.exercise?.name ?? ""
+        print("(exercise \(exercise): answer it at the prompt, where attn checks it: attn lesson \(name ?? path))")
       case .cell(let cell):
         let result = runner.run(cell, in: notebook)
         for entry in result.entries {

@@ -69,6 +69,13 @@ extension PromptCommand {
       name: "back", aliases: ["b"], usage: ":back", summary: "in a lesson: go back a cell", argument: .none
     ) { repl, _ in repl.previousCell() },
     PromptCommand(
+      name: "hint", usage: ":hint", summary: "at an exercise: the next hint", argument: .none
+    ) { repl, _ in repl.hint() },
+    PromptCommand(
+      name: "solution", usage: ":solution", summary: "at an exercise: show and run the answer (recorded as revealed)",
+      argument: .none
+    ) { repl, _ in repl.solution() },
+    PromptCommand(
       name: "quit", aliases: ["q", "exit"], usage: ":quit",
       summary: "leave (also Ctrl-D); in a lesson, back to the plain prompt", argument: .none
     ) { repl, _ in repl.quit() },

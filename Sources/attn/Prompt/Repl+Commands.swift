@@ -93,6 +93,7 @@ extension Repl {
 
   func nextCell() -> Bool {
     guard let walkthrough else { return notInLesson() }
+    if walkthrough.currentExercise != nil { skipExercise(walkthrough) }
     walkthrough.nextCell()
     finishIfDone()
     return true

@@ -14,7 +14,10 @@ extension Repl {
     walkthrough.introductionShown()
     let prose = TerminalMarkdown.render(
       walkthrough.introduction.trimmingCharacters(in: .newlines), color: color, width: Terminal.width())
-    let header = "── \(walkthrough.progress) · :next skips, :back goes back, :quit leaves the lesson ──"
+    let header =
+      walkthrough.currentExercise.map {
+        "── \(walkthrough.progress) · exercise \($0.name): write your answer · :hint · :solution · :next skips ──"
+      } ?? "── \(walkthrough.progress) · :next skips, :back goes back, :quit leaves the lesson ──"
     return (prose.isEmpty ? "" : prose + "\n\n") + (color ? "\u{1B}[2m\(header)\u{1B}[0m" : header)
   }
 
@@ -58,7 +61,7 @@ extension Repl {
       return false
     }
     guard let name else {
-      print(LessonCatalog.listing(files))
+      print(LessonCatalog.listing(files, progress: progressStore))
       return true
     }
     guard let path = LessonLibrary.resolve(name, among: files) else {

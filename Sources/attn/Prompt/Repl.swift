@@ -34,6 +34,8 @@ final class Repl {
   var filesOutsideLesson: FileAccess?
   /// Directories a lesson from elsewhere may also use (`--allow-files`).
   var allowedDirectories: [String] = []
+  /// Solved exercises, kept across sessions (nil: not kept).
+  var progressStore: ProgressStore? = ProgressStore.defaultPath().map(ProgressStore.init(path:))
 
   /// One input that ran, with what it printed (plain, as a lesson records it).
   struct HistoryEntry {
@@ -70,7 +72,9 @@ final class Repl {
     let program = Session.parse(SourceFile(name: name, text: pending.joined(separator: "\n")))
     if program.isIncomplete { return true }
     pending.removeAll()
-    return evaluate(program).succeeded
+    let succeeded = evaluate(program).succeeded
+    if succeeded, walkthrough?.currentExercise != nil { judgeExercise() }
+    return succeeded
   }
 
   /// Evaluates whatever is pending (at end of input); false on error.

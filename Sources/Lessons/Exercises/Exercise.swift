@@ -1,0 +1,93 @@
+/// A task in a lesson whose answer is checked, not shown: a cell
+/// ```` ```attn exercise name=NAME ```` holding `check:` and `hint:` lines,
+/// then the solution as a transcript:
+///
+///     ```attn exercise name=my-softmax
+///     hint: exp of each score, divided by the sum of them all
+///     check: my_softmax([1, 2, 3])
+///     check: my_softmax(randn(6, seed: 17) * 4)   # on scores you have not seen
+///     attn> def my_softmax(x) = exp(x) / sum(exp(x))
+///     ```
+///
+/// A student's answer passes when every check gives, in the student's
+/// session, what it gives in a session that ran the lesson and the solution
+/// (numbers to within ``Exercise/tolerance``). Checks that call a function
+/// on hidden random inputs cannot be passed by hard-coding one output. A
+/// comment after a check is what a student who fails it is told.
+public struct Exercise: Sendable, Equatable {
+  public struct Check: Sendable, Equatable {
+    /// The expression, evaluated in both sessions.
+    public var expression: String
+    /// Said when the check fails (the comment after it), if written.
+    public var message: String?
+    /// The 1-based line of the `check:` line.
+    public var line: Int
+  }
+
+  public var name: String
+  public var checks: [Check]
+  /// Shown one by one by `:hint`.
+  public var hints: [String]
+  /// How far a number may be from the reference's.
+  public var tolerance = 1e-6
+
+  static func isValidName(_ name: Substring) -> Bool {
+    !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+  }
+
+  /// Reads `check:` and `hint:` lines (blank lines allowed).
+  init(name: String, directives: [String], firstLine: Int, path: String) throws {
+    self.name = name
+    checks = []
+    hints = []
+    for (offset, line) in directives.enumerated() {
+      let trimmed = line.trimmed
+      if trimmed.isEmpty { continue }
+      if trimmed.hasPrefix("check:") {
+        let (expression, message) = Exercise.splitComment(String(trimmed.dropFirst("check:".count)))
+        guard !expression.isEmpty else {
+          throw NotebookError(path: path, line: firstLine + offset, message: "a check needs an expression")
+        }
+        checks.append(Check(expression: expression, message: message, line: firstLine + offset))
+      } else if trimmed.hasPrefix("hint:") {
+        hints.append(String(trimmed.dropFirst("hint:".count)).trimmed)
+      } else if trimmed.hasPrefix("tolerance:"),
+        let value = Double(String(trimmed.dropFirst("tolerance:".count)).trimmed), value >= 0
+      {
+        tolerance = value
+      } else {
+        throw NotebookError(
+          path: path, line: firstLine + offset,
+          message: "an exercise cell starts with 'check:', 'hint:' or 'tolerance:' lines, found '\(trimmed)'")
+      }
+    }
+    guard !checks.isEmpty else {
+      throw NotebookError(
+        path: path, line: firstLine - 1, message: "exercise '\(name)' needs at least one 'check:' line")
+    }
+  }
+
+  /// `expr  # message` → (expr, message): a `#` outside a string starts the message.
+  static func splitComment(_ text: String) -> (String, String?) {
+    var inString = false
+    var escaped = false
+    for index in text.indices {
+      let character = text[index]
+      if inString {
+        if escaped {
+          escaped = false
+        } else if character == "\\" {
+          escaped = true
+        } else if character == "\"" {
+          inString = false
+        }
+      } else if character == "\"" {
+        inString = true
+      } else if character == "#" {
+        let message = String(text[text.index(after: index)...]).trimmed
+        return (String(text[..<index]).trimmed, message.isEmpty ? nil : message)
+      }
+    }
+    return (text.trimmed, nil)
+  }
+}

@@ -1,0 +1,90 @@
+import Attention
+import AttnLang
+import Foundation
+
+/// How far a student's value is from the reference: nil when they agree,
+/// else what differs, in words a student can act on.
+enum ValueComparison {
+  static func difference(expected: Value, actual: Value, tolerance: Double) -> String? {
+    switch (expected, actual) {
+    case (.function, _), (.figure, _), (.text, _):
+      return "this check gives a \(expected.typeName), which cannot be compared (the lesson's check is wrong)"
+    case (.string(let a), .string(let b)):
+      return a == b ? nil : "expected \(quoted(a)), got \(quoted(b))"
+    case (.list(let a), .list(let b)):
+      guard a.count == b.count else { return "expected a list of \(a.count), got a list of \(b.count)" }
+      for (index, pair) in zip(a, b).enumerated() {
+        if let problem = difference(expected: pair.0, actual: pair.1, tolerance: tolerance) {
+          return "item \(index): \(problem)"
+        }
+      }
+      return nil
+    case (.record(let a), .record(let b)):
+      guard Set(a.fieldNames) == Set(b.fieldNames) else {
+        return "expected a record with {\(a.fieldNames.joined(separator: ", "))}, got {\(b.fieldNames.joined(separator: ", "))}"
+      }
+      for field in a.fields {
+        if let other = b[field.name],
+          let problem = difference(expected: field.value, actual: other, tolerance: tolerance)
+        {
+          return "field \(field.name): \(problem)"
+        }
+      }
+      return nil
+    case (.none, .none):
+      return nil
+    default:
+      guard let a = expected.tensor else { return "expected \(article(expected)), got \(article(actual))" }
+      guard let b = actual.tensor else { return "expected \(article(expected)), got \(article(actual))" }
+      return difference(expected: a, actual: b, tolerance: tolerance)
+    }
+  }
+
+  /// Shapes first, then the element that is furthest off.
+  static func difference(expected: Tensor, actual: Tensor, tolerance: Double) -> String? {
+    guard expected.shape == actual.shape else {
+      return "wrong shape: expected \(Tensor.describe(expected.shape)), got \(Tensor.describe(actual.shape))"
+    }
+    var worst: (index: Int, gap: Double)? = nil
+    for index in expected.scalars.indices {
+      let a = expected.scalars[index]
+      let b = actual.scalars[index]
+      if a == b || (a.isNaN && b.isNaN) { continue }
+      let gap = abs(a - b)
+      if gap.isNaN || gap > tolerance * Swift.max(1, abs(a)) {
+        if worst == nil || gap > worst!.gap || gap.isNaN { worst = (index, gap.isNaN ? .infinity : gap) }
+      }
+    }
+    guard let worst else { return nil }
+    let a = expected.scalars[worst.index]
+    let b = actual.scalars[worst.index]
+    if expected.rank == 0 { return "expected \(number(a)), got \(number(b))" }
+    return
+      "wrong values: the largest difference is \(number(worst.gap)) at \(position(worst.index, in: expected.shape)) (expected \(number(a)), got \(number(b)))"
+  }
+
+  static func number(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+    if abs(value) >= 1e-4 && abs(value) < 1e6 { return String(format: "%.4f", value) }
+    return String(format: "%.4g", value)
+  }
+
+  static func position(_ offset: Int, in shape: [Int]) -> String {
+    var indices: [Int] = []
+    var rest = offset
+    for size in shape.reversed() {
+      indices.insert(rest % Swift.max(size, 1), at: 0)
+      rest /= Swift.max(size, 1)
+    }
+    return "[" + indices.map(String.init).joined(separator: ", ") + "]"
+  }
+
+  static func article(_ value: Value) -> String {
+    let name = value.typeName
+    return (name.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + name
+  }
+
+  static func quoted(_ text: String) -> String { "\"" + text + "\"" }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// Exercises at the prompt through the real binary: the answer is checked
+/// against the hidden reference, hints come one by one, progress is kept.
+@Suite struct ExerciseWalkthroughTests {
+  let lesson = """
+    # Doubling
+
+    ```attn
+    attn> x = [1, 2, 3]
+    ```
+
+    Write `twice(v)`, which doubles a vector.
+
+    ```attn exercise name=twice
+    hint: multiply by 2
+    check: twice(x)
+    check: twice(randn(5, seed: 3))   # twice should double any vector
+    attn> def twice(v) = 2 * v
+    ```
+
+    The end.
+    """
+
+  func setUp() throws -> (lesson: URL, state: URL) {
+    let directory = try makeTemporaryDirectory()
+    let file = directory.appendingPathComponent("doubling.md")
+    try lesson.write(to: file, atomically: true, encoding: .utf8)
+    return (file, directory.appendingPathComponent("state"))
+  }
+
+  func progress(_ state: URL) throws -> [String: [String: [String]]] {
+    let data = try Data(contentsOf: state.appendingPathComponent("attn/progress.json"))
+    return try JSONDecoder().decode([String: [String: [String]]].self, from: data)
+  }
+
+  @Test func aWrongThenARightAnswer() throws {
+    let (file, state) = try setUp()
+    let input = """
+      :lesson \(file.path)
+      x = [1, 2, 3]
+      def twice(v) = [2, 4, 6]
+      :hint
+      :hint
+      def twice(v) = v * 2
+      x
+
+      """
+    let result = try AttnProcess.run([], input: input, environment: ["XDG_STATE_HOME": state.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let out = result.stdout
+    #expect(out.contains("✗ not yet (1 of 2 checks fail):\n  twice should double any vector\n"), "\(out)")
+    #expect(out.contains("hint: multiply by 2"))
+    #expect(out.contains("no more hints; :solution shows the answer"))
+    #expect(out.contains("✓ solved: twice"))
+    #expect(out.contains("End of “Doubling”"))
+    #expect(!out.contains("2 * v"), "the solution is never shown")
+    #expect(try progress(state)["doubling.md"]?["solved"] == ["twice"])
+  }
+
+  @Test func theSolutionIsShownRunAndRecorded() throws {
+    let (file, state) = try setUp()
+    let input = ":lesson \(file.path)\nx = [1, 2, 3]\n:solution\ntwice([5])\n"
+    let result = try AttnProcess.run([], input: input, environment: ["XDG_STATE_HOME": state.path])
+    #expect(result.stdout.contains("solution of twice:\nattn> def twice(v) = 2 * v\n"), "\(result.stdout)")
+    #expect(result.stdout.hasSuffix("[10]\n"), "the solution ran: \(result.stdout)")
+    #expect(try progress(state)["doubling.md"]?["revealed"] == ["twice"])
+    #expect(try progress(state)["doubling.md"]?["solved"] == [])
+  }
+
+  @Test func hintAndSolutionOutsideAnExerciseAreErrors() throws {
+    let result = try AttnProcess.run([], input: ":hint\n:solution\n")
+    #expect(result.stderr.contains("error: not in a lesson"))
+    #expect(result.status == 1)
+  }
+
+  @Test func readingALessonThroughHidesTheSolution() throws {
+    let (file, _) = try setUp()
+    let result = try AttnProcess.run(["lesson", file.path])
+    #expect(result.stdout.contains("(exercise twice: answer it at the prompt, where attn checks it: attn lesson \(file.path))"))
+    #expect(!result.stdout.contains("2 * v"))
+  }
+
+  @Test func theCourseListsExerciseProgress() throws {
+    let directory = try makeTemporaryDirectory()
+    let result = try AttnProcess.run(["lesson"], environment: ["XDG_STATE_HOME": directory.path])
+    #expect(result.stdout.contains("Softmax: from scores to probabilities  (· 0/2 exercises)"), "\(result.stdout)")
+  }
+}
