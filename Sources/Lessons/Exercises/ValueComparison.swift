@@ -56,11 +56,22 @@ enum ValueComparison {
       }
     }
     guard let worst else { return nil }
-    let a = expected.scalars[worst.index]
-    let b = actual.scalars[worst.index]
-    if expected.rank == 0 { return "expected \(number(a)), got \(number(b))" }
+    let (a, b) = distinct(expected.scalars[worst.index], actual.scalars[worst.index])
+    if expected.rank == 0 { return "expected \(a), got \(b)" }
     return
-      "wrong values: the largest difference is \(number(worst.gap)) at \(position(worst.index, in: expected.shape)) (expected \(number(a)), got \(number(b)))"
+      "wrong values: the largest difference is \(number(worst.gap)) at \(position(worst.index, in: expected.shape)) (expected \(a), got \(b))"
+  }
+
+  /// Two different numbers written so that they look different: with more
+  /// digits when four decimals would show the same.
+  static func distinct(_ a: Double, _ b: Double) -> (String, String) {
+    let short = (number(a), number(b))
+    if short.0 != short.1 { return short }
+    for digits in [8, 12, 17] {
+      let long = (String(format: "%.\(digits)g", a), String(format: "%.\(digits)g", b))
+      if long.0 != long.1 { return long }
+    }
+    return short
   }
 
   static func number(_ value: Double) -> String {

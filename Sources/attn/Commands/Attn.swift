@@ -22,7 +22,10 @@ struct Attn: ParsableCommand {
       cleanly, 1 when any file had an error or a lesson a mismatch, 2 on bad usage.
       """,
     version: "attn \(version)",
-    subcommands: [ReplCommand.self, RunCommand.self, TestCommand.self, LessonCommand.self, ExportCommand.self],
+    subcommands: [
+      ReplCommand.self, RunCommand.self, TestCommand.self, LessonCommand.self, ExportCommand.self, GradeCommand.self,
+      GradeOneCommand.self,
+    ],
     defaultSubcommand: ReplCommand.self
   )
 

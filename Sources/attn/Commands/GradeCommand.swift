@@ -1,0 +1,189 @@
+import ArgumentParser
+import AttnLang
+import Foundation
+import Lessons
+
+/// `attn grade LESSON SUBMISSION...`: checks students' files against a
+/// lesson's exercises. Each submission runs in a process of its own, so one
+/// that exhausts memory, overflows or loops cannot take the grader down.
+struct GradeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "grade",
+    abstract: "Check students' files against a lesson's exercises.",
+    discussion: """
+      LESSON is a lesson, or any Markdown file of exercise cells. Each SUBMISSION (an
+      .attn file) runs in a fresh attn process: first the lesson's own cells (so it may
+      use q, K, … as the lesson does), then the submission, statement by statement,
+      going on after an error; then every exercise's hidden checks compare its values
+      with the lesson's solution. A submission may read and write only in its own
+      directory and tempdir(); a statement or check that runs longer than --timeout
+      seconds is stopped, a submission that prints more than --max-output bytes is
+      stopped, and one that runs 4 × --timeout seconds in all, crashes or passes
+      --max-memory fails every exercise it had not answered — the grader goes on.
+
+      Reports: text (default), --json (one document), --junit FILE (a test suite per
+      submission, a test case per exercise). Exit status: 0 when every submission
+      passed every exercise, 1 otherwise, 2 on bad usage.
+      """
+  )
+
+  @Argument(help: "The lesson (.md) whose exercises are graded.")
+  var lesson: String
+
+  @Argument(help: "Students' .attn files.")
+  var submissions: [String]
+
+  @Flag(name: .long, help: "Print one JSON document instead of text.")
+  var json = false
+
+  @Option(name: .long, help: "Also write a JUnit XML report to this file.")
+  var junit: String?
+
+  @Option(name: .long, help: "Seconds each statement and each check may run.")
+  var timeout: Double = 5
+
+  @Option(name: .customLong("max-output"), help: "Bytes a submission may print before it is stopped.")
+  var maxOutput: Int = 1 << 20
+
+  @Option(
+    name: .customLong("max-elements"), help: "The largest tensor a submission may make (elements).")
+  var maxElements: Int = 10_000_000
+
+  @Option(name: .customLong("max-memory"), help: "Megabytes a submission's process may use.")
+  var maxMemory: Int = 2048
+
+  @OptionGroup var confinement: FileConfinementOptions
+
+  func validate() throws {
+    guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+    guard maxOutput > 0, maxElements > 0, maxMemory > 0 else {
+      throw ValidationError("--max-output, --max-elements and --max-memory must be positive")
+    }
+  }
+
+  func run() throws {
+    let notebook: Notebook
+    do {
+      notebook = try LessonLibrary.load(lesson)
+    } catch {
+      printError("attn: error: \(error)")
+      throw ExitCode(2)
+    }
+    let exercises = notebook.exercises
+    guard !exercises.isEmpty else {
+      printError("attn: error: \(lesson) has no exercises (```attn exercise name=NAME cells)")
+      throw ExitCode(2)
+    }
+    var results: [SubmissionResult] = []
+    var missing = false
+    for path in submissions {
+      guard FileManager.default.isReadableFile(atPath: path) else {
+        printError("attn: error: cannot read '\(path)'")
+        missing = true
+        continue
+      }
+      results.append(gradeInChild(path, exercises: exercises))
+    }
+    let names = exercises.map(\.name)
+    if let junit {
+      try atomicWrite(GradeReport.junit(lesson: lesson, results: results), to: junit)
+    }
+    print(
+      json
+        ? GradeReport.json(lesson: lesson, exercises: names, results: results)
+        : GradeReport.text(lesson: lesson, exercises: names, results: results), terminator: "")
+    if missing { throw ExitCode(2) }
+    if results.contains(where: { $0.score < $0.exercises.count }) { throw ExitCode(1) }
+  }
+
+  /// Runs `attn grade-one` for one submission and reads its result; a child
+  /// that crashes, is killed or runs out of time fails every exercise.
+  func gradeInChild(_ path: String, exercises: [Exercise]) -> SubmissionResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    if !FileManager.default.fileExists(atPath: "/proc/self/exe") {
+      process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+    process.arguments =
+      [
+        "grade-one", lesson, path, "--timeout", String(timeout), "--max-output", String(maxOutput),
+        "--max-elements", String(maxElements), "--max-memory", String(maxMemory),
+      ] + confinement.allowFiles.flatMap { ["--allow-files", $0] }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    do {
+      try process.run()
+    } catch {
+      return .failed(path, exercises: exercises, reason: "could not start a grading process: \(error)")
+    }
+    let reader = ChildOutput()
+    let readThread = Thread { reader.data = output.fileHandleForReading.readDataToEndOfFile() }
+    readThread.start()
+    let limit = timeout * 4 + 5
+    let started = Date()
+    while process.isRunning, Date().timeIntervalSince(started) < limit { usleep(20_000) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      return .failed(path, exercises: exercises, reason: "ran longer than \((timeout * 4).formattedSeconds) seconds in all; stopped")
+    }
+    process.waitUntilExit()
+    while !reader.isDone { usleep(1000) }
+    if process.terminationReason == .uncaughtSignal {
+      return .failed(path, exercises: exercises, reason: "the submission crashed attn (signal \(process.terminationStatus))")
+    }
+    guard let result = try? JSONDecoder().decode(SubmissionResult.self, from: reader.data ?? Data()) else {
+      return .failed(path, exercises: exercises, reason: "grading failed (status \(process.terminationStatus))")
+    }
+    return result
+  }
+}
+
+/// What a child process printed, read on another thread.
+final class ChildOutput: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Data?
+  var data: Data? {
+    get { lock.withLock { stored } }
+    set { lock.withLock { stored = newValue } }
+  }
+  var isDone: Bool { data != nil }
+}
+
+extension Double {
+  var formattedSeconds: String { self == rounded() ? String(Int(self)) : String(self) }
+}
+
+/// `attn grade-one LESSON SUBMISSION`: grades one submission in this process
+/// and prints the result as JSON, for `attn grade` (not shown in help).
+struct GradeOneCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "grade-one", abstract: "Grade one submission (used by attn grade).", shouldDisplay: false)
+
+  @Argument var lesson: String
+  @Argument var submission: String
+  @Option var timeout: Double = 5
+  @Option(name: .customLong("max-output")) var maxOutput: Int = 1 << 20
+  @Option(name: .customLong("max-elements")) var maxElements: Int = 10_000_000
+  @Option(name: .customLong("max-memory")) var maxMemory: Int = 2048
+  @OptionGroup var confinement: FileConfinementOptions
+
+  func run() throws {
+    let notebook = try LessonLibrary.load(lesson)
+    let source = try SourceFile.read(submission)
+    var evaluation = try EvaluationOptions.parse(["--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color"])
+    evaluation.precision = 4
+    var studentOptions = evaluation.sessionOptions
+    studentOptions.files = confinement.confined(for: submission)
+    var referenceOptions = evaluation.sessionOptions
+    referenceOptions.files = confinement.confined(for: lesson)
+    let result = Grader.grade(
+      source, against: notebook, student: evaluation.session(studentOptions),
+      reference: evaluation.session(referenceOptions),
+      limits: Grader.Limits(timeLimit: timeout, outputLimit: maxOutput))
+    let data = try JSONEncoder().encode(result)
+    FileHandle.standardOutput.write(data)
+  }
+}
