@@ -84,6 +84,8 @@ u = np.array([-2.0, -0.5, 0.0, 0.25, 1.0, 3.0, 40.0, -40.0])
 pos = np.array([0.0, 0.25, 1.0, 2.0, 9.0])
 case("unary.exp", x=u, expected=np.exp(u))
 case("unary.tanh", x=u, expected=np.tanh(u))
+case("unary.sin", x=u, expected=np.sin(u))
+case("unary.cos", x=u, expected=np.cos(u))
 case("unary.relu", x=u, expected=np.maximum(u, 0))
 case("unary.sigmoid", x=u, expected=1 / (1 + np.exp(-u)))
 case("unary.abs", x=u, expected=np.abs(u))
@@ -338,6 +340,8 @@ language = {
     "sqrt([4, 2])": np.sqrt([4.0, 2.0]),
     "abs([-2, 3])": np.array([2.0, 3.0]),
     "tanh([0.5])": np.tanh([0.5]),
+    "sin([0.5, -2])": np.sin([0.5, -2.0]),
+    "cos([0.5, -2])": np.cos([0.5, -2.0]),
     "relu([-1, 0, 2])": np.array([0.0, 0.0, 2.0]),
     "sigmoid([-2, 0, 2])": 1 / (1 + np.exp(-np.array([-2.0, 0.0, 2.0]))),
     "pow([1, 2, 3], 2)": np.array([1.0, 4.0, 9.0]),

@@ -20,7 +20,8 @@ import _TestSupport
   @Test(arguments: Fixtures.named("unary."))
   func unaryMatchesNumPy(_ fixture: Fixture) throws {
     let functions: [String: (Tensor) -> Tensor] = [
-      "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "tanh": tanh, "relu": relu, "sigmoid": sigmoid,
+      "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "tanh": tanh, "sin": sin, "cos": cos, "relu": relu,
+      "sigmoid": sigmoid,
     ]
     let function = try #require(functions[String(fixture.name.dropFirst("unary.".count))])
     #expect(function(fixture.tensor("x")).isApproximatelyEqual(to: fixture.tensor("expected")))

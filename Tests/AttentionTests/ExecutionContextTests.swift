@@ -53,7 +53,11 @@ import Testing
     let a = try randn([1500, 1500], seed: 1)
     let stopped = ExecutionContext()
     let unaffected = ExecutionContext()
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.02) { stopped.stop.request() }
+    // From a thread of its own: a busy shared queue could run the request only after the products.
+    Thread {
+      Thread.sleep(forTimeInterval: 0.02)
+      stopped.stop.request()
+    }.start()
     let start = Date()
     #expect(throws: ExecutionContext.Stopped.self) {
       try stopped.run {

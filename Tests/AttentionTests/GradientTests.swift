@@ -26,6 +26,8 @@ import _TestSupport
     case "sqrt": return { sqrt($0[0]) }
     case "abs": return { abs($0[0]) }
     case "tanh": return { tanh($0[0]) }
+    case "sin": return { sin($0[0]) }
+    case "cos": return { cos($0[0]) }
     case "relu": return { relu($0[0]) }
     case "sigmoid": return { sigmoid($0[0]) }
     case "matmul": return { try matmul($0[0], $0[1]) }

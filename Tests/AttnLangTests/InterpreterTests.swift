@@ -114,7 +114,11 @@ import _TestSupport
     let session = Session()
     let bystander = Session()
     _ = try session.values("x = 1\nA = randn(1200, 1200, seed: 1)")
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { session.interrupt() }
+    // From a thread of its own: a busy shared queue could run it only after the chain.
+    Thread {
+      Thread.sleep(forTimeInterval: 0.05)
+      session.interrupt()
+    }.start()
     let chain = "y = A" + String(repeating: " @ A", count: 60)
     let errors = session.errors(chain)
     #expect(errors.map(\.message) == ["interrupted"])

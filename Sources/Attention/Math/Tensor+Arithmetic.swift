@@ -190,6 +190,16 @@ public func tanh(_ x: Tensor) -> Tensor {
   unaryOperation(x, cTanh) { g, x, y in scaled(g, x, y) { _, y in 1 - y * y } }
 }
 
+/// The sine of each element (radians); gradient `g · cos x`.
+public func sin(_ x: Tensor) -> Tensor {
+  unaryOperation(x, cSin) { g, x, y in scaled(g, x, y) { x, _ in cCos(x) } }
+}
+
+/// The cosine of each element (radians); gradient `−g · sin x`.
+public func cos(_ x: Tensor) -> Tensor {
+  unaryOperation(x, cCos) { g, x, y in scaled(g, x, y) { x, _ in -cSin(x) } }
+}
+
 /// `max(0, x)` of each element (NaN stays NaN); gradient `g` where `x > 0`,
 /// else 0 — also at `x = 0` (PyTorch's choice).
 public func relu(_ x: Tensor) -> Tensor {

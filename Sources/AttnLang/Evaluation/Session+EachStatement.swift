@@ -17,8 +17,7 @@ extension Session {
     var failures: [Diagnostics] = []
     for statement in program.statements {
       let single = Program(source: source, statements: [statement], diagnostics: [], isIncomplete: false)
-      let deadline = timeLimit.map { _ in DispatchWorkItem { [stop] in stop.requestForDeadline() } }
-      if let deadline, let timeLimit { DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: deadline) }
+      let deadline = timeLimit.map { Deadline(after: $0, stopping: stop) }
       do {
         try run(try compile(single), output: output)
       } catch {

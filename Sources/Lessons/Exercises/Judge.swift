@@ -53,10 +53,7 @@ public enum Judge {
 
   /// The one value `source` gives in `session`, or what went wrong.
   static func value(of source: SourceFile, in session: Session, timeLimit: Double? = nil) -> Result<Value, Problem> {
-    let deadline = timeLimit.map { limit in
-      DispatchWorkItem { [stop = session.stop] in stop.requestForDeadline() }
-    }
-    if let deadline, let timeLimit { DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: deadline) }
+    let deadline = timeLimit.map { Deadline(after: $0, stopping: session.stop) }
     defer { deadline?.cancel() }
     do {
       let values = try session.probe(source)

@@ -15,6 +15,8 @@ extension Builtins {
     unary("sqrt", "the square root of each element", example: "sqrt([4, 9])", sqrt),
     unary("abs", "|x| of each element", example: "abs([-2, 3])", abs),
     unary("tanh", "the hyperbolic tangent of each element", example: "tanh([-1, 0, 1])", tanh),
+    unary("sin", "the sine of each element (in radians)", example: "sin([0, pi / 2])", sin),
+    unary("cos", "the cosine of each element (in radians)", example: "cos([0, pi])", cos),
     unary("relu", "max(0, x) of each element", example: "relu([-1, 0, 2])", relu),
     unary("sigmoid", "1 / (1 + e⁻ˣ) of each element", example: "sigmoid([-2, 0, 2])", sigmoid),
     unary("gelu", "x·Φ(x) = ½x(1 + erf(x/√2)) of each element: a smooth relu", example: "gelu([-1, 0, 1])", gelu),
