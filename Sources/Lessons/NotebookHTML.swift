@@ -83,6 +83,11 @@ public enum NotebookHTML {
       pre.code { background: #f6f6fa; border-radius: 6px; }
       .exercise { border: 1px solid #c9d8ef; border-left: 4px solid #4a78c2; border-radius: 6px; margin: 1rem 0; padding: 0.3rem 0.9rem; background: #f5f8fd; }
       .exercise-name { margin: 0.4rem 0; font-weight: 600; }
+      .explanation { padding: 0.3rem 0.8rem; border-top: 1px dashed #e2e2ea; background: #fff; }
+      .explanation summary { font-weight: 600; }
+      .explanation .formula { font-family: ui-serif, Georgia, serif; color: #444; margin-left: 0.6rem; font-weight: normal; }
+      .explanation table { border-collapse: collapse; margin: 0.3rem 0 0.6rem 1rem; font-family: ui-monospace, monospace; font-size: 0.85rem; }
+      .explanation td, .explanation th { padding: 0.1rem 0.6rem; text-align: right; border-bottom: 1px solid #eee; }
       details { margin: 0.3rem 0; }
       summary { cursor: pointer; color: #30508f; }
       </style>
@@ -116,9 +121,18 @@ public enum NotebookHTML {
       html += "<pre class=\"input\">" + input.joined(separator: "\n") + "</pre>\n"
       // A picture alone is drawn, not also shown as text.
       let onlyPictures =
-        !entry.values.isEmpty && entry.values.allSatisfy { if case .figure = $0 { true } else { false } }
+        !entry.values.isEmpty
+        && entry.values.allSatisfy {
+          switch $0 {
+          case .figure, .explanation: true
+          default: false
+          }
+        }
       if !entry.output.isEmpty && !onlyPictures {
         html += "<pre class=\"output\">" + escapeXML(entry.output.joined(separator: "\n")) + "</pre>\n"
+      }
+      for case .explanation(let explanation) in entry.values {
+        html += ExplanationHTML.render(explanation)
       }
       for figure in entry.values.compactMap(figure(for:)) {
         html += "<div class=\"figure\">\n" + FigureSVG.render(figure) + "</div>\n"

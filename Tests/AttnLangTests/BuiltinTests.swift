@@ -37,7 +37,7 @@ import _TestSupport
     let tested: Set<String> = [
       "help", "randn", "rand", "sample", "heatmap", "bars", "load", "save", "svg", "list", "append", "len", "range",
       "filter", "chars", "str", "print", "grad", "valgrad", "jacobian", "plot", "progress", "vocab", "encode",
-      "decode", "shuffle", "lines", "tempdir", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
+      "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
     ]
     let missing = Builtins.publicNames.filter { !covered.contains($0) && !tested.contains($0) }
     #expect(missing.isEmpty, "no value test for \(missing)")

@@ -77,4 +77,19 @@ import _TestSupport
     #expect(page.contains("<a href=\"https://en.wikipedia.org/wiki/Softmax_(function)\">docs</a>"))
     #expect(page.contains("script-src 'none'"))
   }
+
+  /// An explanation exports as one open, collapsible section per stage.
+  @Test func explanationsExportAsCollapsibleStages() throws {
+    let directory = try makeTemporaryDirectory()
+    let lesson = directory.appendingPathComponent("explain.md")
+    try "# E\n\n```attn nocheck\nattn> explain(attend([1, 0], [[1, 0], [0, 1]], causal: false))\n```\n".write(
+      to: lesson, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("page.html")
+    let result = try AttnProcess.run(["export", lesson.path, "--html", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let page = try String(contentsOf: output, encoding: .utf8)
+    #expect(page.components(separatedBy: "<details open><summary>").count - 1 == 4)
+    #expect(page.contains("<summary>3. softmax<span class=\"formula\">"))
+    #expect(page.contains("<td>0.7311</td>"))
+  }
 }

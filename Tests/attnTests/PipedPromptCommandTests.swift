@@ -45,4 +45,11 @@ import _TestSupport
     #expect(result.stderr.contains("unknown command ':frobnicate'"))
     #expect(result.status == 1)
   }
+
+  @Test func explainAtThePromptShowsTheStages() throws {
+    let result = try AttnProcess.run([], input: ":explain softmax([1, 2, 3])\n:explain\n")
+    #expect(result.stdout.hasPrefix("explain softmax([1, 2, 3]): softmax, step by step\n\n1. one lane, step by step:"))
+    #expect(result.stdout.contains("weights = [0.0900, 0.2447, 0.6652]"))
+    #expect(result.stderr.contains(":explain needs a call"))
+  }
 }

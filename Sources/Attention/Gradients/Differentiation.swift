@@ -39,6 +39,51 @@ public func valueWithGradient(
   return (value.untracked, try tape.gradients(of: value, seed: seed, at: leaves))
 }
 
+/// A record of one differentiation, node by node: what each operation
+/// computed in the forward pass and the gradient that reached it in the
+/// backward pass — micrograd's picture of a small computation.
+public struct GradientTrace: Sendable {
+  public struct Node: Sendable {
+    /// The node's position on the tape (inputs first, in the order computed).
+    public var index: Int
+    /// `input`, or the operation that made it (`+`, `exp`, `matmul`, `softmax`, …).
+    public var operation: String
+    /// The nodes it was computed from.
+    public var inputs: [Int]
+    public var value: Tensor
+    /// ∂(the function's value)/∂(this node); nil when nothing flowed back to it.
+    public var gradient: Tensor? = nil
+  }
+
+  public var nodes: [Node]
+}
+
+/// ``valueWithGradient(at:of:)`` that also returns the tape as a
+/// ``GradientTrace``, for explaining how the gradient came about. Keeps
+/// every node's value, so use it on small computations.
+public func tracedValueWithGradient(
+  at inputs: [Tensor], of function: ([Tensor]) throws -> Tensor
+) throws -> (value: Tensor, gradients: [Tensor], trace: GradientTrace) {
+  let tape = Tape()
+  tape.trace = []
+  var context = ExecutionContext.current
+  context.tape = tape
+  let (value, leaves) = try context.run {
+    let leaves = inputs.map(tape.leaf)
+    return (try function(leaves), leaves)
+  }
+  guard value.count == 1 else {
+    throw TensorError(
+      "gradient", "the function must give one number, got a tensor of shape \(Tensor.describe(value.shape))")
+  }
+  let gradients = try tape.gradients(of: value, seed: Tensor(unchecked: value.shape, [1]), at: leaves)
+  var nodes = tape.trace ?? []
+  for (leaf, gradient) in zip(leaves, gradients) where tape.holds(leaf) {
+    nodes[Int(leaf.mark.node)].gradient = gradient
+  }
+  return (value.untracked, gradients, GradientTrace(nodes: nodes))
+}
+
 /// The value of `function` at `input` and its gradient; see ``valueWithGradient(at:of:)-([Tensor],_)``.
 public func valueWithGradient(
   at input: Tensor, of function: (Tensor) throws -> Tensor

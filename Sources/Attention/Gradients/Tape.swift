@@ -29,6 +29,10 @@ final class Tape: @unchecked Sendable {
   /// One entry per node; nil for the inputs being differentiated (leaves).
   private(set) var backwards: [Backward?] = []
 
+  /// What each node is, kept only while a gradient is being explained
+  /// (``tracedValueWithGradient(at:of:)``): its operation, inputs and value.
+  var trace: [GradientTrace.Node]? = nil
+
   init() {
     var id = Tape.nextID.add(1, ordering: .relaxed).oldValue
     if id == 0 { id = Tape.nextID.add(1, ordering: .relaxed).oldValue }
@@ -39,14 +43,26 @@ final class Tape: @unchecked Sendable {
   func leaf(_ tensor: Tensor) -> Tensor {
     var marked = tensor
     marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
+    trace?.append(GradientTrace.Node(index: backwards.count, operation: "input", inputs: [], value: tensor.untracked))
     backwards.append(nil)
     return marked
   }
 
   /// `result` marked as a node of this tape whose backward is `backward`.
-  func record(_ result: Tensor, _ backward: @escaping Backward) -> Tensor {
+  /// `operation` names it (the calling function's name unless given) and
+  /// `inputs` are what it was computed from, for explaining a gradient.
+  func record(
+    _ result: Tensor, _ operation: String = #function, inputs: [Tensor] = [], _ backward: @escaping Backward
+  ) -> Tensor {
     var marked = result
     marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
+    if trace != nil {
+      let name = operation.prefix { $0 != "(" }
+      trace?.append(
+        GradientTrace.Node(
+          index: backwards.count, operation: name.isEmpty ? operation : String(name),
+          inputs: inputs.filter(holds).map { Int($0.mark.node) }, value: result.untracked))
+    }
     backwards.append(backward)
     return marked
   }
@@ -99,6 +115,7 @@ final class Tape: @unchecked Sendable {
       context.tape = nil
       try context.run {
         for node in stride(from: Int(output.mark.node), through: 0, by: -1) {
+          if trace != nil, let gradient = store.values[node] { trace?[node].gradient = gradient }
           guard let backward = backwards[node], let gradient = store.values[node] else { continue }
           store.values[node] = nil
           try backward(gradient, &store)

@@ -15,7 +15,7 @@
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   let result = try matmulValue(a, b)
   guard let tape = Tape.recording(a, b) else { return result }
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, "@", inputs: [a, b]) { gradient, gradients in
     if a.rank == 2, b.rank == 2 {
       // Plain matrices: products with a transposed operand, read in place.
       if gradients.needs(a) { gradients.add(try transposedProduct(gradient, b, transposeB: true), to: a) }
@@ -174,7 +174,7 @@ public func matmulShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
 public func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   let result = try dotValue(a.untracked, b.untracked)
   guard let tape = Tape.recording(a, b) else { return result }
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, "dot", inputs: [a, b]) { gradient, gradients in
     let (x, y) = (a.untracked, b.untracked)
     switch (a.rank, b.rank) {
     case (1, 1):

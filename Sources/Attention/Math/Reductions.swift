@@ -68,12 +68,12 @@ extension Tensor {
 /// element of `x`, the derivative of its lane's result `y` (`y` read with
 /// the reduced axis stretched back).
 func recordReduction(
-  _ result: Tensor, of x: Tensor, axis: Int?,
+  _ result: Tensor, of x: Tensor, axis: Int?, name: String = #function,
   local: @escaping (_ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   guard let tape = Tape.recording(x) else { return result }
   let input = x.untracked
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, name, inputs: [x]) { gradient, gradients in
     let spread = try gradient.expanded(removedAxis: axis, to: input.shape)
     let output = try result.untracked.expanded(removedAxis: axis, to: input.shape)
     gradients.add(try spread * (try local(input, output)), to: x)

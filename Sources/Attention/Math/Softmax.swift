@@ -39,7 +39,7 @@ public func softmax(_ x: Tensor, axis: Int = -1, temperature: Double = 1) throws
   }
   let weights = Tensor(unchecked: x.shape, result)
   guard let tape = Tape.recording(x) else { return weights }
-  return tape.record(weights) { gradient, gradients in
+  return tape.record(weights, "softmax", inputs: [x]) { gradient, gradients in
     gradients.add(try softmaxGradient(gradient, weights: weights, layout: layout, temperature: temperature), to: x)
   }
 }
@@ -98,7 +98,7 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
   }
   let output = Tensor(unchecked: x.shape, result)
   guard let tape = Tape.recording(x) else { return output }
-  return tape.record(output) { gradient, gradients in
+  return tape.record(output, "logsoftmax", inputs: [x]) { gradient, gradients in
     var dx = gradient.untracked
     dx.scalars.withUnsafeMutableBufferPointer { g in
       output.scalars.withUnsafeBufferPointer { y in

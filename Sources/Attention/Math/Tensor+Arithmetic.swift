@@ -49,7 +49,7 @@ public func elementwise(_ a: Tensor, _ operation: BinaryOperation, _ b: Tensor) 
   if shape != a.shape && shape != b.shape { try ExecutionContext.current.reserve(shape, operation: operation.rawValue) }
   let result = Tensor.combine(a, b, shape: shape, operation)
   guard let tape = Tape.recording(a, b), operation.isDifferentiable else { return result }
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, operation.rawValue, inputs: [a, b]) { gradient, gradients in
     func give(_ part: Tensor, to input: Tensor) throws {
       gradients.add(try part.summed(toShape: input.shape), to: input)
     }
@@ -136,13 +136,13 @@ extension Tensor {
 /// An elementwise function of one tensor, recorded for gradients with
 /// `derivative(g, x, y)` giving the gradient of `x` from the gradient `g` of `y = f(x)`.
 func unaryOperation(
-  _ x: Tensor, _ function: (Double) -> Double,
+  _ x: Tensor, _ function: (Double) -> Double, name: String = #function,
   derivative: @escaping (_ gradient: Tensor, _ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   let result = x.map(function)
   guard let tape = Tape.recording(x) else { return result }
   let (input, output) = (x.untracked, result)
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, name, inputs: [x]) { gradient, gradients in
     gradients.add(try derivative(gradient, input, output), to: x)
   }
 }

@@ -31,6 +31,8 @@ public enum JSONEncoding {
       return #"{"type": "list", "items": [\#(items.map(encode).joined(separator: ", "))]}"#
     case .text(let text):
       return #"{"type": "text", "value": \#(string(text))}"#
+    case .explanation(let explanation):
+      return encode(explanation)
     case .figure(let figure):
       var fields =
         #"{"type": "figure", "kind": "\#(figure.kind == .heatmap ? "heatmap" : figure.kind == .bars ? "bars" : "line")", "data": \#(encode(.tensor(figure.data)))"#
@@ -38,6 +40,26 @@ public enum JSONEncoding {
       if let columns = figure.columnLabels { fields += #", "cols": [\#(columns.map(string).joined(separator: ", "))]"# }
       return fields + "}"
     }
+  }
+
+  /// `{"type": "explanation", "call": …, "summary": …, "stages": [{"title", "formula", "items"}]}`;
+  /// items are `{"note": …}`, `{"tensor": NAME, "value": TENSOR}`,
+  /// `{"table": CAPTION, "headers": […], "rows": [[…]]}` or `{"figure": FIGURE}`.
+  static func encode(_ explanation: Explanation) -> String {
+    let stages = explanation.stages.map { stage in
+      let items = stage.items.map { item -> String in
+        switch item {
+        case .note(let text): return #"{"note": \#(string(text))}"#
+        case .tensor(let name, let tensor): return #"{"tensor": \#(string(name)), "value": \#(encode(.tensor(tensor)))}"#
+        case .table(let table):
+          let rows = table.rows.map { "[" + $0.map(string).joined(separator: ", ") + "]" }.joined(separator: ", ")
+          return #"{"table": \#(string(table.caption)), "headers": [\#(table.headers.map(string).joined(separator: ", "))], "rows": [\#(rows)]}"#
+        case .figure(let figure): return #"{"figure": \#(encode(.figure(figure)))}"#
+        }
+      }
+      return #"{"title": \#(string(stage.title)), "formula": \#(string(stage.formula)), "items": [\#(items.joined(separator: ", "))]}"#
+    }
+    return #"{"type": "explanation", "call": \#(string(explanation.call)), "summary": \#(string(explanation.summary)), "stages": [\#(stages.joined(separator: ", "))]}"#
   }
 
   /// A number as JSON: the shortest decimal that reads back to the same

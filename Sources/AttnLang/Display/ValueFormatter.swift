@@ -26,6 +26,8 @@ public struct ValueFormatter: Sendable {
       return text
     case .figure(let figure):
       return FigureText(style: options.pictures, width: options.width, precision: options.precision).render(figure)
+    case .explanation(let explanation):
+      return ExplanationText(options: options).render(explanation)
     case .record(let record):
       var text = fields(record)
       if options.picturesUnderRecords, case .tensor(let weights)? = record["weights"], (1...3).contains(weights.rank) {

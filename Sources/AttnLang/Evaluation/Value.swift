@@ -22,6 +22,8 @@ public enum Value: Sendable {
   case text(String)
   /// A heatmap, bar chart or line plot (kept out of line: a value stays small).
   indirect case figure(Figure)
+  /// A computation shown stage by stage, from `explain(…)`.
+  indirect case explanation(Explanation)
   /// What a function without `return` gives, and `print`: prints nothing.
   case none
 
@@ -52,6 +54,7 @@ public enum Value: Sendable {
     case .function: return "function"
     case .text: return "text"
     case .figure(let figure): return figure.kind.description
+    case .explanation: return "explanation"
     case .none: return "nothing"
     }
   }
@@ -70,6 +73,7 @@ extension Value: Equatable {
     case (.function(let x), .function(let y)): return x === y
     case (.text(let x), .text(let y)): return x == y
     case (.figure(let x), .figure(let y)): return x == y
+    case (.explanation(let x), .explanation(let y)): return x == y
     case (.none, .none): return true
     default: return false
     }

@@ -69,6 +69,11 @@ extension PromptCommand {
       name: "back", aliases: ["b"], usage: ":back", summary: "in a lesson: go back a cell", argument: .none
     ) { repl, _ in repl.previousCell() },
     PromptCommand(
+      name: "explain", aliases: ["e"], usage: ":explain EXPR",
+      summary: "shows how EXPR comes about, stage by stage (as explain(EXPR))",
+      argument: .required(":explain needs a call, such as :explain softmax([1, 2, 3])")
+    ) { repl, expression in repl.evaluate("explain(\(expression))") },
+    PromptCommand(
       name: "hint", usage: ":hint", summary: "at an exercise: the next hint", argument: .none
     ) { repl, _ in repl.hint() },
     PromptCommand(

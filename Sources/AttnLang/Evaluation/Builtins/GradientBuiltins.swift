@@ -69,12 +69,20 @@ extension Builtins {
 
   /// `f(x, rest…)` and its gradient with respect to `x`, whatever structure `x` has.
   static func differentiate(_ args: Arguments) throws -> (value: Value, gradient: Value) {
+    let (value, gradient, _) = try differentiate(args, traced: false)
+    return (value, gradient)
+  }
+
+  /// `differentiate`, also keeping the tape node by node when `traced` (for explain).
+  static func differentiate(_ args: Arguments, traced: Bool) throws -> (
+    value: Value, gradient: Value, trace: GradientTrace?
+  ) {
     let function = try args.function("f")
     let x = try args.value("x")
     var leaves: [Tensor] = []
     try collectLeaves(of: x, into: &leaves, path: "x", at: args.range(of: "x"), name: args.name, root: "x")
     let rest = args.rest.map(\.value)
-    let (value, gradients) = try valueWithGradient(at: leaves) { tracked in
+    let body: ([Tensor]) throws -> Tensor = { tracked in
       var next = tracked.makeIterator()
       let input = rebuild(x, from: &next)
       let result = try args.call(function, [input] + rest)
@@ -89,8 +97,16 @@ extension Builtins {
       }
       return tensor
     }
+    let value: Tensor
+    let gradients: [Tensor]
+    var trace: GradientTrace? = nil
+    if traced {
+      (value, gradients, trace) = try tracedValueWithGradient(at: leaves, of: body)
+    } else {
+      (value, gradients) = try valueWithGradient(at: leaves, of: body)
+    }
     var next = gradients.makeIterator()
-    return (Value(value), rebuild(x, from: &next))
+    return (Value(value), rebuild(x, from: &next), trace)
   }
 
   /// The tensors inside `value` (a tensor, or records and lists of them),

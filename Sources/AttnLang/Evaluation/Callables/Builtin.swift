@@ -74,7 +74,7 @@ public enum Builtins {
     attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
     + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + trainingBuiltins
     + textBuiltins + languageBuiltins
-    + sessionBuiltins
+    + sessionBuiltins + explainBuiltins
 
   static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

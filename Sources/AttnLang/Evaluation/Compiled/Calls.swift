@@ -59,6 +59,21 @@ final class BuiltinCall: Compiled.Expression {
   /// `map` or recursion, makes its own).
   private var spareValues: [ArgumentValue?]?
 
+  /// The call's arguments, evaluated and checked, without running the
+  /// builtin (for `explain`, which runs its steps instead).
+  func arguments(_ frame: Frame) throws(Diagnostic) -> Arguments {
+    let signature = builtin.signature
+    var values = [ArgumentValue?](repeating: nil, count: signature.parameters.count)
+    var rest: [ArgumentValue] = []
+    for argument in arguments {
+      let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
+      if let index = argument.parameter { values[index] = value } else { rest.append(value) }
+    }
+    try signature.check(values, rest: rest)
+    return Arguments(
+      signature: signature, values: values, rest: rest, range: range, runtime: frame.runtime, source: source)
+  }
+
   override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
     let signature = builtin.signature
     var values = spareValues.take() ?? [ArgumentValue?](repeating: nil, count: signature.parameters.count)
@@ -172,5 +187,46 @@ final class FunctionBody: Compiled.Expression {
   override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
     if case .returned(let value) = try block.execute(frame) { return value }
     return .none
+  }
+}
+
+/// `explain(builtin(…), rows:, cols:)`: the inner call's arguments are
+/// evaluated as a call would, then its explainer runs the computation stage
+/// by stage instead of the builtin.
+final class ExplainCall: Compiled.Expression {
+  let inner: BuiltinCall
+  let rows: Compiled.Expression?
+  let cols: Compiled.Expression?
+  let range: SourceRange
+
+  init(inner: BuiltinCall, rows: Compiled.Expression?, cols: Compiled.Expression?, range: SourceRange) {
+    self.inner = inner
+    self.rows = rows
+    self.cols = cols
+    self.range = range
+  }
+
+  override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
+    let arguments = try inner.arguments(frame)
+    let labels = Explainers.Labels(rows: try labels(rows, frame), cols: try labels(cols, frame))
+    guard let explainer = Explainers.table[inner.builtin.name] else {
+      throw Diagnostic("explain cannot show \(inner.builtin.name)", at: inner.range)
+    }
+    let explanation = try frame.runtime.library(inner.range, as: inner.builtin.name) {
+      try explainer(arguments, labels)
+    }
+    return .explanation(explanation)
+  }
+
+  func labels(_ code: Compiled.Expression?, _ frame: Frame) throws(Diagnostic) -> [String]? {
+    guard let code else { return nil }
+    let value = try code.evaluate(frame)
+    guard case .list(let items) = value else {
+      throw Diagnostic("explain: labels must be a list of strings, such as [\"the\", \"cat\"]", at: range)
+    }
+    return items.map { item in
+      if case .string(let text) = item { return text }
+      return ValueFormatter().format(item)
+    }
   }
 }

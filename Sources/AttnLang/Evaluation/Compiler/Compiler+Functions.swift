@@ -51,6 +51,9 @@ extension Compiler {
   mutating func call(_ callee: Expr, _ arguments: [CallArgument], range: SourceRange) throws(Diagnostic)
     -> Compiled.Expression
   {
+    if callee.name == "explain", case .builtin = scope.resolve("explain", globals: globals) {
+      return try explain(arguments, range: range)
+    }
     var items: [ArgumentCode.Item] = []
     for argument in arguments {
       let label = argument.label.map { (name: $0, range: argument.labelRange ?? argument.value.range) }
@@ -71,5 +74,36 @@ extension Compiler {
     return DynamicCall(
       callee: value, calleeName: callee.name, calleeRange: callee.range, arguments: code, range: range,
       source: source)
+  }
+
+  /// `explain(CALL, rows:, cols:)`: CALL must be written out and name a
+  /// builtin that can be explained; checked here, before anything runs.
+  mutating func explain(_ arguments: [CallArgument], range: SourceRange) throws(Diagnostic) -> Compiled.Expression {
+    let usage = "explain shows a call written inside it, such as explain(attend(q, K, V))"
+    let positional = arguments.filter { $0.label == nil }
+    guard positional.count == 1, let shown = positional.first else { throw Diagnostic(usage, at: range) }
+    var rows: Compiled.Expression? = nil
+    var cols: Compiled.Expression? = nil
+    for argument in arguments where argument.label != nil {
+      switch argument.label {
+      case "rows": rows = try expression(argument.value)
+      case "cols": cols = try expression(argument.value)
+      default:
+        throw Diagnostic(
+          "explain has no argument '\(argument.label ?? "")'; it takes rows: and cols:",
+          at: argument.labelRange ?? argument.value.range)
+      }
+    }
+    guard case .call(let callee, let innerArguments) = shown.value.kind, let name = callee.name else {
+      throw Diagnostic(usage, at: shown.value.range)
+    }
+    let explainable = Explainers.names.joined(separator: ", ")
+    guard Explainers.table[name] != nil, case .builtin = scope.resolve(name, globals: globals) else {
+      throw Diagnostic("explain can show \(explainable); not \(name)", at: callee.range)
+    }
+    guard let inner = try call(callee, innerArguments, range: shown.value.range) as? BuiltinCall else {
+      throw Diagnostic(usage, at: shown.value.range)
+    }
+    return ExplainCall(inner: inner, rows: rows, cols: cols, range: range)
   }
 }
