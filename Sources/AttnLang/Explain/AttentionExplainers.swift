@@ -41,7 +41,8 @@ extension Explainers {
       scoreItems.append(
         .table(
           productTable(
-            caption: "\(entry) = \(queryName) · \(names.k)[\(chosenKey)], the most attended key of the first query:",
+            caption: "\(entry) = \(queryName) · \(names.k)[\(chosenKey)], "
+              + (query.rank == 1 ? "the key it attends to most:" : "the key the first query attends to most:"),
             a: first, b: keyRows[chosenKey], names: (queryName, "\(names.k)[\(chosenKey)]"), precision: precision)))
     }
     scoreItems.append(.tensor("scores", raw))
@@ -84,7 +85,10 @@ extension Explainers {
       softmaxItems.append(.note("hard: a weight of 1 on each row's largest score (the first on ties), 0 elsewhere"))
     } else if let first = rows(scored).first {
       softmaxItems.append(
-        .table(softmaxTable(caption: "the first row:", row: first, keys: labels.cols, precision: precision)))
+        .table(
+          softmaxTable(
+            caption: query.rank == 1 ? "the scores:" : "the first row:", row: first, keys: labels.cols,
+            precision: precision)))
     }
     softmaxItems.append(.tensor("weights", result.weights))
     if let picture = heatmap(result.weights, title: "weights", labels: labels) { softmaxItems.append(picture) }
@@ -113,7 +117,8 @@ extension Explainers {
       outputItems.append(
         .table(
           Explanation.Table(
-            caption: "the first output, a weighted sum of the values:",
+            caption: query.rank == 1
+              ? "the output, a weighted sum of the values:" : "the first output, a weighted sum of the values:",
             headers: ["j", "w", names.v, "w · \(names.v)"], rows: table)))
     }
     outputItems.append(.tensor("output", result.output))
