@@ -206,6 +206,8 @@ extension Explainers {
         [.note("each head attends in its own \(size)-wide slice of Q, K and V, with scale 1/√\(size)")]),
     ]
     var outputs: [Tensor] = []
+    // Every head is computed (their outputs are concatenated); the first few are shown.
+    let headsShown = 4
     for head in 0..<heads {
       let columns = head * size..<(head + 1) * size
       let qh = try columnsOf(q, columns)
@@ -213,6 +215,13 @@ extension Explainers {
       let vh = try columnsOf(v, columns)
       let attended = try attention(qh, keys: kh, values: vh, scale: 1 / Double(size).squareRoot(), mask: mask, causal: causal)
       outputs.append(attended.output)
+      if head == headsShown {
+        stages.append(
+          Explanation.Stage(
+            "heads \(headsShown)–\(heads - 1)", formula: "the same steps, each in its own slice",
+            [.note("\(heads - headsShown) more heads, not shown one by one")]))
+      }
+      if head >= headsShown { continue }
       var items: [Explanation.Item] = [.tensor("scores", attended.scores), .tensor("weights", attended.weights)]
       if let picture = heatmap(attended.weights, title: "head \(head)", labels: labels) { items.append(picture) }
       if let row = rows(attended.scores).first {
