@@ -39,14 +39,26 @@ public enum LessonLibrary {
   }
 
   /// The directory holding the course's lessons: `$ATTN_LESSONS`, else
-  /// `./lessons`, else the `lessons` folder of the package the running
+  /// `./lessons`, else `share/attn/lessons` beside the installed binary's
+  /// `bin` (scripts/install), else `attn/lessons` in the XDG data
+  /// directories, else the `lessons` folder of the package the running
   /// `attn` was built in.
-  public static func defaultDirectory(executable: String = CommandLine.arguments[0]) -> String? {
+  public static func defaultDirectory(executable: String = executablePath()) -> String? {
     let environment = ProcessInfo.processInfo.environment
     var candidates: [String] = []
     if let path = environment["ATTN_LESSONS"], !path.isEmpty { candidates.append(path) }
     candidates.append("lessons")
-    var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    // Installed: PREFIX/bin/attn next to PREFIX/share/attn/lessons.
+    candidates.append(binary.deletingLastPathComponent().appendingPathComponent("share/attn/lessons").path)
+    // The XDG data directories (scripts/install's PREFIX/share is usually among them).
+    let home = environment["HOME"] ?? ""
+    let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
+    let dataDirectories = (environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share")
+      .split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
+    for directory in [dataHome] + dataDirectories { candidates.append(directory + "/attn/lessons") }
+    // A build directory inside a checkout: walk up to the repository's lessons.
+    var directory = binary
     for _ in 0..<5 {
       candidates.append(directory.appendingPathComponent("lessons").path)
       directory = directory.deletingLastPathComponent()
@@ -58,16 +70,23 @@ public enum LessonLibrary {
     }
   }
 
-  /// The lesson a student means by `name`: its number (`3`, `03`), its
-  /// file name with or without `.md`, or a word of its slug (`softmax`).
   /// Whether the file at `path` is inside `directory` (both resolved:
   /// links and `..` cannot make a file from elsewhere look built in).
+  /// The running executable's path (`/proc/self/exe` where there is one:
+  /// `argv[0]` may be a bare name found on `PATH`).
+  public static func executablePath() -> String {
+    if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+    return CommandLine.arguments.first ?? "attn"
+  }
+
   public static func isInside(_ path: String, directory: String) -> Bool {
     let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
     return file.hasPrefix(root.hasSuffix("/") ? root : root + "/")
   }
 
+  /// The lesson a student means by `name`: its number (`3`, `03`), its
+  /// file name with or without `.md`, or a word of its slug (`softmax`).
   public static func resolve(_ name: String, among files: [String]) -> String? {
     let base = files.map { ($0, ($0 as NSString).lastPathComponent) }
     if let number = Int(name) {

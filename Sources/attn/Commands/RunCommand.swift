@@ -25,8 +25,8 @@ struct RunCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "Files to evaluate; '-' reads standard input.")
-  var files: [String]
+  @Argument(help: "Files to evaluate; '-' (or none) reads standard input.")
+  var files: [String] = ["-"]
 
   @Flag(name: .long, help: "Print JSON Lines instead of text.")
   var json = false
