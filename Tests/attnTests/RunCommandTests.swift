@@ -59,8 +59,13 @@ import _TestSupport
         + "\n")
   }
 
+  @Test func withoutFilesRunReadsStandardInput() throws {
+    let result = try AttnProcess.run(["run"], input: "softmax([0, 0])\n")
+    #expect(result.status == 0)
+    #expect(result.stdout == "[0.5000, 0.5000]\n")
+  }
+
   @Test func usageErrorsExitTwo() throws {
-    #expect(try AttnProcess.run(["run"]).status == 2)
     #expect(try AttnProcess.run(["run", "--frobnicate", path("good.attn")]).status == 2)
     let missing = try AttnProcess.run(["run", "/nonexistent/file.attn", path("good.attn")])
     #expect(missing.status == 2)

@@ -112,6 +112,12 @@ extension BinaryOperation {
   }
 }
 
+/// The arithmetic operators throw, unlike MLX Swift's (which stop the
+/// program on a shape mismatch): attn evaluates what students type and what
+/// files from others hold, where two shapes that do not broadcast are an
+/// everyday mistake to report — `'+': shapes [3] and [2] cannot be broadcast
+/// together` — not a crash. In Swift, write `try a + b`; `try` covers a whole
+/// expression: `let y = try (a + b) * c / d`.
 extension Tensor {
   /// Elementwise sum with broadcasting: `(a + b)[i] = a[i] + b[i]`.
   public static func + (a: Tensor, b: Tensor) throws -> Tensor { try elementwise(a, .add, b) }

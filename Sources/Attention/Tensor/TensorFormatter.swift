@@ -1,29 +1,4 @@
-import Attention
 import Foundation
-
-/// How values are printed as text.
-public struct DisplayOptions: Equatable, Sendable {
-  /// Digits after the decimal point.
-  public var precision: Int = 4
-  /// Tensors with more elements than this are summarized with `…`, showing
-  /// ``edgeItems`` entries at each end of every axis (NumPy's threshold).
-  public var summarizeAbove: Int = 1000
-  public var edgeItems: Int = 3
-  /// How pictures (heatmaps, bars) are drawn.
-  public var pictures: PictureStyle = .plain
-  /// Whether attention records also draw their weights (on color terminals).
-  public var picturesUnderRecords = false
-  /// The width pictures must fit in.
-  public var width = 80
-
-  public init(precision: Int = 4) {
-    self.precision = precision
-  }
-
-  /// The same precision with plain pictures, no extra pictures under
-  /// records and the standard width: the deterministic form lessons record.
-  public var plain: DisplayOptions { DisplayOptions(precision: precision) }
-}
 
 /// Formats tensors as aligned, bracketed text: `[0.0900, 0.2447, 0.6652]`.
 ///
@@ -32,12 +7,36 @@ public struct DisplayOptions: Equatable, Sendable {
 /// largest magnitude is ≥ 1e8 or every nonzero one is below 1e-4), and all are
 /// right-aligned to one width so columns line up. Matrices and higher ranks
 /// get a header with their shape (`2×3 tensor`).
-struct TensorFormatter {
+public struct TensorFormatter: Sendable {
+  /// How tensors print.
+  public struct Options: Equatable, Sendable {
+    /// Digits after the decimal point.
+    public var precision = 4
+    /// Tensors with more elements than this are summarized with `…`, showing
+    /// ``edgeItems`` entries at each end of every axis (NumPy's threshold).
+    public var summarizeAbove = 1000
+    public var edgeItems = 3
+    /// The line width: wider rows show as many columns from each end as fit.
+    public var width = 80
+
+    public init(precision: Int = 4, summarizeAbove: Int = 1000, edgeItems: Int = 3, width: Int = 80) {
+      self.precision = precision
+      self.summarizeAbove = summarizeAbove
+      self.edgeItems = edgeItems
+      self.width = width
+    }
+  }
+
   enum Mode { case integer, fixed, scientific }
 
-  let options: DisplayOptions
+  public var options: Options
 
-  func format(_ tensor: Tensor) -> String {
+  public init(options: Options = Options()) {
+    self.options = options
+  }
+
+  /// The tensor as text: `[0.0900, 0.2447, 0.6652]`, or a header and rows for a matrix.
+  public func format(_ tensor: Tensor) -> String {
     let summarize = tensor.count > options.summarizeAbove
     let mode = Self.mode(for: tensor.scalars, precision: options.precision)
     let width = tensor.scalars.reduce(0) { Swift.max($0, element($1, mode).count) }
@@ -127,4 +126,10 @@ struct TensorFormatter {
     guard summarize, size > 2 * options.edgeItems else { return Array(0..<size) }
     return Array(0..<options.edgeItems) + [nil] + Array((size - options.edgeItems)..<size)
   }
+}
+
+extension Tensor: CustomStringConvertible {
+  /// The tensor as the attn prompt prints it (4 decimals, large tensors
+  /// summarized): `[0.0900, 0.2447, 0.6652]`.
+  public var description: String { TensorFormatter().format(self) }
 }
