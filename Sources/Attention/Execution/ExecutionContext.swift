@@ -20,6 +20,7 @@ public final class StopRequest: Sendable {
   /// 0: none; otherwise a ``Reason``.
   private let state = Atomic<UInt8>(0)
 
+  /// A request not yet made.
   public init() {}
 
   /// Asks running operations to stop: an interruption, such as Ctrl-C.
@@ -94,6 +95,7 @@ public struct ExecutionContext: Sendable {
 
   /// Thrown by an operation that saw the stop request part way.
   public struct Stopped: Error, Equatable, Sendable {
+    /// The error for a stopped operation.
     public init() {}
   }
 
@@ -124,11 +126,14 @@ public struct ExecutionContext: Sendable {
 public struct ElementLimitExceeded: Error, Equatable, CustomStringConvertible, Sendable {
   /// The operation whose result was refused.
   public var operation: String
+  /// The shape that was refused.
   public var shape: [Int]
   /// The number of elements, or nil when it does not even fit in an `Int`.
   public var count: Int?
+  /// The most elements allowed.
   public var limit: Int
 
+  /// What was refused and why, naming the shape and the limit.
   public var description: String {
     let size = count.map(String.init) ?? "too many"
     return "\(operation): shape \(Tensor.describe(shape)) has \(size) elements, more than the limit of \(limit)"

@@ -43,6 +43,7 @@ public func valueWithGradient(
 /// computed in the forward pass and the gradient that reached it in the
 /// backward pass — micrograd's picture of a small computation.
 public struct GradientTrace: Sendable {
+  /// One value the function computed (or one input), with the gradient that reached it.
   public struct Node: Sendable {
     /// The node's position on the tape (inputs first, in the order computed).
     public var index: Int
@@ -50,15 +51,17 @@ public struct GradientTrace: Sendable {
     public var operation: String
     /// The nodes it was computed from.
     public var inputs: [Int]
+    /// What the node computed in the forward pass.
     public var value: Tensor
     /// ∂(the function's value)/∂(this node); nil when nothing flowed back to it.
     public var gradient: Tensor? = nil
   }
 
+  /// Every node, in the order they were computed.
   public var nodes: [Node]
 }
 
-/// ``valueWithGradient(at:of:)`` that also returns the tape as a
+/// ``valueWithGradient(at:of:)-([Tensor],_)`` that also returns the tape as a
 /// ``GradientTrace``, for explaining how the gradient came about. Keeps
 /// every node's value, so use it on small computations.
 public func tracedValueWithGradient(

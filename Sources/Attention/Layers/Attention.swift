@@ -10,6 +10,7 @@ public struct AttentionResult: Equatable, Sendable {
   /// The weighted sum of the values, `weights · V`: `[dv]` or `[m, dv]`.
   public var output: Tensor
 
+  /// A result from its three parts.
   public init(scores: Tensor, weights: Tensor, output: Tensor) {
     self.scores = scores
     self.weights = weights

@@ -9,6 +9,7 @@
 /// Gradients flow to `x`, `weight` and `bias`, as through PyTorch's.
 ///
 /// - Parameters:
+///   - x: the rows to normalize, `[..., d]`.
 ///   - weight: optional gain of shape `[d]` (γ), default all ones.
 ///   - bias: optional shift of shape `[d]` (β), default all zeros.
 ///   - eps: added to the variance for stability; default `1e-5`.

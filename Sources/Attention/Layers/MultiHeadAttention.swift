@@ -4,11 +4,16 @@ import Dispatch
 /// convention (`Q = x·wq`): `wq`, `wk` are `[d_in, d_model]`, `wv` is
 /// `[d_in, d_v]` and `wo` is `[d_v, d_out]`.
 public struct MultiHeadWeights: Equatable, Sendable {
+  /// The query projection `[d_model, d_model]`.
   public var wq: Tensor
+  /// The key projection.
   public var wk: Tensor
+  /// The value projection.
   public var wv: Tensor
+  /// The output projection, applied to the concatenated heads.
   public var wo: Tensor
 
+  /// Weights from the four projections.
   public init(wq: Tensor, wk: Tensor, wv: Tensor, wo: Tensor) {
     self.wq = wq
     self.wk = wk
@@ -35,6 +40,7 @@ public struct MultiHeadResult: Equatable, Sendable {
   /// Each head's attention weights: `[heads, n, m]`.
   public var weights: Tensor
 
+  /// A result from its output and its heads' weights.
   public init(output: Tensor, weights: Tensor) {
     self.output = output
     self.weights = weights
@@ -57,6 +63,7 @@ public struct MultiHeadResult: Equatable, Sendable {
 ///   - query: `[n, d_in]`, the sequence that asks.
 ///   - keyValue: `[m, d_kv]`, the sequence attended to.
 ///   - heads: the number of heads; must divide the widths of Q and V.
+///   - weights: the four projections (``MultiHeadWeights``).
 ///   - mask: 1 = may attend, 0 = blocked; broadcast to `[n, m]`.
 ///   - causal: block key `j` for query `i` when `j > i`.
 /// Gradients flow to both inputs and all four weights, as through

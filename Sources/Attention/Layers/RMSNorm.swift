@@ -7,6 +7,7 @@
 /// and `weight`.
 ///
 /// - Parameters:
+///   - x: the rows to normalize, `[..., d]`.
 ///   - weight: optional gain of shape `[d]`, default all ones.
 ///   - eps: added inside the square root; default `1e-5`.
 /// - Throws: ``TensorError`` when `x` is a scalar or `weight` is not `[d]`.

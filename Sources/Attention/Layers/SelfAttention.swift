@@ -10,10 +10,12 @@
 ///
 /// - Parameters:
 ///   - x: `[n, d]`, one token per row.
-///   - wq, wk: `[d, d_k]` projections for queries and keys.
+///   - wq: `[d, d_k]` projection for queries.
+///   - wk: `[d, d_k]` projection for keys.
 ///   - wv: `[d, d_v]` projection for values.
 ///   - scale: overrides `1/√d_k`.
-///   - mask, causal: as in ``attention(_:keys:values:scale:mask:causal:hard:)``.
+///   - mask: 1 = may attend, 0 = blocked, as in ``attention(_:keys:values:scale:mask:causal:hard:)``.
+///   - causal: block key `j` for query `i` when `j > i`.
 /// - Throws: ``TensorError`` naming the shapes when they do not chain.
 public func selfAttention(
   _ x: Tensor, wq: Tensor? = nil, wk: Tensor? = nil, wv: Tensor? = nil, scale: Double? = nil,

@@ -13,6 +13,7 @@
 /// positions of weight 0 (−inf, blocked) get exactly 0.
 ///
 /// - Parameters:
+///   - x: the scores.
 ///   - axis: the axis whose lanes are normalised; −1 (the default) is the last.
 ///   - temperature: `T > 0`; larger flattens the distribution, smaller sharpens it.
 /// - Complexity: O(n), one pass for the maximum and one for the sum.

@@ -1,17 +1,28 @@
 /// An elementwise operation on two tensors, with NumPy broadcasting.
 public enum BinaryOperation: String, CaseIterable, Sendable {
+  /// `a + b`.
   case add = "+"
+  /// `a − b`.
   case subtract = "-"
+  /// `a · b`.
   case multiply = "*"
+  /// `a / b` (IEEE: x/0 = ±inf).
   case divide = "/"
   /// The remainder of floored division, with the divisor's sign (NumPy's `%`, Python's).
   case remainder = "%"
+  /// `a` raised to the power `b`, as C's `pow`.
   case power = "^"
+  /// 1 where `a < b`, else 0.
   case less = "<"
+  /// 1 where `a ≤ b`, else 0.
   case lessOrEqual = "<="
+  /// 1 where `a > b`, else 0.
   case greater = ">"
+  /// 1 where `a ≥ b`, else 0.
   case greaterOrEqual = ">="
+  /// 1 where `a == b`, else 0.
   case equal = "=="
+  /// 1 where `a != b` (and wherever either is NaN), else 0.
   case notEqual = "!="
 
   /// The scalar function applied to each pair of elements. Comparisons give

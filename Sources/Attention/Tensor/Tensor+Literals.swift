@@ -9,6 +9,7 @@
 /// range). Data from outside — a file, a student's input — goes through the
 /// throwing ``Tensor/init(shape:scalars:)`` or ``Tensor/init(rows:)``.
 extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+  /// A tensor whose rows are `elements` (numbers for a vector, vectors for a matrix, …).
   public init(arrayLiteral elements: Tensor...) {
     guard let first = elements.first else {
       self.init(unchecked: [0], [])
@@ -21,10 +22,12 @@ extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, Expressi
     self.init(unchecked: [elements.count] + first.shape, elements.flatMap(\.scalars))
   }
 
+  /// A rank-0 tensor: `let t: Tensor = 0.5`.
   public init(floatLiteral value: Double) {
     self.init(value)
   }
 
+  /// A rank-0 tensor: `let t: Tensor = 2`.
   public init(integerLiteral value: Int) {
     self.init(Double(value))
   }

@@ -9,11 +9,13 @@ public struct TensorError: Error, Equatable, CustomStringConvertible, Sendable {
   /// What was wrong, naming the shapes involved.
   public var reason: String
 
+  /// An error of `operation` (`softmax`, `matmul`, …) for `reason`.
   public init(_ operation: String, _ reason: String) {
     self.operation = operation
     self.reason = reason
   }
 
+  /// `operation: reason`, as the prompt shows it.
   public var description: String { "\(operation): \(reason)" }
 }
 

@@ -15,10 +15,12 @@ public struct TensorFormatter: Sendable {
     /// Tensors with more elements than this are summarized with `…`, showing
     /// ``edgeItems`` entries at each end of every axis (NumPy's threshold).
     public var summarizeAbove = 1000
+    /// How many entries are shown at each end of a summarized axis.
     public var edgeItems = 3
     /// The line width: wider rows show as many columns from each end as fit.
     public var width = 80
 
+    /// Options for printing; the defaults are the prompt's.
     public init(precision: Int = 4, summarizeAbove: Int = 1000, edgeItems: Int = 3, width: Int = 80) {
       self.precision = precision
       self.summarizeAbove = summarizeAbove
@@ -29,8 +31,10 @@ public struct TensorFormatter: Sendable {
 
   enum Mode { case integer, fixed, scientific }
 
+  /// How this formatter prints.
   public var options: Options
 
+  /// A formatter with `options` (the prompt's by default).
   public init(options: Options = Options()) {
     self.options = options
   }

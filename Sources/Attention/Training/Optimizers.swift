@@ -4,8 +4,11 @@ import Foundation
 /// (counted from 0): kept constant, decayed linearly to 0
 /// (`lr · (1 − t/steps)`), or along half a cosine (`lr · ½(1 + cos(π t/steps))`).
 public enum LearningRateSchedule: Equatable, Sendable {
+  /// The same learning rate at every step.
   case constant
+  /// Decaying in a straight line from the learning rate to 0 at `steps`.
   case linear(steps: Int)
+  /// Decaying along half a cosine from the learning rate to 0 at `steps`.
   case cosine(steps: Int)
 
   /// The learning rate at step `t` for a base rate `rate`.
@@ -44,15 +47,21 @@ public func sgdStep(_ parameters: [Tensor], gradients: [Tensor], learningRate: D
 ///
 /// with `lr` from the schedule at step `t − 1`.
 public struct Adam: Equatable, Sendable {
+  /// The step size before the schedule is applied (`lr`).
   public var learningRate: Double
+  /// How much of the running mean of the gradients each step keeps (β₁).
   public var beta1: Double
+  /// How much of the running mean of the squared gradients each step keeps (β₂).
   public var beta2: Double
+  /// Added to the denominator for stability (ε).
   public var epsilon: Double
+  /// How the learning rate changes over the steps.
   public var schedule: LearningRateSchedule
   /// Steps taken so far.
   public var steps: Int
-  /// The running averages of the gradients and of their squares, one per parameter.
+  /// The running averages of the gradients (`m`), one per parameter.
   public var firstMoments: [Tensor]
+  /// The running averages of the squared gradients (`v`), one per parameter.
   public var secondMoments: [Tensor]
 
   /// A fresh optimizer for parameters of these shapes (moments start at 0).
