@@ -150,43 +150,58 @@ enum MarkdownHTML {
   /// (`…/Softmax_(function)`). Only `http:`, `https:`, `mailto:` and
   /// relative links survive; any other scheme (`javascript:`, `data:`, …)
   /// leaves the text alone, so an exported page cannot run a script.
+  ///
+  /// Linear in the text's length whatever it holds (a lesson from elsewhere
+  /// may hold `[a](` a hundred thousand times): the next `]` and the `)`
+  /// matching each `(` are found in one pass each, and a label or a URL longer
+  /// than ``maximumLabel`` or ``maximumURL`` characters is not a link.
   static func links(_ text: String) -> String {
+    let characters = Array(text)
+    let count = characters.count
+    // nextClose[i]: the first "]" at or after i.
+    var nextClose = [Int](repeating: count, count: count + 1)
+    for index in stride(from: count - 1, through: 0, by: -1) {
+      nextClose[index] = characters[index] == "]" ? index : nextClose[index + 1]
+    }
+    // matching[i]: for a "(" at i, the ")" that closes it, if any.
+    var matching = [Int](repeating: -1, count: count)
+    var open: [Int] = []
+    for (index, character) in characters.enumerated() {
+      if character == "(" {
+        open.append(index)
+      } else if character == ")", let start = open.popLast() {
+        matching[start] = index
+      }
+    }
     var result = ""
-    var rest = Substring(text)
-    while let open = rest.firstIndex(of: "[") {
-      guard let middle = rest[open...].firstIndex(of: "]"),
-        rest.index(after: middle) < rest.endIndex, rest[rest.index(after: middle)] == "(",
-        let close = closingParenthesis(rest, from: rest.index(middle, offsetBy: 2))
-      else {
-        result += rest[...open]
-        rest = rest[rest.index(after: open)...]
+    var copied = 0
+    var index = 0
+    while index < count {
+      guard characters[index] == "[" else {
+        index += 1
         continue
       }
-      result += rest[..<open]
-      let label = rest[rest.index(after: open)..<middle]
-      let url = rest[rest.index(middle, offsetBy: 2)..<close].trimmingCharacters(in: .whitespaces)
-      result += isSafeLink(url) ? "<a href=\"\(url)\">\(label)</a>" : String(label)
-      rest = rest[rest.index(after: close)...]
+      let middle = nextClose[index + 1]
+      guard middle + 1 < count, middle - index <= maximumLabel, characters[middle + 1] == "(",
+        matching[middle + 1] > middle + 1, matching[middle + 1] - middle <= maximumURL
+      else {
+        index += 1
+        continue
+      }
+      let close = matching[middle + 1]
+      result += String(characters[copied..<index])
+      let label = String(characters[(index + 1)..<middle])
+      let url = String(characters[(middle + 2)..<close]).trimmingCharacters(in: .whitespaces)
+      result += isSafeLink(url) ? "<a href=\"\(url)\">\(label)</a>" : label
+      copied = close + 1
+      index = close + 1
     }
-    return result + rest
+    return result + String(characters[copied...])
   }
 
-  /// The `)` that closes a link's URL starting at `start`, counting nested pairs.
-  static func closingParenthesis(_ text: Substring, from start: Substring.Index) -> Substring.Index? {
-    var depth = 0
-    var index = start
-    while index < text.endIndex {
-      switch text[index] {
-      case "(": depth += 1
-      case ")":
-        if depth == 0 { return index }
-        depth -= 1
-      default: break
-      }
-      index = text.index(after: index)
-    }
-    return nil
-  }
+  /// The longest label and URL a link may have.
+  static let maximumLabel = 1000
+  static let maximumURL = 4000
 
   /// Whether an (escaped) URL is one an exported page may link to: a web or
   /// mail address, or a relative path. Browsers drop tabs and newlines inside

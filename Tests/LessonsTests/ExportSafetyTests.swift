@@ -52,4 +52,18 @@ import Testing
     let body = html.range(of: "<body")
     #expect(policy != nil && body != nil && policy!.lowerBound < body!.lowerBound)
   }
+
+  /// A lesson from elsewhere may be built to be slow: links are found in
+  /// one pass however many unclosed brackets and parentheses it holds.
+  @Test func manyUnclosedLinksRenderInLinearTime() {
+    let hostile = String(repeating: "[a](", count: 100_000) + " [b](https://e.org)"
+    let started = ContinuousClock.now
+    let html = page(hostile)
+    #expect(ContinuousClock.now - started < .seconds(10), "quadratic link parsing")
+    #expect(html.contains("<a href=\"https://e.org\">b</a>"))
+    let nested = page(String(repeating: "[", count: 100_000) + "x](y)")
+    #expect(nested.contains("[[[<a href=\"y\">x</a>"), "the innermost bracket is the label")
+    let long = page("[" + String(repeating: "a", count: 2000) + "](y)")
+    #expect(!long.contains("<a "), "a label longer than the limit is not a link")
+  }
 }
