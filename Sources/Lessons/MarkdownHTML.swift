@@ -158,10 +158,12 @@ enum MarkdownHTML {
   static func links(_ text: String) -> String {
     let characters = Array(text)
     let count = characters.count
-    // nextClose[i]: the first "]" at or after i.
+    // nextClose[i], nextOpen[i]: the first "]", "[" at or after i.
     var nextClose = [Int](repeating: count, count: count + 1)
+    var nextOpen = [Int](repeating: count, count: count + 1)
     for index in stride(from: count - 1, through: 0, by: -1) {
       nextClose[index] = characters[index] == "]" ? index : nextClose[index + 1]
+      nextOpen[index] = characters[index] == "[" ? index : nextOpen[index + 1]
     }
     // matching[i]: for a "(" at i, the ")" that closes it, if any.
     var matching = [Int](repeating: -1, count: count)
@@ -182,7 +184,8 @@ enum MarkdownHTML {
         continue
       }
       let middle = nextClose[index + 1]
-      guard middle + 1 < count, middle - index <= maximumLabel, characters[middle + 1] == "(",
+      // The label is the text after the last "[" before the "]" (`[[x](y)` links `x`).
+      guard nextOpen[index + 1] > middle, middle + 1 < count, middle - index <= maximumLabel, characters[middle + 1] == "(",
         matching[middle + 1] > middle + 1, matching[middle + 1] - middle <= maximumURL
       else {
         index += 1
