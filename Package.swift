@@ -25,7 +25,7 @@ let package = Package(
     // thread's stack goes (deep recursion is an error, not a crash) and
     // malloc's settings (for the executables).
     .target(name: "_System"),
-    .target(name: "Lessons", dependencies: ["AttnLang"]),
+    .target(name: "Lessons", dependencies: ["Attention", "AttnLang"]),
     .systemLibrary(
       name: "CLibEdit",
       pkgConfig: "libedit",

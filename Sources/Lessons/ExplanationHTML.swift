@@ -3,8 +3,8 @@ import AttnLang
 /// An explanation in an exported page: one collapsible `<details>` element
 /// per stage (open), tables as HTML tables, tensors as text and pictures as
 /// inline SVG. Needs no script.
-enum ExplanationHTML {
-  static func render(_ explanation: Explanation) -> String {
+public enum ExplanationHTML {
+  public static func render(_ explanation: Explanation) -> String {
     var html = "<div class=\"explanation\">\n<p><strong>explain</strong> <code>\(escapeXML(explanation.call))</code> — "
     html += escapeXML(explanation.summary) + "</p>\n"
     for (number, stage) in explanation.stages.enumerated() {

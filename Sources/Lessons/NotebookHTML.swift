@@ -143,7 +143,7 @@ public enum NotebookHTML {
 
   /// The picture a value gets on the page: figures themselves, and the
   /// weights of attention results.
-  static func figure(for value: Value) -> Figure? {
+  public static func figure(for value: Value) -> Figure? {
     switch value {
     case .figure(let figure): return figure
     case .record(let record):

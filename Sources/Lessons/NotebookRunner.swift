@@ -8,6 +8,8 @@ public struct EntryResult: Sendable {
   /// The values printed, for pictures in exported pages.
   public var values: [Value]
   public var matches: Bool
+  /// Which of `values` came from `print` (a line of text, not a value).
+  public var printed: [Bool] = []
 }
 
 /// The results of one cell.
@@ -33,19 +35,27 @@ public struct NotebookRunner {
   /// The lines the prompt prints for `input`: each value, or the error as
   /// the REPL shows it (without colors).
   public func output(of input: String, name: String) -> (lines: [String], values: [Value]) {
+    let result = outputs(of: input, name: name)
+    return (result.lines, result.values)
+  }
+
+  /// ``output(of:name:)`` with which values came from `print`.
+  func outputs(of input: String, name: String) -> (lines: [String], values: [Value], printed: [Bool]) {
     let formatter = ValueFormatter(options: session.options.display)
     var printed: [String] = []
     var values: [Value] = []
+    var prints: [Bool] = []
     do {
       try session.execute(SourceFile(name: name, text: input)) {
         printed.append(formatter.format($0.value))
         values.append($0.value)
+        prints.append($0.isPrint)
       }
     } catch {
       printed.append(DiagnosticRenderer(useColor: false, showsLocation: false).render(error))
     }
     let lines = printed.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-    return (lines, values)
+    return (lines, values, prints)
   }
 
   /// Runs one cell and compares each entry's output with its expectation.
@@ -56,9 +66,9 @@ public struct NotebookRunner {
       exercise.checks.map { Judge.value(of: SourceFile(name: "check", text: $0.expression), in: session) }
     }
     let entries = cell.entries.map { entry in
-      let (actual, values) = output(of: entry.input, name: notebook.path)
+      let (actual, values, printed) = outputs(of: entry.input, name: notebook.path)
       let matches = OutputMatcher.matches(expected: entry.expected, actual: actual, tolerance: cell.options.tolerance)
-      return EntryResult(entry: entry, actual: actual, values: values, matches: matches)
+      return EntryResult(entry: entry, actual: actual, values: values, matches: matches, printed: printed)
     }
     var result = CellResult(cell: cell, entries: entries)
     if let exercise = cell.exercise, let before {

@@ -24,6 +24,7 @@ struct Attn: ParsableCommand {
     version: "attn \(version)",
     subcommands: [
       ReplCommand.self, RunCommand.self, TestCommand.self, LessonCommand.self, ExportCommand.self, GradeCommand.self,
+      ServeCommand.self, JupyterCommand.self,
       GradeOneCommand.self,
     ],
     defaultSubcommand: ReplCommand.self

@@ -1,0 +1,40 @@
+import ArgumentParser
+import AttnLang
+import Foundation
+
+/// `attn serve --stdio`: requests and responses as JSON Lines, for the
+/// Jupyter kernel and other programs (see ``Server``).
+struct ServeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Answer requests from another program (the Jupyter kernel) as JSON Lines.",
+    discussion: """
+      With --stdio, reads one JSON request per line on standard input and writes one
+      JSON response per line on standard output, keeping one session (its variables)
+      across requests:
+        {"id": 1, "execute": "x = softmax([1, 2])\\nx"}
+        {"id": 2, "complete": "soft", "cursor": 4}
+        {"id": 3, "inspect": "softmax", "cursor": 3}
+        {"id": 4, "is_complete": "def f(x) {"}
+      SIGINT stops the running request with the error 'interrupted'; the variables
+      stay. The README's Jupyter section describes every field.
+      """
+  )
+
+  @Flag(name: .long, help: "Serve on standard input and output (the only transport).")
+  var stdio = false
+
+  @OptionGroup var evaluation: EvaluationOptions
+
+  func validate() throws {
+    guard stdio else { throw ValidationError("attn serve needs --stdio") }
+  }
+
+  func run() throws {
+    Interrupts.install()
+    var options = evaluation.sessionOptions
+    options.display = DisplayOptions(precision: evaluation.precision)
+    let session = evaluation.session(options, stop: Interrupts.stop)
+    Server(session: session).run()
+  }
+}
