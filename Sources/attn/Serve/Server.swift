@@ -103,16 +103,17 @@ struct Server {
     while start > 0, isName(characters[start - 1]) { start -= 1 }
     var end = at
     while end < characters.count, isName(characters[end]) { end += 1 }
-    var name = String(characters[start..<end])
-    if name.isEmpty, let call = Completion.enclosingCall(String(characters[0..<at])) { name = call }
-    guard !name.isEmpty,
-      case .text(let text)? = try? session.probe(
+    // The word at the cursor, else the call the cursor is inside (Shift-Tab in `softmax(x|`).
+    var names = [String(characters[start..<end])]
+    if let call = Completion.enclosingCall(String(characters[0..<at])) { names.append(call) }
+    for name in names where !name.isEmpty {
+      if case .text(let text)? = try? session.probe(
         SourceFile(name: "inspect", text: "help(\(JSONEncoding.string(name)))")
-      ).first
-    else {
-      return ["status": "ok", "found": false]
+      ).first {
+        return ["status": "ok", "found": true, "name": name, "text": text]
+      }
     }
-    return ["status": "ok", "found": true, "name": name, "text": text]
+    return ["status": "ok", "found": false]
   }
 
   /// A line of standard input (nil at its end), read with `read(2)` so that

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// `attn serve --stdio`, the machine mode the Jupyter kernel speaks.
+@Suite struct ServeCommandTests {
+  func responses(_ requests: [String]) throws -> [[String: Any]] {
+    let result = try AttnProcess.run(["serve", "--stdio"], input: requests.joined(separator: "\n") + "\n")
+    #expect(result.status == 0, "\(result.stderr)")
+    return result.stdout.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+  }
+
+  @Test func executeCompleteInspectAndIsComplete() throws {
+    let replies = try responses([
+      #"{"id": 1, "execute": "x = softmax([1, 2])\nx\nprint(\"hi\")"}"#,
+      #"{"id": 2, "complete": "y = sof", "cursor": 7}"#,
+      #"{"id": 3, "inspect": "softmax(x", "cursor": 9}"#,
+      #"{"id": 4, "is_complete": "def f(x) {"}"#,
+      #"{"id": 5, "is_complete": "x + 1"}"#,
+      #"{"id": "six", "execute": "heatmap(eye(2))"}"#,
+    ])
+    #expect(replies.count == 6)
+    #expect(replies[0]["id"] as? Int == 1 && replies[0]["status"] as? String == "ok")
+    let outputs = try #require(replies[0]["outputs"] as? [[String: Any]])
+    #expect(outputs.count == 2)
+    #expect(outputs[0]["text"] as? String == "[0.2689, 0.7311]")
+    #expect((outputs[0]["value"] as? [String: Any])?["type"] as? String == "tensor")
+    #expect(outputs[1]["type"] as? String == "stream" && outputs[1]["text"] as? String == "hi")
+    #expect(replies[1]["matches"] as? [String] == ["softmax"])
+    #expect(replies[1]["start"] as? Int == 4 && replies[1]["end"] as? Int == 7)
+    #expect(replies[2]["found"] as? Bool == true && replies[2]["name"] as? String == "softmax")
+    #expect((replies[2]["text"] as? String)?.hasPrefix("softmax(x, axis: -1, temperature: 1)") == true)
+    #expect(replies[3]["status"] as? String == "incomplete")
+    #expect(replies[4]["status"] as? String == "complete")
+    #expect(replies[5]["id"] as? String == "six")
+    let picture = try #require((replies[5]["outputs"] as? [[String: Any]])?.first)
+    #expect((picture["svg"] as? String)?.hasPrefix("<svg") == true)
+  }
+
+  @Test func errorsAndMalformedRequestsGetAnswers() throws {
+    let replies = try responses([
+      #"{"id": 1, "execute": "y = z"}"#, "not json", #"{"id": 2, "frobnicate": 1}"#, #"{"id": 3, "execute": "1 + 1"}"#,
+    ])
+    #expect(replies.count == 4)
+    let error = try #require(replies[0]["error"] as? [String: Any])
+    #expect(replies[0]["status"] as? String == "error")
+    #expect(error["message"] as? String == "unknown name 'z'")
+    #expect((error["text"] as? String)?.contains("cell:1:5: error: unknown name 'z'") == true)
+    #expect((replies[1]["error"] as? [String: Any])?["message"] as? String == "a request is one JSON object per line")
+    #expect(replies[2]["status"] as? String == "error")
+    #expect(((replies[3]["outputs"] as? [[String: Any]])?.first?["text"]) as? String == "2", "it goes on")
+  }
+
+  /// SIGINT stops the running request, the variables stay, and the server goes on.
+  @Test func anInterruptStopsTheRunningRequestOnly() throws {
+    let process = Process()
+    process.executableURL = AttnProcess.executable
+    process.arguments = ["serve", "--stdio"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    func send(_ line: String) { input.fileHandleForWriting.write(Data((line + "\n").utf8)) }
+    var buffer = Data()
+    func receive() -> [String: Any]? {
+      while !buffer.contains(UInt8(ascii: "\n")) {
+        let chunk = output.fileHandleForReading.availableData
+        if chunk.isEmpty { return nil }
+        buffer.append(chunk)
+      }
+      let newline = buffer.firstIndex(of: UInt8(ascii: "\n"))!
+      let line = buffer[..<newline]
+      buffer = Data(buffer[(newline + 1)...])
+      return try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+    }
+    send(#"{"id": 1, "execute": "x = 41"}"#)
+    #expect(receive()?["status"] as? String == "ok")
+    send(#"{"id": 2, "execute": "A = randn(1200, 1200, seed: 1)\nwhile true { B = A @ A }"}"#)
+    Thread.sleep(forTimeInterval: 1)
+    kill(process.processIdentifier, SIGINT)
+    let stopped = receive()
+    #expect(stopped?["id"] as? Int == 2)
+    #expect((stopped?["error"] as? [String: Any])?["message"] as? String == "interrupted")
+    // An interrupt between requests does not end the server either.
+    kill(process.processIdentifier, SIGINT)
+    Thread.sleep(forTimeInterval: 0.2)
+    send(#"{"id": 3, "execute": "x + 1"}"#)
+    let after = receive()
+    #expect(((after?["outputs"] as? [[String: Any]])?.first?["text"]) as? String == "42")
+    try input.fileHandleForWriting.close()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+  }
+
+  @Test func withoutStdioItIsAUsageError() throws {
+    let result = try AttnProcess.run(["serve"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("attn serve needs --stdio"))
+  }
+
+  @Test func jupyterInstallWritesAKernelSpec() throws {
+    let prefix = try makeTemporaryDirectory()
+    let result = try AttnProcess.run(["jupyter", "install", "--prefix", prefix.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let directory = prefix.appendingPathComponent("share/jupyter/kernels/attn")
+    let spec = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("kernel.json")))
+        as? [String: Any])
+    #expect(spec["argv"] as? [String] == ["python3", "{resource_dir}/attn_kernel.py", "-f", "{connection_file}"])
+    #expect(spec["language"] as? String == "attn")
+    #expect(spec["interrupt_mode"] as? String == "message")
+    let binary = (spec["env"] as? [String: String])?["ATTN_BINARY"]
+    #expect(binary.map { FileManager.default.isExecutableFile(atPath: $0) } == true)
+    let kernel = try String(contentsOf: directory.appendingPathComponent("attn_kernel.py"), encoding: .utf8)
+    #expect(kernel.contains("class AttnKernel(Kernel):"))
+    #expect(try AttnProcess.run(["jupyter", "install", "--user", "--prefix", prefix.path]).status == 2)
+  }
+
+  @Test func exportWritesAValidNotebook() throws {
+    let directory = try makeTemporaryDirectory()
+    let output = directory.appendingPathComponent("lesson.ipynb")
+    let lesson = AttnProcess.packageRoot.appendingPathComponent("lessons/01-softmax.md")
+    let result = try AttnProcess.run(["export", lesson.path, "--ipynb", output.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let notebook = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
+    #expect(notebook["nbformat"] as? Int == 4)
+    let kernel = (notebook["metadata"] as? [String: Any])?["kernelspec"] as? [String: Any]
+    #expect(kernel?["name"] as? String == "attn")
+    let cells = try #require(notebook["cells"] as? [[String: Any]])
+    let code = cells.filter { $0["cell_type"] as? String == "code" }
+    #expect(code.count == 11)
+    let first = try #require(code.first?["outputs"] as? [[String: Any]])
+    #expect(((first.first?["data"] as? [String: Any])?["text/plain"]) as? String == "[0.6590, 0.2424, 0.0986]")
+    let solutions = code.filter { (($0["metadata"] as? [String: Any])?["tags"] as? [String]) == ["solution"] }
+    #expect(solutions.count == 2, "exercise solutions are folded away")
+    #expect(try AttnProcess.run(["export", lesson.path]).status == 2)
+  }
+}
