@@ -44,7 +44,7 @@ public struct CallSite: Equatable, Sendable {
 }
 
 /// Everything that went wrong in one piece of input; thrown by
-/// ``Session/execute(_:output:)``. Syntax errors can come several at once
+/// ``Session/execute(_:output:)-(SourceFile,_)``. Syntax errors can come several at once
 /// (the parser recovers at statement boundaries); a runtime error comes alone.
 public struct Diagnostics: Error, Sendable {
   public var source: SourceFile

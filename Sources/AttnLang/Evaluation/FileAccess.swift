@@ -9,7 +9,7 @@ import Foundation
 /// Where the language's file builtins (`load`, `save`, `svg`, `lines`) may
 /// read and write, and what relative paths are relative to.
 ///
-/// Your own session reads and writes wherever you can (``unrestricted``).
+/// Your own session reads and writes wherever you can (``unrestricted(base:)``).
 /// Files from others — a downloaded lesson, a student's submission — run
 /// ``confined(to:base:hint:)``: only inside their own directory, the
 /// session's temporary directory (`tempdir()`) and directories the user

@@ -40,7 +40,7 @@ public struct Output: Sendable {
 }
 
 /// One evaluation session: the variables and settings that the REPL, `attn
-/// run` and the lesson checker all share through ``execute(_:output:)``.
+/// run` and the lesson checker all share through ``execute(_:output:)-(SourceFile,_)``.
 ///
 /// A failed statement leaves every variable as it was before it, even one
 /// that failed part way through a loop.
@@ -149,12 +149,12 @@ public final class Session: @unchecked Sendable {
     try run(try compile(program), output: output)
   }
 
-  /// The values `source` prints, evaluated as ``execute(_:output:)`` would
+  /// The values `source` prints, evaluated as ``execute(_:output:)-(SourceFile,_)`` would
   /// but leaving no trace: every variable it changes (`ans` included) is put
   /// back after each statement. For checking a student's session without
   /// touching it.
   ///
-  /// - Throws: ``Diagnostics`` as ``execute(_:output:)`` does.
+  /// - Throws: ``Diagnostics`` as ``execute(_:output:)-(SourceFile,_)`` does.
   public func probe(_ source: SourceFile) throws(Diagnostics) -> [Value] {
     var values: [Value] = []
     try run(
@@ -229,7 +229,7 @@ public final class Session: @unchecked Sendable {
     ]
   }
 
-  /// Asks a running ``execute(_:output:)`` on another thread to stop at the
+  /// Asks a running ``execute(_:output:)-(SourceFile,_)`` on another thread to stop at the
   /// next step; it then fails with `interrupted`.
   public func interrupt() {
     stop.request()
