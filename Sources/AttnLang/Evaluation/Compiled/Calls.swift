@@ -62,33 +62,30 @@ final class BuiltinCall: Compiled.Expression {
   /// The call's arguments, evaluated and checked, without running the
   /// builtin (for `explain`, which runs its steps instead).
   func arguments(_ frame: Frame) throws(Diagnostic) -> Arguments {
-    let signature = builtin.signature
-    var values = [ArgumentValue?](repeating: nil, count: signature.parameters.count)
+    try arguments(frame, filling: [ArgumentValue?](repeating: nil, count: builtin.signature.parameters.count))
+  }
+
+  /// Evaluates the arguments into `values` (one slot per parameter, all nil)
+  /// and the variadic rest, and checks their kinds.
+  private func arguments(_ frame: Frame, filling values: [ArgumentValue?]) throws(Diagnostic) -> Arguments {
+    var values = values
     var rest: [ArgumentValue] = []
     for argument in arguments {
       let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
       if let index = argument.parameter { values[index] = value } else { rest.append(value) }
     }
-    try signature.check(values, rest: rest)
+    try builtin.signature.check(values, rest: rest)
     return Arguments(
-      signature: signature, values: values, rest: rest, range: range, runtime: frame.runtime, source: source)
+      signature: builtin.signature, values: values, rest: rest, range: range, runtime: frame.runtime, source: source)
   }
 
   override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
-    let signature = builtin.signature
-    var values = spareValues.take() ?? [ArgumentValue?](repeating: nil, count: signature.parameters.count)
-    var rest: [ArgumentValue] = []
-    for argument in arguments {
-      let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
-      if let index = argument.parameter { values[index] = value } else { rest.append(value) }
-    }
-    try signature.check(values, rest: rest)
-    let runtime = frame.runtime
-    let call = Arguments(
-      signature: signature, values: values, rest: rest, range: range, runtime: runtime, source: source)
-    let result = try runtime.library(range, as: builtin.name) { try builtin.run(call) }
-    // Reuse the array: once the call is over this is its only reference
+    let empty = spareValues.take() ?? [ArgumentValue?](repeating: nil, count: builtin.signature.parameters.count)
+    let call = try arguments(frame, filling: empty)
+    let result = try frame.runtime.library(range, as: builtin.name) { try builtin.run(call) }
+    // Reuse the array: once the call is consumed this is its only reference
     // (a builtin that kept `call` makes the reset copy instead, which is correct).
+    var values = (consume call).values
     for index in values.indices { values[index] = nil }
     spareValues = values
     if case .tensor(let tensor) = result { return Value(tensor) }
