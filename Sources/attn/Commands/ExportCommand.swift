@@ -38,13 +38,7 @@ struct ExportCommand: ParsableCommand {
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
-    let notebook: Notebook
-    do {
-      notebook = try LessonLibrary.load(lesson)
-    } catch {
-      printError("attn: error: \(error)")
-      throw ExitCode(2)
-    }
+    let notebook = try loadLessonOrExit(lesson)
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
     options.files = confinement.confined(for: lesson)

@@ -62,13 +62,7 @@ struct GradeCommand: ParsableCommand {
   }
 
   func run() throws {
-    let notebook: Notebook
-    do {
-      notebook = try LessonLibrary.load(lesson)
-    } catch {
-      printError("attn: error: \(error)")
-      throw ExitCode(2)
-    }
+    let notebook = try loadLessonOrExit(lesson)
     let exercises = notebook.exercises
     guard !exercises.isEmpty else {
       printError("attn: error: \(lesson) has no exercises (```attn exercise name=NAME cells)")
