@@ -1,7 +1,6 @@
 import ArgumentParser
 import AttnLang
 import Foundation
-import Lessons
 
 /// `--allow-files DIR`: the directories, besides their own, that files from
 /// others (lessons checked or walked through, `run --sandbox`) may use.
@@ -36,14 +35,4 @@ struct FileConfinementOptions: ParsableArguments {
   }
 
   static let hint = "allow a directory with --allow-files DIR"
-}
-
-/// The lesson at `path`, or a usage error (status 2) saying why it cannot be read.
-func loadLessonOrExit(_ path: String) throws -> Notebook {
-  do {
-    return try LessonLibrary.load(path)
-  } catch {
-    printError("attn: error: \(error)")
-    throw ExitCode(2)
-  }
 }
