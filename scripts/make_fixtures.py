@@ -240,6 +240,39 @@ def np_posenc(n, d):
 case("posenc.6x8", n=6, d=8, expected=np_posenc(6, 8))
 case("posenc.5x7", n=5, d=7, expected=np_posenc(5, 7))
 case("causal.4", n=4, expected=np.tril(np.ones((4, 4))))
+# Sliding windows: query i sees keys i - w + 1 ... i.
+case("window.6x3", n=6, w=3, expected=np.array([[1.0 if i - 3 < j <= i else 0.0 for j in range(6)] for i in range(6)]))
+
+
+def np_alibi_slopes(heads):
+    # Press, Smith & Lewis (2022), get_slopes as published with the paper.
+    def power_of_2(n):
+        start = 2 ** (-(2 ** -(math.log2(n) - 3)))
+        return [start * start ** i for i in range(n)]
+    if math.log2(heads).is_integer():
+        return power_of_2(heads)
+    closest = 2 ** math.floor(math.log2(heads))
+    return power_of_2(closest) + np_alibi_slopes(2 * closest)[0::2][: heads - closest]
+
+
+for heads in (1, 4, 6, 12):
+    slopes = np.array(np_alibi_slopes(heads))
+    distance = np.abs(np.arange(5)[:, None] - np.arange(5)[None, :])
+    case(f"alibi.{heads}", n=5, heads=heads, slopes=slopes, expected=-slopes[:, None, None] * distance)
+
+
+def np_rope(x, base=10000.0, offset=0):
+    # Rotate-half (GPT-NeoX, LLaMA): entry i pairs with entry i + d/2.
+    n, d = x.shape[-2], x.shape[-1]
+    theta = base ** (-np.arange(d // 2) * 2 / d)
+    angles = (np.arange(n) + offset)[:, None] * theta[None, :]
+    x1, x2 = x[..., : d // 2], x[..., d // 2:]
+    return np.concatenate([x1 * np.cos(angles) - x2 * np.sin(angles), x2 * np.cos(angles) + x1 * np.sin(angles)], -1)
+
+
+rope_x = rng.normal(size=(2, 7, 8))
+case("rope.8", x=rope_x, base=10000.0, offset=0, expected=np_rope(rope_x))
+case("rope.offset", x=rope_x[0], base=500.0, offset=4, expected=np_rope(rope_x[0], 500.0, 4))
 case("onehot", x=np.array([2.0, 0.0, 3.0]), n=4, expected=np.eye(4)[[2, 0, 3]])
 
 # --- seeded random (plain-Python SplitMix64, the documented algorithm) ------

@@ -245,6 +245,71 @@ case("multihead.masked", "multihead_mask",
      lambda x, wq, wk, wv, wo, mask: multihead(x, x, wq, wk, wv, wo, mask=mask),
      {"x": Xm, **weights6}, constants={"mask": np.array([[1, 1, 0, 1]] * 3 + [[0, 0, 0, 0]], dtype=np.float64)})
 
+# --- beyond the course: rotary positions, ALiBi, grouped-query attention -----------------
+def rope(x, base=10000.0, offset=0):
+    # The rotate-half layout of GPT-NeoX and Hugging Face's LLaMA, written out.
+    n, d = x.shape[-2], x.shape[-1]
+    half = d // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / d)
+    angles = (torch.arange(n, dtype=torch.float64) + offset)[:, None] * theta[None, :]
+    cos, sin = torch.cos(angles), torch.sin(angles)
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
+
+
+case("rope.rows", "rope", rope, {"x": normal(5, 6)})
+case("rope.heads_offset", "rope_base100_offset3", lambda x: rope(x, base=100.0, offset=3), {"x": normal(2, 4, 4)})
+
+
+def alibi_slopes(heads):
+    # Press et al.'s get_slopes, as published.
+    def power_of_2(n):
+        start = 2 ** (-(2 ** -(math.log2(n) - 3)))
+        return [start * start ** i for i in range(n)]
+    if math.log2(heads).is_integer():
+        return power_of_2(heads)
+    closest = 2 ** math.floor(math.log2(heads))
+    return power_of_2(closest) + alibi_slopes(2 * closest)[0::2][: heads - closest]
+
+
+def alibi(n, heads):
+    distance = (torch.arange(n)[:, None] - torch.arange(n)[None, :]).abs().to(torch.float64)
+    return -torch.tensor(alibi_slopes(heads), dtype=torch.float64)[:, None, None] * distance
+
+
+def grouped(xq, wq, wk, wv, wo, heads, kv_heads, causal=False, bias=None):
+    # Grouped-query attention: K and V have kv_heads heads, each repeated for
+    # heads / kv_heads query heads (repeat_interleave, as in LLaMA 2's repeat_kv).
+    n, d = xq.shape[0], wq.shape[1]
+    dk = d // heads
+    Q = (xq @ wq).reshape(n, heads, dk).transpose(0, 1)
+    K = (xq @ wk).reshape(n, kv_heads, dk).transpose(0, 1).repeat_interleave(heads // kv_heads, dim=0)
+    V = (xq @ wv).reshape(n, kv_heads, -1).transpose(0, 1).repeat_interleave(heads // kv_heads, dim=0)
+    scores = Q @ K.transpose(1, 2) / math.sqrt(dk)
+    if bias is not None:
+        scores = scores + bias
+    if causal:
+        scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
+    weights = torch.softmax(scores, -1)
+    return (weights @ V).transpose(0, 1).reshape(n, -1) @ wo
+
+
+Xg = normal(5, 8)
+case("multihead.gqa", "multihead_gqa4_2", lambda x, wq, wk, wv, wo: grouped(x, wq, wk, wv, wo, 4, 2, causal=True),
+     {"x": Xg, "wq": normal(8, 8, scale=0.4), "wk": normal(8, 4, scale=0.4), "wv": normal(8, 4, scale=0.4),
+      "wo": normal(8, 8, scale=0.4)})
+case("multihead.mqa", "multihead_gqa4_1", lambda x, wq, wk, wv, wo: grouped(x, wq, wk, wv, wo, 4, 1),
+     {"x": Xg, "wq": normal(8, 8, scale=0.4), "wk": normal(8, 2, scale=0.4), "wv": normal(8, 2, scale=0.4),
+      "wo": normal(8, 8, scale=0.4)})
+case("multihead.alibi", "multihead_alibi", lambda x, wq, wk, wv, wo: grouped(x, wq, wk, wv, wo, 4, 4, causal=True,
+                                                                             bias=alibi(5, 4)),
+     {"x": Xg, "wq": normal(8, 8, scale=0.4), "wk": normal(8, 8, scale=0.4), "wv": normal(8, 8, scale=0.4),
+      "wo": normal(8, 8, scale=0.4)})
+case("attend.bias", "attend_alibi", lambda q, K, V: (lambda s: torch.softmax(s, -1) @ V)(
+    q @ K.T + alibi(5, 1)[0]), {"q": normal(5, 4), "K": K54, "V": V53})
+case("flashattend.causal", "flashattend_causal_block2", lambda q, K, V: attention(q, K, V, scale=0.5, causal=True),
+     {"q": normal(5, 4), "K": K54, "V": V53})
+
 # --- layers --------------------------------------------------------------------------------
 case("layernorm.plain", "layernorm", lambda x: F.layer_norm(x, (4,)), {"x": m34})
 case("layernorm.affine", "layernorm_affine_eps0.1",

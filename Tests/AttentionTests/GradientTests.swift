@@ -84,6 +84,20 @@ import _TestSupport
         try multiHeadAttention(x[0], x[1], heads: 3, weights: MultiHeadWeights(wq: x[2], wk: x[3], wv: x[4], wo: x[5]))
           .output
       }
+    case "rope": return { try rotaryEmbedding($0[0]) }
+    case "rope_base100_offset3": return { try rotaryEmbedding($0[0], base: 100, offset: 3) }
+    case "multihead_gqa4_2", "multihead_gqa4_1", "multihead_alibi":
+      return { x in
+        try multiHeadAttention(
+          x[0], x[0], heads: 4, kvHeads: name == "multihead_gqa4_1" ? 1 : name == "multihead_gqa4_2" ? 2 : 4,
+          weights: MultiHeadWeights(wq: x[1], wk: x[2], wv: x[3], wo: x[4]), causal: name != "multihead_gqa4_1",
+          bias: name == "multihead_alibi" ? try alibiBias(5, heads: 4) : nil
+        ).output
+      }
+    case "attend_alibi":
+      return { try attention($0[0], keys: $0[1], values: $0[2], bias: try alibiBias(5, heads: 1).subscripted([.at(0)])).output }
+    case "flashattend_causal_block2":
+      return { try flashAttention($0[0], keys: $0[1], values: $0[2], scale: 0.5, causal: true, blockSize: 2).output }
     case "logsoftmax": return { try logSoftmax($0[0]) }
     case "logsoftmax_0": return { try logSoftmax($0[0], axis: 0) }
     case "crossentropy": return { try crossEntropy($0[0], constants["targets"] ?? Tensor(0)) }

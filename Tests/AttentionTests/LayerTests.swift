@@ -1,3 +1,4 @@
+import Foundation
 import Attention
 import Testing
 import _TestSupport
@@ -35,6 +36,53 @@ import _TestSupport
       let fixture = Fixtures.one(name)
       #expect(try positionalEncoding(n, d).isApproximatelyEqual(to: fixture.tensor("expected")))
     }
+  }
+
+  @Test func modernPositionsMatchNumPy() throws {
+    for name in ["alibi.1", "alibi.4", "alibi.6", "alibi.12"] {
+      let fixture = Fixtures.one(name)
+      let heads = Int(fixture.double("heads", default: 0))
+      #expect(Tensor(alibiSlopes(heads)).isApproximatelyEqual(to: fixture.tensor("slopes")), "\(name)")
+      #expect(try alibiBias(5, heads: heads).isApproximatelyEqual(to: fixture.tensor("expected")), "\(name)")
+    }
+    for name in ["rope.8", "rope.offset"] {
+      let fixture = Fixtures.one(name)
+      let rotated = try rotaryEmbedding(
+        fixture.tensor("x"), base: fixture.double("base", default: 0), offset: Int(fixture.double("offset", default: 0)))
+      #expect(rotated.isApproximatelyEqual(to: fixture.tensor("expected")), "\(name)")
+    }
+    // Rotated queries and keys: the score depends on positions only through their distance.
+    let q: Tensor = [[1, 2, 3, 4]]
+    let k: Tensor = [[0.5, -1, 2, 1]]
+    let near = try dot(rotaryEmbedding(q, offset: 3), rotaryEmbedding(k, offset: 1))
+    let far = try dot(rotaryEmbedding(q, offset: 12), rotaryEmbedding(k, offset: 10))
+    #expect(abs(near.scalars[0] - far.scalars[0]) < 1e-12)
+    #expect(try slidingWindowMask(6, window: 3) == Fixtures.one("window.6x3").tensor("expected"))
+    #expect(try slidingWindowMask(4, window: 9) == causalMask(4))
+    let odd: Tensor = [[1, 2, 3]]
+    #expect(throws: TensorError.self) { try rotaryEmbedding(odd) }
+    #expect(throws: TensorError.self) { try slidingWindowMask(3, window: 0) }
+  }
+
+  /// Online softmax block by block gives attention's output, whatever the block size.
+  @Test func flashAttentionEqualsAttention() throws {
+    let q = try randn([7, 5], seed: 11)
+    let k = try randn([13, 5], seed: 12)
+    let v = try randn([13, 3], seed: 13)
+    for causal in [false, true] {
+      let plain = try attention(q, keys: k, values: v, scale: 0.4, causal: causal).output
+      for block in [1, 2, 5, 13, 64] {
+        let flash = try flashAttention(q, keys: k, values: v, scale: 0.4, causal: causal, blockSize: block)
+        #expect(flash.output.isApproximatelyEqual(to: plain, tolerance: 1e-12), "block \(block), causal \(causal)")
+        #expect(flash.firstQuerySteps.count == (13 + block - 1) / block)
+      }
+    }
+    // The running sum ends at the softmax's denominator.
+    let set: Tensor = [[1, 0], [0, 1], [1, 1]]
+    let one = try flashAttention([1, 0], keys: set, values: set, blockSize: 2)
+    let expected: Double = 1 + Foundation.exp(-1.0) + 1
+    #expect(abs((one.firstQuerySteps.last?.runningSum ?? 0) - expected) < 1e-12)
+    #expect(one.firstQuerySteps.map(\.rescale) == [0, 1])
   }
 
   @Test func masksAndOneHot() throws {

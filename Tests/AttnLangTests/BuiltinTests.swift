@@ -37,7 +37,7 @@ import _TestSupport
     let tested: Set<String> = [
       "help", "randn", "rand", "sample", "heatmap", "bars", "load", "save", "svg", "list", "append", "len", "range",
       "filter", "chars", "str", "print", "grad", "valgrad", "jacobian", "plot", "progress", "vocab", "encode",
-      "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
+      "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "rope", "alibi", "window", "flashattend", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
     ]
     let missing = Builtins.publicNames.filter { !covered.contains($0) && !tested.contains($0) }
     #expect(missing.isEmpty, "no value test for \(missing)")
@@ -84,11 +84,11 @@ import _TestSupport
       session.errors("softmax([1, 2], axis: 0.5)").map(\.message) == ["softmax: axis: must be a whole number, got 0.5"])
     #expect(
       session.errors("multihead(eye(4))").map(\.message) == [
-        "multihead needs heads:; usage: multihead(Xq, Xkv = Xq, heads:, wq: Xavier, wk: Xavier, wv: Xavier, wo: Xavier, mask: none, causal: false, seed: 0)"
+        "multihead needs heads:; usage: multihead(Xq, Xkv = Xq, heads:, kvheads: heads, wq: Xavier, wk: Xavier, wv: Xavier, wo: Xavier, mask: none, causal: false, seed: 0, bias: none)"
       ])
     #expect(
       session.errors("attend([1, 0])").map(\.message) == [
-        "attend needs K; usage: attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false)"
+        "attend needs K; usage: attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false, bias: none)"
       ])
     #expect(
       session.errors("attend([1, 0], eye(2), q: [1, 0])").map(\.message) == [

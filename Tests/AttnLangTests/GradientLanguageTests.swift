@@ -48,7 +48,7 @@ import _TestSupport
         "grad: x must be a tensor, or records and lists of tensors; x.a is a string"
       ])
     #expect(messages("grad(3, [1])") == ["grad: f must be a function, got number"])
-    #expect(messages("grad(nope, [1])") == ["unknown name 'nope'"])
+    #expect(messages("grad(qwerty, [1])") == ["unknown name 'qwerty'"])
     #expect(messages("jacobian(x -> \"a\", [1])") == ["jacobian: f must return a tensor, got string"])
     #expect(
       messages("jacobian(x -> x, zeros(2, 2, 2))").first?.hasPrefix(

@@ -147,7 +147,7 @@ import _TestSupport
     #expect(messages("n(2)", in: session) == ["'n' is a number, not a function; only functions can be called"])
     #expect(
       messages("[1, 2](0)", in: session) == ["a tensor [2] is not a function; only functions can be called"])
-    #expect(messages("nope(1)", in: session) == ["unknown function 'nope'"])
+    #expect(messages("qwerty(1)", in: session) == ["unknown function 'qwerty'"])
     #expect(messages("fo(1)", in: session) == ["unknown function 'fo'; did you mean 'f'?"])
     #expect(messages("map(3, list(1))", in: session) == ["map: f must be a function, got number"])
     #expect(
@@ -201,8 +201,8 @@ import _TestSupport
     // The loop variable stays, as in Python; a loop over nothing runs nothing.
     #expect(try session.value("for k in range(3) { }\nk") == .number(2))
     #expect(try session.value("m = 5\nfor m in list() { }\nm") == .number(5))
-    #expect(try session.value("not 0 and (1 or nope)") == .number(1))
-    #expect(try session.value("0 and nope") == .number(0))
+    #expect(try session.value("not 0 and (1 or qwerty)") == .number(1))
+    #expect(try session.value("0 and qwerty") == .number(0))
   }
 
   @Test func conditionsMustBeOneNumber() {
@@ -233,8 +233,8 @@ import _TestSupport
     let session = Session()
     _ = try session.values("s = 0\nl = list()")
     #expect(
-      messages("for i in range(10) {\n  s = s + i\n  l = append(l, i)\n  if i == 5 { nope }\n}", in: session)
-        == ["unknown name 'nope'"])
+      messages("for i in range(10) {\n  s = s + i\n  l = append(l, i)\n  if i == 5 { qwerty }\n}", in: session)
+        == ["unknown name 'qwerty'"])
     #expect(try session.value("s") == .number(0))
     #expect(try session.value("l") == .list([]))
     #expect(session.variables["i"] == nil)
@@ -314,7 +314,7 @@ import _TestSupport
         "field 'w': +: shapes [2] and [3] cannot be broadcast together"
       ])
     #expect(messages("p @ p", in: session) == ["'@' does not apply to records; use it on their fields"])
-    #expect(messages("r.nope", in: session).first?.hasPrefix("no field 'nope'") == true)
+    #expect(messages("r.qwerty", in: session).first?.hasPrefix("no field 'qwerty'") == true)
     #expect(messages("x = 1\nx.y = 2") == ["cannot set field 'y' of a number; only records have fields"])
   }
 

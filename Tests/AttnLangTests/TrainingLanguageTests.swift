@@ -179,3 +179,25 @@ import _TestSupport
         == .record(Record([("a", .tensor(Tensor([-9]))), ("b", .tensor(Tensor([1])))])))
   }
 }
+
+/// The builtins of modern attention, through the language (their values are
+/// checked against NumPy and PyTorch in the library's tests).
+@Suite struct ModernAttentionLanguageTests {
+  @Test func ropeAlibiWindowAndFlashattend() throws {
+    let session = Session()
+    #expect(try session.value("shape(rope(randn(3, 4, seed: 1)))") == .tensor(Tensor([3, 4])))
+    #expect(try session.value("sum(abs(rope(eye(4))[0] - eye(4)[0]))") == .number(0), "position 0 is not rotated")
+    #expect(try session.value("alibi(3, 2)[0, 2, 0]") == .number(-0.125))
+    #expect(try session.value("window(3, 2)") == .tensor(try Tensor(rows: [[1, 0, 0], [1, 1, 0], [0, 1, 1]])))
+    let flash = try session.value(
+      "K = randn(9, 4, seed: 2)\nmax(abs(flashattend(randn(3, 4, seed: 3), K, K, block: 2, causal: true) - attend(randn(3, 4, seed: 3), K, K, causal: true).output))"
+    )
+    #expect((flash.tensor?.scalars.first ?? 1) < 1e-12)
+    #expect(try session.value("shape(multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 2).weights)") == .tensor(Tensor([4, 5, 5])))
+    #expect(
+      session.errors("multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 3)").first?.message
+        == "multihead: kvheads must divide heads: 4 heads, 3 key/value heads")
+    #expect(session.errors("rope([1, 2, 3])").first?.message.contains("rope: x must be [n, d]") == true)
+    #expect(session.errors("flashattend([1, 0], eye(2), eye(2), block: 0)").first?.message == "flashattend: block must be at least 1, got 0")
+  }
+}

@@ -37,6 +37,8 @@ public struct AttentionResult: Equatable, Sendable {
 ///     when `m ≠ n`, as PyTorch's `is_causal=True`).
 ///   - hard: replace the softmax by a one-hot vector at the row's largest
 ///     score (hard attention; ties go to the first).
+///   - bias: added to the scaled scores before masking and softmax (ALiBi's
+///     ``alibiBias(_:heads:)``); broadcast to the scores' shape; no gradient flows to it.
 /// - Returns: scores, weights and output; a fully blocked row gets zero
 ///   weights and a zero output.
 ///
@@ -50,7 +52,7 @@ public struct AttentionResult: Equatable, Sendable {
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
 public func attention(
   _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, mask: Tensor? = nil,
-  causal: Bool = false, hard: Bool = false
+  causal: Bool = false, hard: Bool = false, bias: Tensor? = nil
 ) throws -> AttentionResult {
   let operation = "attention"
   if let mask { try checkMask(mask, operation: operation) }
@@ -71,9 +73,9 @@ public func attention(
       "values must have one row per key: keys \(Tensor.describe(keys.shape)) vs values \(Tensor.describe(values.shape))"
     )
   }
-  if Tape.recording([query, keys, values]) != nil {
+  if Tape.recording([query, keys, values]) != nil || bias != nil {
     return try recordedAttention(
-      query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, hard: hard)
+      query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, hard: hard, bias: bias)
   }
   let (scores, weights) = try attentionWeights(
     query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)
@@ -84,10 +86,20 @@ public func attention(
 /// Attention as differentiable steps — scores, blocking, softmax, weighted
 /// sum — for a gradient: the same numbers as the fused path.
 func recordedAttention(
-  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool
+  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool,
+  bias: Tensor? = nil
 ) throws -> AttentionResult {
   let products = try dot(query, keys)
   var scores = try products * Tensor(scale)
+  if let bias {
+    // A constant added to the scores (ALiBi); it must broadcast to them.
+    guard try broadcastShape(scores.shape, bias.shape, operation: "attention bias") == scores.shape else {
+      throw TensorError(
+        "attention",
+        "bias \(Tensor.describe(bias.shape)) must broadcast to the scores \(Tensor.describe(scores.shape))")
+    }
+    scores = try scores + bias.untracked
+  }
   if mask != nil || causal {
     scores = try blocking(scores, keep: try visibility(scores.shape, mask: mask, causal: causal))
   }

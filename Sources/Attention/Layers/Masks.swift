@@ -45,3 +45,56 @@ public func checkMask(_ mask: Tensor, operation: String) throws {
   }
   throw TensorError(operation, message)
 }
+
+/// The sliding-window causal mask of `n` positions (Longformer, Mistral):
+/// `M[i, j] = 1` when `i − window < j ≤ i` — each query sees itself and the
+/// `window − 1` positions before it — else 0. A window of `n` or more is
+/// ``causalMask(_:)``.
+///
+/// - Throws: ``TensorError`` for a negative size or a window below 1.
+public func slidingWindowMask(_ n: Int, window: Int) throws -> Tensor {
+  guard window >= 1 else { throw TensorError("window", "the window must be at least 1, got \(window)") }
+  var mask = try zeros([n, n])
+  for i in 0..<n {
+    for j in Swift.max(0, i - window + 1)...i { mask.scalars[i * n + j] = 1 }
+  }
+  return mask
+}
+
+/// ALiBi's attention biases (Press, Smith & Lewis, "Train Short, Test Long",
+/// 2022): head `h` subtracts `mₕ · |i − j|` from the score of query `i` and
+/// key `j`, so attention fades with distance at a rate of its own, instead
+/// of positions being added to the tokens. The slopes are the paper's: a
+/// geometric sequence `mₕ = 2^(−8(h+1)/heads)` for a power-of-two number of
+/// heads, else those of the nearest power of two below, completed with every
+/// other slope of the next one.
+///
+/// Pass the result as `bias:` to attention (with `causal: true` for a
+/// language model; the paper's bias is the same below the diagonal).
+///
+/// - Returns: `[heads, n, n]`.
+/// - Throws: ``TensorError`` for a negative size or no heads.
+public func alibiBias(_ n: Int, heads: Int) throws -> Tensor {
+  guard heads >= 1 else { throw TensorError("alibi", "heads must be at least 1, got \(heads)") }
+  let slopes = alibiSlopes(heads)
+  var bias = try zeros([heads, n, n])
+  for h in 0..<heads {
+    for i in 0..<n {
+      for j in 0..<n { bias.scalars[(h * n + i) * n + j] = -slopes[h] * Double(Swift.abs(i - j)) }
+    }
+  }
+  return bias
+}
+
+/// The ALiBi slope of each head.
+public func alibiSlopes(_ heads: Int) -> [Double] {
+  func powerOfTwo(_ count: Int) -> [Double] {
+    let start = cPow(2, -8 / Double(count))
+    return (0..<count).map { cPow(start, Double($0 + 1)) }
+  }
+  var closest = 1
+  while closest * 2 <= heads { closest *= 2 }
+  if closest == heads { return powerOfTwo(heads) }
+  let extra = powerOfTwo(2 * closest).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+  return powerOfTwo(closest) + extra.prefix(heads - closest)
+}

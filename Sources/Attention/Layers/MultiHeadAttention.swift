@@ -63,17 +63,23 @@ public struct MultiHeadResult: Equatable, Sendable {
 ///   - query: `[n, d_in]`, the sequence that asks.
 ///   - keyValue: `[m, d_kv]`, the sequence attended to.
 ///   - heads: the number of heads; must divide the widths of Q and V.
+///   - kvHeads: grouped-query attention (Ainslie et al., 2023): only this
+///     many key and value heads, each shared by `heads / kvHeads` query
+///     heads (1 is multi-query attention); `wk` and `wv` are then
+///     `[d_kv, kvHeads · d_k]`. Default: `heads`.
 ///   - weights: the four projections (``MultiHeadWeights``).
 ///   - mask: 1 = may attend, 0 = blocked; broadcast to `[n, m]`.
 ///   - causal: block key `j` for query `i` when `j > i`.
+///   - bias: added to every head's scaled scores (`[heads, n, m]`, or
+///     broadcast to it), such as ALiBi's ``alibiBias(_:heads:)``.
 /// Gradients flow to both inputs and all four weights, as through
 /// PyTorch's module; blocked positions get exactly zero.
 ///
 /// - Complexity: O(n·m·d_model + (n + m)·d_model²).
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
 public func multiHeadAttention(
-  _ query: Tensor, _ keyValue: Tensor, heads: Int, weights: MultiHeadWeights,
-  mask: Tensor? = nil, causal: Bool = false
+  _ query: Tensor, _ keyValue: Tensor, heads: Int, kvHeads: Int? = nil, weights: MultiHeadWeights,
+  mask: Tensor? = nil, causal: Bool = false, bias: Tensor? = nil
 ) throws -> MultiHeadResult {
   let operation = "multihead"
   guard query.rank == 2, keyValue.rank == 2 else {
@@ -86,6 +92,12 @@ public func multiHeadAttention(
   let q = try project(query, weights.wq, name: "wq", operation: operation)
   let k = try project(keyValue, weights.wk, name: "wk", operation: operation)
   let v = try project(keyValue, weights.wv, name: "wv", operation: operation)
+  if let kvHeads, kvHeads != heads {
+    return try groupedAttention(q, k, v, heads: heads, kvHeads: kvHeads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+  }
+  if bias != nil {
+    return try groupedAttention(q, k, v, heads: heads, kvHeads: heads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+  }
   let dModel = q.shape[1]
   guard k.shape[1] == dModel else {
     throw TensorError(
@@ -367,4 +379,54 @@ extension Tensor {
     }
     return Tensor(unchecked: [rows, range.count], result)
   }
+}
+
+/// Multi-head attention head by head, from differentiable steps: for
+/// grouped-query attention (`kvHeads` key/value heads, each shared by
+/// `heads / kvHeads` query heads) and for a bias added to the scores. The
+/// same numbers as the fused path when `kvHeads == heads` and there is no bias.
+func groupedAttention(
+  _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int, wo: Tensor, mask: Tensor?, causal: Bool,
+  bias: Tensor?
+) throws -> MultiHeadResult {
+  let operation = "multihead"
+  guard kvHeads >= 1, heads % kvHeads == 0 else {
+    throw TensorError(operation, "kvheads must divide heads: \(heads) heads, \(kvHeads) key/value heads")
+  }
+  guard q.shape[1] % heads == 0 else {
+    throw TensorError(operation, "\(heads) heads do not divide the model width: Q \(Tensor.describe(q.shape))")
+  }
+  let dk = q.shape[1] / heads
+  guard k.shape[1] == kvHeads * dk else {
+    throw TensorError(
+      operation,
+      "K must have \(kvHeads) heads of width \(dk) (\(kvHeads * dk) columns), got \(Tensor.describe(k.shape))")
+  }
+  guard v.shape[1] % kvHeads == 0 else {
+    throw TensorError(operation, "\(kvHeads) key/value heads do not divide V \(Tensor.describe(v.shape))")
+  }
+  let dv = v.shape[1] / kvHeads
+  guard wo.rank == 2, wo.shape[0] == heads * dv else {
+    throw TensorError(
+      operation, "wo must be [\(heads * dv), d_out] for \(heads) heads of width \(dv), got \(Tensor.describe(wo.shape))")
+  }
+  let n = q.shape[0]
+  let m = k.shape[0]
+  let headBias = try bias.map { try $0.untracked.broadcast(to: [heads, n, m], operation: "multihead bias") }
+  let group = heads / kvHeads
+  var outputs: [Tensor] = []
+  var weights: [Tensor] = []
+  func columns(_ x: Tensor, _ index: Int, _ width: Int) throws -> Tensor {
+    try x.subscripted([.all, .slice(start: index * width, end: (index + 1) * width, step: 1)])
+  }
+  for head in 0..<heads {
+    let shared = head / group
+    let result = try attention(
+      try columns(q, head, dk), keys: try columns(k, shared, dk), values: try columns(v, shared, dv),
+      scale: 1 / Double(Swift.max(dk, 1)).squareRoot(), mask: mask, causal: causal,
+      bias: try headBias?.subscripted([.at(head)]))
+    outputs.append(result.output)
+    weights.append(result.weights)
+  }
+  return MultiHeadResult(output: try matmul(try concat(outputs, axis: 1), wo), weights: try stack(weights))
 }

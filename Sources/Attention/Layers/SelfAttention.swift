@@ -14,7 +14,7 @@
 ///   - wk: `[d, d_k]` projection for keys.
 ///   - wv: `[d, d_v]` projection for values.
 ///   - scale: overrides `1/√d_k`.
-///   - mask: 1 = may attend, 0 = blocked, as in ``attention(_:keys:values:scale:mask:causal:hard:)``.
+///   - mask: 1 = may attend, 0 = blocked, as in ``attention(_:keys:values:scale:mask:causal:hard:bias:)``.
 ///   - causal: block key `j` for query `i` when `j > i`.
 /// - Throws: ``TensorError`` naming the shapes when they do not chain.
 public func selfAttention(

@@ -183,19 +183,21 @@ extension Explainers {
     let query = try args.tensor("Xq")
     let keyValue = try args.optionalTensor("Xkv") ?? query
     let heads = try args.int("heads")
+    let kvHeads = try args.optionalInt("kvheads") ?? heads
     let dModel = query.shape.last ?? 0
-    let defaults = try Builtins.defaultWeights(dModel: dModel, seed: try args.seed())
-    let weights = MultiHeadWeights(
-      wq: try args.optionalTensor("wq") ?? defaults.wq, wk: try args.optionalTensor("wk") ?? defaults.wk,
-      wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo)
+    let weights = try Builtins.multiheadWeights(args, dModel: dModel, heads: heads, kvHeads: kvHeads)
     let mask = try args.optionalTensor("mask")
     let causal = try args.bool("causal")
-    let result = try multiHeadAttention(query, keyValue, heads: heads, weights: weights, mask: mask, causal: causal)
+    let bias = try args.optionalTensor("bias")
+    let result = try multiHeadAttention(
+      query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias)
     let precision = args.session.options.display.precision
     let q = try matmul(query, weights.wq)
     let k = try matmul(keyValue, weights.wk)
     let v = try matmul(keyValue, weights.wv)
     let size = dModel / max(heads, 1)
+    let group = max(heads / max(kvHeads, 1), 1)
+    let headBias = try bias.map { try $0.broadcast(to: [heads, query.shape[0], keyValue.shape[0]], operation: "bias") }
     var stages = [
       Explanation.Stage(
         "projections", formula: "Q = Xq·Wq, K = Xkv·Wk, V = Xkv·Wv",
@@ -203,17 +205,25 @@ extension Explainers {
           + (args.has("wq") ? [] : [.note("weights not given: Xavier-uniform from seed: \(try args.seed())")])),
       Explanation.Stage(
         "split", formula: "head h takes columns h·d_k ..< (h+1)·d_k,  d_k = \(dModel) / \(heads) = \(size)",
-        [.note("each head attends in its own \(size)-wide slice of Q, K and V, with scale 1/√\(size)")]),
+        [
+          .note(
+            kvHeads == heads
+              ? "each head attends in its own \(size)-wide slice of Q, K and V, with scale 1/√\(size)"
+              : "grouped-query: \(kvHeads) key/value heads, each shared by \(group) query heads; scale 1/√\(size)")
+        ]),
     ]
     var outputs: [Tensor] = []
     // Every head is computed (their outputs are concatenated); the first few are shown.
     let headsShown = 4
     for head in 0..<heads {
       let columns = head * size..<(head + 1) * size
+      let shared = (head / group) * size..<(head / group + 1) * size
       let qh = try columnsOf(q, columns)
-      let kh = try columnsOf(k, columns)
-      let vh = try columnsOf(v, columns)
-      let attended = try attention(qh, keys: kh, values: vh, scale: 1 / Double(size).squareRoot(), mask: mask, causal: causal)
+      let kh = try columnsOf(k, shared)
+      let vh = try columnsOf(v, shared)
+      let attended = try attention(
+        qh, keys: kh, values: vh, scale: 1 / Double(size).squareRoot(), mask: mask, causal: causal,
+        bias: try headBias?.subscripted([.at(head)]))
       outputs.append(attended.output)
       if head == headsShown {
         stages.append(

@@ -13,6 +13,7 @@ extension Builtins {
         .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores"),
         .named("causal", .flag, default: 0, "block key j for query i when j > i"),
         .named("hard", .flag, default: 0, "one-hot at the largest score instead of softmax"),
+        .named("bias", .tensor, shown: "none", "added to the scaled scores (ALiBi: alibi(n, 1)[0]); broadcast to them"),
       ],
       summary: "softmax attention of a query (or rows of queries) over a set of vectors",
       details: """
@@ -34,7 +35,7 @@ extension Builtins {
           try attention(
             try args.tensor("q"), keys: keys, values: try args.optionalTensor("V") ?? keys,
             scale: try args.double("scale"), mask: try args.optionalTensor("mask"), causal: try args.bool("causal"),
-            hard: try args.bool("hard"))))
+            hard: try args.bool("hard"), bias: try args.optionalTensor("bias"))))
     },
     Builtin(
       name: "selfattend", topic: .attention,
@@ -69,6 +70,7 @@ extension Builtins {
         .positional("Xq", .tensor, "the queries' sequence [n, d_model]"),
         .optional("Xkv", .tensor, shown: "Xq", "the keys' and values' sequence [m, d_model] (cross-attention)"),
         .namedRequired("heads", .integer, "the number of heads h; it must divide d_model"),
+        .named("kvheads", .integer, shown: "heads", "grouped-query attention: key/value heads, each shared by heads/kvheads query heads"),
         .named("wq", .tensor, shown: "Xavier", "query projection [d_model, d_model]"),
         .named("wk", .tensor, shown: "Xavier", "key projection"),
         .named("wv", .tensor, shown: "Xavier", "value projection"),
@@ -76,6 +78,7 @@ extension Builtins {
         .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked (only 0 and 1); [n, m]"),
         .named("causal", .flag, default: 0, "block key j for query i when j > i"),
         .named("seed", .integer, default: 0, "seed of the weights not given"),
+        .named("bias", .tensor, shown: "none", "added to each head's scaled scores [heads, n, m] (ALiBi: alibi(n, heads))"),
       ],
       summary: "multi-head attention (self with one input, cross with two)",
       details: """
@@ -83,19 +86,20 @@ extension Builtins {
         headᵢ = softmax(Qᵢ Kᵢᵀ / √d_k) Vᵢ,  d_k = d_model / h
         output = concat(head₁, …, head_h) · wo
         Weights not given are Xavier-uniform [d_model, d_model] from seed:.
+        kvheads: g shares each key/value head among heads/g query heads (grouped-query
+        attention; g = 1 is multi-query): wk and wv are then [d_model, g·d_k], and K, V
+        (the cache of a decoder) are heads/g times smaller.
         Returns a record with output [n, d_model] and weights [heads, n, m].
         """,
       example: "X = randn(4, 8, seed: 1)\nr = multihead(X, heads: 2)\nshape(r.weights)"
     ) { args in
       let query = try args.tensor("Xq")
-      let dModel = query.shape.last ?? 0
-      let defaults = try defaultWeights(dModel: dModel, seed: try args.seed())
-      let weights = MultiHeadWeights(
-        wq: try args.optionalTensor("wq") ?? defaults.wq, wk: try args.optionalTensor("wk") ?? defaults.wk,
-        wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo)
+      let heads = try args.int("heads")
+      let kvHeads = try args.optionalInt("kvheads")
+      let weights = try multiheadWeights(args, dModel: query.shape.last ?? 0, heads: heads, kvHeads: kvHeads)
       let result = try multiHeadAttention(
-        query, try args.optionalTensor("Xkv") ?? query, heads: try args.int("heads"), weights: weights,
-        mask: try args.optionalTensor("mask"), causal: try args.bool("causal"))
+        query, try args.optionalTensor("Xkv") ?? query, heads: heads, kvHeads: kvHeads, weights: weights,
+        mask: try args.optionalTensor("mask"), causal: try args.bool("causal"), bias: try args.optionalTensor("bias"))
       return .record(Record([("output", .tensor(result.output)), ("weights", .tensor(result.weights))]))
     },
     Builtin(
@@ -130,6 +134,21 @@ extension Builtins {
   /// student calling `multihead` again and again gets the same weights, so
   /// they need not be drawn again each time.
   static let weightCache = Mutex<[[Int]: MultiHeadWeights]>([:])
+
+  /// The weights a `multihead` call uses: those given, else Xavier-uniform
+  /// from `seed:` — with `kvheads:`, wk and wv `[d_model, kvheads · d_k]`.
+  static func multiheadWeights(_ args: Arguments, dModel: Int, heads: Int, kvHeads: Int?) throws -> MultiHeadWeights {
+    var defaults = try defaultWeights(dModel: dModel, seed: try args.seed())
+    if let kvHeads, kvHeads != heads, heads > 0, kvHeads > 0 {
+      var generator = SplitMix64(seed: try args.seed() &+ 0x6B76)
+      let width = kvHeads * (dModel / heads)
+      defaults.wk = try xavierUniform(fanIn: dModel, fanOut: width, using: &generator)
+      defaults.wv = try xavierUniform(fanIn: dModel, fanOut: width, using: &generator)
+    }
+    return MultiHeadWeights(
+      wq: try args.optionalTensor("wq") ?? defaults.wq, wk: try args.optionalTensor("wk") ?? defaults.wk,
+      wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo)
+  }
 
   static func defaultWeights(dModel: Int, seed: UInt64) throws -> MultiHeadWeights {
     guard dModel <= 64 else { return try MultiHeadWeights.xavier(dModel: dModel, seed: seed) }

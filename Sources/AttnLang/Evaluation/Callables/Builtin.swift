@@ -71,7 +71,7 @@ final class Builtin: Sendable {
 /// Every builtin, by name.
 public enum Builtins {
   static let all: [Builtin] =
-    attentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
+    attentionBuiltins + modernAttentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
     + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + trainingBuiltins
     + textBuiltins + languageBuiltins
     + sessionBuiltins + explainBuiltins
