@@ -158,7 +158,7 @@ import _TestSupport
   @Test func mistakesAreCaughtBeforeAnythingRuns() {
     let cases: [(String, String)] = [
       ("explain(1)", "explain shows a call written inside it"),
-      ("explain(mean([1]))", "explain can show attend, crossentropy, dot, grad, layernorm, multihead, posenc, selfattend, softmax; not mean"),
+      ("explain(mean([1]))", "explain can show attend, crossentropy, dot, flashattend, grad, layernorm, multihead, posenc, selfattend, softmax; not mean"),
       ("explain(softmax([1]), foo: 1)", "explain has no argument 'foo'; it takes rows: and cols:"),
       ("explain(softmax([1]), rows: 3)", "explain: labels must be a list of strings"),
       ("f = explain\nf(softmax([1]))", "explain needs the call to show written inside it"),
@@ -176,5 +176,18 @@ import _TestSupport
     #expect(object["type"] as? String == "explanation")
     let stages = try #require(object["stages"] as? [[String: Any]])
     #expect(stages.map { $0["title"] as? String } == ["one lane, step by step", "result"])
+  }
+
+  @Test func flashattendShowsTheOnlineSoftmaxBlockByBlock() throws {
+    let e = try explanation(
+      "K = [[1, 0], [0, 1], [1, 1], [0, 2], [2, 0]]\nexplain(flashattend([1, 0], K, K, block: 2))")
+    #expect(e.stages.map(\.title) == ["blocks", "the first query, block by block", "output"])
+    let table = try #require(e.stages[1].tables.first)
+    #expect(table.rows.map { $0[1] } == ["0…1", "2…3", "4…4"])
+    // Scores 1, 0 | 1, 0 | 2: the max rises in the last block, so what came before is rescaled by e^(1−2).
+    #expect(table.rows.map { $0[3] } == ["1", "1", "2"])
+    #expect(table.rows.map { $0[4] } == ["0", "1", String(format: "%.4f", exp(-1.0))])
+    let sum = (2 * exp(-1.0) + 2 * exp(-2.0)) + 1
+    #expect(table.rows.last?.last == String(format: "%.4f", sum))
   }
 }

@@ -259,3 +259,53 @@ extension Explainers {
     return try Tensor(shape: [matrix.shape[0], range.count], scalars: values)
   }
 }
+
+extension Explainers {
+  /// flashattend(q, K, V, block:): the online softmax block by block, for the first query.
+  static let explainFlashAttend: Explainer = { args, _ in
+    let query = try args.tensor("q")
+    let keys = try args.tensor("K")
+    let values = try args.tensor("V")
+    let block = try args.int("block")
+    let causal = try args.bool("causal")
+    let scale = try args.double("scale")
+    let precision = args.session.options.display.precision
+    let result = try flashAttention(query, keys: keys, values: values, scale: scale, causal: causal, blockSize: block)
+    let plain = try attention(query, keys: keys, values: values, scale: scale, causal: causal).output
+    var rows: [[String]] = []
+    for (index, step) in result.firstQuerySteps.enumerated().prefix(16) {
+      rows.append([
+        String(index), "\(step.keys.lowerBound)…\(step.keys.upperBound - 1)", number(step.blockMax, precision),
+        number(step.runningMax, precision), number(step.rescale, precision), number(step.runningSum, precision),
+      ])
+    }
+    if result.firstQuerySteps.count > 16 { rows.append(["…", "", "", "", "", ""]) }
+    let difference = zip(result.output.scalars, plain.scalars).map { abs($0 - $1) }.max() ?? 0
+    let n = keys.shape.first ?? 0
+    let m = query.rank == 1 ? 1 : query.shape[0]
+    return Explanation(
+      call: callText(args), summary: "attention by blocks of keys with an online softmax",
+      stages: [
+        Explanation.Stage(
+          "blocks", formula: "keys read \(block) at a time; each query keeps a running max m, sum l and output o",
+          [
+            .note("m' = max(m, max of the block's scores);  l' = l·e^(m−m') + Σ e^(sⱼ−m');  o' = o·e^(m−m') + Σ e^(sⱼ−m') vⱼ")
+          ]),
+        Explanation.Stage(
+          "the first query, block by block", formula: "the rescale e^(m−m') corrects what was summed under an older max",
+          [
+            .table(
+              Explanation.Table(
+                caption: "", headers: ["block", "keys", "block max", "m", "rescale", "l"], rows: rows))
+          ]),
+        Explanation.Stage(
+          "output", formula: "o / l",
+          [
+            .tensor("output", result.output),
+            .note(
+              "attend gives the same to \(number(difference, precision)) (the largest difference); the \(m)×\(n) weights were never made: memory O(n·d), not O(n²)"
+            ),
+          ]),
+      ])
+  }
+}

@@ -16,7 +16,7 @@ enum Explainers {
   static let table: [String: Explainer] = [
     "attend": explainAttend, "selfattend": explainSelfAttend, "multihead": explainMultihead,
     "softmax": explainSoftmax, "dot": explainDot, "layernorm": explainLayerNorm, "posenc": explainPositionalEncoding,
-    "crossentropy": explainCrossEntropy, "grad": explainGrad,
+    "crossentropy": explainCrossEntropy, "grad": explainGrad, "flashattend": explainFlashAttend,
   ]
 
   static var names: [String] { table.keys.sorted() }
