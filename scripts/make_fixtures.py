@@ -478,4 +478,33 @@ with open(os.path.join(npy_dir, "float64.npy"), "rb") as f:
     whole = f.read()
 with open(os.path.join(npy_dir, "truncated.npy"), "wb") as f:
     f.write(whole[:-5])
-print(f"wrote .npy fixtures to {os.path.normpath(npy_dir)}")
+np.save(os.path.join(npy_dir, "fortran3.npy"), np.asfortranarray(np.arange(24, dtype=np.float32).reshape(2, 3, 4)))
+# .npz written by np.savez (stored) and np.savez_compressed (refused with a message).
+np.savez(os.path.join(npy_dir, "pair.npz"), w=weights, b=np.array([1.0, -2.0], dtype=np.float32))
+np.savez_compressed(os.path.join(npy_dir, "compressed.npz"), w=weights)
+# .safetensors written by the safetensors library itself (pip install safetensors).
+try:
+    from safetensors.numpy import save_file
+
+    tensors = {
+        "encoder.layer.0.query.weight": np.arange(6, dtype=np.float32).reshape(2, 3) / 8,
+        "f64": np.array([1 / 3, -2.5]),
+        "f16": np.array([0.1, -65504.0, 6e-8, 1.0], dtype=np.float16),
+        "i64": np.array([[7, -3]], dtype=np.int64),
+    }
+    save_file(tensors, os.path.join(npy_dir, "model.safetensors"), metadata={"format": "np"})
+    expected = {name: {"shape": list(value.shape), "data": [float(x) for x in value.astype(np.float64).ravel()]}
+                for name, value in tensors.items()}
+    # bfloat16: the top 16 bits of float32, written by hand (NumPy has no bfloat16).
+    bf16 = np.array([1.5, -0.15625, 3e38], dtype=np.float32)
+    raw = (bf16.view(np.uint32) >> 16).astype(np.uint16).tobytes()
+    header = json.dumps({"b": {"dtype": "BF16", "shape": [3], "data_offsets": [0, len(raw)]}}).encode()
+    with open(os.path.join(npy_dir, "bf16.safetensors"), "wb") as f:
+        f.write(len(header).to_bytes(8, "little") + header + raw)
+    expected["b"] = {"shape": [3], "data": [float(np.array((x.view(np.uint32) >> 16) << 16, dtype=np.uint32).view(np.float32)) for x in bf16]}
+    with open(os.path.join(npy_dir, "safetensors.json"), "w") as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write("\n")
+except ImportError:
+    print("safetensors is not installed: the .safetensors fixtures were not rewritten (pip install safetensors)")
+print(f"wrote .npy, .npz and .safetensors fixtures to {os.path.normpath(npy_dir)}")

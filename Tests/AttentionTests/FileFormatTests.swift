@@ -32,10 +32,14 @@ import _TestSupport
     #expect(bytes[10 + headerLength - 1] == UInt8(ascii: "\n"))
   }
 
+  @Test func readsFortranOrder() throws {
+    let expected = try Tensor(shape: [2, 3], scalars: (0..<6).map { Double($0) / 7 })
+    #expect(try NumPyFormat.decode(fixture("fortran.npy")) == expected)
+    let fortran3 = try Tensor(shape: [2, 3, 4], scalars: (0..<24).map(Double.init))
+    #expect(try NumPyFormat.decode(fixture("fortran3.npy")) == fortran3)
+  }
+
   @Test func refusesWhatItCannotRead() throws {
-    #expect(throws: TensorError("load", "Fortran-order arrays are not supported; save with np.ascontiguousarray(x)")) {
-      try NumPyFormat.decode(fixture("fortran.npy"))
-    }
     #expect(
       throws: TensorError("load", "unsupported dtype '|b1'; float64, float32, int64 and int32 are supported")
     ) { try NumPyFormat.decode(fixture("bool.npy")) }
@@ -71,5 +75,62 @@ import _TestSupport
     #expect(throws: TensorError("save", "CSV holds at most a matrix, got [1, 1, 1]; use .npy")) {
       try CSVFormat.encode(zeros([1, 1, 1]))
     }
+  }
+}
+
+@Suite struct ArchiveAndSafetensorsTests {
+  func path(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/npy/\(name)").path
+  }
+
+  func bytes(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path(name)))) }
+
+  @Test func readsNpzWrittenByNumPy() throws {
+    let arrays = try NumPyArchiveFormat.decode(bytes("pair.npz"))
+    #expect(arrays.map(\.name) == ["w", "b"])
+    let w = try Tensor(shape: [2, 3], scalars: (0..<6).map { Double($0) / 7 })
+    #expect(arrays[0].tensor == w)
+    #expect(arrays[1].tensor == Tensor([1, -2]))
+    #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(bytes("compressed.npz")) }
+    do {
+      _ = try NumPyArchiveFormat.decode(bytes("compressed.npz"))
+    } catch let error as TensorError {
+      #expect(error.reason.contains("compressed (np.savez_compressed); save it with np.savez instead"))
+    }
+    #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(Array(try bytes("pair.npz").prefix(100))) }
+    #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(Array("not a zip".utf8)) }
+  }
+
+  struct Expected: Decodable {
+    var shape: [Int]
+    var data: [Double]
+  }
+
+  @Test func readsSafetensorsWrittenByTheLibrary() throws {
+    let expected = try JSONDecoder().decode(
+      [String: Expected].self, from: Data(contentsOf: URL(fileURLWithPath: path("safetensors.json"))))
+    var read = try SafetensorsFormat.read(file: path("model.safetensors"))
+    read += try SafetensorsFormat.decode(bytes("bf16.safetensors"))
+    #expect(Set(read.map(\.name)) == Set(expected.keys))
+    for (name, tensor) in read {
+      let want = try #require(expected[name])
+      #expect(tensor.shape == want.shape, "\(name)")
+      #expect(tensor.isApproximatelyEqual(to: try Tensor(shape: want.shape, scalars: want.data), tolerance: 0), "\(name)")
+    }
+    // One tensor by name reads only its bytes.
+    let one = try SafetensorsFormat.read(file: path("model.safetensors"), names: ["f64"])
+    #expect(one.map(\.name) == ["f64"])
+    #expect(throws: TensorError.self) { try SafetensorsFormat.read(file: path("model.safetensors"), names: ["nope.weight"]) }
+  }
+
+  @Test func refusesBrokenSafetensors() throws {
+    var header = Array(#"{"x": {"dtype": "F32", "shape": [4], "data_offsets": [0, 8]}}"#.utf8)
+    var file = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + [UInt8](repeating: 0, count: 8)
+    #expect(throws: TensorError.self) { try SafetensorsFormat.decode(file) }
+    header = Array(#"{"x": {"dtype": "Q4", "shape": [2], "data_offsets": [0, 2]}}"#.utf8)
+    file = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + [0, 0]
+    #expect(throws: TensorError.self) { try SafetensorsFormat.decode(file) }
+    #expect(throws: TensorError.self) { try SafetensorsFormat.decode([255, 255, 255, 255, 255, 255, 255, 127, 1]) }
+    #expect(throws: TensorError.self) { try SafetensorsFormat.decode([1, 2, 3]) }
   }
 }

@@ -10,13 +10,30 @@ public enum CSVFormat {
   /// - Throws: ``TensorError`` (operation `load`) naming the line and the
   ///   field that is not a number, or rows of different lengths.
   public static func decode(_ text: String) throws -> Tensor {
+    try decodeWithHeader(text, allowingHeader: false).tensor
+  }
+
+  /// The tensor in CSV text whose first line may be a header of column
+  /// names (`query,key,weight`): a first line with a field that is not a
+  /// number is taken as one when `allowingHeader`.
+  public static func decodeWithHeader(_ text: String, allowingHeader: Bool = true) throws -> (
+    header: [String]?, tensor: Tensor
+  ) {
     var rows: [[Double]] = []
+    var header: [String]? = nil
     // Split on any line ending: "\r\n" is a single Character in Swift.
     for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let trimmed = line.drop { $0 == " " || $0 == "\t" }
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      if allowingHeader, rows.isEmpty, header == nil,
+        fields.contains(where: { number(String($0.filter { $0 != " " && $0 != "\t" })) == nil })
+      {
+        header = fields.map { String($0).trimmingCharacters(in: .whitespaces) }
+        continue
+      }
       var row: [Double] = []
-      for field in line.split(separator: ",", omittingEmptySubsequences: false) {
+      for field in fields {
         let cleaned = String(field.filter { $0 != " " && $0 != "\t" })
         guard let value = number(cleaned) else {
           throw TensorError("load", "line \(index + 1): '\(field)' is not a number")
@@ -26,10 +43,13 @@ public enum CSVFormat {
       if let width = rows.first?.count, width != row.count {
         throw TensorError("load", "line \(index + 1) has \(row.count) values but the first row has \(width)")
       }
+      if let header, header.count != row.count {
+        throw TensorError("load", "line \(index + 1) has \(row.count) values but the header names \(header.count) columns")
+      }
       rows.append(row)
     }
     guard !rows.isEmpty else { throw TensorError("load", "the CSV file holds no numbers") }
-    return rows.count == 1 ? Tensor(rows[0]) : try Tensor(rows: rows)
+    return (header, rows.count == 1 ? Tensor(rows[0]) : try Tensor(rows: rows))
   }
 
   /// CSV text for a scalar, vector (one line) or matrix (one line per row),

@@ -4,7 +4,7 @@
 /// and the raw C-order data.
 ///
 /// Reading accepts little- or big-endian float64, float32, int64 and int32
-/// in C order (converted to `Double`); anything else is a clear error.
+/// in C or Fortran order (converted to `Double`); anything else is a clear error.
 /// Writing produces version 1.0 little-endian float64.
 public enum NumPyFormat {
   static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
@@ -39,8 +39,8 @@ public enum NumPyFormat {
       let fortran = value(of: "fortran_order", in: header),
       let shapeText = value(of: "shape", in: header)
     else { throw fail("malformed .npy header: \(header.trimmingTrailingSpace)") }
-    guard fortran == "False" else {
-      throw fail("Fortran-order arrays are not supported; save with np.ascontiguousarray(x)")
+    guard fortran == "False" || fortran == "True" else {
+      throw fail("malformed .npy header: fortran_order is \(fortran)")
     }
     let shape = try parseShape(shapeText)
     try Tensor.validate(shape: shape, operation: "load")
@@ -57,8 +57,24 @@ public enum NumPyFormat {
       )
     }
     var scalars = [Double](repeating: 0, count: count)
-    for index in 0..<count {
-      scalars[index] = element.read(bytes, at: dataStart + index * element.size)
+    if fortran == "True" && shape.count > 1 {
+      // Column-major (the first index varies fastest): element (i, j, …) sits
+      // at i + n₀·(j + n₁·(…)); write it to its row-major place.
+      var index = [Int](repeating: 0, count: shape.count)
+      for position in 0..<count {
+        var rowMajor = 0
+        for axis in shape.indices { rowMajor = rowMajor * shape[axis] + index[axis] }
+        scalars[rowMajor] = element.read(bytes, at: dataStart + position * element.size)
+        for axis in shape.indices {
+          index[axis] += 1
+          if index[axis] < shape[axis] { break }
+          index[axis] = 0
+        }
+      }
+    } else {
+      for index in 0..<count {
+        scalars[index] = element.read(bytes, at: dataStart + index * element.size)
+      }
     }
     return try Tensor(shape: shape, scalars: scalars)
   }

@@ -23,30 +23,59 @@ extension Builtins {
     },
     Builtin(
       name: "load", topic: .pictures,
-      parameters: [.positional("path", .string, "a .npy or .csv file")],
-      summary: "reads a tensor from a NumPy .npy file or a CSV file",
+      parameters: [
+        .positional("path", .string, "a .npy, .npz, .safetensors or .csv file"),
+        .named("name", .string, shown: "all", "one tensor of a .safetensors or .npz file (only its bytes are read)"),
+      ],
+      summary: "reads tensors from NumPy (.npy, .npz), safetensors or CSV files",
       details: """
-        .npy: float64, float32, int64 or int32 in C order, as np.save writes them —
+        .npy: float64, float32, int64 or int32, C or Fortran order, as np.save writes them —
         dump real attention weights from PyTorch with np.save("w.npy", attn.numpy()).
-        .csv: numbers separated by commas, one row per line (one line gives a vector).
+        .npz (np.savez) and .safetensors (Hugging Face models; F64, F32, F16, BF16 and
+        integers, all read as float64) give a record of their tensors by name — use
+        r["encoder.layer.0.attention.self.query.weight"] for names with dots — or, with
+        name:, that one tensor. .csv: numbers separated by commas, one row per line (one
+        line gives a vector); a first line of names gives a record {columns, data}.
         Only the file you name is read.
         """,
       example: "save(eye(2), tempdir(\"example.npy\"))\nload(tempdir(\"example.npy\"))"
     ) { args in
       let path = try args.string("path")
       let format = try args.fileKind(path, writing: false)
+      let name = try args.optionalString("name")
+      if name != nil, format != .safetensors, format != .npz {
+        throw TensorError("load", "name: picks a tensor of a .safetensors or .npz file")
+      }
+      if format == .safetensors {
+        // Only the header and the tensors asked for are read.
+        let target = try args.resolvedPath(path, writing: false)
+        let tensors = try SafetensorsFormat.read(file: target, names: name.map { [$0] })
+        if name != nil, let only = tensors.first { return .tensor(only.tensor) }
+        return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) }))
+      }
       let data = try args.readFile(path, limit: readLimit())
-      let tensor: Tensor
       switch format {
-      case .npy: tensor = try NumPyFormat.decode(Array(data))
+      case .npy: return .tensor(try NumPyFormat.decode(Array(data)))
+      case .npz:
+        let arrays = try NumPyArchiveFormat.decode(Array(data))
+        if let name {
+          guard let array = arrays.first(where: { $0.name == name }) else {
+            throw TensorError(
+              "load", "'\(path)' has no array '\(name)'; it has \(arrays.map(\.name).joined(separator: ", "))")
+          }
+          return .tensor(array.tensor)
+        }
+        return .record(Record(arrays.map { ($0.name, Value.tensor($0.tensor)) }))
       case .csv:
         guard let text = String(data: data, encoding: .utf8) else {
           throw TensorError("load", "'\(path)' is not UTF-8 text")
         }
-        tensor = try CSVFormat.decode(text)
-      case .svg: throw TensorError("load", "cannot load a picture; load .npy or .csv files")
+        let (header, tensor) = try CSVFormat.decodeWithHeader(text)
+        guard let header else { return .tensor(tensor) }
+        return .record(Record([("columns", .list(header.map { .string($0) })), ("data", .tensor(tensor))]))
+      case .svg: throw TensorError("load", "cannot load a picture; load .npy, .npz, .safetensors or .csv files")
+      case .safetensors: return .none
       }
-      return .tensor(tensor)
     },
     Builtin(
       name: "save", topic: .pictures,
@@ -62,6 +91,7 @@ extension Builtins {
       case .npy: bytes = NumPyFormat.encode(tensor)
       case .csv: bytes = Array(try CSVFormat.encode(tensor).utf8)
       case .svg: throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
+      case .npz, .safetensors: throw TensorError("save", "save writes .npy and .csv files")
       }
       try args.writeFile(bytes, to: path)
       return .text("saved \(Tensor.describe(tensor.shape)) to \(path)")
@@ -89,15 +119,18 @@ extension Builtins {
 
 /// The file formats the language reads and writes, by extension.
 enum FileKind {
-  case npy, csv, svg
+  case npy, npz, safetensors, csv, svg
 
   init(_ path: String, operation: String) throws {
     switch (path as NSString).pathExtension.lowercased() {
     case "npy": self = .npy
+    case "npz": self = .npz
+    case "safetensors": self = .safetensors
     case "csv": self = .csv
     case "svg": self = .svg
     case let other:
-      throw TensorError(operation, "unknown file type '.\(other)' in '\(path)'; use .npy or .csv")
+      throw TensorError(
+        operation, "unknown file type '.\(other)' in '\(path)'; use .npy, .npz, .safetensors or .csv")
     }
   }
 }
@@ -106,12 +139,7 @@ extension Arguments {
   /// Reads the whole file `path` names for this builtin: resolved and
   /// checked by the session's ``FileAccess``, at most `limit` bytes.
   func readFile(_ path: String, limit: Int64) throws -> Data {
-    let target: String
-    do {
-      target = try session.options.files.resolve(path, writing: false, temporary: session.madeTemporaryDirectory)
-    } catch let error as FileAccessError {
-      throw TensorError(name, error.description)
-    }
+    let target = try resolvedPath(path, writing: false)
     let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int64) ?? 0
     guard size <= limit else {
       throw TensorError(name, "'\(path)' is \(size) bytes, more than the element limit allows")
@@ -122,15 +150,19 @@ extension Arguments {
     return data
   }
 
-  /// Writes a whole file atomically (a temporary file in the same directory,
-  /// then a rename), where the session's ``FileAccess`` allows.
-  func writeFile(_ bytes: [UInt8], to path: String) throws {
-    let target: String
+  /// The path the session's ``FileAccess`` lets this builtin use for `path`.
+  func resolvedPath(_ path: String, writing: Bool) throws -> String {
     do {
-      target = try session.options.files.resolve(path, writing: true, temporary: session.madeTemporaryDirectory)
+      return try session.options.files.resolve(path, writing: writing, temporary: session.madeTemporaryDirectory)
     } catch let error as FileAccessError {
       throw TensorError(name, error.description)
     }
+  }
+
+  /// Writes a whole file atomically (a temporary file in the same directory,
+  /// then a rename), where the session's ``FileAccess`` allows.
+  func writeFile(_ bytes: [UInt8], to path: String) throws {
+    let target = try resolvedPath(path, writing: true)
     do {
       try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
     } catch {
@@ -141,13 +173,7 @@ extension Arguments {
   /// The file kind of `path`, after checking that the session may use it at
   /// all (so a refused path says so, whatever its extension).
   func fileKind(_ path: String, writing: Bool) throws -> FileKind {
-    if session.options.files.isConfined {
-      do {
-        _ = try session.options.files.resolve(path, writing: writing, temporary: session.madeTemporaryDirectory)
-      } catch let error as FileAccessError {
-        throw TensorError(name, error.description)
-      }
-    }
+    if session.options.files.isConfined { _ = try resolvedPath(path, writing: writing) }
     return try FileKind(path, operation: name)
   }
 }

@@ -1,0 +1,66 @@
+/// Reading NumPy's `.npz` archives as `np.savez` writes them: a ZIP file of
+/// `.npy` members, stored without compression (ZIP64 sizes included).
+/// `np.savez_compressed` archives are a clear error, not a crash.
+public enum NumPyArchiveFormat {
+  /// The arrays of an archive, by name (`w` for the member `w.npy`), in order.
+  ///
+  /// - Throws: ``TensorError`` (operation `load`) for a file that is not a ZIP
+  ///   archive, a compressed member, or a member that is not a valid `.npy`.
+  public static func decode(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
+    func fail(_ reason: String) -> TensorError { TensorError("load", reason) }
+    func integer(_ offset: Int, _ size: Int) throws -> Int {
+      guard offset >= 0, offset + size <= bytes.count else { throw fail("the .npz archive is truncated") }
+      var value = 0
+      for index in 0..<size { value |= Int(bytes[offset + index]) << (8 * index) }
+      return value
+    }
+    guard bytes.count >= 4, try integer(0, 4) == 0x0403_4B50 else {
+      throw fail("not a .npz file (it does not start with a ZIP entry)")
+    }
+    var arrays: [(name: String, tensor: Tensor)] = []
+    var offset = 0
+    while offset + 4 <= bytes.count, try integer(offset, 4) == 0x0403_4B50 {
+      let flags = try integer(offset + 6, 2)
+      let method = try integer(offset + 8, 2)
+      var compressed = try integer(offset + 18, 4)
+      var uncompressed = try integer(offset + 22, 4)
+      let nameLength = try integer(offset + 26, 2)
+      let extraLength = try integer(offset + 28, 2)
+      let nameStart = offset + 30
+      guard nameStart + nameLength + extraLength <= bytes.count else { throw fail("the .npz archive is truncated") }
+      let name = String(decoding: bytes[nameStart..<(nameStart + nameLength)], as: UTF8.self)
+      // ZIP64: the sizes are in the extra field (header id 1).
+      var extra = nameStart + nameLength
+      let extraEnd = extra + extraLength
+      while extra + 4 <= extraEnd {
+        let id = try integer(extra, 2)
+        let size = try integer(extra + 2, 2)
+        if id == 1, size >= 16 {
+          uncompressed = try integer(extra + 4, 8)
+          compressed = try integer(extra + 12, 8)
+        }
+        extra += 4 + size
+      }
+      guard method == 0 else {
+        throw fail(
+          "'\(name)' in the .npz archive is compressed (np.savez_compressed); save it with np.savez instead")
+      }
+      guard flags & 0x8 == 0 || compressed > 0 else {
+        throw fail("'\(name)' in the .npz archive gives its size after its data; save it with np.savez")
+      }
+      let dataStart = extraEnd
+      guard compressed == uncompressed, dataStart + compressed <= bytes.count else {
+        throw fail("the .npz archive is truncated at '\(name)'")
+      }
+      let member = Array(bytes[dataStart..<(dataStart + compressed)])
+      let key = name.hasSuffix(".npy") ? String(name.dropLast(4)) : name
+      do {
+        arrays.append((key, try NumPyFormat.decode(member)))
+      } catch let error as TensorError {
+        throw fail("'\(name)' in the .npz archive: \(error.reason)")
+      }
+      offset = dataStart + compressed
+    }
+    return arrays
+  }
+}

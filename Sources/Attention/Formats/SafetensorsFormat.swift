@@ -1,0 +1,153 @@
+import Foundation
+
+/// Reading Hugging Face's `.safetensors` format: an 8-byte little-endian
+/// header length, a JSON header naming each tensor's dtype, shape and byte
+/// range, then the raw little-endian data. F64, F32, F16, BF16 and the
+/// integer and boolean dtypes are read as `Double`.
+///
+/// ``read(file:names:)`` reads the header and then only the byte ranges of
+/// the tensors asked for, so one matrix of a large model costs its own size.
+public enum SafetensorsFormat {
+  /// One tensor's entry in the header.
+  public struct Entry: Equatable, Sendable {
+    public var name: String
+    /// `F32`, `BF16`, …
+    public var dtype: String
+    public var shape: [Int]
+    /// Byte offsets from the start of the data (after the header).
+    public var range: Range<Int>
+  }
+
+  /// The entries of a file's header, in the order of their data.
+  ///
+  /// - Throws: ``TensorError`` (operation `load`) for a header that is not
+  ///   the format's JSON, an unknown dtype, or a byte range that does not
+  ///   fit its shape or the data.
+  public static func entries(header: [UInt8], dataSize: Int) throws -> [Entry] {
+    func fail(_ reason: String) -> TensorError { TensorError("load", reason) }
+    guard let object = try? JSONSerialization.jsonObject(with: Data(header)), let fields = object as? [String: Any]
+    else { throw fail("not a .safetensors file (its header is not a JSON object)") }
+    var entries: [Entry] = []
+    for (name, value) in fields where name != "__metadata__" {
+      guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
+        let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+      else { throw fail("malformed .safetensors header entry '\(name)'") }
+      guard let size = elementSize(dtype) else {
+        throw fail("unsupported dtype \(dtype) of '\(name)'; F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL are read")
+      }
+      try Tensor.validate(shape: shape, operation: "load")
+      let count = try Tensor.elementCount(of: shape, operation: "load")
+      let (bytes, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow, offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == bytes,
+        offsets[1] <= dataSize
+      else {
+        throw fail(
+          "'\(name)': shape \(Tensor.describe(shape)) of \(dtype) needs \(bytes) bytes, its range is \(offsets[0])..<\(offsets[1]) of \(dataSize)"
+        )
+      }
+      entries.append(Entry(name: name, dtype: dtype, shape: shape, range: offsets[0]..<offsets[1]))
+    }
+    return entries.sorted { $0.range.lowerBound < $1.range.lowerBound }
+  }
+
+  /// The tensors of a whole `.safetensors` file in memory, by name.
+  public static func decode(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
+    let (header, dataStart) = try headerBytes(bytes.count) { range in Array(bytes[range]) }
+    let entries = try entries(header: header, dataSize: bytes.count - dataStart)
+    return try entries.map { entry in
+      (entry.name, try tensor(entry, bytes: Array(bytes[(dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)])))
+    }
+  }
+
+  /// The tensors named `names` (all of them when nil) of the file at `path`,
+  /// reading only their bytes.
+  public static func read(file path: String, names: [String]? = nil) throws -> [(name: String, tensor: Tensor)] {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw TensorError("load", "cannot read '\(path)'") }
+    defer { try? handle.close() }
+    let size = Int((try? handle.seekToEnd()) ?? 0)
+    func read(_ range: Range<Int>) throws -> [UInt8] {
+      try handle.seek(toOffset: UInt64(range.lowerBound))
+      let data = try handle.read(upToCount: range.count) ?? Data()
+      guard data.count == range.count else { throw TensorError("load", "'\(path)' is truncated") }
+      return Array(data)
+    }
+    let (header, dataStart) = try headerBytes(size, read: read)
+    let entries = try entries(header: header, dataSize: size - dataStart)
+    var chosen = entries
+    if let names {
+      chosen = try names.map { name in
+        guard let entry = entries.first(where: { $0.name == name }) else {
+          let near = entries.map(\.name).filter { $0.contains(name.split(separator: ".").last.map(String.init) ?? name) }
+          throw TensorError(
+            "load",
+            "'\(path)' has no tensor '\(name)'" + (near.isEmpty ? "" : "; it has \(near.prefix(3).joined(separator: ", "))"))
+        }
+        return entry
+      }
+    }
+    return try chosen.map { entry in
+      try ExecutionContext.current.reserve(entry.shape, operation: "load")
+      return (entry.name, try tensor(entry, bytes: try read((dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound))))
+    }
+  }
+
+  /// The header's bytes and where the data starts, from a reader of byte ranges.
+  static func headerBytes(_ size: Int, read: (Range<Int>) throws -> [UInt8]) throws -> ([UInt8], Int) {
+    guard size >= 8 else { throw TensorError("load", "not a .safetensors file (shorter than its 8-byte header length)") }
+    let lengthBytes = try read(0..<8)
+    var length: UInt64 = 0
+    for (index, byte) in lengthBytes.enumerated() { length |= UInt64(byte) << (8 * UInt64(index)) }
+    guard length <= 100_000_000, Int(length) <= size - 8 else {
+      throw TensorError("load", "not a .safetensors file (a header of \(length) bytes in a file of \(size))")
+    }
+    return (try read(8..<(8 + Int(length))), 8 + Int(length))
+  }
+
+  static func elementSize(_ dtype: String) -> Int? {
+    switch dtype {
+    case "F64", "I64", "U64": return 8
+    case "F32", "I32", "U32": return 4
+    case "F16", "BF16", "I16", "U16": return 2
+    case "I8", "U8", "BOOL": return 1
+    default: return nil
+    }
+  }
+
+  static func tensor(_ entry: Entry, bytes: [UInt8]) throws -> Tensor {
+    guard let size = elementSize(entry.dtype) else { throw TensorError("load", "unsupported dtype \(entry.dtype)") }
+    func bits(_ offset: Int) -> UInt64 {
+      var value: UInt64 = 0
+      for index in 0..<size { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
+      return value
+    }
+    let count = bytes.count / size
+    var scalars = [Double](repeating: 0, count: count)
+    for index in 0..<count {
+      let raw = bits(index * size)
+      switch entry.dtype {
+      case "F64": scalars[index] = Double(bitPattern: raw)
+      case "F32": scalars[index] = Double(Float(bitPattern: UInt32(raw)))
+      case "F16": scalars[index] = halfToDouble(UInt16(raw))
+      case "BF16": scalars[index] = Double(Float(bitPattern: UInt32(raw) << 16))
+      case "I64": scalars[index] = Double(Int64(bitPattern: raw))
+      case "I32": scalars[index] = Double(Int32(truncatingIfNeeded: raw))
+      case "I16": scalars[index] = Double(Int16(truncatingIfNeeded: raw))
+      case "I8": scalars[index] = Double(Int8(truncatingIfNeeded: raw))
+      default: scalars[index] = Double(raw)
+      }
+    }
+    return try Tensor(shape: entry.shape, scalars: scalars)
+  }
+
+  /// An IEEE half-precision number, exactly.
+  static func halfToDouble(_ bits: UInt16) -> Double {
+    let sign: Double = bits & 0x8000 == 0 ? 1 : -1
+    let exponent = Int((bits >> 10) & 0x1F)
+    let fraction = Double(bits & 0x3FF)
+    switch exponent {
+    case 0: return sign * fraction * 0x1p-24
+    case 31: return fraction == 0 ? sign * .infinity : .nan
+    default: return sign * (1 + fraction / 1024) * cPow(2, Double(exponent - 15))
+    }
+  }
+}
