@@ -99,6 +99,8 @@ import _TestSupport
     }
     #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(Array(try bytes("pair.npz").prefix(100))) }
     #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(Array("not a zip".utf8)) }
+    // Found by the fuzzer: ZIP64 sizes near Int.max once overflowed an addition.
+    #expect(throws: TensorError.self) { try NumPyArchiveFormat.decode(bytes("fuzz-npz-overflow.npz")) }
   }
 
   struct Expected: Decodable {

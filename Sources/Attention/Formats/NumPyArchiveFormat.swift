@@ -49,7 +49,8 @@ public enum NumPyArchiveFormat {
         throw fail("'\(name)' in the .npz archive gives its size after its data; save it with np.savez")
       }
       let dataStart = extraEnd
-      guard compressed == uncompressed, dataStart + compressed <= bytes.count else {
+      // Sizes come from the file: compare without arithmetic that could overflow.
+      guard compressed >= 0, compressed == uncompressed, compressed <= bytes.count - dataStart else {
         throw fail("the .npz archive is truncated at '\(name)'")
       }
       let member = Array(bytes[dataStart..<(dataStart + compressed)])
