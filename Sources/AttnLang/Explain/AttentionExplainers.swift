@@ -252,11 +252,7 @@ extension Explainers {
 
   /// Columns `range` of a matrix.
   static func columnsOf(_ matrix: Tensor, _ range: Range<Int>) throws -> Tensor {
-    let width = matrix.shape.last ?? 0
-    var values: [Double] = []
-    for row in rows(matrix) { values += row[range] }
-    _ = width
-    return try Tensor(shape: [matrix.shape[0], range.count], scalars: values)
+    try matrix.subscripted([.all, .slice(start: range.lowerBound, end: range.upperBound, step: 1)])
   }
 }
 

@@ -35,9 +35,8 @@ struct ExplanationText {
     case .tensor(let name, let tensor):
       return tensorLines(name, tensor)
     case .figure(let figure):
-      var narrower = options
-      narrower.width = Swift.max(20, options.width - 3)
-      return FigureText(style: options.pictures, width: narrower.width, precision: 2).render(figure)
+      // Indented by three columns under its stage.
+      return FigureText(style: options.pictures, width: Swift.max(20, options.width - 3), precision: 2).render(figure)
         .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
   }
