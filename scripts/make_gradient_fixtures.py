@@ -245,6 +245,8 @@ case("multihead.masked", "multihead_mask",
      lambda x, wq, wk, wv, wo, mask: multihead(x, x, wq, wk, wv, wo, mask=mask),
      {"x": Xm, **weights6}, constants={"mask": np.array([[1, 1, 0, 1]] * 3 + [[0, 0, 0, 0]], dtype=np.float64)})
 
+
+
 # --- beyond the course: rotary positions, ALiBi, grouped-query attention -----------------
 def rope(x, base=10000.0, offset=0):
     # The rotate-half layout of GPT-NeoX and Hugging Face's LLaMA, written out.
@@ -364,6 +366,32 @@ adam_run("adam.defaults", [(3, 4), (4,)], 1e-3, (0.9, 0.999), 1e-8, 6)
 adam_run("adam.microgpt", [(2, 3), (5,)], 0.01, (0.85, 0.99), 1e-8, 6)
 adam_run("adam.linear", [(4,)], 0.05, (0.9, 0.999), 1e-8, 5, decay="linear")
 adam_run("adam.cosine", [(2, 2)], 0.05, (0.8, 0.95), 1e-6, 5, decay="cosine")
+
+
+def torch_multihead(xq, xkv, wq, wk, wv, wo, bq, bk, bv, bo, heads=2, causal=False):
+    # PyTorch's own nn.MultiheadAttention computation with biases, fed attn's
+    # row-vector weights transposed and stacked as the module keeps them.
+    n, m = xq.shape[0], xkv.shape[0]
+    blocked = ~torch.ones(n, m, dtype=torch.bool).tril() if causal else None
+    out, _ = F.multi_head_attention_forward(
+        xq[:, None, :], xkv[:, None, :], xkv[:, None, :], wq.shape[0], heads,
+        torch.cat([wq.T, wk.T, wv.T]), torch.cat([bq, bk, bv]), None, None, False, 0.0, wo.T, bo,
+        training=False, need_weights=False, attn_mask=blocked)
+    return out[:, 0, :]
+
+
+# Cases added later draw from their own stream, so the others keep their numbers.
+main_rng, rng = rng, np.random.default_rng(1125)
+biases6 = {"bq": normal(6, scale=0.3), "bk": normal(6, scale=0.3), "bv": normal(6, scale=0.3), "bo": normal(6, scale=0.3)}
+case("multihead.biases_causal", "multihead_biases_causal",
+     lambda x, wq, wk, wv, wo, bq, bk, bv, bo: torch_multihead(x, x, wq, wk, wv, wo, bq, bk, bv, bo, causal=True),
+     {"x": Xm, **weights6, **biases6})
+case("multihead.biases_cross", "multihead_biases_cross",
+     lambda xq, xkv, wq, wk, wv, wo, bq, bk, bv, bo: torch_multihead(xq, xkv, wq, wk, wv, wo, bq, bk, bv, bo, heads=3),
+     {"xq": normal(2, 6), "xkv": Xm, **weights6, **biases6})
+rng = main_rng
+
+
 adam_out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttentionTests", "Fixtures", "adam.json")
 with open(adam_out, "w") as f:
     json.dump(adam_cases, f, indent=None, separators=(",", ":"), sort_keys=True)

@@ -84,6 +84,21 @@ import _TestSupport
         try multiHeadAttention(x[0], x[1], heads: 3, weights: MultiHeadWeights(wq: x[2], wk: x[3], wv: x[4], wo: x[5]))
           .output
       }
+    case "multihead_biases_causal":
+      return { x in
+        try multiHeadAttention(
+          x[0], x[0], heads: 2,
+          weights: MultiHeadWeights(wq: x[1], wk: x[2], wv: x[3], wo: x[4], bq: x[5], bk: x[6], bv: x[7], bo: x[8]),
+          causal: true
+        ).output
+      }
+    case "multihead_biases_cross":
+      return { x in
+        try multiHeadAttention(
+          x[0], x[1], heads: 3,
+          weights: MultiHeadWeights(wq: x[2], wk: x[3], wv: x[4], wo: x[5], bq: x[6], bk: x[7], bv: x[8], bo: x[9])
+        ).output
+      }
     case "rope": return { try rotaryEmbedding($0[0]) }
     case "rope_base100_offset3": return { try rotaryEmbedding($0[0], base: 100, offset: 3) }
     case "multihead_gqa4_2", "multihead_gqa4_1", "multihead_alibi":

@@ -84,7 +84,7 @@ import _TestSupport
       session.errors("softmax([1, 2], axis: 0.5)").map(\.message) == ["softmax: axis: must be a whole number, got 0.5"])
     #expect(
       session.errors("multihead(eye(4))").map(\.message) == [
-        "multihead needs heads:; usage: multihead(Xq, Xkv = Xq, heads:, kvheads: heads, wq: Xavier, wk: Xavier, wv: Xavier, wo: Xavier, mask: none, causal: false, seed: 0, bias: none)"
+        "multihead needs heads:; usage: multihead(Xq, Xkv = Xq, heads:, kvheads: heads, wq: Xavier, wk: Xavier, wv: Xavier, wo: Xavier, mask: none, causal: false, seed: 0, bias: none, bq: none, bk: none, bv: none, bo: none)"
       ])
     #expect(
       session.errors("attend([1, 0])").map(\.message) == [

@@ -1,8 +1,13 @@
 import Dispatch
 
 /// The four projections of multi-head attention, in the row-vector
-/// convention (`Q = x·wq`): `wq`, `wk` are `[d_in, d_model]`, `wv` is
-/// `[d_in, d_v]` and `wo` is `[d_v, d_out]`.
+/// convention (`Q = x·wq + bq`): `wq`, `wk` are `[d_in, d_model]`, `wv` is
+/// `[d_in, d_v]` and `wo` is `[d_v, d_out]`; the biases, when present, are
+/// vectors as wide as their projection's output.
+///
+/// PyTorch's `nn.MultiheadAttention` keeps the same numbers transposed and
+/// stacked: `in_proj_weight = [wqᵀ; wkᵀ; wvᵀ]`, `in_proj_bias = [bq; bk; bv]`,
+/// `out_proj.weight = woᵀ`, `out_proj.bias = bo`.
 public struct MultiHeadWeights: Equatable, Sendable {
   /// The query projection `[d_model, d_model]`.
   public var wq: Tensor
@@ -12,13 +17,28 @@ public struct MultiHeadWeights: Equatable, Sendable {
   public var wv: Tensor
   /// The output projection, applied to the concatenated heads.
   public var wo: Tensor
+  /// The query bias `[d_model]`, added to `x·wq`; `nil` for none.
+  public var bq: Tensor?
+  /// The key bias, added to `x·wk`.
+  public var bk: Tensor?
+  /// The value bias, added to `x·wv`.
+  public var bv: Tensor?
+  /// The output bias `[d_out]`, added after the output projection.
+  public var bo: Tensor?
 
-  /// Weights from the four projections.
-  public init(wq: Tensor, wk: Tensor, wv: Tensor, wo: Tensor) {
+  /// Weights from the four projections and, optionally, their biases.
+  public init(
+    wq: Tensor, wk: Tensor, wv: Tensor, wo: Tensor, bq: Tensor? = nil, bk: Tensor? = nil, bv: Tensor? = nil,
+    bo: Tensor? = nil
+  ) {
     self.wq = wq
     self.wk = wk
     self.wv = wv
     self.wo = wo
+    self.bq = bq
+    self.bk = bk
+    self.bv = bv
+    self.bo = bo
   }
 
   /// Square `[dModel, dModel]` Xavier-uniform weights drawn from one
@@ -53,10 +73,12 @@ public struct MultiHeadResult: Equatable, Sendable {
 ///     headᵢ = softmax(Qᵢ Kᵢᵀ / √d_k) Vᵢ   (Qᵢ = columns i·d_k ..< (i+1)·d_k)
 ///     output = concat(head₁, …, head_h) · wo
 ///
-/// with `d_k = d_model / heads`. It equals
-/// `torch.nn.MultiheadAttention(d_model, heads, bias=False)` with
-/// `in_proj_weight = [wqᵀ; wkᵀ; wvᵀ]`, `out_proj.weight = woᵀ` and
-/// `average_attn_weights=False`. Pass the same tensor as `query` and
+/// with `d_k = d_model / heads`, plus the biases of ``MultiHeadWeights``
+/// when given (`Q = xq·wq + bq`, …, `output = … · wo + bo`). It equals
+/// `torch.nn.MultiheadAttention(d_model, heads)` with
+/// `in_proj_weight = [wqᵀ; wkᵀ; wvᵀ]`, `in_proj_bias = [bq; bk; bv]`,
+/// `out_proj.weight = woᵀ`, `out_proj.bias = bo` and
+/// `average_attn_weights=False` (`bias=False` when there are no biases). Pass the same tensor as `query` and
 /// `keyValue` for self-attention; different ones give cross-attention.
 ///
 /// - Parameters:
@@ -72,8 +94,8 @@ public struct MultiHeadResult: Equatable, Sendable {
 ///   - causal: block key `j` for query `i` when `j > i`.
 ///   - bias: added to every head's scaled scores (`[heads, n, m]`, or
 ///     broadcast to it), such as ALiBi's ``alibiBias(_:heads:)``.
-/// Gradients flow to both inputs and all four weights, as through
-/// PyTorch's module; blocked positions get exactly zero.
+/// Gradients flow to both inputs, all four weights and the biases, as
+/// through PyTorch's module; blocked positions get exactly zero.
 ///
 /// - Complexity: O(n·m·d_model + (n + m)·d_model²).
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
@@ -89,14 +111,43 @@ public func multiHeadAttention(
   }
   guard heads > 0 else { throw TensorError(operation, "heads must be positive, got \(heads)") }
   if let mask { try checkMask(mask, operation: operation) }
-  let q = try project(query, weights.wq, name: "wq", operation: operation)
-  let k = try project(keyValue, weights.wk, name: "wk", operation: operation)
-  let v = try project(keyValue, weights.wv, name: "wv", operation: operation)
+  let q = try project(query, weights.wq, bias: weights.bq, name: "q", operation: operation)
+  let k = try project(keyValue, weights.wk, bias: weights.bk, name: "k", operation: operation)
+  let v = try project(keyValue, weights.wv, bias: weights.bv, name: "v", operation: operation)
+  let result = try attendHeads(
+    q, k, v, heads: heads, kvHeads: kvHeads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+  guard let bo = weights.bo else { return result }
+  try checkBias(bo, name: "bo", width: result.output.shape[1], operation: operation)
+  return MultiHeadResult(output: try result.output + bo, weights: result.weights)
+}
+
+/// `x·w + b`, with a bias that must be a vector as wide as the projection.
+private func project(_ x: Tensor, _ w: Tensor, bias: Tensor?, name: String, operation: String) throws -> Tensor {
+  let projected = try project(x, w, name: "w" + name, operation: operation)
+  guard let bias else { return projected }
+  try checkBias(bias, name: "b" + name, width: projected.shape[1], operation: operation)
+  return try projected + bias
+}
+
+private func checkBias(_ bias: Tensor, name: String, width: Int, operation: String) throws {
+  guard bias.shape == [width] else {
+    throw TensorError(
+      operation, "\(name) must be a vector [\(width)] to follow its projection, got \(Tensor.describe(bias.shape))")
+  }
+}
+
+/// The heads of multi-head attention from the projections `q`, `k`, `v`:
+/// each head's weights, and their outputs joined and projected by `wo`.
+private func attendHeads(
+  _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int?, wo: Tensor, mask: Tensor?, causal: Bool,
+  bias: Tensor?
+) throws -> MultiHeadResult {
+  let operation = "multihead"
   if let kvHeads, kvHeads != heads {
-    return try groupedAttention(q, k, v, heads: heads, kvHeads: kvHeads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+    return try groupedAttention(q, k, v, heads: heads, kvHeads: kvHeads, wo: wo, mask: mask, causal: causal, bias: bias)
   }
   if bias != nil {
-    return try groupedAttention(q, k, v, heads: heads, kvHeads: heads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+    return try groupedAttention(q, k, v, heads: heads, kvHeads: heads, wo: wo, mask: mask, causal: causal, bias: bias)
   }
   let dModel = q.shape[1]
   guard k.shape[1] == dModel else {
@@ -109,10 +160,10 @@ public func multiHeadAttention(
       operation,
       "\(heads) heads do not divide the model width: Q \(Tensor.describe(q.shape)), V \(Tensor.describe(v.shape))")
   }
-  guard weights.wo.rank == 2, weights.wo.shape[0] == v.shape[1] else {
+  guard wo.rank == 2, wo.shape[0] == v.shape[1] else {
     throw TensorError(
       operation,
-      "wo must be [\(v.shape[1]), d_out] to follow V \(Tensor.describe(v.shape)), got \(Tensor.describe(weights.wo.shape))"
+      "wo must be [\(v.shape[1]), d_out] to follow V \(Tensor.describe(v.shape)), got \(Tensor.describe(wo.shape))"
     )
   }
   let n = q.shape[0]
@@ -121,11 +172,11 @@ public func multiHeadAttention(
   let dv = v.shape[1] / heads
   let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
   let width = v.shape[1]
-  if Tape.recording([q, k, v, weights.wo]) != nil {
+  if Tape.recording([q, k, v, wo]) != nil {
     let shape = HeadShape(heads: heads, n: n, m: m, dk: dk, dv: dv)
     let attention = try headWeights(q, k, shape: shape, scale: scale, mask: mask, causal: causal)
     let joined = try headOutputs(attention, v, shape: shape)
-    return MultiHeadResult(output: try matmul(joined, weights.wo), weights: attention)
+    return MultiHeadResult(output: try matmul(joined, wo), weights: attention)
   }
   let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
   // Both are written whole below (every head fills its weights and its
@@ -177,7 +228,7 @@ public func multiHeadAttention(
     }
   }
   try ExecutionContext.current.checkStop()
-  let output = try matmul(Tensor(unchecked: [n, v.shape[1]], concatenated), weights.wo)
+  let output = try matmul(Tensor(unchecked: [n, v.shape[1]], concatenated), wo)
   return MultiHeadResult(output: output, weights: Tensor(unchecked: [heads, n, m], allWeights))
 }
 

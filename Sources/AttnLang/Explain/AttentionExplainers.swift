@@ -192,15 +192,21 @@ extension Explainers {
     let result = try multiHeadAttention(
       query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias)
     let precision = args.session.options.display.precision
-    let q = try matmul(query, weights.wq)
-    let k = try matmul(keyValue, weights.wk)
-    let v = try matmul(keyValue, weights.wv)
+    func project(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws -> Tensor {
+      let product = try matmul(x, w)
+      return try b.map { try product + $0 } ?? product
+    }
+    let q = try project(query, weights.wq, weights.bq)
+    let k = try project(keyValue, weights.wk, weights.bk)
+    let v = try project(keyValue, weights.wv, weights.bv)
     let size = dModel / max(heads, 1)
     let group = max(heads / max(kvHeads, 1), 1)
     let headBias = try bias.map { try $0.broadcast(to: [heads, query.shape[0], keyValue.shape[0]], operation: "bias") }
     var stages = [
       Explanation.Stage(
-        "projections", formula: "Q = Xq·Wq, K = Xkv·Wk, V = Xkv·Wv",
+        "projections",
+        formula: weights.bq == nil && weights.bk == nil && weights.bv == nil
+          ? "Q = Xq·Wq, K = Xkv·Wk, V = Xkv·Wv" : "Q = Xq·Wq + bq, K = Xkv·Wk + bk, V = Xkv·Wv + bv",
         [.tensor("Q", q), .tensor("K", k), .tensor("V", v)]
           + (args.has("wq") ? [] : [.note("weights not given: Xavier-uniform from seed: \(try args.seed())")])),
       Explanation.Stage(
@@ -246,7 +252,7 @@ extension Explainers {
     stages.append(
       Explanation.Stage("concatenate", formula: "[head 0, …, head \(heads - 1)] side by side", [.tensor("heads", joined)]))
     stages.append(
-      Explanation.Stage("output projection", formula: "output = concat · Wo", [.tensor("output", result.output)]))
+      Explanation.Stage("output projection", formula: weights.bo == nil ? "output = concat · Wo" : "output = concat · Wo + bo", [.tensor("output", result.output)]))
     return Explanation(call: callText(args), summary: "multi-head attention, head by head", stages: stages)
   }
 

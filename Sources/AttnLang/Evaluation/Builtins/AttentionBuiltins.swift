@@ -79,13 +79,21 @@ extension Builtins {
         .named("causal", .flag, default: 0, "block key j for query i when j > i"),
         .named("seed", .integer, default: 0, "seed of the weights not given"),
         .named("bias", .tensor, shown: "none", "added to each head's scaled scores [heads, n, m] (ALiBi: alibi(n, heads))"),
+        .named("bq", .tensor, shown: "none", "query bias [d_model], added to Xq·wq"),
+        .named("bk", .tensor, shown: "none", "key bias, added to Xkv·wk"),
+        .named("bv", .tensor, shown: "none", "value bias, added to Xkv·wv"),
+        .named("bo", .tensor, shown: "none", "output bias [d_out], added after wo"),
       ],
       summary: "multi-head attention (self with one input, cross with two)",
       details: """
-        Q = Xq·wq, K = Xkv·wk, V = Xkv·wv; head i takes columns i·d_k ..< (i+1)·d_k
+        Q = Xq·wq + bq, K = Xkv·wk + bk, V = Xkv·wv + bv (biases only when given);
+        head i takes columns i·d_k ..< (i+1)·d_k
         headᵢ = softmax(Qᵢ Kᵢᵀ / √d_k) Vᵢ,  d_k = d_model / h
-        output = concat(head₁, …, head_h) · wo
+        output = concat(head₁, …, head_h) · wo + bo
         Weights not given are Xavier-uniform [d_model, d_model] from seed:.
+        From PyTorch's nn.MultiheadAttention: wq, wk, wv are the transposed thirds of
+        in_proj_weight, bq, bk, bv the thirds of in_proj_bias, wo = out_proj.weightᵀ,
+        bo = out_proj.bias.
         kvheads: g shares each key/value head among heads/g query heads (grouped-query
         attention; g = 1 is multi-query): wk and wv are then [d_model, g·d_k], and K, V
         (the cache of a decoder) are heads/g times smaller.
@@ -147,7 +155,9 @@ extension Builtins {
     }
     return MultiHeadWeights(
       wq: try args.optionalTensor("wq") ?? defaults.wq, wk: try args.optionalTensor("wk") ?? defaults.wk,
-      wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo)
+      wv: try args.optionalTensor("wv") ?? defaults.wv, wo: try args.optionalTensor("wo") ?? defaults.wo,
+      bq: try args.optionalTensor("bq"), bk: try args.optionalTensor("bk"), bv: try args.optionalTensor("bv"),
+      bo: try args.optionalTensor("bo"))
   }
 
   static func defaultWeights(dModel: Int, seed: UInt64) throws -> MultiHeadWeights {
