@@ -318,6 +318,15 @@ import _TestSupport
     #expect(messages("x = 1\nx.y = 2") == ["cannot set field 'y' of a number; only records have fields"])
   }
 
+  @Test func fieldsListsARecordsNamesInOrder() throws {
+    let session = Session()
+    _ = try session.values("r = {wq: eye(2), lr: 0.1}\nr.b = 3")
+    #expect(try session.value("fields(r)") == .list(["wq", "lr", "b"].map { .string($0) }))
+    #expect(try session.value("r[fields(r)[1]]") == .number(0.1))
+    #expect(try session.value("fields({})") == .list([]))
+    #expect(messages("fields(list(1))", in: session) == ["fields: r must be a record, got list of 1"])
+  }
+
   @Test func strings() throws {
     let session = Session()
     _ = try session.values("s = \"emma\"")

@@ -34,6 +34,21 @@ extension Builtins {
       return .number(Double(try length(of: value, at: args.range(of: "x"), for: "take the length of")))
     },
     Builtin(
+      name: "fields", topic: .language, parameters: [.positional("r", .any, "a record")],
+      summary: "the names of a record's fields, in order, as a list of strings",
+      details: """
+        r[name] reads a field by a name held in a string — for a model file's tensors,
+        whose names have dots: for f in fields(m) { print(f, shape(m[f])) }.
+        """,
+      example: "fields({wq: eye(2), lr: 0.1})"
+    ) { args in
+      guard case .record(let record) = try args.value("r") else {
+        throw Diagnostic(
+          "fields: r must be a record, got \(try args.value("r").typeName)", at: args.range(of: "r"))
+      }
+      return .list(record.fields.map { .string($0.name) })
+    },
+    Builtin(
       name: "range", topic: .language,
       parameters: [
         .positional("a", .integer, "the end (with one argument) or the start"),
