@@ -55,10 +55,26 @@ def backward_workload(n, d, heads):
     return step
 
 
+def output_workload(n, d, heads):
+    # PyTorch's fastest general path: nn.MultiheadAttention without weights
+    # (need_weights=False goes through scaled_dot_product_attention), float64.
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(1, n, d, generator=g)
+    module = torch.nn.MultiheadAttention(d, heads, bias=False, batch_first=True).double().eval()
+
+    def step():
+        with torch.inference_mode():
+            module(x, x, x, need_weights=False)
+
+    return step
+
+
 def main():
     results = {"torch": torch.__version__, "threads": torch.get_num_threads()}
     results["multihead backward n=512 d=256 h=8"] = median_time(backward_workload(512, 256, 8), budget=3.0)
     results["multihead backward n=8 d=16 h=2"] = median_time(backward_workload(8, 16, 2))
+    for n, d, h in [(1024, 512, 8), (4096, 256, 4)]:
+        results[f"multihead output n={n} d={d} h={h} vs PyTorch"] = median_time(output_workload(n, d, h), budget=2.0)
     print(json.dumps(results))
 
 

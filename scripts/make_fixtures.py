@@ -206,6 +206,25 @@ for name, q_in, kv_in, causal in [("self", xq, xq, False), ("cross", xq, xkv, Fa
     case(f"multihead.{name}", xq=q_in, xkv=kv_in, wq=wq, wk=wk, wv=wv, wo=wo, heads=2, causal=causal,
          output=out, weights=wts)
 
+# Larger ones, output only: several blocks of queries and keys for the fused
+# path (multiHeadAttentionOutput). Their own stream keeps the others' numbers.
+block_rng = np.random.default_rng(1125)
+xs = block_rng.normal(size=(300, 8))
+w8 = [block_rng.normal(size=(8, 8)) / 3 for _ in range(4)]
+out, _ = np_multihead(xs, xs, 2, *w8, causal=True)
+case("multihead_output.causal300", xq=xs, xkv=xs, wq=w8[0], wk=w8[1], wv=w8[2], wo=w8[3], heads=2, causal=True,
+     output=out)
+xq80, xkv530 = block_rng.normal(size=(80, 8)), block_rng.normal(size=(530, 8))
+keep = (block_rng.random(530) > 0.3).astype(np.float64)
+Qp, Kp, Vp = xq80 @ w8[0], xkv530 @ w8[1], xkv530 @ w8[2]
+heads_out = []
+for i in range(2):
+    s_ = Qp[:, 4 * i:4 * i + 4] @ Kp[:, 4 * i:4 * i + 4].T / 2
+    s_ = np.where(keep[None, :] == 0, -np.inf, s_)
+    heads_out.append(np_softmax(s_) @ Vp[:, 4 * i:4 * i + 4])
+case("multihead_output.masked_cross530", xq=xq80, xkv=xkv530, wq=w8[0], wk=w8[1], wv=w8[2], wo=w8[3], heads=2,
+     causal=False, mask=keep, output=np.concatenate(heads_out, axis=1) @ w8[3])
+
 # --- layers ----------------------------------------------------------------
 def np_layernorm(x, weight=None, bias=None, eps=1e-5):
     mu = x.mean(axis=-1, keepdims=True)

@@ -12,32 +12,46 @@
 // (error below 2⁻⁵⁴ on that interval), and 2^k built in the exponent bits.
 // Arguments outside [−708, 709], where 2^k would not be a normal number, go
 // to the C library's exp; NaN stays NaN.
-ATTN_INLINE v4d vector_exp(v4d x, int fused) {
-  const v4i below = (v4i)(x < splat4(-708)), above = (v4i)(x > splat4(709));
-  v4d clamped = select4(below, splat4(-708), select4(above, splat4(709), x));
-  // Adding 1.5·2⁵² rounds to the nearest integer k and leaves k in the low
-  // bits of the sum (a vector-friendly rounding and conversion).
-  const v4d magic = splat4(6755399441055744.0);
-  v4d shifted = multiply_add(clamped, splat4(1.4426950408889634), magic, fused);
-  v4d k = shifted - magic;
-  v4d r = multiply_add(k, splat4(-0.693147180369123816490), clamped, fused);
-  r = multiply_add(k, splat4(-1.90821492927058770002e-10), r, fused);
-  static const double coefficients[] = {
-      1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720,
-      1.0 / 120,       1.0 / 24,       1.0 / 6,       0.5,          1,           1,
-  };
-  v4d p = splat4(1.0 / 6227020800);
-  for (int i = 0; i < 13; i++) p = multiply_add(p, r, splat4(coefficients[i]), fused);
-  // 2^k: the exponent field holds k + 1023.
-  v4i exponent = (((v4i)shifted - (v4i)magic) + 1023) << 52;
-  v4d result = p * (v4d)exponent;
-  v4i outside = below | above;
-  if (outside[0] | outside[1] | outside[2] | outside[3]) {
-    for (int lane = 0; lane < 4; lane++)
-      if (outside[lane]) result[lane] = exp(x[lane]);
+// One body for both widths: VD is the vector of doubles, VI the same lanes
+// as 64-bit integers. Scalars broadcast across lanes in the arithmetic.
+#define ATTN_DEFINE_VECTOR_EXP(NAME, VD, VI, LANES, TARGET)                                              \
+  TARGET ATTN_INLINE VD NAME(VD x, int fused) {                                                          \
+    const VD zero = {0};                                                                                 \
+    const VI below = (VI)(x < -708.0), above = (VI)(x > 709.0);                                          \
+    VD clamped = (VD)((below & (VI)(zero - 708.0)) | (~below & (VI)x));                                  \
+    clamped = (VD)((above & (VI)(zero + 709.0)) | (~above & (VI)clamped));                               \
+    /* Adding 1.5·2⁵² rounds to the nearest integer k and leaves k in the low                         \
+       bits of the sum (a vector-friendly rounding and conversion). */                                  \
+    const VD magic = zero + 6755399441055744.0;                                                          \
+    VD shifted = fused ? __builtin_elementwise_fma(clamped, zero + 1.4426950408889634, magic)            \
+                       : clamped * 1.4426950408889634 + magic;                                           \
+    VD k = shifted - magic;                                                                              \
+    VD r = fused ? __builtin_elementwise_fma(k, zero - 0.693147180369123816490, clamped)                  \
+                 : k * -0.693147180369123816490 + clamped;                                               \
+    r = fused ? __builtin_elementwise_fma(k, zero - 1.90821492927058770002e-10, r)                        \
+              : k * -1.90821492927058770002e-10 + r;                                                     \
+    static const double coefficients[] = {                                                               \
+        1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, \
+        1.0 / 120,       1.0 / 24,       1.0 / 6,       0.5,          1,           1,                   \
+    };                                                                                                   \
+    VD p = zero + 1.0 / 6227020800;                                                                      \
+    for (int i = 0; i < 13; i++)                                                                         \
+      p = fused ? __builtin_elementwise_fma(p, r, zero + coefficients[i]) : p * r + coefficients[i];     \
+    /* 2^k: the exponent field holds k + 1023. */                                                        \
+    VI exponent = (((VI)shifted - (VI)magic) + 1023) << 52;                                              \
+    VD result = p * (VD)exponent;                                                                        \
+    VI outside = below | above;                                                                          \
+    int any = 0;                                                                                         \
+    for (int lane = 0; lane < LANES; lane++) any |= outside[lane] != 0;                                  \
+    if (any) {                                                                                           \
+      for (int lane = 0; lane < LANES; lane++)                                                           \
+        if (outside[lane]) result[lane] = exp(x[lane]);                                                  \
+    }                                                                                                    \
+    const VI isNaN = (VI)(x != x);                                                                       \
+    return (VD)((isNaN & (VI)x) | (~isNaN & (VI)result));                                                \
   }
-  return select4((v4i)(x != x), x, result);
-}
+
+ATTN_DEFINE_VECTOR_EXP(vector_exp, v4d, v4i, 4, )
 
 ATTN_INLINE double exponentiate(double *buffer, ptrdiff_t count, double shift, double scale, int fused) {
   v4d total = splat4(0);
@@ -67,3 +81,54 @@ ATTN_FMA_TARGET double attn_exponentiate_fma(double *buffer, ptrdiff_t count, do
 double attn_exponentiate_portable(double *buffer, ptrdiff_t count, double shift, double scale) {
   return exponentiate(buffer, count, shift, scale, 0);
 }
+
+// The largest of `count` values (−inf for none); NaN when one is NaN.
+ATTN_INLINE double maximum(const double *x, ptrdiff_t count) {
+  v4d best = splat4(-INFINITY);
+  v4i sawNaN = {0, 0, 0, 0};
+  ptrdiff_t index = 0;
+  for (; index + 4 <= count; index += 4) {
+    v4d chunk = load4(x + index);
+    sawNaN |= (v4i)(chunk != chunk);
+    best = select4((v4i)(chunk > best), chunk, best);
+  }
+  double result = best[0];
+  for (int lane = 1; lane < 4; lane++)
+    if (best[lane] > result) result = best[lane];
+  int nan = (sawNaN[0] | sawNaN[1] | sawNaN[2] | sawNaN[3]) != 0;
+  for (; index < count; index++) {
+    if (x[index] != x[index]) nan = 1;
+    if (x[index] > result) result = x[index];
+  }
+  return nan ? NAN : result;
+}
+
+ATTN_FMA_TARGET double attn_maximum_fma(const double *x, ptrdiff_t count) { return maximum(x, count); }
+
+double attn_maximum_portable(const double *x, ptrdiff_t count) { return maximum(x, count); }
+
+#if defined(__x86_64__)
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+#define ATTN_AVX512_TARGET __attribute__((target("avx512f")))
+
+ATTN_DEFINE_VECTOR_EXP(vector_exp8, v8d, v8i, 8, ATTN_AVX512_TARGET)
+
+ATTN_AVX512_TARGET double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale) {
+  v8d total = {0};
+  ptrdiff_t index = 0;
+  for (; index + 8 <= count; index += 8) {
+    v8d chunk;
+    memcpy(&chunk, buffer + index, sizeof chunk);
+    v8d e = vector_exp8((chunk - shift) * scale, 1);
+    memcpy(buffer + index, &e, sizeof e);
+    total += e;
+  }
+  double sum = ((total[0] + total[1]) + (total[2] + total[3])) + ((total[4] + total[5]) + (total[6] + total[7]));
+  return sum + exponentiate(buffer + index, count - index, shift, scale, 1);
+}
+#else
+double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale) {
+  return attn_exponentiate_portable(buffer, count, shift, scale);
+}
+#endif

@@ -119,6 +119,19 @@ for (n, d) in [(512, 256), (1024, 512)] {
   }
 }
 
+// The output alone (PyTorch's need_weights=False): the fused path, against
+// NumPy (which computes the weights anyway) and PyTorch's fused attention.
+for (n, d, heads) in [(1024, 512, 8), (4096, 256, 4)] {
+  let flops = Double(4 * 2 * n * d * d + 2 * 2 * n * n * d)
+  for against in ["", " vs PyTorch"] {
+    try workload("multihead output n=\(n) d=\(d) h=\(heads)\(against)", flops: flops) {
+      let x = try randn([n, d], seed: 1)
+      let weights = try MultiHeadWeights.xavier(dModel: d, seed: 2)
+      return try medianTime(budget: 2) { _ = try multiHeadAttentionOutput(x, x, heads: heads, weights: weights) }
+    }
+  }
+}
+
 // Gradients: multi-head attention forward and backward (all inputs and weights), against PyTorch.
 for (n, d, heads) in [(512, 256, 8), (8, 16, 2)] {
   try workload("multihead backward n=\(n) d=\(d) h=\(heads)") {

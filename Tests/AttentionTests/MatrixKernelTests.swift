@@ -114,6 +114,95 @@ import _TestSupport
   }
 }
 
+/// The wide (AVX-512) and in-place kernels against the definition of a tile.
+@Suite struct WideKernelTests {
+  func expectTile(_ c: [Double], _ a: (Int, Int) -> Double, _ b: [Double], rows: Int, k: Int, start: [Double]) {
+    for r in 0..<rows {
+      for q in 0..<16 {
+        let expected = start[r * 16 + q] + (0..<k).reduce(0.0) { $0 + a(r, $1) * b[$1 * 16 + q] }
+        #expect(c[r * 16 + q].isApproximatelyEqual(to: expected, tolerance: 1e-12), "row \(r), column \(q)")
+      }
+    }
+  }
+
+  @Test func packedTwelveBySixteen() throws {
+    guard Processor.hasAVX512 else { return }
+    let k = 29
+    let a = try randn([2 * k * 6], seed: 1).scalars  // two 6-row panels
+    let b = try randn([2 * k * 8], seed: 2).scalars  // two 8-column panels
+    let start = try randn([12 * 16], seed: 3).scalars
+    var c = start
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer {
+          attn_microkernel_12x16_avx512(
+            k, pa.baseAddress, pa.baseAddress! + 6 * k, pb.baseAddress, pb.baseAddress! + 8 * k, $0.baseAddress, 16, 0)
+        }
+      }
+    }
+    // B as one 16-wide row per step, A's row r from its panel.
+    let wideB = (0..<k).flatMap { p in (0..<16).map { q in q < 8 ? b[p * 8 + q] : b[8 * k + p * 8 + q - 8] } }
+    expectTile(c, { r, p in r < 6 ? a[p * 6 + r] : a[6 * k + p * 6 + r - 6] }, wideB, rows: 12, k: k, start: start)
+  }
+
+  @Test func inPlaceRows() throws {
+    let k = 23
+    let lda = 31
+    let a = try randn([12 * lda], seed: 4).scalars
+    let b = try randn([2 * k * 8], seed: 5).scalars
+    let wideB = (0..<k).flatMap { p in (0..<16).map { q in q < 8 ? b[p * 8 + q] : b[8 * k + p * 8 + q - 8] } }
+    let start = try randn([12 * 16], seed: 6).scalars
+    if Processor.hasAVX512 {
+      var c = start
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          c.withUnsafeMutableBufferPointer {
+            attn_microkernel_rows_12x16_avx512(
+              k, pa.baseAddress, lda, pb.baseAddress, pb.baseAddress! + 8 * k, $0.baseAddress, 16, 0)
+          }
+        }
+      }
+      expectTile(c, { r, p in a[r * lda + p] }, wideB, rows: 12, k: k, start: start)
+    }
+    // The 6×8 builds on the first panel, into a 16-wide C.
+    typealias Rows = @convention(c) (
+      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+    ) -> Void
+    let builds: [Rows] =
+      Processor.hasFusedMultiplyAdd
+      ? [attn_microkernel_rows_6x8_fma, attn_microkernel_rows_6x8_portable] : [attn_microkernel_rows_6x8_portable]
+    for build in builds {
+      var c = start
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          c.withUnsafeMutableBufferPointer { build(k, pa.baseAddress, lda, pb.baseAddress, $0.baseAddress, 16, 0) }
+        }
+      }
+      for r in 0..<6 {
+        for q in 0..<8 {
+          let expected = start[r * 16 + q] + (0..<k).reduce(0.0) { $0 + a[r * lda + $1] * b[$1 * 8 + q] }
+          #expect(c[r * 16 + q].isApproximatelyEqual(to: expected, tolerance: 1e-12))
+        }
+      }
+    }
+  }
+
+  @Test func maximumOfARow() {
+    let values: [Double] = [3, -1, 7.5, 2, 7.25, -.infinity, 0, 1, 6]
+    for count in 0...values.count {
+      let expected = values.prefix(count).max() ?? -.infinity
+      let builds = [attn_maximum_portable] + (Processor.hasFusedMultiplyAdd ? [attn_maximum_fma] : [])
+      for build in builds {
+        #expect(values.withUnsafeBufferPointer { build($0.baseAddress, count) } == expected)
+      }
+    }
+    #expect(attn_maximum_portable([1, .nan, 2], 3).isNaN)
+    if Processor.hasFusedMultiplyAdd {
+      #expect([1.0, 2, 3, 4, .nan].withUnsafeBufferPointer { attn_maximum_fma($0.baseAddress, 5) }.isNaN)
+    }
+  }
+}
+
 @Suite struct VectorExpTests {
   static let inputs: [Double] =
     [
@@ -124,7 +213,8 @@ import _TestSupport
   typealias Build = @convention(c) (UnsafeMutablePointer<Double>?, Int, Double, Double) -> Double
 
   static var builds: [Build] {
-    Processor.hasFusedMultiplyAdd ? [attn_exponentiate_fma, attn_exponentiate_portable] : [attn_exponentiate_portable]
+    (Processor.hasAVX512 ? [attn_exponentiate_avx512] : [])
+      + (Processor.hasFusedMultiplyAdd ? [attn_exponentiate_fma, attn_exponentiate_portable] : [attn_exponentiate_portable])
   }
 
   /// Both builds of the vector exp agree with the C library within 2 ulp,

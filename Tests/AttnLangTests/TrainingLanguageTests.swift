@@ -197,6 +197,14 @@ import _TestSupport
     #expect(
       session.errors("multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 3)").first?.message
         == "multihead: kvheads must divide heads: 4 heads, 3 key/value heads")
+    // multihead(…).output takes the fused path (no weights made): the same numbers, the same errors.
+    let fusedGap = try session.value(
+      "Y = randn(100, 16, seed: 6)\na = multihead(Y, heads: 4, causal: true, bq: ones(16))\nmax(abs(multihead(Y, heads: 4, causal: true, bq: ones(16)).output - a.output))")
+    #expect((fusedGap.tensor?.scalars.first ?? 1) < 1e-12)
+    #expect(session.errors("multihead(Y).output").first?.message.hasPrefix("multihead needs heads:") == true)
+    #expect(
+      session.errors("multihead(Y, heads: 3).output").first?.message
+        == "multihead: 3 heads do not divide the model width: Q [100, 16], V [100, 16]")
     // Biases: bo shifts every output row; a zero bq changes nothing; a wrong width is named.
     let shifted = try session.value(
       "X = randn(3, 4, seed: 5)\nmultihead(X, heads: 2, bo: [1, 2, 3, 4]).output - multihead(X, heads: 2).output")

@@ -234,39 +234,135 @@ enum MatrixKernel {
   static let microKernel: MicroKernel =
     Processor.hasFusedMultiplyAdd ? attn_microkernel_6x8_fma : attn_microkernel_6x8_portable
 
-  /// Runs the micro-kernel over every `mr × nr` tile of an `m × n` block of C.
+  /// Runs the micro-kernels over every tile of an `m × n` block of C: where
+  /// the processor has AVX-512, 12×16 tiles (two panels of A by two of B)
+  /// wherever they fit, and `mr × nr` tiles for the rest.
   static func macroKernel(
     _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
   ) {
-    var tile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
     var j = 0
     while j < n {
-      let width = Swift.min(nr, n - j)
       var i = 0
-      while i < m {
-        let height = Swift.min(mr, m - i)
-        let a = packedA + (i / mr) * mr * k
+      if Processor.hasAVX512 && n - j >= 2 * nr {
         let b = packedB + (j / nr) * nr * k
-        if height == mr && width == nr {
-          microKernel(k, a, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
-        } else {
-          // An edge tile: compute the full tile into a scratch buffer, then
-          // store or add the part that exists.
-          withUnsafeMutableBytes(of: &tile) { raw in
-            let scratch = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-            microKernel(k, a, b, scratch, nr, 1)
-            for r in 0..<height {
-              for q in 0..<width {
-                let target = c + (i + r) * ldc + j + q
-                target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
-              }
-            }
-          }
+        while m - i >= 2 * mr {
+          let a = packedA + (i / mr) * mr * k
+          attn_microkernel_12x16_avx512(k, a, a + mr * k, b, b + nr * k, c + i * ldc + j, ldc, overwrite ? 1 : 0)
+          i += 2 * mr
         }
+        // The rows left below the wide tiles, in both panels of B.
+        for row in stride(from: i, to: m, by: mr) {
+          tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j, overwrite: overwrite)
+          tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j + nr, overwrite: overwrite)
+        }
+        j += 2 * nr
+        continue
+      }
+      while i < m {
+        tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: i, column: j, overwrite: overwrite)
         i += mr
       }
       j += nr
+    }
+  }
+
+  typealias RowsKernel =
+    @convention(c) (
+      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+    ) -> Void
+
+  static let rowsKernel: RowsKernel =
+    Processor.hasFusedMultiplyAdd ? attn_microkernel_rows_6x8_fma : attn_microkernel_rows_6x8_portable
+
+  /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` with A read in place
+  /// (row `i` at `a + i·lda`) instead of packed: for an A made just before
+  /// the product. Rows up to `m` rounded up to 12 must be readable; the
+  /// rows past `m` only feed tiles' parts that are not written.
+  static func macroKernelRows(
+    _ a: UnsafePointer<Double>, lda: Int, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+  ) {
+    let flag: Int32 = overwrite ? 1 : 0
+    var j = 0
+    while j < n {
+      var i = 0
+      if Processor.hasAVX512 && n - j >= 2 * nr {
+        let b = packedB + (j / nr) * nr * k
+        while m - i >= 2 * mr {
+          attn_microkernel_rows_12x16_avx512(k, a + i * lda, lda, b, b + nr * k, c + i * ldc + j, ldc, flag)
+          i += 2 * mr
+        }
+        for row in stride(from: i, to: m, by: mr) {
+          rowsTile(a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j, overwrite: overwrite)
+          rowsTile(
+            a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j + nr, overwrite: overwrite)
+        }
+        j += 2 * nr
+        continue
+      }
+      while i < m {
+        rowsTile(a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: i, column: j, overwrite: overwrite)
+        i += mr
+      }
+      j += nr
+    }
+  }
+
+  /// One `mr × nr` tile of ``macroKernelRows(_:lda:_:_:ldc:m:n:k:overwrite:)``.
+  @inline(__always)
+  static func rowsTile(
+    _ a: UnsafePointer<Double>, lda: Int, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    ldc: Int, m: Int, n: Int, k: Int, row i: Int, column j: Int, overwrite: Bool
+  ) {
+    let height = Swift.min(mr, m - i)
+    let width = Swift.min(nr, n - j)
+    let b = packedB + (j / nr) * nr * k
+    if height == mr && width == nr {
+      rowsKernel(k, a + i * lda, lda, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
+      return
+    }
+    var scratchTile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
+    withUnsafeMutableBytes(of: &scratchTile) { raw in
+      guard let base = raw.baseAddress else { return }
+      let scratch = base.assumingMemoryBound(to: Double.self)
+      rowsKernel(k, a + i * lda, lda, b, scratch, nr, 1)
+      for r in 0..<height {
+        for q in 0..<width {
+          let target = c + (i + r) * ldc + j + q
+          target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+        }
+      }
+    }
+  }
+
+  /// The `mr × nr` tile of C at (`row`, `column`), both multiples of the tile size.
+  @inline(__always)
+  static func tile(
+    _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    ldc: Int, m: Int, n: Int, k: Int, row i: Int, column j: Int, overwrite: Bool
+  ) {
+    let height = Swift.min(mr, m - i)
+    let width = Swift.min(nr, n - j)
+    let a = packedA + (i / mr) * mr * k
+    let b = packedB + (j / nr) * nr * k
+    if height == mr && width == nr {
+      microKernel(k, a, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
+      return
+    }
+    // An edge tile: compute the full tile into a scratch buffer, then
+    // store or add the part that exists.
+    var scratchTile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
+    withUnsafeMutableBytes(of: &scratchTile) { raw in
+      guard let base = raw.baseAddress else { return }
+      let scratch = base.assumingMemoryBound(to: Double.self)
+      microKernel(k, a, b, scratch, nr, 1)
+      for r in 0..<height {
+        for q in 0..<width {
+          let target = c + (i + r) * ldc + j + q
+          target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+        }
+      }
     }
   }
 }

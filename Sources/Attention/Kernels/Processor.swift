@@ -1,13 +1,33 @@
 import _AttentionKernels
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The fast kernels this processor can run, chosen once: the AVX2/FMA
 /// (x86-64) or NEON/FMA (arm64) builds where the processor has them, the
 /// portable builds everywhere else.
 enum Processor {
   static let hasFusedMultiplyAdd = attn_kernels_have_fma() != 0
 
+  /// Whether the AVX-512 matrix kernel may run (x86-64 processors and
+  /// systems with AVX-512F). `ATTN_NO_AVX512=1` in the environment turns it
+  /// off, to compare or to rule it out.
+  static let hasAVX512: Bool = {
+    if let setting = getenv("ATTN_NO_AVX512"), String(cString: setting) == "1" { return false }
+    return attn_kernels_have_avx512() != 0
+  }()
+
   typealias Exponentiate = @convention(c) (UnsafeMutablePointer<Double>?, Int, Double, Double) -> Double
 
   /// `buffer[i] = exp((buffer[i] − shift) · scale)` over `count` values, returning their sum.
-  static let exponentiate: Exponentiate = hasFusedMultiplyAdd ? attn_exponentiate_fma : attn_exponentiate_portable
+  static let exponentiate: Exponentiate =
+    hasAVX512 ? attn_exponentiate_avx512 : hasFusedMultiplyAdd ? attn_exponentiate_fma : attn_exponentiate_portable
+
+  typealias Maximum = @convention(c) (UnsafePointer<Double>?, Int) -> Double
+
+  /// The largest of `count` values (−inf for none, NaN when one is NaN).
+  static let maximum: Maximum = hasFusedMultiplyAdd ? attn_maximum_fma : attn_maximum_portable
 }

@@ -103,6 +103,17 @@ public func multiHeadAttention(
   _ query: Tensor, _ keyValue: Tensor, heads: Int, kvHeads: Int? = nil, weights: MultiHeadWeights,
   mask: Tensor? = nil, causal: Bool = false, bias: Tensor? = nil
 ) throws -> MultiHeadResult {
+  try multiHeadAttention(
+    query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias,
+    needWeights: true)
+}
+
+/// Both public entry points: with `needWeights` false the result's weights
+/// are an empty `[heads, n, 0]` tensor.
+func multiHeadAttention(
+  _ query: Tensor, _ keyValue: Tensor, heads: Int, kvHeads: Int?, weights: MultiHeadWeights,
+  mask: Tensor?, causal: Bool, bias: Tensor?, needWeights: Bool
+) throws -> MultiHeadResult {
   let operation = "multihead"
   guard query.rank == 2, keyValue.rank == 2 else {
     throw TensorError(
@@ -115,10 +126,30 @@ public func multiHeadAttention(
   let k = try project(keyValue, weights.wk, bias: weights.bk, name: "k", operation: operation)
   let v = try project(keyValue, weights.wv, bias: weights.bv, name: "v", operation: operation)
   let result = try attendHeads(
-    q, k, v, heads: heads, kvHeads: kvHeads, wo: weights.wo, mask: mask, causal: causal, bias: bias)
+    q, k, v, heads: heads, kvHeads: kvHeads, wo: weights.wo, mask: mask, causal: causal, bias: bias,
+    needWeights: needWeights)
   guard let bo = weights.bo else { return result }
   try checkBias(bo, name: "bo", width: result.output.shape[1], operation: operation)
   return MultiHeadResult(output: try result.output + bo, weights: result.weights)
+}
+
+/// The output of ``multiHeadAttention(_:_:heads:kvHeads:weights:mask:causal:bias:)``
+/// alone (PyTorch's `need_weights=False`): the same numbers to rounding,
+/// computed block by block with an online softmax so that the
+/// `[heads, n, m]` weights are never held — memory O((n + m)·d) instead of
+/// O(heads·n·m), and the tiles stay in cache, which makes it the fast way
+/// to run large attention. Under a gradient, or with `bias:`, it takes the
+/// plain path (whose gradient it shares).
+///
+/// - Throws: ``TensorError`` naming the shapes when they do not fit.
+public func multiHeadAttentionOutput(
+  _ query: Tensor, _ keyValue: Tensor, heads: Int, kvHeads: Int? = nil, weights: MultiHeadWeights,
+  mask: Tensor? = nil, causal: Bool = false, bias: Tensor? = nil
+) throws -> Tensor {
+  try multiHeadAttention(
+    query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias,
+    needWeights: false
+  ).output
 }
 
 /// `x·w + b`, with a bias that must be a vector as wide as the projection.
@@ -140,9 +171,14 @@ private func checkBias(_ bias: Tensor, name: String, width: Int, operation: Stri
 /// each head's weights, and their outputs joined and projected by `wo`.
 private func attendHeads(
   _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int?, wo: Tensor, mask: Tensor?, causal: Bool,
-  bias: Tensor?
+  bias: Tensor?, needWeights: Bool
 ) throws -> MultiHeadResult {
   let operation = "multihead"
+  if !needWeights, bias == nil, Tape.recording([q, k, v, wo]) == nil,
+    let joined = try fusedHeads(q, k, v, heads: heads, kvHeads: kvHeads ?? heads, wo: wo, mask: mask, causal: causal)
+  {
+    return MultiHeadResult(output: try matmul(joined, wo), weights: Tensor(unchecked: [heads, q.shape[0], 0], []))
+  }
   if let kvHeads, kvHeads != heads {
     return try groupedAttention(q, k, v, heads: heads, kvHeads: kvHeads, wo: wo, mask: mask, causal: causal, bias: bias)
   }
@@ -230,6 +266,18 @@ private func attendHeads(
   try ExecutionContext.current.checkStop()
   let output = try matmul(Tensor(unchecked: [n, v.shape[1]], concatenated), wo)
   return MultiHeadResult(output: output, weights: Tensor(unchecked: [heads, n, m], allWeights))
+}
+
+/// The heads' outputs by ``FusedAttention`` when the shapes fit it (else
+/// `nil`, and the plain path reports what is wrong).
+private func fusedHeads(
+  _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int, wo: Tensor, mask: Tensor?, causal: Bool
+) throws -> Tensor? {
+  guard heads > 0, kvHeads > 0, heads % kvHeads == 0, q.shape[1] % heads == 0, v.shape[1] % kvHeads == 0,
+    k.shape[1] == kvHeads * (q.shape[1] / heads), wo.rank == 2, wo.shape[0] == heads * (v.shape[1] / kvHeads)
+  else { return nil }
+  if let mask { guard (try? mask.broadcast(to: [q.shape[0], k.shape[0]], operation: "multihead mask")) != nil else { return nil } }
+  return try FusedAttention.headOutputs(q, k, v, heads: heads, kvHeads: kvHeads, mask: mask, causal: causal)
 }
 
 // MARK: Recorded for gradients: the heads' weights, then their outputs

@@ -22,8 +22,34 @@ void attn_microkernel_6x8_fma(
 void attn_microkernel_6x8_portable(
     ptrdiff_t k, const double *a, const double *b, double *c, ptrdiff_t ldc, int overwrite);
 
+/// 1 when this processor (and its operating system) runs AVX-512 code, else 0.
+int attn_kernels_have_avx512(void);
+
+/// The 12×16 tile C (+)= A·B from two 6-row panels of A (`a0`, `a1`) and two
+/// 8-column panels of B (`b0`, `b1`), packed as for the 6×8 kernel; AVX-512
+/// only (x86-64): call it only when attn_kernels_have_avx512() is 1.
+void attn_microkernel_12x16_avx512(
+    ptrdiff_t k, const double *a0, const double *a1, const double *b0, const double *b1, double *c,
+    ptrdiff_t ldc, int overwrite);
+
+/// As the 6×8 and 12×16 kernels, with A read in place: row r of the tile at
+/// a + r·lda, for k values (all 6 or 12 rows must be readable).
+void attn_microkernel_rows_6x8_fma(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
+void attn_microkernel_rows_6x8_portable(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
+void attn_microkernel_rows_12x16_avx512(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
+    int overwrite);
+
+/// The largest of `count` values: −inf when there are none, NaN when one is NaN.
+double attn_maximum_fma(const double *x, ptrdiff_t count);
+double attn_maximum_portable(const double *x, ptrdiff_t count);
+
 /// buffer[i] = exp((buffer[i] − shift) · scale) for `count` values; returns their sum.
 double attn_exponentiate_fma(double *buffer, ptrdiff_t count, double shift, double scale);
 double attn_exponentiate_portable(double *buffer, ptrdiff_t count, double shift, double scale);
+/// The same, eight at a time: only when attn_kernels_have_avx512() is 1.
+double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale);
 
 #endif

@@ -101,14 +101,9 @@ extension Builtins {
         """,
       example: "X = randn(4, 8, seed: 1)\nr = multihead(X, heads: 2)\nshape(r.weights)"
     ) { args in
-      let query = try args.tensor("Xq")
-      let heads = try args.int("heads")
-      let kvHeads = try args.optionalInt("kvheads")
-      let weights = try multiheadWeights(args, dModel: query.shape.last ?? 0, heads: heads, kvHeads: kvHeads)
-      let result = try multiHeadAttention(
-        query, try args.optionalTensor("Xkv") ?? query, heads: heads, kvHeads: kvHeads, weights: weights,
-        mask: try args.optionalTensor("mask"), causal: try args.bool("causal"), bias: try args.optionalTensor("bias"))
-      return .record(Record([("output", .tensor(result.output)), ("weights", .tensor(result.weights))]))
+      let result = try multihead(args, needWeights: true)
+      return .record(
+        Record([("output", .tensor(result.output)), ("weights", .tensor(result.weights ?? Tensor(0)))]))
     },
     Builtin(
       name: "dot", topic: .attention,
@@ -138,6 +133,40 @@ extension Builtins {
 }
 
 extension Builtins {
+  /// `multihead(…).output` written out: the compiler calls this twin of
+  /// `multihead` (same name and parameters), which gives the output alone
+  /// from the library's fused path — no [heads, n, m] weights are made.
+  static let multiheadOutput: Builtin = {
+    let full = attentionBuiltins.first { $0.name == "multihead" }
+    return Builtin(
+      name: "multihead", topic: .attention, parameters: full?.signature.parameters ?? [],
+      summary: full?.summary ?? "", details: full?.details ?? "", example: full?.example ?? ""
+    ) { args in
+      .tensor(try multihead(args, needWeights: false).output)
+    }
+  }()
+
+  /// Runs `multihead`: with `needWeights` false, the output alone (PyTorch's
+  /// need_weights=False) by the library's fused path.
+  static func multihead(_ args: Arguments, needWeights: Bool) throws -> (output: Tensor, weights: Tensor?) {
+    let query = try args.tensor("Xq")
+    let heads = try args.int("heads")
+    let kvHeads = try args.optionalInt("kvheads")
+    let weights = try multiheadWeights(args, dModel: query.shape.last ?? 0, heads: heads, kvHeads: kvHeads)
+    let keyValue = try args.optionalTensor("Xkv") ?? query
+    let mask = try args.optionalTensor("mask")
+    let causal = try args.bool("causal")
+    let bias = try args.optionalTensor("bias")
+    if !needWeights {
+      let output = try multiHeadAttentionOutput(
+        query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias)
+      return (output, nil)
+    }
+    let result = try multiHeadAttention(
+      query, keyValue, heads: heads, kvHeads: kvHeads, weights: weights, mask: mask, causal: causal, bias: bias)
+    return (result.output, result.weights)
+  }
+
   /// Recently made default weights of small models, by (d_model, seed): a
   /// student calling `multihead` again and again gets the same weights, so
   /// they need not be drawn again each time.

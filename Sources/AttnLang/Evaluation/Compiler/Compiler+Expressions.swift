@@ -35,6 +35,13 @@ extension Compiler {
     case .index(let base, let items):
       return Index(try expression(base), items: try subscripts(items), baseRange: base.range, range: range)
     case .field(let base, let name, let nameRange):
+      // multihead(…).output: only the output is read, so the weights are
+      // never made (the library's fast path, O(n·d) memory).
+      if name == "output", case .call(let callee, let arguments) = base.kind, callee.name == "multihead",
+        case .builtin = scope.resolve("multihead", globals: globals)
+      {
+        return try builtinCall(Builtins.multiheadOutput, arguments, range: base.range)
+      }
       return Field(try expression(base), name: name, range: nameRange)
     case .lambda(let declaration):
       return try function(declaration)

@@ -54,16 +54,10 @@ extension Compiler {
     if callee.name == "explain", case .builtin = scope.resolve("explain", globals: globals) {
       return try explain(arguments, range: range)
     }
-    var items: [ArgumentCode.Item] = []
-    for argument in arguments {
-      let label = argument.label.map { (name: $0, range: argument.labelRange ?? argument.value.range) }
-      items.append(ArgumentCode.Item(value: try expression(argument.value), range: argument.value.range, label: label))
-    }
     if let name = callee.name, case .builtin(let builtin) = scope.resolve(name, globals: globals) {
-      let placements = try builtin.signature.plan(items.map(\.label), callRange: range)
-      return BuiltinCall(
-        builtin, arguments: zip(items, placements).map { ($0.value, $0.range, $1) }, range: range, source: source)
+      return try builtinCall(builtin, arguments, range: range)
     }
+    let items = try argumentItems(arguments)
     let code = ArgumentCode(items)
     let value: Compiled.Expression
     if let name = callee.name {
@@ -74,6 +68,26 @@ extension Compiler {
     return DynamicCall(
       callee: value, calleeName: callee.name, calleeRange: callee.range, arguments: code, range: range,
       source: source)
+  }
+
+  /// A call of a builtin, its arguments placed by its signature now.
+  mutating func builtinCall(_ builtin: Builtin, _ arguments: [CallArgument], range: SourceRange) throws(Diagnostic)
+    -> Compiled.Expression
+  {
+    let items = try argumentItems(arguments)
+    let placements = try builtin.signature.plan(items.map(\.label), callRange: range)
+    return BuiltinCall(
+      builtin, arguments: zip(items, placements).map { ($0.value, $0.range, $1) }, range: range, source: source)
+  }
+
+  /// A call's arguments, compiled in order with their labels.
+  mutating func argumentItems(_ arguments: [CallArgument]) throws(Diagnostic) -> [ArgumentCode.Item] {
+    var items: [ArgumentCode.Item] = []
+    for argument in arguments {
+      let label = argument.label.map { (name: $0, range: argument.labelRange ?? argument.value.range) }
+      items.append(ArgumentCode.Item(value: try expression(argument.value), range: argument.value.range, label: label))
+    }
+    return items
   }
 
   /// `explain(CALL, rows:, cols:)`: CALL must be written out and name a
