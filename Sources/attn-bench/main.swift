@@ -54,9 +54,33 @@ func gradientMemoryRatio() throws -> (forward: Double, gradient: Double) {
   return ((peaks["forward"] ?? .nan) - base, (peaks["gradient"] ?? .nan) - base)
 }
 
+/// Peak memory of multi-head attention n = 4096, d = 256, 4 heads in a fresh
+/// `attn` process, less what creating the input takes: the output alone
+/// (the fused path) and the output with its [4, 4096, 4096] weights.
+func outputMemory() throws -> (output: Double, withWeights: Double) {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-bench-out-\(getpid())")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let setup = "X = randn(4096, 256, seed: 1)\n"
+  let programs = [
+    "base": setup, "output": setup + "y = multihead(X, heads: 4).output\n",
+    "weights": setup + "m = multihead(X, heads: 4)\n",
+  ]
+  var peaks: [String: Double] = [:]
+  for (name, code) in programs {
+    let file = directory.appendingPathComponent(name + ".attn")
+    try code.write(to: file, atomically: true, encoding: .utf8)
+    // The weights have 67 million elements, above the default limit.
+    peaks[name] = Processes.peakMemory([attnBinary.path, "run", "--max-elements", "100000000", file.path])
+  }
+  let base = peaks["base"] ?? 0
+  return ((peaks["output"] ?? .nan) - base, (peaks["weights"] ?? .nan) - base)
+}
+
 // Measured first: once Foundation's Process has run a child, it reaps the
 // children this measurement waits for itself.
 let memory = selection.isEmpty || selection.contains("memory") ? try gradientMemoryRatio() : nil
+let attentionMemory = selection.isEmpty || selection.contains("memory") ? try outputMemory() : nil
 
 var rows: [Row] = []
 let numpy =
@@ -205,6 +229,13 @@ Report.print(
   rows, versions: numpy.versions.merging(torch.versions) { a, _ in a },
   idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)
 for line in microgptLosses { print(line) }
+if let (output, withWeights) = attentionMemory {
+  print(
+    String(
+      format:
+        "multihead n=4096 d=256 h=4 peak memory: output only %.1f MB, with weights %.1f MB (the input X is 8.4 MB)",
+      output, withWeights))
+}
 if let (forward, gradient) = memory {
   print(
     String(
