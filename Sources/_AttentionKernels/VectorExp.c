@@ -82,6 +82,63 @@ double attn_exponentiate_portable(double *buffer, ptrdiff_t count, double shift,
   return exponentiate(buffer, count, shift, scale, 0);
 }
 
+// Softmax along the columns of a tile kept rows × cols (ld apart), keys ×
+// queries: each column i's entries become exp((x − shift[i])·scale) and
+// their sum is added to sums[i]. Vectorized across the columns.
+ATTN_INLINE void exponentiate_columns(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums,
+    int fused) {
+  for (ptrdiff_t j = 0; j < rows; j++) {
+    double *row = tile + j * ld;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      v4d e = vector_exp((load4(row + i) - load4(shift + i)) * splat4(scale), fused);
+      store4(row + i, e);
+      store4(sums + i, load4(sums + i) + e);
+    }
+    for (; i < cols; i++) {
+      double e = exp((row[i] - shift[i]) * scale);
+      row[i] = e;
+      sums[i] += e;
+    }
+  }
+}
+
+ATTN_FMA_TARGET void attn_exponentiate_columns_fma(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums) {
+  exponentiate_columns(tile, rows, cols, ld, shift, scale, sums, 1);
+}
+
+void attn_exponentiate_columns_portable(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums) {
+  exponentiate_columns(tile, rows, cols, ld, shift, scale, sums, 0);
+}
+
+// out[i] = the largest entry of column i over `rows` rows; returns 1 when an
+// entry is NaN.
+ATTN_INLINE int column_maximum(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out) {
+  int nan = 0;
+  for (ptrdiff_t i = 0; i < cols; i++) out[i] = -INFINITY;
+  for (ptrdiff_t j = 0; j < rows; j++) {
+    const double *row = tile + j * ld;
+    for (ptrdiff_t i = 0; i < cols; i++) {
+      double x = row[i];
+      nan |= x != x;
+      out[i] = x > out[i] ? x : out[i];
+    }
+  }
+  return nan;
+}
+
+ATTN_FMA_TARGET int attn_column_maximum_fma(
+    const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out) {
+  return column_maximum(tile, rows, cols, ld, out);
+}
+
+int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out) {
+  return column_maximum(tile, rows, cols, ld, out);
+}
+
 // The largest of `count` values (−inf for none); NaN when one is NaN.
 ATTN_INLINE double maximum(const double *x, ptrdiff_t count) {
   v4d best = splat4(-INFINITY);
@@ -127,7 +184,30 @@ ATTN_AVX512_TARGET double attn_exponentiate_avx512(double *buffer, ptrdiff_t cou
   double sum = ((total[0] + total[1]) + (total[2] + total[3])) + ((total[4] + total[5]) + (total[6] + total[7]));
   return sum + exponentiate(buffer + index, count - index, shift, scale, 1);
 }
+ATTN_AVX512_TARGET void attn_exponentiate_columns_avx512(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums) {
+  ptrdiff_t wide = cols / 8 * 8;
+  for (ptrdiff_t j = 0; j < rows; j++) {
+    double *row = tile + j * ld;
+    for (ptrdiff_t i = 0; i < wide; i += 8) {
+      v8d x, s, total;
+      memcpy(&x, row + i, sizeof x);
+      memcpy(&s, shift + i, sizeof s);
+      memcpy(&total, sums + i, sizeof total);
+      v8d e = vector_exp8((x - s) * scale, 1);
+      memcpy(row + i, &e, sizeof e);
+      total += e;
+      memcpy(sums + i, &total, sizeof total);
+    }
+  }
+  if (wide < cols) exponentiate_columns(tile + wide, rows, cols - wide, ld, shift + wide, scale, sums + wide, 1);
+}
 #else
+void attn_exponentiate_columns_avx512(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums) {
+  attn_exponentiate_columns_portable(tile, rows, cols, ld, shift, scale, sums);
+}
+
 double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale) {
   return attn_exponentiate_portable(buffer, count, shift, scale);
 }

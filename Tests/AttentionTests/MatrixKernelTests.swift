@@ -187,6 +187,85 @@ import _TestSupport
     }
   }
 
+  @Test func inPlaceColumns() throws {
+    // A stored transposed: step p's twelve values at a[p·lda ..< p·lda + 12].
+    let k = 19
+    let lda = 40
+    let a = try randn([k * lda], seed: 7).scalars
+    let b = try randn([2 * k * 8], seed: 8).scalars
+    let wideB = (0..<k).flatMap { p in (0..<16).map { q in q < 8 ? b[p * 8 + q] : b[8 * k + p * 8 + q - 8] } }
+    let start = try randn([12 * 16], seed: 9).scalars
+    if Processor.hasAVX512 {
+      var c = start
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          c.withUnsafeMutableBufferPointer {
+            attn_microkernel_columns_12x16_avx512(
+              k, pa.baseAddress, lda, pb.baseAddress, pb.baseAddress! + 8 * k, $0.baseAddress, 16, 0)
+          }
+        }
+      }
+      expectTile(c, { r, p in a[p * lda + r] }, wideB, rows: 12, k: k, start: start)
+    }
+    typealias Columns = @convention(c) (
+      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+    ) -> Void
+    let builds: [Columns] =
+      Processor.hasFusedMultiplyAdd
+      ? [attn_microkernel_columns_6x8_fma, attn_microkernel_columns_6x8_portable]
+      : [attn_microkernel_columns_6x8_portable]
+    for build in builds {
+      var c = start
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          c.withUnsafeMutableBufferPointer { build(k, pa.baseAddress, lda, pb.baseAddress, $0.baseAddress, 16, 1) }
+        }
+      }
+      for r in 0..<6 {
+        for q in 0..<8 {
+          let expected = (0..<k).reduce(0.0) { $0 + a[$1 * lda + r] * b[$1 * 8 + q] }
+          #expect(c[r * 16 + q].isApproximatelyEqual(to: expected, tolerance: 1e-12))
+        }
+      }
+    }
+  }
+
+  @Test func columnSoftmaxHelpers() throws {
+    // A 5 × 7 tile (rows 9 apart): column maxima, then exp((x − shift)·scale) down the columns.
+    let tile = try randn([5 * 9], seed: 10).scalars
+    var maxima = [Double](repeating: 0, count: 7)
+    let builds = [attn_column_maximum_portable] + (Processor.hasFusedMultiplyAdd ? [attn_column_maximum_fma] : [])
+    for build in builds {
+      let nan = tile.withUnsafeBufferPointer { t in maxima.withUnsafeMutableBufferPointer { build(t.baseAddress, 5, 7, 9, $0.baseAddress) } }
+      #expect(nan == 0)
+      for i in 0..<7 { #expect(maxima[i] == (0..<5).map { tile[$0 * 9 + i] }.max()) }
+    }
+    typealias Exponentiate = @convention(c) (
+      UnsafeMutablePointer<Double>?, Int, Int, Int, UnsafePointer<Double>?, Double, UnsafeMutablePointer<Double>?
+    ) -> Void
+    let exponentiations: [Exponentiate] =
+      [attn_exponentiate_columns_portable] + (Processor.hasFusedMultiplyAdd ? [attn_exponentiate_columns_fma] : [])
+      + (Processor.hasAVX512 ? [attn_exponentiate_columns_avx512] : [])
+    for exponentiate in exponentiations {
+      var result = tile
+      var sums = [Double](repeating: 1, count: 7)
+      result.withUnsafeMutableBufferPointer { t in
+        maxima.withUnsafeBufferPointer { m in
+          sums.withUnsafeMutableBufferPointer { exponentiate(t.baseAddress, 5, 7, 9, m.baseAddress, 0.5, $0.baseAddress) }
+        }
+      }
+      for i in 0..<7 {
+        var total = 1.0
+        for j in 0..<5 {
+          let expected = Foundation.exp((tile[j * 9 + i] - maxima[i]) * 0.5)
+          total += expected
+          #expect(result[j * 9 + i].isApproximatelyEqual(to: expected, tolerance: 1e-14))
+        }
+        #expect(sums[i].isApproximatelyEqual(to: total, tolerance: 1e-14))
+      }
+    }
+  }
+
   @Test func maximumOfARow() {
     let values: [Double] = [3, -1, 7.5, 2, 7.25, -.infinity, 0, 1, 6]
     for count in 0...values.count {

@@ -267,72 +267,94 @@ enum MatrixKernel {
     }
   }
 
-  typealias RowsKernel =
-    @convention(c) (
-      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
-    ) -> Void
+  /// How an A read in place is laid out: by rows (`A[r, p]` at `a[r·lda + p]`)
+  /// or stored transposed, by columns (`A[r, p]` at `a[p·lda + r]`).
+  enum InPlaceLayout {
+    case rows
+    case columns
 
-  static let rowsKernel: RowsKernel =
-    Processor.hasFusedMultiplyAdd ? attn_microkernel_rows_6x8_fma : attn_microkernel_rows_6x8_portable
+    typealias Kernel =
+      @convention(c) (
+        Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+      ) -> Void
+    typealias WideKernel =
+      @convention(c) (
+        Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafePointer<Double>?,
+        UnsafeMutablePointer<Double>?, Int, Int32
+      ) -> Void
+
+    static let rowsKernel: Kernel =
+      Processor.hasFusedMultiplyAdd ? attn_microkernel_rows_6x8_fma : attn_microkernel_rows_6x8_portable
+    static let columnsKernel: Kernel =
+      Processor.hasFusedMultiplyAdd ? attn_microkernel_columns_6x8_fma : attn_microkernel_columns_6x8_portable
+
+    var kernel: Kernel { self == .rows ? Self.rowsKernel : Self.columnsKernel }
+    var wideKernel: WideKernel {
+      self == .rows ? attn_microkernel_rows_12x16_avx512 : attn_microkernel_columns_12x16_avx512
+    }
+
+    /// Where row `i` of A starts.
+    func row(_ a: UnsafePointer<Double>, _ i: Int, lda: Int) -> UnsafePointer<Double> {
+      self == .rows ? a + i * lda : a + i
+    }
+  }
 
   /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` with A read in place
-  /// (row `i` at `a + i·lda`) instead of packed: for an A made just before
-  /// the product. Rows up to `m` rounded up to 12 must be readable; the
-  /// rows past `m` only feed tiles' parts that are not written.
-  static func macroKernelRows(
-    _ a: UnsafePointer<Double>, lda: Int, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+  /// (``InPlaceLayout``) instead of packed: for an A made just before the
+  /// product, whose packing would cost as much as the product. Rows up to
+  /// `m` rounded up to 12 must be readable; the rows past `m` only feed
+  /// tiles' parts that are not written.
+  static func macroKernel(
+    inPlace a: UnsafePointer<Double>, layout: InPlaceLayout, lda: Int, _ packedB: UnsafePointer<Double>,
+    _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
   ) {
     let flag: Int32 = overwrite ? 1 : 0
+    let kernel = layout.kernel
+    func tile(row i: Int, column j: Int) {
+      let height = Swift.min(mr, m - i)
+      let width = Swift.min(nr, n - j)
+      let b = packedB + (j / nr) * nr * k
+      if height == mr && width == nr {
+        kernel(k, layout.row(a, i, lda: lda), lda, b, c + i * ldc + j, ldc, flag)
+        return
+      }
+      var scratchTile = (
+        SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>()
+      )
+      withUnsafeMutableBytes(of: &scratchTile) { raw in
+        guard let base = raw.baseAddress else { return }
+        let scratch = base.assumingMemoryBound(to: Double.self)
+        kernel(k, layout.row(a, i, lda: lda), lda, b, scratch, nr, 1)
+        for r in 0..<height {
+          for q in 0..<width {
+            let target = c + (i + r) * ldc + j + q
+            target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+          }
+        }
+      }
+    }
     var j = 0
     while j < n {
       var i = 0
       if Processor.hasAVX512 && n - j >= 2 * nr {
         let b = packedB + (j / nr) * nr * k
+        let wide = layout.wideKernel
         while m - i >= 2 * mr {
-          attn_microkernel_rows_12x16_avx512(k, a + i * lda, lda, b, b + nr * k, c + i * ldc + j, ldc, flag)
+          wide(k, layout.row(a, i, lda: lda), lda, b, b + nr * k, c + i * ldc + j, ldc, flag)
           i += 2 * mr
         }
         for row in stride(from: i, to: m, by: mr) {
-          rowsTile(a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j, overwrite: overwrite)
-          rowsTile(
-            a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j + nr, overwrite: overwrite)
+          tile(row: row, column: j)
+          tile(row: row, column: j + nr)
         }
         j += 2 * nr
         continue
       }
       while i < m {
-        rowsTile(a, lda: lda, packedB, c, ldc: ldc, m: m, n: n, k: k, row: i, column: j, overwrite: overwrite)
+        tile(row: i, column: j)
         i += mr
       }
       j += nr
-    }
-  }
-
-  /// One `mr × nr` tile of ``macroKernelRows(_:lda:_:_:ldc:m:n:k:overwrite:)``.
-  @inline(__always)
-  static func rowsTile(
-    _ a: UnsafePointer<Double>, lda: Int, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int, row i: Int, column j: Int, overwrite: Bool
-  ) {
-    let height = Swift.min(mr, m - i)
-    let width = Swift.min(nr, n - j)
-    let b = packedB + (j / nr) * nr * k
-    if height == mr && width == nr {
-      rowsKernel(k, a + i * lda, lda, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
-      return
-    }
-    var scratchTile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
-    withUnsafeMutableBytes(of: &scratchTile) { raw in
-      guard let base = raw.baseAddress else { return }
-      let scratch = base.assumingMemoryBound(to: Double.self)
-      rowsKernel(k, a + i * lda, lda, b, scratch, nr, 1)
-      for r in 0..<height {
-        for q in 0..<width {
-          let target = c + (i + r) * ldc + j + q
-          target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
-        }
-      }
     }
   }
 

@@ -30,4 +30,23 @@ enum Processor {
 
   /// The largest of `count` values (−inf for none, NaN when one is NaN).
   static let maximum: Maximum = hasFusedMultiplyAdd ? attn_maximum_fma : attn_maximum_portable
+
+  typealias ExponentiateColumns =
+    @convention(c) (
+      UnsafeMutablePointer<Double>?, Int, Int, Int, UnsafePointer<Double>?, Double, UnsafeMutablePointer<Double>?
+    ) -> Void
+
+  /// Down the columns of a `rows × cols` tile (rows `ld` apart):
+  /// `x → exp((x − shift[i])·scale)` in column `i`, adding the new entries to `sums[i]`.
+  static let exponentiateColumns: ExponentiateColumns =
+    hasAVX512
+    ? attn_exponentiate_columns_avx512
+    : hasFusedMultiplyAdd ? attn_exponentiate_columns_fma : attn_exponentiate_columns_portable
+
+  typealias ColumnMaximum =
+    @convention(c) (UnsafePointer<Double>?, Int, Int, Int, UnsafeMutablePointer<Double>?) -> Int32
+
+  /// `out[i]` = the largest entry of column `i` (−inf for no rows); 1 when an entry is NaN.
+  static let columnMaximum: ColumnMaximum =
+    hasFusedMultiplyAdd ? attn_column_maximum_fma : attn_column_maximum_portable
 }

@@ -4,23 +4,25 @@ import _AttentionKernels
 
 /// Multi-head attention's heads when only their outputs are wanted: the
 /// FlashAttention-2 scheme on the CPU. Queries go in blocks of ``rowBlock``
-/// rows and keys in blocks of ``keyBlock``; each pair of blocks makes a
-/// `rowBlock × keyBlock` tile of scores in a per-thread buffer that stays in
-/// the core's cache, folded into a running maximum, sum and output per row
-/// (the online softmax of ``flashAttention(_:keys:values:scale:causal:blockSize:)``)
-/// before the next tile overwrites it. No `[heads, n, m]` matrix is made:
-/// besides the result, memory is the packed keys and values (`O(m·d)`) and
-/// a few tiles per thread. Causal attention skips the key blocks a query
-/// block cannot see.
+/// and keys in blocks of ``keyBlock``; each pair of blocks makes a tile of
+/// scores in a per-thread buffer that stays in the core's cache, folded into
+/// a running maximum, sum and output per query (the online softmax of
+/// ``flashAttention(_:keys:values:scale:causal:blockSize:)``) before the next
+/// tile overwrites it. No `[heads, n, m]` matrix is made: besides the result,
+/// memory is the packed keys and values (`O(m·d)`) and a few tiles per
+/// thread. Causal attention skips the key blocks a query block cannot see.
 ///
-/// The products run on the matrix kernel's micro-kernels with the keys and
-/// values packed once per head; the (head, query block) pairs are shared
-/// among the cores.
+/// The tile is kept keys × queries (`Sᵀ = K·Qᵀ`): softmax then runs down its
+/// columns, vectorized across queries, and the weights need no packing — the
+/// product `P·V` reads `Pᵀ` in place as a transposed A. Keys and values are
+/// packed once per head; the (head, query block) pairs are shared among the
+/// cores.
 enum FusedAttention {
-  /// Queries per tile: a multiple of the 12-row wide kernel's height.
-  static let rowBlock = 72
-  /// Keys per tile: a multiple of the 16-column wide kernel's width.
-  static let keyBlock = 256
+  /// Queries per tile: a multiple of the wide kernel's 12 rows and 16
+  /// columns (the tile's rows are read 12 at a time past the last query).
+  static let rowBlock = 144
+  /// Keys per tile: a multiple of the packing panels (8 columns).
+  static let keyBlock = 128
 
   /// The heads' outputs side by side, `[n, heads·dv]`, for the projections
   /// `q` `[n, heads·dk]`, `k` `[m, kvHeads·dk]` and `v` `[m, kvHeads·dv]`;
@@ -45,9 +47,10 @@ enum FusedAttention {
     let mr = MatrixKernel.mr
     let dvPadded = (dv + nr - 1) / nr * nr
     let keyBlocks = (m + keyBlock - 1) / keyBlock
-    // Keys as Kᵀ in panels of nr keys (all of dk per panel); values per key
-    // block in panels of nr columns — the layouts the micro-kernels read.
-    let keysPerHead = (m + nr - 1) / nr * nr * dk
+    let keyBlockPadded = (keyBlock + 2 * mr - 1) / (2 * mr) * (2 * mr)
+    // Per key block: keys in panels of mr keys (the A of Sᵀ = K·Qᵀ), values in
+    // panels of nr columns (the B of O += P·V) — the layouts the micro-kernels read.
+    let keysPerHead = keyBlocks * keyBlockPadded * dk
     let valuesPerHead = keyBlocks * keyBlock * dvPadded
     let packedKeys = UnsafeMutablePointer<Double>.allocate(capacity: kvHeads * keysPerHead)
     defer { packedKeys.deallocate() }
@@ -57,13 +60,15 @@ enum FusedAttention {
       v.scalars.withUnsafeBufferPointer { values in
         guard let keys = keys.baseAddress, let values = values.baseAddress else { return }
         for head in 0..<kvHeads {
-          MatrixKernel.packBTransposed(
-            keys + head * dk, ldb: kvHeads * dk, rows: dk, columns: m, into: packedKeys + head * keysPerHead)
           for block in 0..<keyBlocks {
             let start = block * keyBlock
+            let count = Swift.min(keyBlock, m - start)
+            MatrixKernel.packA(
+              keys + start * kvHeads * dk + head * dk, lda: kvHeads * dk, rows: count, columns: dk,
+              into: packedKeys + head * keysPerHead + block * keyBlockPadded * dk)
             MatrixKernel.packB(
-              values + start * kvHeads * dv + head * dv, ldb: kvHeads * dv, rows: Swift.min(keyBlock, m - start),
-              columns: dv, into: packedValues + head * valuesPerHead + block * keyBlock * dvPadded)
+              values + start * kvHeads * dv + head * dv, ldb: kvHeads * dv, rows: count, columns: dv,
+              into: packedValues + head * valuesPerHead + block * keyBlock * dvPadded)
           }
         }
       }
@@ -75,7 +80,7 @@ enum FusedAttention {
     let overflow = Atomic<Bool>(false)
     let stop = ExecutionContext.current.stop
     let shared = Shared(packedKeys: packedKeys, packedValues: packedValues)
-    let packedRows = (rowBlock + 2 * mr - 1) / (2 * mr) * (2 * mr)
+    let queriesPadded = (rowBlock + nr - 1) / nr * nr
     result.withUnsafeMutableBufferPointer { output in
       guard let outputBase = output.baseAddress else { return }
       let out = SharedBuffer(base: outputBase)
@@ -83,20 +88,23 @@ enum FusedAttention {
         guard let queries = queries.baseAddress else { return }
         let queryBase = SharedConstant(base: queries)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
-          // This thread's tiles.
-          // Rows past the block's last are read (not used) by the 12-row kernel: zero them once.
-          let scores = UnsafeMutablePointer<Double>.allocate(capacity: packedRows * keyBlock)
-          scores.initialize(repeating: 0, count: packedRows * keyBlock)
-          let packedA = UnsafeMutablePointer<Double>.allocate(capacity: packedRows * dk)
+          // This thread's tiles: scores and weights kept keys × queries (Sᵀ,
+          // Pᵀ), so softmax runs down columns, vectorized across queries,
+          // and Pᵀ is read in place as the transposed A of P·V.
+          let tile = UnsafeMutablePointer<Double>.allocate(capacity: keyBlockPadded * rowBlock)
+          tile.initialize(repeating: 0, count: keyBlockPadded * rowBlock)
+          let packedQueries = UnsafeMutablePointer<Double>.allocate(capacity: queriesPadded * dk)
           let accumulated = UnsafeMutablePointer<Double>.allocate(capacity: rowBlock * dv)
-          let runningMax = UnsafeMutablePointer<Double>.allocate(capacity: rowBlock)
-          let runningSum = UnsafeMutablePointer<Double>.allocate(capacity: rowBlock)
+          let running = UnsafeMutablePointer<Double>.allocate(capacity: 6 * rowBlock)
+          let (runningMax, runningSum, blockMax, shift, sums, rescale) = (
+            running, running + rowBlock, running + 2 * rowBlock, running + 3 * rowBlock, running + 4 * rowBlock,
+            running + 5 * rowBlock
+          )
           defer {
-            scores.deallocate()
-            packedA.deallocate()
+            tile.deallocate()
+            packedQueries.deallocate()
             accumulated.deallocate()
-            runningMax.deallocate()
-            runningSum.deallocate()
+            running.deallocate()
           }
           while true {
             let unit = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -110,50 +118,62 @@ enum FusedAttention {
             accumulated.update(repeating: 0, count: rows * dv)
             // Causal: the block's last query sees keys up to its own index.
             let keyEnd = causal ? Swift.min(m, firstRow + rows) : m
-            MatrixKernel.packA(
-              queryBase.base + firstRow * heads * dk + head * dk, lda: heads * dk, rows: rows, columns: dk,
-              into: packedA)
+            MatrixKernel.packBTransposed(
+              queryBase.base + firstRow * heads * dk + head * dk, ldb: heads * dk, rows: dk, columns: rows,
+              into: packedQueries)
             var start = 0
             while start < keyEnd {
               let blockRows = Swift.min(keyBlock, m - start)
-              let columns = Swift.min(keyBlock, keyEnd - start)
-              // Scores of the tile: Q block · Kᵀ block.
+              let visible = Swift.min(keyBlock, keyEnd - start)
+              // Sᵀ for the tile: K block · Q blockᵀ, keys × queries.
               MatrixKernel.macroKernel(
-                packedA, shared.packedKeys + kvHead * keysPerHead + start * dk, scores, ldc: keyBlock, m: rows,
-                n: columns, k: dk, overwrite: true)
-              for row in 0..<rows {
-                let query = firstRow + row
-                let tile = scores + row * keyBlock
-                let visible = causal ? Swift.max(0, Swift.min(columns, query - start + 1)) : columns
-                if let maskValues {
-                  let offset = query * m + start
-                  for j in 0..<visible where maskValues[offset + j] == 0 { tile[j] = -.infinity }
+                shared.packedKeys + kvHead * keysPerHead + (start / keyBlock) * keyBlockPadded * dk, packedQueries,
+                tile, ldc: rowBlock, m: visible, n: rows, k: dk, overwrite: true)
+              if causal {
+                // Key start + j is hidden from the queries before it: a prefix of its row.
+                for j in 0..<visible {
+                  let hidden = Swift.min(rows, Swift.max(0, start + j - firstRow))
+                  if hidden > 0 { (tile + j * rowBlock).update(repeating: -.infinity, count: hidden) }
                 }
-                let blockMax = Processor.maximum(tile, visible)
-                if blockMax.isNaN || blockMax == .infinity {
+              }
+              if let maskValues {
+                for j in 0..<visible {
+                  for i in 0..<rows where maskValues[(firstRow + i) * m + start + j] == 0 {
+                    tile[j * rowBlock + i] = -.infinity
+                  }
+                }
+              }
+              if Processor.columnMaximum(tile, visible, rows, rowBlock, blockMax) != 0 {
+                overflow.store(true, ordering: .relaxed)
+                return
+              }
+              for i in 0..<rows {
+                if blockMax[i] == .infinity {
                   overflow.store(true, ordering: .relaxed)
                   return
                 }
-                let newMax = Swift.max(runningMax[row], blockMax)
-                if newMax == -.infinity {
-                  // Nothing visible yet: the row's output stays 0.
-                  tile.update(repeating: 0, count: blockRows)
-                  continue
-                }
-                let sum = Processor.exponentiate(tile, visible, newMax, scale)
-                if visible < blockRows { (tile + visible).update(repeating: 0, count: blockRows - visible) }
-                let rescale = runningMax[row] == -.infinity ? 0 : cExp((runningMax[row] - newMax) * scale)
-                runningSum[row] = runningSum[row] * rescale + sum
-                runningMax[row] = newMax
-                if rescale != 1 {
-                  let target = accumulated + row * dv
-                  for c in 0..<dv { target[c] *= rescale }
+                let newMax = Swift.max(runningMax[i], blockMax[i])
+                // A column with nothing visible yet: its exponentials are exp(−inf) = 0.
+                shift[i] = newMax == -.infinity ? 0 : newMax
+                rescale[i] = runningMax[i] == -.infinity ? 0 : cExp((runningMax[i] - newMax) * scale)
+                runningMax[i] = newMax
+              }
+              sums.update(repeating: 0, count: rows)
+              Processor.exponentiateColumns(tile, visible, rows, rowBlock, shift, scale, sums)
+              // Keys past the last visible one weigh nothing.
+              if visible < blockRows {
+                (tile + visible * rowBlock).update(repeating: 0, count: (blockRows - visible) * rowBlock)
+              }
+              for i in 0..<rows {
+                runningSum[i] = runningSum[i] * rescale[i] + sums[i]
+                if rescale[i] != 1 {
+                  let target = accumulated + i * dv
+                  for c in 0..<dv { target[c] *= rescale[i] }
                 }
               }
-              // Output += P · V block (P's columns past the visible keys are
-              // 0), P read in place: packing it would cost as much as the product.
-              MatrixKernel.macroKernelRows(
-                scores, lda: keyBlock,
+              // Output += P · V block, P read in place from Pᵀ.
+              MatrixKernel.macroKernel(
+                inPlace: tile, layout: .columns, lda: rowBlock,
                 shared.packedValues + kvHead * valuesPerHead + (start / keyBlock) * keyBlock * dvPadded,
                 accumulated, ldc: dv, m: rows, n: dv, k: blockRows, overwrite: false)
               start += keyBlock

@@ -42,6 +42,31 @@ void attn_microkernel_rows_12x16_avx512(
     ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
     int overwrite);
 
+/// As the 6×8 and 12×16 kernels, with A stored transposed in place: step p's
+/// 6 or 12 values contiguous at a + p·lda.
+void attn_microkernel_columns_6x8_fma(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
+void attn_microkernel_columns_6x8_portable(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
+void attn_microkernel_columns_12x16_avx512(
+    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
+    int overwrite);
+
+/// Softmax's exponentials down the columns of a rows × cols tile (rows ld
+/// apart): x → exp((x − shift[i])·scale) in column i, whose new entries are
+/// added to sums[i].
+void attn_exponentiate_columns_fma(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums);
+void attn_exponentiate_columns_portable(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums);
+void attn_exponentiate_columns_avx512(
+    double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums);
+
+/// out[i] = the largest entry of column i of a rows × cols tile (−inf for no
+/// rows); returns 1 when an entry is NaN, else 0.
+int attn_column_maximum_fma(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out);
+int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out);
+
 /// The largest of `count` values: −inf when there are none, NaN when one is NaN.
 double attn_maximum_fma(const double *x, ptrdiff_t count);
 double attn_maximum_portable(const double *x, ptrdiff_t count);
