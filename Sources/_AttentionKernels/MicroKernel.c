@@ -29,44 +29,6 @@ ATTN_INLINE void microkernel(
   }
 }
 
-// The same tile with A read in place rather than packed: row r of the tile
-// starts at a + r·lda (for a matrix made just before, such as attention's
-// weights, whose packing would cost as much as the product).
-ATTN_INLINE void microkernel_rows(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite,
-    int fused) {
-  v4d acc[6][2] = {{0}};
-  for (ptrdiff_t p = 0; p < k; p++) {
-    v4d b0 = load4(b), b1 = load4(b + 4);
-    for (int r = 0; r < 6; r++) {
-      v4d broadcast = splat4(a[r * lda + p]);
-      acc[r][0] = multiply_add(broadcast, b0, acc[r][0], fused);
-      acc[r][1] = multiply_add(broadcast, b1, acc[r][1], fused);
-    }
-    b += 8;
-  }
-  for (int r = 0; r < 6; r++) {
-    double *row = c + r * ldc;
-    if (overwrite) {
-      store4(row, acc[r][0]);
-      store4(row + 4, acc[r][1]);
-    } else {
-      store4(row, load4(row) + acc[r][0]);
-      store4(row + 4, load4(row + 4) + acc[r][1]);
-    }
-  }
-}
-
-ATTN_FMA_TARGET void attn_microkernel_rows_6x8_fma(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite) {
-  microkernel_rows(k, a, lda, b, c, ldc, overwrite, 1);
-}
-
-void attn_microkernel_rows_6x8_portable(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite) {
-  microkernel_rows(k, a, lda, b, c, ldc, overwrite, 0);
-}
-
 // The same tile with A stored transposed in place: step p's six values are
 // contiguous at a + p·lda (for attention's weights kept keys × queries).
 ATTN_INLINE void microkernel_columns(
@@ -167,37 +129,6 @@ ATTN_AVX512_TARGET void attn_microkernel_12x16_avx512(
   }
 }
 
-// The 12×16 tile with A read in place (rows lda apart), as microkernel_rows.
-ATTN_AVX512_TARGET void attn_microkernel_rows_12x16_avx512(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
-    int overwrite) {
-  v8d left[12] = {0}, right[12] = {0};
-  for (ptrdiff_t p = 0; p < k; p++) {
-    v8d x0 = load8(b0), x1 = load8(b1);
-    // Unrolled, so the 24 accumulators stay in registers.
-#pragma clang loop unroll(full)
-    for (int r = 0; r < 12; r++) {
-      double value = a[r * lda + p];
-      v8d s = (v8d){value, value, value, value, value, value, value, value};
-      left[r] = __builtin_elementwise_fma(s, x0, left[r]);
-      right[r] = __builtin_elementwise_fma(s, x1, right[r]);
-    }
-    b0 += 8;
-    b1 += 8;
-  }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < 12; r++) {
-    double *row = c + r * ldc;
-    if (overwrite) {
-      store8(row, left[r]);
-      store8(row + 8, right[r]);
-    } else {
-      store8(row, load8(row) + left[r]);
-      store8(row + 8, load8(row + 8) + right[r]);
-    }
-  }
-}
-
 // The 12×16 tile with A stored transposed in place (step p's twelve values
 // contiguous at a + p·lda), as microkernel_columns.
 ATTN_AVX512_TARGET void attn_microkernel_columns_12x16_avx512(
@@ -240,12 +171,6 @@ void attn_microkernel_12x16_avx512(
     ptrdiff_t ldc, int overwrite) {
   // Never called: attn_kernels_have_avx512() is 0 here.
   (void)k, (void)a0, (void)a1, (void)b0, (void)b1, (void)c, (void)ldc, (void)overwrite;
-}
-
-void attn_microkernel_rows_12x16_avx512(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
-    int overwrite) {
-  (void)k, (void)a, (void)lda, (void)b0, (void)b1, (void)c, (void)ldc, (void)overwrite;
 }
 
 void attn_microkernel_columns_12x16_avx512(

@@ -139,30 +139,6 @@ int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t c
   return column_maximum(tile, rows, cols, ld, out);
 }
 
-// The largest of `count` values (−inf for none); NaN when one is NaN.
-ATTN_INLINE double maximum(const double *x, ptrdiff_t count) {
-  v4d best = splat4(-INFINITY);
-  v4i sawNaN = {0, 0, 0, 0};
-  ptrdiff_t index = 0;
-  for (; index + 4 <= count; index += 4) {
-    v4d chunk = load4(x + index);
-    sawNaN |= (v4i)(chunk != chunk);
-    best = select4((v4i)(chunk > best), chunk, best);
-  }
-  double result = best[0];
-  for (int lane = 1; lane < 4; lane++)
-    if (best[lane] > result) result = best[lane];
-  int nan = (sawNaN[0] | sawNaN[1] | sawNaN[2] | sawNaN[3]) != 0;
-  for (; index < count; index++) {
-    if (x[index] != x[index]) nan = 1;
-    if (x[index] > result) result = x[index];
-  }
-  return nan ? NAN : result;
-}
-
-ATTN_FMA_TARGET double attn_maximum_fma(const double *x, ptrdiff_t count) { return maximum(x, count); }
-
-double attn_maximum_portable(const double *x, ptrdiff_t count) { return maximum(x, count); }
 
 #if defined(__x86_64__)
 typedef double v8d __attribute__((vector_size(64)));

@@ -145,48 +145,6 @@ import _TestSupport
     expectTile(c, { r, p in r < 6 ? a[p * 6 + r] : a[6 * k + p * 6 + r - 6] }, wideB, rows: 12, k: k, start: start)
   }
 
-  @Test func inPlaceRows() throws {
-    let k = 23
-    let lda = 31
-    let a = try randn([12 * lda], seed: 4).scalars
-    let b = try randn([2 * k * 8], seed: 5).scalars
-    let wideB = (0..<k).flatMap { p in (0..<16).map { q in q < 8 ? b[p * 8 + q] : b[8 * k + p * 8 + q - 8] } }
-    let start = try randn([12 * 16], seed: 6).scalars
-    if Processor.hasAVX512 {
-      var c = start
-      a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in
-          c.withUnsafeMutableBufferPointer {
-            attn_microkernel_rows_12x16_avx512(
-              k, pa.baseAddress, lda, pb.baseAddress, pb.baseAddress! + 8 * k, $0.baseAddress, 16, 0)
-          }
-        }
-      }
-      expectTile(c, { r, p in a[r * lda + p] }, wideB, rows: 12, k: k, start: start)
-    }
-    // The 6×8 builds on the first panel, into a 16-wide C.
-    typealias Rows = @convention(c) (
-      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
-    ) -> Void
-    let builds: [Rows] =
-      Processor.hasFusedMultiplyAdd
-      ? [attn_microkernel_rows_6x8_fma, attn_microkernel_rows_6x8_portable] : [attn_microkernel_rows_6x8_portable]
-    for build in builds {
-      var c = start
-      a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in
-          c.withUnsafeMutableBufferPointer { build(k, pa.baseAddress, lda, pb.baseAddress, $0.baseAddress, 16, 0) }
-        }
-      }
-      for r in 0..<6 {
-        for q in 0..<8 {
-          let expected = start[r * 16 + q] + (0..<k).reduce(0.0) { $0 + a[r * lda + $1] * b[$1 * 8 + q] }
-          #expect(c[r * 16 + q].isApproximatelyEqual(to: expected, tolerance: 1e-12))
-        }
-      }
-    }
-  }
-
   @Test func inPlaceColumns() throws {
     // A stored transposed: step p's twelve values at a[p·lda ..< p·lda + 12].
     let k = 19
@@ -263,21 +221,6 @@ import _TestSupport
         }
         #expect(sums[i].isApproximatelyEqual(to: total, tolerance: 1e-14))
       }
-    }
-  }
-
-  @Test func maximumOfARow() {
-    let values: [Double] = [3, -1, 7.5, 2, 7.25, -.infinity, 0, 1, 6]
-    for count in 0...values.count {
-      let expected = values.prefix(count).max() ?? -.infinity
-      let builds = [attn_maximum_portable] + (Processor.hasFusedMultiplyAdd ? [attn_maximum_fma] : [])
-      for build in builds {
-        #expect(values.withUnsafeBufferPointer { build($0.baseAddress, count) } == expected)
-      }
-    }
-    #expect(attn_maximum_portable([1, .nan, 2], 3).isNaN)
-    if Processor.hasFusedMultiplyAdd {
-      #expect([1.0, 2, 3, 4, .nan].withUnsafeBufferPointer { attn_maximum_fma($0.baseAddress, 5) }.isNaN)
     }
   }
 }

@@ -267,55 +267,32 @@ enum MatrixKernel {
     }
   }
 
-  /// How an A read in place is laid out: by rows (`A[r, p]` at `a[r·lda + p]`)
-  /// or stored transposed, by columns (`A[r, p]` at `a[p·lda + r]`).
-  enum InPlaceLayout {
-    case rows
-    case columns
+  typealias TransposedKernel =
+    @convention(c) (
+      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+    ) -> Void
 
-    typealias Kernel =
-      @convention(c) (
-        Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
-      ) -> Void
-    typealias WideKernel =
-      @convention(c) (
-        Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafePointer<Double>?,
-        UnsafeMutablePointer<Double>?, Int, Int32
-      ) -> Void
-
-    static let rowsKernel: Kernel =
-      Processor.hasFusedMultiplyAdd ? attn_microkernel_rows_6x8_fma : attn_microkernel_rows_6x8_portable
-    static let columnsKernel: Kernel =
-      Processor.hasFusedMultiplyAdd ? attn_microkernel_columns_6x8_fma : attn_microkernel_columns_6x8_portable
-
-    var kernel: Kernel { self == .rows ? Self.rowsKernel : Self.columnsKernel }
-    var wideKernel: WideKernel {
-      self == .rows ? attn_microkernel_rows_12x16_avx512 : attn_microkernel_columns_12x16_avx512
-    }
-
-    /// Where row `i` of A starts.
-    func row(_ a: UnsafePointer<Double>, _ i: Int, lda: Int) -> UnsafePointer<Double> {
-      self == .rows ? a + i * lda : a + i
-    }
-  }
+  static let transposedKernel: TransposedKernel =
+    Processor.hasFusedMultiplyAdd ? attn_microkernel_columns_6x8_fma : attn_microkernel_columns_6x8_portable
 
   /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` with A read in place
-  /// (``InPlaceLayout``) instead of packed: for an A made just before the
-  /// product, whose packing would cost as much as the product. Rows up to
-  /// `m` rounded up to 12 must be readable; the rows past `m` only feed
-  /// tiles' parts that are not written.
+  /// instead of packed, stored transposed (`A[r, p]` at `a[p·lda + r]`): for
+  /// an A made just before the product (attention's weights), whose packing
+  /// would cost as much as the product. Columns of that storage up to `m`
+  /// rounded up to 12 must be readable; those past `m` only feed parts of
+  /// tiles that are not written.
   static func macroKernel(
-    inPlace a: UnsafePointer<Double>, layout: InPlaceLayout, lda: Int, _ packedB: UnsafePointer<Double>,
+    transposedInPlace a: UnsafePointer<Double>, lda: Int, _ packedB: UnsafePointer<Double>,
     _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
   ) {
     let flag: Int32 = overwrite ? 1 : 0
-    let kernel = layout.kernel
+    let kernel = transposedKernel
     func tile(row i: Int, column j: Int) {
       let height = Swift.min(mr, m - i)
       let width = Swift.min(nr, n - j)
       let b = packedB + (j / nr) * nr * k
       if height == mr && width == nr {
-        kernel(k, layout.row(a, i, lda: lda), lda, b, c + i * ldc + j, ldc, flag)
+        kernel(k, a + i, lda, b, c + i * ldc + j, ldc, flag)
         return
       }
       var scratchTile = (
@@ -324,7 +301,7 @@ enum MatrixKernel {
       withUnsafeMutableBytes(of: &scratchTile) { raw in
         guard let base = raw.baseAddress else { return }
         let scratch = base.assumingMemoryBound(to: Double.self)
-        kernel(k, layout.row(a, i, lda: lda), lda, b, scratch, nr, 1)
+        kernel(k, a + i, lda, b, scratch, nr, 1)
         for r in 0..<height {
           for q in 0..<width {
             let target = c + (i + r) * ldc + j + q
@@ -338,9 +315,8 @@ enum MatrixKernel {
       var i = 0
       if Processor.hasAVX512 && n - j >= 2 * nr {
         let b = packedB + (j / nr) * nr * k
-        let wide = layout.wideKernel
         while m - i >= 2 * mr {
-          wide(k, layout.row(a, i, lda: lda), lda, b, b + nr * k, c + i * ldc + j, ldc, flag)
+          attn_microkernel_columns_12x16_avx512(k, a + i, lda, b, b + nr * k, c + i * ldc + j, ldc, flag)
           i += 2 * mr
         }
         for row in stride(from: i, to: m, by: mr) {

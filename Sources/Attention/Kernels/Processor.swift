@@ -26,11 +26,6 @@ enum Processor {
   static let exponentiate: Exponentiate =
     hasAVX512 ? attn_exponentiate_avx512 : hasFusedMultiplyAdd ? attn_exponentiate_fma : attn_exponentiate_portable
 
-  typealias Maximum = @convention(c) (UnsafePointer<Double>?, Int) -> Double
-
-  /// The largest of `count` values (−inf for none, NaN when one is NaN).
-  static let maximum: Maximum = hasFusedMultiplyAdd ? attn_maximum_fma : attn_maximum_portable
-
   typealias ExponentiateColumns =
     @convention(c) (
       UnsafeMutablePointer<Double>?, Int, Int, Int, UnsafePointer<Double>?, Double, UnsafeMutablePointer<Double>?

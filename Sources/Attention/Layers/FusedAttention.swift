@@ -173,7 +173,7 @@ enum FusedAttention {
               }
               // Output += P · V block, P read in place from Pᵀ.
               MatrixKernel.macroKernel(
-                inPlace: tile, layout: .columns, lda: rowBlock,
+                transposedInPlace: tile, lda: rowBlock,
                 shared.packedValues + kvHead * valuesPerHead + (start / keyBlock) * keyBlock * dvPadded,
                 accumulated, ldc: dv, m: rows, n: dv, k: blockRows, overwrite: false)
               start += keyBlock

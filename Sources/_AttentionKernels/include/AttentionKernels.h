@@ -32,18 +32,8 @@ void attn_microkernel_12x16_avx512(
     ptrdiff_t k, const double *a0, const double *a1, const double *b0, const double *b1, double *c,
     ptrdiff_t ldc, int overwrite);
 
-/// As the 6×8 and 12×16 kernels, with A read in place: row r of the tile at
-/// a + r·lda, for k values (all 6 or 12 rows must be readable).
-void attn_microkernel_rows_6x8_fma(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
-void attn_microkernel_rows_6x8_portable(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
-void attn_microkernel_rows_12x16_avx512(
-    ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b0, const double *b1, double *c, ptrdiff_t ldc,
-    int overwrite);
-
 /// As the 6×8 and 12×16 kernels, with A stored transposed in place: step p's
-/// 6 or 12 values contiguous at a + p·lda.
+/// 6 or 12 values contiguous at a + p·lda (all of them must be readable).
 void attn_microkernel_columns_6x8_fma(
     ptrdiff_t k, const double *a, ptrdiff_t lda, const double *b, double *c, ptrdiff_t ldc, int overwrite);
 void attn_microkernel_columns_6x8_portable(
@@ -66,10 +56,6 @@ void attn_exponentiate_columns_avx512(
 /// rows); returns 1 when an entry is NaN, else 0.
 int attn_column_maximum_fma(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out);
 int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, double *out);
-
-/// The largest of `count` values: −inf when there are none, NaN when one is NaN.
-double attn_maximum_fma(const double *x, ptrdiff_t count);
-double attn_maximum_portable(const double *x, ptrdiff_t count);
 
 /// buffer[i] = exp((buffer[i] − shift) · scale) for `count` values; returns their sum.
 double attn_exponentiate_fma(double *buffer, ptrdiff_t count, double shift, double scale);
