@@ -3,8 +3,9 @@
 
 The lesson needs a model trained *outside* attn and shipped the way real
 models are: a .safetensors file of float32 tensors under PyTorch's own
-module names. No pretrained Transformer's weights are reachable from this
-machine's package registry, so this script trains one: a GPT-2-style
+module names, small enough to read whole and tied to lesson 13's names
+(lesson 17 then opens a widely used model, all-MiniLM-L6-v2, through
+scripts/extract_minilm_excerpt.py). This script trains it: a GPT-2-style
 character model (2 layers, 4 heads, width 32, LayerNorm with biases,
 nn.MultiheadAttention with biases, a GELU MLP) on the names of
 `lessons/data/names.txt` (MIT, see names.LICENSE). It writes
