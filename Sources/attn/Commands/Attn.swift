@@ -11,7 +11,7 @@ import _System
 /// The `attn` command: the prompt by default, plus batch subcommands.
 @main
 struct Attn: ParsableCommand {
-  static let version = "0.1.0"
+  static let version = "0.2.0"
 
   static let configuration = CommandConfiguration(
     commandName: "attn",
