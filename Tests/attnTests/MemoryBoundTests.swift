@@ -50,7 +50,14 @@ import _TestSupport
     return try #require(kilobytes) / 1024
   }
 
-  @Test func aPipedPromptDoesNotGrowWithTheStatementsItRuns() throws {
+  /// Whether this test runs under AddressSanitizer (`swift test --sanitize=address`): its
+  /// quarantine of freed blocks (256 MB) and its store of allocation stack traces grow the
+  /// resident memory with the number of statements run (20 000 statements: 448 MB, and 49 MB
+  /// with `quarantine_size_mb=0:malloc_context_size=0`), so a bound on growth says nothing there.
+  static let underAddressSanitizer = dlsym(nil, "__asan_init") != nil
+
+  @Test(.disabled(if: underAddressSanitizer, "AddressSanitizer's bookkeeping grows the resident memory"))
+  func aPipedPromptDoesNotGrowWithTheStatementsItRuns() throws {
     let few = try peakOfPipedPrompt(Self.statements(5_000))
     let many = try peakOfPipedPrompt(Self.statements(120_000))
     #expect(many - few < 8, "peak \(few) MiB after 5 000 statements, \(many) MiB after 120 000")
