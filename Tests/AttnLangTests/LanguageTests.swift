@@ -347,6 +347,24 @@ import _TestSupport
     #expect(printed.map(\.value) == [.text("loss 0.2500 list(1)")])
   }
 
+  /// `split` follows Python's `str.split`: without a separator, runs of white space separate
+  /// and no piece is empty; with one, every occurrence separates.
+  @Test func splittingStrings() throws {
+    let session = Session()
+    func strings(_ items: String...) -> Value { .list(items.map { .string($0) }) }
+    #expect(try session.value("split(\"the cat  sat\")") == strings("the", "cat", "sat"))
+    #expect(try session.value("split(\" a\\tb\\nc \")") == strings("a", "b", "c"))
+    #expect(try session.value("split(\"\")") == strings())
+    #expect(try session.value("split(\"a,b,,c\", sep: \",\")") == strings("a", "b", "", "c"))
+    #expect(try session.value("split(\",a,\", sep: \",\")") == strings("", "a", ""))
+    #expect(try session.value("split(\"\", sep: \",\")") == strings(""))
+    #expect(try session.value("split(\"a::b\", sep: \"::\")") == strings("a", "b"))
+    #expect(try session.value("split(\"éa b\")") == strings("éa", "b"))
+    #expect(
+      messages("split(\"abc\", sep: \"\")", in: session) == ["split: sep is empty; chars(s) gives the characters"])
+    #expect(messages("split(3)", in: session).first?.hasPrefix("split:") == true)
+  }
+
   @Test func tensorElementsCanBeAssigned() throws {
     let session = Session()
     _ = try session.values("x = zeros(2, 3)\ny = x\nx[1] = [1, 2, 3]\nx[0, 0] = 7\nx[:, 2] = 9")

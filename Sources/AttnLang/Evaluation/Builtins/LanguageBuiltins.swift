@@ -138,6 +138,29 @@ extension Builtins {
       example: "chars(\"emma\")"
     ) { args in .list(try args.string("s").map { .string(String($0)) }) },
     Builtin(
+      name: "split", topic: .language,
+      parameters: [
+        .positional("s", .string, "a string"),
+        .named("sep", .string, shown: "white space", "what separates the pieces"),
+      ],
+      summary: "a string cut into a list of strings",
+      details: """
+        Without sep, as Python's str.split(): runs of spaces, tabs and newlines separate
+        and no piece is empty. With sep, every occurrence separates, so pieces may be empty:
+        split("a,,b", sep: ",") is list("a", "", "b").
+        """,
+      example: "split(\"the cat  sat\")\nsplit(\"a,b,,c\", sep: \",\")"
+    ) { args in
+      let text = try args.string("s")
+      guard let separator = try args.optionalString("sep") else {
+        return .list(text.split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
+      }
+      guard !separator.isEmpty else {
+        throw Diagnostic("split: sep is empty; chars(s) gives the characters", at: args.range(of: "sep"))
+      }
+      return .list(text.split(separator: separator, omittingEmptySubsequences: false).map { .string(String($0)) })
+    },
+    Builtin(
       name: "str", topic: .language, parameters: [.positional("x", .any, "any value")],
       summary: "a value as text, as it prints (a string stays as it is)",
       example: "str(0.5)\n\"loss: \" + str(0.25)"
