@@ -118,10 +118,9 @@ def wordpiece(text, vocab):
     return tokens + ["[SEP]"]
 
 
-def forward(tensors, ids):
-    """The whole encoder in float64 from the float32 weights, as BertModel computes it
-    (post-LayerNorm blocks, exact GELU, no padding)."""
-    t = {name: torch.from_numpy(value.astype(np.float64)) for name, value in tensors.items() if value.dtype == np.float32}
+def forward(t, ids):
+    """The whole encoder in float64 (`t`: the model's tensors, widened once), as BertModel
+    computes it (post-LayerNorm blocks, exact GELU, no padding)."""
     n = len(ids)
     e = "embeddings."
     x = t[e + "word_embeddings.weight"][ids] + t[e + "position_embeddings.weight"][:n] + t[e + "token_type_embeddings.weight"][0]
@@ -155,9 +154,10 @@ def main():
     sentences = [wordpiece(s, vocab) for s in SENTENCES]
     assert max(len(s) for s in sentences) <= POSITIONS
     used = list(dict.fromkeys(token for s in sentences for token in s))  # first appearance order
+    used_ids = [vocab[w] for w in used]
     excerpt = {
-        "embeddings.word_embeddings.weight": tensors["embeddings.word_embeddings.weight"][[vocab[w] for w in used]],
-        "embeddings.word_embeddings.ids": np.array([vocab[w] for w in used], dtype=np.int64),
+        "embeddings.word_embeddings.weight": tensors["embeddings.word_embeddings.weight"][used_ids],
+        "embeddings.word_embeddings.ids": np.array(used_ids, dtype=np.int64),
         "embeddings.position_embeddings.weight": tensors["embeddings.position_embeddings.weight"][:POSITIONS],
     }
     for name in ["embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"]:
@@ -175,11 +175,12 @@ def main():
     with open(os.path.join(data, "minilm-vocab.txt"), "w") as f:
         f.write("".join(w + "\n" for w in used))
 
+    widened = {k: torch.from_numpy(v.astype(np.float64)) for k, v in tensors.items() if v.dtype == np.float32}
     reference = {}
     for number, tokens in enumerate(sentences, start=1):
         with open(os.path.join(data, f"minilm-sentence-{number}.txt"), "w") as f:
             f.write("".join(w + "\n" for w in tokens))
-        record = forward(tensors, [vocab[w] for w in tokens])
+        record = forward(widened, [vocab[w] for w in tokens])
         reference[f"ids_{number}"] = np.array([used.index(w) for w in tokens], dtype=np.int64)
         for key, value in record.items():
             reference[f"{key}_{number}"] = value
