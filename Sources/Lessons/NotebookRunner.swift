@@ -59,11 +59,13 @@ public struct NotebookRunner {
   }
 
   /// Runs one cell and compares each entry's output with its expectation.
-  /// An exercise's solution must also pass its checks, and the checks must
-  /// not pass before it runs (then they would check nothing).
+  /// An exercise's solution must also pass its checks, the checks must not
+  /// pass before it runs (then they would check nothing), and each of its
+  /// `wrong:` answers must be rejected with words that name the mistake.
   public func run(_ cell: Notebook.Cell, in notebook: Notebook) -> CellResult {
-    let before = cell.exercise.map { exercise in
-      exercise.checks.map { Judge.value(of: SourceFile(name: "check", text: $0.expression), in: session) }
+    let before = cell.exercise.map { exercise in exercise.checks.map { Judge.value(of: $0, in: session) } }
+    let wrong = cell.exercise.map { exercise in
+      exercise.wrongAnswers.map { answer in (answer, outcomes(of: answer, for: exercise)) }
     }
     let entries = cell.entries.map { entry in
       let (actual, values, printed) = outputs(of: entry.input, name: notebook.path)
@@ -71,20 +73,42 @@ public struct NotebookRunner {
       return EntryResult(entry: entry, actual: actual, values: values, matches: matches, printed: printed)
     }
     var result = CellResult(cell: cell, entries: entries)
-    if let exercise = cell.exercise, let before {
-      result.exerciseProblem = NotebookRunner.problem(of: exercise, before: before, in: session)
+    if let exercise = cell.exercise, let before, let wrong {
+      result.exerciseProblem = NotebookRunner.problem(of: exercise, before: before, wrong: wrong, in: session)
     }
     return result
   }
 
+  /// What the checks give after `answer` runs in this session, which is
+  /// then put back as it was; an answer that fails to run gives its error.
+  func outcomes(of answer: Exercise.WrongAnswer, for exercise: Exercise) -> Result<[Judge.Outcome], Judge.Problem> {
+    session.withoutKeepingChanges {
+      do throws(Diagnostics) {
+        try session.execute(SourceFile(name: "wrong answer", text: answer.code)) { _ in }
+      } catch {
+        return .failure(Judge.Problem(description: error.items.first?.message ?? "an error"))
+      }
+      return .success(exercise.checks.map { Judge.value(of: $0, in: session, timeLimit: 10) })
+    }
+  }
+
   /// Why an exercise is broken, if it is: a check that fails once the
-  /// solution ran, or checks that all gave the same values before it ran.
-  static func problem(of exercise: Exercise, before: [Result<Value, Judge.Problem>], in session: Session) -> String? {
+  /// solution ran, checks that all gave the same values before it ran, a
+  /// yes/no check without a message, or a wrong answer the checks accept
+  /// (or reject without saying what its `wrong:` line says they should).
+  static func problem(
+    of exercise: Exercise, before: [Judge.Outcome],
+    wrong: [(Exercise.WrongAnswer, Result<[Judge.Outcome], Judge.Problem>)], in session: Session
+  ) -> String? {
+    let name = "exercise '\(exercise.name)'"
     var unchanged = 0
+    var expected: [Judge.Outcome] = []
     for (check, earlier) in zip(exercise.checks, before) {
-      switch Judge.value(of: SourceFile(name: "check", text: check.expression), in: session) {
+      let outcome = Judge.value(of: check, in: session)
+      expected.append(outcome)
+      switch outcome {
       case .failure(let problem):
-        return "exercise '\(exercise.name)': after the solution, check '\(check.expression)' fails: \(problem)"
+        return "\(name): after the solution, check '\(check.expression)' fails: \(problem)"
       case .success(let value):
         if case .success(let old) = earlier,
           ValueComparison.difference(expected: value, actual: old, tolerance: exercise.tolerance) == nil
@@ -92,9 +116,28 @@ public struct NotebookRunner {
           unchanged += 1
         }
       }
+      if check.message == nil, Session.parse(SourceFile(name: "check", text: check.expression)).isYesNoTest {
+        return
+          "\(name): check '\(check.expression)' (line \(check.line)) only says yes or no: add '# what it means' after it, so that a student who fails it learns what is wrong"
+      }
     }
     if unchanged == exercise.checks.count {
-      return "exercise '\(exercise.name)': its checks already pass before the solution runs, so they check nothing"
+      return "\(name): its checks already pass before the solution runs, so they check nothing"
+    }
+    for (answer, outcomes) in wrong {
+      let answerName = "the wrong answer on line \(answer.line) ('\(answer.code)')"
+      switch outcomes {
+      case .failure(let problem):
+        return "\(name): \(answerName) does not run: \(problem)"
+      case .success(let actual):
+        let verdict = Judge.verdict(exercise, expected: expected, actual: actual)
+        if verdict.passed { return "\(name): its checks accept \(answerName)" }
+        let reasons = verdict.failures.map(\.reason)
+        if !reasons.contains(where: { $0.contains(answer.feedback) }) {
+          return
+            "\(name): \(answerName) is rejected, but not with '\(answer.feedback)'; the student is told: \(reasons.joined(separator: " | "))"
+        }
+      }
     }
     return nil
   }

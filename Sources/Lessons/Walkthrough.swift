@@ -1,4 +1,5 @@
 import AttnLang
+import Foundation
 
 /// Walking through a lesson at the prompt, one input at a time: which
 /// prose to show next, which input to offer, and whether the output the
@@ -28,6 +29,16 @@ public final class Walkthrough {
   /// The exercise the student is at, if the current cell is one.
   public var currentExercise: Exercise? {
     isFinished ? nil : cells[cellIndex].exercise
+  }
+
+  /// The names the current exercise's solution defines: an input that
+  /// defines one of them is an answer to check; any other is the student
+  /// trying things out.
+  public var exerciseNames: Set<String> {
+    guard let cell = currentCell, cell.exercise != nil else { return [] }
+    return cell.entries.reduce(into: Set<String>()) { names, entry in
+      names.formUnion(Session.parse(SourceFile(name: notebook.path, text: entry.input)).assignedNames)
+    }
   }
 
   /// The current cell (nil past the end).
@@ -62,10 +73,30 @@ public final class Walkthrough {
     return session
   }
 
-  /// The current input as one line for the prompt: newlines inside
-  /// brackets are only spacing, so the joined line means the same.
-  public var offeredLine: String? {
-    currentEntry.map { $0.input.split(separator: "\n").map { String($0).trimmed }.joined(separator: " ") }
+  /// The current input's lines as the lesson wrote them (indentation kept,
+  /// tabs as spaces): the prompt offers them one at a time, `...> ` after
+  /// the first, and runs the input once the last is accepted.
+  public var offeredLines: [String]? {
+    currentEntry.map {
+      $0.input.split(separator: "\n", omittingEmptySubsequences: false).map {
+        $0.replacingOccurrences(of: "\t", with: "    ")
+      }
+    }
+  }
+
+  /// Whether `typed` is the offered line `offered`: the same code, however
+  /// it is indented or followed by spaces.
+  public static func accepts(_ typed: String, as offered: String) -> Bool {
+    typed.trimmingCharacters(in: .whitespaces) == offered.trimmingCharacters(in: .whitespaces)
+  }
+
+  /// Where the walkthrough is: changes when it moves to another input.
+  public var position: Position { Position(cell: cellIndex, entry: entryIndex) }
+
+  /// A place in the lesson: the cell and the input in it.
+  public struct Position: Equatable, Sendable {
+    public var cell: Int
+    public var entry: Int
   }
 
   /// `cell 3/12`.

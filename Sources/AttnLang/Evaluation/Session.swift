@@ -1,5 +1,5 @@
-import Foundation
 import Attention
+import Foundation
 
 /// Settings a session evaluates under.
 public struct SessionOptions: Sendable {
@@ -160,6 +160,14 @@ public final class Session: @unchecked Sendable {
     try run(
       compile(Session.parse(source)), output: { if !$0.isPrint { values.append($0.value) } }, keepingChanges: false)
     return values
+  }
+
+  /// Runs `body` (which may run code in this session) and then puts every
+  /// variable back as it was: for trying an answer without keeping it.
+  public func withoutKeepingChanges<Result>(_ body: () throws -> Result) rethrows -> Result {
+    let snapshot = globals.snapshot()
+    defer { globals.restore(snapshot) }
+    return try body()
   }
 
   /// How many compiled inputs a session keeps for reuse.

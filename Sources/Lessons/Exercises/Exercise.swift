@@ -18,14 +18,37 @@ public struct Exercise: Sendable, Equatable {
   public struct Check: Sendable, Equatable {
     /// The expression, evaluated in both sessions.
     public var expression: String
+    /// When a check's message is said.
+    public enum MessageCondition: Sendable, Equatable {
+      /// Whenever the check fails.
+      case always
+      /// Only when the answer gives `nan` or an infinity where the lesson's
+      /// does not (a comment starting `if nan:`); other failures say what differs.
+      case notFinite
+    }
+
     /// Said when the check fails (the comment after it), if written.
     public var message: String?
+    public var messageCondition = MessageCondition.always
     /// The 1-based line of the `check:` line.
+    public var line: Int
+  }
+
+  /// A plausible wrong answer the checks must reject (a `wrong:` line),
+  /// saying something that contains ``feedback``: `attn test` tries each,
+  /// so a lesson's checks are known to catch mistakes and to name them.
+  public struct WrongAnswer: Sendable, Equatable {
+    /// One line of code, run where the solution would be.
+    public var code: String
+    /// Text the rejection must contain (the comment after the code).
+    public var feedback: String
+    /// The 1-based line of the `wrong:` line.
     public var line: Int
   }
 
   public var name: String
   public var checks: [Check]
+  public var wrongAnswers: [WrongAnswer] = []
   /// Shown one by one by `:hint`.
   public var hints: [String]
   /// How far a number may be from the reference's.
@@ -48,7 +71,20 @@ public struct Exercise: Sendable, Equatable {
         guard !expression.isEmpty else {
           throw NotebookError(path: path, line: firstLine + offset, message: "a check needs an expression")
         }
-        checks.append(Check(expression: expression, message: message, line: firstLine + offset))
+        var check = Check(expression: expression, message: message, line: firstLine + offset)
+        if let message, message.hasPrefix("if nan:") {
+          check.message = String(message.dropFirst("if nan:".count)).trimmed
+          check.messageCondition = .notFinite
+        }
+        checks.append(check)
+      } else if trimmed.hasPrefix("wrong:") {
+        let (code, feedback) = Exercise.splitComment(String(trimmed.dropFirst("wrong:".count)))
+        guard !code.isEmpty, let feedback else {
+          throw NotebookError(
+            path: path, line: firstLine + offset,
+            message: "a wrong answer is written 'wrong: CODE  # text the rejection must contain'")
+        }
+        wrongAnswers.append(WrongAnswer(code: code, feedback: feedback, line: firstLine + offset))
       } else if trimmed.hasPrefix("hint:") {
         hints.append(String(trimmed.dropFirst("hint:".count)).trimmed)
       } else if trimmed.hasPrefix("tolerance:"),
@@ -58,7 +94,8 @@ public struct Exercise: Sendable, Equatable {
       } else {
         throw NotebookError(
           path: path, line: firstLine + offset,
-          message: "an exercise cell starts with 'check:', 'hint:' or 'tolerance:' lines, found '\(trimmed)'")
+          message:
+            "an exercise cell starts with 'check:', 'hint:', 'wrong:' or 'tolerance:' lines, found '\(trimmed)'")
       }
     }
     guard !checks.isEmpty else {

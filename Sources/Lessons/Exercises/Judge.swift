@@ -18,41 +18,65 @@ public struct Verdict: Sendable {
 /// student's session and in the reference session, leaving both untouched
 /// (``Session/probe(_:)``), and the values compared.
 public enum Judge {
+  /// What one check gave: a value, or what went wrong.
+  typealias Outcome = Result<Value, Problem>
+
   /// - Parameter timeLimit: seconds one check may take in the student's
   ///   session (their function may loop); the reference is the lesson's own.
   public static func judge(
     _ exercise: Exercise, student: Session, reference: Session, timeLimit: Double = 10
   ) -> Verdict {
+    let expected = exercise.checks.map { value(of: $0, in: reference) }
+    let actual = exercise.checks.map { value(of: $0, in: student, timeLimit: timeLimit) }
+    return verdict(exercise, expected: expected, actual: actual)
+  }
+
+  /// The verdict on checks that gave `actual` where the lesson's solution gives `expected`.
+  static func verdict(_ exercise: Exercise, expected: [Outcome], actual: [Outcome]) -> Verdict {
     var failures: [Verdict.Failure] = []
-    for check in exercise.checks {
-      let source = SourceFile(name: "check", text: check.expression)
-      let expected: Value
-      switch value(of: source, in: reference) {
-      case .success(let value): expected = value
-      case .failure(let problem):
-        failures.append(.init(check: check, reason: "the lesson's own check fails: \(problem)"))
-        continue
-      }
-      switch value(of: source, in: student, timeLimit: timeLimit) {
-      case .failure(let problem):
-        failures.append(
-          .init(check: check, reason: check.message.map { "\($0) (\(problem))" } ?? problem.description))
-      case .success(let actual):
-        if let problem = ValueComparison.difference(expected: expected, actual: actual, tolerance: exercise.tolerance)
-        {
-          failures.append(.init(check: check, reason: check.message ?? problem))
-        }
+    for (check, (expected, actual)) in zip(exercise.checks, zip(expected, actual)) {
+      if let reason = failure(of: check, expected: expected, actual: actual, tolerance: exercise.tolerance) {
+        failures.append(Verdict.Failure(check: check, reason: reason))
       }
     }
     return Verdict(exercise: exercise, failures: failures)
+  }
+
+  /// Why `actual` fails `check`, or nil when it passes. A check's message
+  /// is said when it applies (an `if nan:` message only to results that
+  /// are not finite); otherwise what differs, in words.
+  static func failure(of check: Exercise.Check, expected: Outcome, actual: Outcome, tolerance: Double) -> String? {
+    let reference: Value
+    switch expected {
+    case .success(let value): reference = value
+    case .failure(let problem): return "the lesson's own check fails: \(problem)"
+    }
+    switch actual {
+    case .failure(let problem):
+      return check.message.map { "\($0) (\(problem))" } ?? problem.description
+    case .success(let value):
+      guard let difference = ValueComparison.difference(expected: reference, actual: value, tolerance: tolerance)
+      else { return nil }
+      switch check.messageCondition {
+      case .always: return check.message ?? difference
+      case .notFinite:
+        let applies = ValueComparison.hasNonFinite(value) && !ValueComparison.hasNonFinite(reference)
+        return applies ? check.message.map { "\($0) (\(difference))" } ?? difference : difference
+      }
+    }
   }
 
   struct Problem: Error, CustomStringConvertible {
     var description: String
   }
 
+  /// The one value `check` gives in `session`, or what went wrong.
+  static func value(of check: Exercise.Check, in session: Session, timeLimit: Double? = nil) -> Outcome {
+    value(of: SourceFile(name: "check", text: check.expression), in: session, timeLimit: timeLimit)
+  }
+
   /// The one value `source` gives in `session`, or what went wrong.
-  static func value(of source: SourceFile, in session: Session, timeLimit: Double? = nil) -> Result<Value, Problem> {
+  static func value(of source: SourceFile, in session: Session, timeLimit: Double? = nil) -> Outcome {
     let deadline = timeLimit.map { Deadline(after: $0, stopping: session.stop) }
     defer { deadline?.cancel() }
     do {

@@ -21,7 +21,8 @@ enum ValueComparison {
       return nil
     case (.record(let a), .record(let b)):
       guard Set(a.fieldNames) == Set(b.fieldNames) else {
-        return "expected a record with {\(a.fieldNames.joined(separator: ", "))}, got {\(b.fieldNames.joined(separator: ", "))}"
+        return
+          "expected a record with {\(a.fieldNames.joined(separator: ", "))}, got {\(b.fieldNames.joined(separator: ", "))}"
       }
       for field in a.fields {
         if let other = b[field.name],
@@ -60,6 +61,39 @@ enum ValueComparison {
     if expected.rank == 0 { return "expected \(a), got \(b)" }
     return
       "wrong values: the largest difference is \(number(worst.gap)) at \(position(worst.index, in: expected.shape)) (expected \(a), got \(b))"
+      + (distributionNote(expected: expected, actual: actual).map { "; " + $0 } ?? "")
+  }
+
+  /// When the expected values are probabilities along the last axis (each
+  /// row adds up to 1) and the answer's are the same up to a factor per row
+  /// — the normalization was left out — says so.
+  static func distributionNote(expected: Tensor, actual: Tensor) -> String? {
+    guard let width = expected.shape.last, width > 1, expected.scalars.allSatisfy({ $0 >= 0 }),
+      actual.scalars.allSatisfy({ $0 >= 0 && $0.isFinite })
+    else { return nil }
+    var sums: [Double] = []
+    for start in stride(from: 0, to: expected.scalars.count, by: width) {
+      let want = expected.scalars[start..<(start + width)]
+      let got = actual.scalars[start..<(start + width)]
+      let total = got.reduce(0, +)
+      guard abs(want.reduce(0, +) - 1) < 1e-9, total > 0,
+        zip(want, got).allSatisfy({ abs($0 - $1 / total) <= 1e-6 })
+      else { return nil }
+      sums.append(total)
+    }
+    guard let off = sums.first(where: { abs($0 - 1) > 1e-6 }) else { return nil }
+    return expected.rank == 1
+      ? "your values are right up to a factor: they add up to \(number(off)) where they should add up to 1"
+      : "your rows are right up to a factor: one adds up to \(number(off)) where each should add up to 1"
+  }
+
+  /// Whether a value holds `nan` or an infinity anywhere.
+  static func hasNonFinite(_ value: Value) -> Bool {
+    switch value {
+    case .list(let items): return items.contains(where: hasNonFinite)
+    case .record(let record): return record.fields.contains { hasNonFinite($0.value) }
+    default: return value.tensor?.scalars.contains { !$0.isFinite } ?? false
+    }
   }
 
   /// Two different numbers written so that they look different: with more

@@ -20,6 +20,7 @@ struct InteractiveRepl {
       width: Terminal.width(), formatter: ValueFormatter(options: session.options.display.plain))
     if let lesson, !repl.startLesson(lesson) { throw ExitCode(2) }
     let editor = LineEditor(session: session, historyPath: LineEditor.defaultHistoryPath())
+    repl.onInput = { editor.remember($0) }
     print("attn \(Attn.version) — neural attention at a prompt. :help for help, :lesson for lessons, Ctrl-D to quit.")
     while !repl.wantsToQuit {
       if !inputIsWaiting() { repl.transcript.endOfPaste() }

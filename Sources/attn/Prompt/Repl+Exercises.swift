@@ -6,9 +6,12 @@ import Lessons
 /// student's answer; each input that runs is checked against the lesson's
 /// hidden reference; `:hint` and `:solution` help.
 extension Repl {
-  /// Checks the student's session after an input ran, at an exercise.
-  func judgeExercise() {
+  /// Checks the student's session after `input` ran at an exercise, when
+  /// it defines one of the names the exercise asks for (anything else is
+  /// trying things out, not an attempt).
+  func judgeExercise(_ input: Program) {
     guard let walkthrough, let exercise = walkthrough.currentExercise,
+      !input.assignedNames.isDisjoint(with: walkthrough.exerciseNames),
       let reference = walkthrough.reference(options: referenceOptions)
     else { return }
     let verdict = Judge.judge(exercise, student: session, reference: reference)
@@ -19,7 +22,10 @@ extension Repl {
       finishIfDone()
     } else {
       let failed = verdict.failures.count
-      print(paint("✗ not yet (\(failed) of \(exercise.checks.count) check\(exercise.checks.count == 1 ? "" : "s") fail):", code: "33"))
+      print(
+        paint(
+          "✗ not yet (\(failed) of \(exercise.checks.count) check\(exercise.checks.count == 1 ? "" : "s") fail):",
+          code: "33"))
       for failure in verdict.failures.prefix(3) { print("  " + failure.reason) }
       print(paint("  keep going; :hint for a hint, :solution for the answer", code: "2"))
     }
@@ -35,7 +41,9 @@ extension Repl {
     if let hint = walkthrough.nextHint() {
       print(paint("hint: ", code: "36") + hint)
     } else {
-      print(exercise.hints.isEmpty ? "this exercise has no hints; :solution shows the answer" : "no more hints; :solution shows the answer")
+      print(
+        exercise.hints.isEmpty
+          ? "this exercise has no hints; :solution shows the answer" : "no more hints; :solution shows the answer")
     }
     return true
   }

@@ -5,8 +5,13 @@ import Lessons
 /// Walking through a lesson at the prompt: the lesson offers each input,
 /// Enter runs it and says whether the output matches the lesson's.
 extension Repl {
-  /// The line to put at the prompt for the student to run (or edit).
-  var prefill: String? { pending.isEmpty ? walkthrough?.offeredLine : nil }
+  /// The line to put at the prompt for the student to run (or edit): the
+  /// next line of the lesson's input, while what is pending is its start.
+  var prefill: String? {
+    guard let offered = walkthrough?.offeredLines, pending.count == offerAccepted, offerAccepted < offered.count
+    else { return nil }
+    return offered[offerAccepted]
+  }
 
   /// The prose and progress to show before the next input, once per cell.
   func announcement() -> String? {

@@ -11,6 +11,14 @@ final class Repl {
   let color: Bool
   let name: String
   private(set) var pending: [String] = []
+  /// How many lines of the lesson's offered input ``pending`` holds: while
+  /// the student accepts an offered block line by line, the next line is offered.
+  private(set) var offerAccepted = 0
+  /// Comment lines typed just before the next input: a `def`'s help.
+  private(set) var heldComments: [String] = []
+  /// Called with each whole input as typed (every line of a block at once),
+  /// for the line editor's history.
+  var onInput: ((String) -> Void)?
   var transcript = TranscriptFilter()
   var wantsToQuit = false
   /// Inputs that ran without error, for `:save` and `:export`: the latest
@@ -53,40 +61,99 @@ final class Repl {
   /// The prompt for the next line: `attn> `, or `...> ` inside an open bracket.
   var prompt: String { Transcript.prompt(forLine: pending.count) }
 
-  /// Takes one line of input; evaluates once the statement is complete.
-  /// Returns false when it produced an error.
+  /// Takes one line of input (or several, as a recalled block holds them);
+  /// evaluates once the statement is complete. Returns false when it
+  /// produced an error.
   @discardableResult
   func feed(_ rawLine: String) -> Bool {
-    if let walkthrough, pending.isEmpty, let offered = walkthrough.offeredLine,
-      rawLine.trimmingCharacters(in: .whitespaces) == offered
-    {
-      return runLessonInput(offered, in: walkthrough)
+    if let walkthrough, let offered = walkthrough.offeredLines, pending.count == offerAccepted {
+      if offerAccepted < offered.count, Walkthrough.accepts(rawLine, as: offered[offerAccepted]) {
+        return acceptOffered(offered, in: walkthrough)
+      }
+      if offerAccepted > 0, isCommand(rawLine) { return commandInsideOffer(rawLine, in: walkthrough) }
+      // Anything else is the student's own input; lines already accepted stay part of it.
+      offerAccepted = 0
     }
     guard let line = transcript.filter(rawLine, continuing: !pending.isEmpty) else { return true }
     if pending.isEmpty {
       let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") { return command(trimmed) }
+      if trimmed.hasPrefix(":") || trimmed.hasPrefix("?") {
+        heldComments.removeAll()
+        inputCompleted(trimmed)
+        return command(trimmed)
+      }
+      if trimmed.hasPrefix("#") && !line.contains("\n") {
+        // A comment right above a `def` is its help, as in a file: keep it for the next input.
+        heldComments.append(line)
+        return true
+      }
+      if trimmed.isEmpty {
+        heldComments.removeAll()
+        if walkthrough?.currentExercise != nil { return true }
+      }
     }
     pending.append(line)
     // Parsed once: the same program tells whether to wait and is then run.
-    let program = Session.parse(SourceFile(name: name, text: pending.joined(separator: "\n")))
+    let text = (heldComments + pending).joined(separator: "\n")
+    let program = Session.parse(SourceFile(name: name, text: text))
     if program.isIncomplete { return true }
     pending.removeAll()
+    heldComments.removeAll()
+    inputCompleted(text)
     let succeeded = evaluate(program).succeeded
-    if succeeded, walkthrough?.currentExercise != nil { judgeExercise() }
+    if succeeded, walkthrough?.currentExercise != nil { judgeExercise(program) }
+    return succeeded
+  }
+
+  /// Whether a line is a `:` command or `?name`.
+  func isCommand(_ line: String) -> Bool {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    return trimmed.hasPrefix(":") || trimmed.hasPrefix("?")
+  }
+
+  /// The student accepted the next offered line: wait for the rest of the
+  /// lesson's input, or run it whole once its last line is in.
+  func acceptOffered(_ offered: [String], in walkthrough: Walkthrough) -> Bool {
+    offerAccepted += 1
+    guard offerAccepted == offered.count else {
+      pending.append(offered[offerAccepted - 1])
+      return true
+    }
+    pending.removeAll()
+    offerAccepted = 0
+    let input = offered.joined(separator: "\n")
+    inputCompleted(input)
+    return runLessonInput(input, in: walkthrough)
+  }
+
+  /// A `:` command typed on a continuation line of an offered block runs;
+  /// the block's accepted lines stay unless the command moved the lesson on.
+  func commandInsideOffer(_ line: String, in walkthrough: Walkthrough) -> Bool {
+    let position = walkthrough.position
+    let succeeded = command(line.trimmingCharacters(in: .whitespaces))
+    if self.walkthrough !== walkthrough || walkthrough.position != position { cancelPending() }
     return succeeded
   }
 
   /// Evaluates whatever is pending (at end of input); false on error.
   func flush() -> Bool {
     guard !pending.isEmpty else { return true }
-    let text = pending.joined(separator: "\n")
+    let text = (heldComments + pending).joined(separator: "\n")
     pending.removeAll()
+    heldComments.removeAll()
+    offerAccepted = 0
     return evaluate(text)
   }
 
   /// Drops a half-typed statement (Ctrl-C).
-  func cancelPending() { pending.removeAll() }
+  func cancelPending() {
+    pending.removeAll()
+    heldComments.removeAll()
+    offerAccepted = 0
+  }
+
+  /// Reports a whole input (all its lines) to ``onInput``.
+  func inputCompleted(_ text: String) { onInput?(text) }
 
   func evaluate(_ text: String) -> Bool {
     evaluate(Session.parse(SourceFile(name: name, text: text))).succeeded

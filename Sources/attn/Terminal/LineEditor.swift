@@ -8,6 +8,9 @@ nonisolated(unsafe) var completionCandidates: [String] = []
 /// Characters to feed libedit before the keyboard: a lesson's input, placed
 /// on the line for the student to run or edit.
 nonisolated(unsafe) var pendingKeys: [Unicode.Scalar] = []
+/// True while an offered line is on the prompt as it was offered: the first
+/// key decides whether it is replaced (a character) or edited (any other key).
+nonisolated(unsafe) var offerUntouched = false
 
 /// Line editing through libedit's readline interface: Emacs keys, arrows,
 /// history with Up/Down and Ctrl-R, Tab completion, and a history file.
@@ -19,6 +22,9 @@ final class LineEditor {
     self.historyPath = historyPath
     completionSession = session
     rl_readline_name = UnsafePointer(strdup("attn"))
+    // libedit's completion splits words at rl_basic_word_break_characters
+    // (GNU readline's rl_completer_word_break_characters is only read by GNU's).
+    rl_basic_word_break_characters = UnsafePointer(strdup(Completion.wordBreaks))
     rl_completer_word_break_characters = strdup(Completion.wordBreaks)
     rl_attempted_completion_function = { text, start, _ in
       let prefix = text.map { String(cString: $0) } ?? ""
@@ -48,7 +54,18 @@ final class LineEditor {
     // reads interrupted by signals other than Ctrl-C (a window resize).
     rl_getc_function = { _ in
       if !pendingKeys.isEmpty { return Int32(bitPattern: pendingKeys.removeFirst().value) }
-      return readKeyboardCharacter()
+      let key = readKeyboardCharacter()
+      if offerUntouched {
+        offerUntouched = false
+        // Typing over an offered line replaces it, as typing over selected
+        // text does; Enter runs it and any other key (arrows, Backspace,
+        // Ctrl-A…) edits it.
+        if LineEditor.isTyped(key), let scalar = Unicode.Scalar(UInt32(bitPattern: key)) {
+          pendingKeys = [scalar]
+          return 0x15  // Ctrl-U: clear the line
+        }
+      }
+      return key
     }
     using_history()
     // Ctrl-U clears the whole line, as in bash and GNU readline.
@@ -63,18 +80,32 @@ final class LineEditor {
     case cancelled, end
   }
 
+  /// Reads one line, with `prefill` on it to run with Enter: typing
+  /// replaces it, editing keys change it.
   func read(prompt: String, prefill: String? = nil) -> Input {
     Interrupts.stop.clear()
-    pendingKeys = Array((prefill ?? "").unicodeScalars)
+    let offer = prefill ?? ""
+    pendingKeys = Array(offer.unicodeScalars)
+    offerUntouched = !offer.isEmpty
+    defer { offerUntouched = false }
     guard let raw = readline(prompt) else {
       if Interrupts.stop.isRequested { return .cancelled }
       return .end
     }
     defer { free(raw) }
     if Interrupts.stop.isRequested { return .cancelled }
-    let line = String(cString: raw)
-    if !line.trimmingCharacters(in: .whitespaces).isEmpty { add_history(raw) }
-    return .line(line)
+    return .line(String(cString: raw))
+  }
+
+  /// Whether a key from ``readKeyboardCharacter()`` types a character
+  /// (rather than moving, deleting or ending the line).
+  static func isTyped(_ key: Int32) -> Bool { key >= 0x20 && key != 0x7F }
+
+  /// Adds a whole input to the history: a block typed over several lines is
+  /// one entry, recalled whole.
+  func remember(_ input: String) {
+    guard !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+    add_history(input)
   }
 
   func loadHistory() {

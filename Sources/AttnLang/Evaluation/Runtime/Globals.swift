@@ -114,6 +114,26 @@ final class Globals {
     undo.removeAll()
   }
 
+  // MARK: Trying without keeping
+
+  /// Every slot's value and the order of the names, to put back with ``restore(_:)``.
+  struct Snapshot {
+    fileprivate var values: [Value?]
+    fileprivate var order: [String]
+  }
+
+  /// The variables as they are now (values are shared, not copied).
+  func snapshot() -> Snapshot {
+    Snapshot(values: Array(UnsafeBufferPointer(start: storage, count: count)), order: order)
+  }
+
+  /// Puts every variable back as it was at `snapshot`; names made since hold nothing.
+  func restore(_ snapshot: Snapshot) {
+    for index in 0..<count { storage[index] = index < snapshot.values.count ? snapshot.values[index] : nil }
+    order = snapshot.order
+    undo.removeAll()
+  }
+
   // MARK: Undoing a statement
 
   /// Starts a top-level statement: changes from here on can be rolled back.
