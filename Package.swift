@@ -48,6 +48,7 @@ let package = Package(
       name: "AttnLangTests", dependencies: ["AttnLang", "_TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "LessonsTests", dependencies: ["Lessons", "_TestSupport"]),
     .testTarget(
-      name: "attnTests", dependencies: ["attn", "AttnLang", "_TestSupport"], exclude: ["Examples", "Hostile"]),
+      name: "attnTests", dependencies: ["attn", "AttnLang", "Lessons", "_TestSupport"],
+      exclude: ["Examples", "Hostile"]),
   ]
 )

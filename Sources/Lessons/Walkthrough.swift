@@ -11,6 +11,8 @@ public final class Walkthrough {
   public private(set) var entryIndex = 0
   /// Whether the prose before the current cell (and its header) still has to be shown.
   public private(set) var needsIntroduction = true
+  /// Whether the how-to line shown when the lesson starts was shown.
+  public var startShown = false
 
   public init(notebook: Notebook) {
     self.notebook = notebook
@@ -74,13 +76,18 @@ public final class Walkthrough {
   }
 
   /// The current input's lines as the lesson wrote them (indentation kept,
-  /// tabs as spaces): the prompt offers them one at a time, `...> ` after
-  /// the first, and runs the input once the last is accepted.
+  /// tabs as spaces, no spaces at the end): the prompt offers them one at a
+  /// time, `...> ` after the first, and runs the input once the last is accepted.
   public var offeredLines: [String]? {
-    currentEntry.map {
-      $0.input.split(separator: "\n", omittingEmptySubsequences: false).map {
-        $0.replacingOccurrences(of: "\t", with: "    ")
-      }
+    currentEntry.map { Walkthrough.lines(of: $0.input) }
+  }
+
+  /// An input's lines as the prompt offers them.
+  public static func lines(of input: String) -> [String] {
+    input.split(separator: "\n", omittingEmptySubsequences: false).map {
+      var line = $0.replacingOccurrences(of: "\t", with: "    ")
+      while line.last?.isWhitespace == true { line.removeLast() }
+      return line
     }
   }
 

@@ -11,11 +11,15 @@ public final class PseudoTerminal {
   let pid: pid_t
   /// Everything the program has written so far.
   public private(set) var transcript = ""
+  /// The end of the last read when it split a UTF-8 character, decoded with the next read.
+  private var unfinished: [UInt8] = []
 
-  /// Starts `executable` with `arguments` on a new 100×30 terminal.
-  public init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
+  /// Starts `executable` with `arguments` on a new terminal of `columns` × 30.
+  public init(
+    executable: String, arguments: [String] = [], environment: [String: String], columns: UInt16 = 100
+  ) throws {
     var master: Int32 = 0
-    var size = winsize(ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+    var size = winsize(ws_row: 30, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
     // Build every C string before forking: the child may only exec.
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -56,10 +60,40 @@ public final class PseudoTerminal {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(master, &buffer, buffer.count)
         if count <= 0 { break }
-        transcript += String(decoding: buffer[0..<count], as: UTF8.self)
+        append(unfinished + buffer[0..<count])
       }
     }
     return transcript.count >= start && transcript.dropFirst(start).contains(text)
+  }
+
+  /// Adds bytes to the transcript, keeping a UTF-8 character cut at the end for the next read.
+  private func append(_ bytes: [UInt8]) {
+    var end = bytes.count
+    // Step back over continuation bytes to the start of the last character.
+    var start = end - 1
+    while start > 0, start > end - 4, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+    if start >= 0, start < end {
+      let lead = bytes[start]
+      let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+      if end - start < length { end = start }
+    }
+    unfinished = Array(bytes[end...])
+    transcript += String(decoding: bytes[..<end], as: UTF8.self)
+  }
+
+  /// Waits until the transcript ends with `text` (a prompt and what is on
+  /// its line), so the next keys reach the line editor.
+  @discardableResult
+  public func waitForEnding(_ text: String, timeout: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if transcript.hasSuffix(text) {
+        usleep(20_000)
+        if transcript.hasSuffix(text) { return true }
+      }
+      _ = waitFor("\u{0}", timeout: 0.02)
+    }
+    return false
   }
 
   /// Waits until the transcript ends with a fresh `attn> ` prompt, so the

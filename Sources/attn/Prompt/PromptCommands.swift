@@ -63,6 +63,10 @@ extension PromptCommand {
       argument: .optional
     ) { repl, name in repl.startLesson(name.isEmpty ? nil : name) },
     PromptCommand(
+      name: "skip", aliases: ["s"], usage: ":skip", summary: "in a lesson: skip the offered input (a line or a block)",
+      argument: .none
+    ) { repl, _ in repl.skipInput() },
+    PromptCommand(
       name: "next", aliases: ["n"], usage: ":next", summary: "in a lesson: skip to the next cell", argument: .none
     ) { repl, _ in repl.nextCell() },
     PromptCommand(
@@ -126,9 +130,30 @@ extension PromptCommand {
     for command in all {
       text += "  " + command.usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary + "\n"
     }
-    text += "\nhelp() lists every builtin; ?name or :help name shows one. ans is the last value."
+    text += "\nhelp() lists every builtin; ?name or :help name shows one; :help lesson tells how lessons walk."
+    text += " ans is the last value."
     return text
   }
+
+  /// The text of `:help lesson`: how a walkthrough offers inputs and how to
+  /// accept, replace or edit them.
+  static let lessonHelp = """
+    Walking through a lesson (attn lesson N, or :lesson N here):
+      Each input of the lesson is offered on the prompt, as the lesson writes it.
+      Enter          runs the offered line; an input of several lines is offered line
+                     by line after ...> and runs once its last line is in
+      typing         replaces the offered line with what you type (your own command;
+                     the lesson offers its line again afterwards)
+      ← → Backspace  (or any editing key) edit the offered line instead; an edited line
+                     is your own command too
+      Ctrl-C         clears the line; the offer comes back
+      :skip  skip the offered input    :next  skip the rest of the cell
+      :back  go back a cell            :quit  leave the lesson, keeping its variables
+    After each input attn says whether the output matches the lesson's (✓) or shows
+    what the lesson has (✗). At an exercise the prompt is empty: type your answer (as
+    many inputs as you like; trying things out is not an attempt until an input defines
+    a name the exercise asks for); :hint gives a hint, :solution shows and runs the answer.
+    """
 }
 
 /// A setting `:set` changes.

@@ -9,6 +9,10 @@ extension Repl {
       print(PromptCommand.overview)
       return true
     }
+    if name == "lesson" || name == "lessons" {
+      print(PromptCommand.lessonHelp)
+      return true
+    }
     return evaluate("help(\(JSONEncoding.string(name)))")
   }
 
@@ -55,7 +59,8 @@ extension Repl {
   /// Said after `:save` and `:export` when the oldest inputs were no longer kept.
   static func droppedNote(_ dropped: Int) -> String {
     dropped == 0
-      ? "" : " (the latest \(historyKept); the \(dropped) before them are no longer kept, so the file starts mid-session)"
+      ? ""
+      : " (the latest \(historyKept); the \(dropped) before them are no longer kept, so the file starts mid-session)"
   }
 
   func save(_ path: String) -> Bool {
@@ -95,6 +100,16 @@ extension Repl {
     guard let walkthrough else { return notInLesson() }
     if walkthrough.currentExercise != nil { skipExercise(walkthrough) }
     walkthrough.nextCell()
+    finishIfDone()
+    return true
+  }
+
+  /// `:skip`: the offered input is not run (at an exercise, as `:next`).
+  func skipInput() -> Bool {
+    guard let walkthrough else { return notInLesson() }
+    if walkthrough.currentExercise != nil { return nextCell() }
+    walkthrough.advance()
+    print(paint("skipped; later inputs may need what it would have defined", code: "2"))
     finishIfDone()
     return true
   }

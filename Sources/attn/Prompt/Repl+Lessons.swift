@@ -21,9 +21,17 @@ extension Repl {
       walkthrough.introduction.trimmingCharacters(in: .newlines), color: color, width: Terminal.width())
     let header =
       walkthrough.currentExercise.map {
-        "── \(walkthrough.progress) · exercise \($0.name): write your answer · :hint · :solution · :next skips ──"
-      } ?? "── \(walkthrough.progress) · :next skips, :back goes back, :quit leaves the lesson ──"
-    return (prose.isEmpty ? "" : prose + "\n\n") + (color ? "\u{1B}[2m\(header)\u{1B}[0m" : header)
+        "── \(walkthrough.progress) · exercise \($0.name): type your answer · :hint · :solution · :next skips ──"
+      } ?? "── \(walkthrough.progress) · Enter runs · type to replace · :skip · :next · :back · :quit ──"
+    var text = prose.isEmpty ? "" : prose + "\n\n"
+    if !walkthrough.startShown {
+      walkthrough.startShown = true
+      text +=
+        paint(
+          "Enter runs each offered line as the lesson shows it; typing replaces it, arrow keys edit it (:help lesson).",
+          code: "2") + "\n"
+    }
+    return text + paint(header, code: "2")
   }
 
   func runLessonInput(_ input: String, in walkthrough: Walkthrough) -> Bool {
