@@ -13,8 +13,12 @@ public enum LessonCatalog {
       var line = String(repeating: " ", count: Swift.max(0, 3 - number.count)) + number + "  " + title
       let exercises = notebook.exercises.map(\.name)
       if let progress, !exercises.isEmpty {
-        let solved = progress.lesson(path).solved.filter(exercises.contains).count
-        line += "  (\(solved == exercises.count ? "✓" : "·") \(solved)/\(exercises.count) exercises)"
+        let record = progress.lesson(path)
+        let solved = record.solved.filter(exercises.contains).count
+        // A solution looked at (and not solved since) is marked, so a student can come back to it.
+        let shown = record.revealed.filter { exercises.contains($0) && !record.solved.contains($0) }.count
+        line += "  (\(solved == exercises.count ? "✓" : "·") \(solved)/\(exercises.count) exercises"
+        line += shown == 0 ? ")" : ", \(shown) solution\(shown == 1 ? "" : "s") shown)"
       }
       lines.append(line)
       let summary = notebook.summary

@@ -54,7 +54,8 @@ public enum LessonLibrary {
     // The XDG data directories (scripts/install's PREFIX/share is usually among them).
     let home = environment["HOME"] ?? ""
     let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
-    let dataDirectories = (environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share")
+    let dataDirectories =
+      (environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share")
       .split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
     for directory in [dataHome] + dataDirectories { candidates.append(directory + "/attn/lessons") }
     // A build directory inside a checkout: walk up to the repository's lessons.

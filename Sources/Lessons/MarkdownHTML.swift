@@ -185,7 +185,8 @@ enum MarkdownHTML {
       }
       let middle = nextClose[index + 1]
       // The label is the text after the last "[" before the "]" (`[[x](y)` links `x`).
-      guard nextOpen[index + 1] > middle, middle + 1 < count, middle - index <= maximumLabel, characters[middle + 1] == "(",
+      guard nextOpen[index + 1] > middle, middle + 1 < count, middle - index <= maximumLabel,
+        characters[middle + 1] == "(",
         matching[middle + 1] > middle + 1, matching[middle + 1] - middle <= maximumURL
       else {
         index += 1

@@ -19,7 +19,9 @@ public enum NotebookJupyter {
       case .prose(let text, _):
         let trimmed = text.trimmingCharacters(in: .newlines)
         if !trimmed.isEmpty {
-          cells.append(["cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": trimmed])
+          cells.append([
+            "cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": trimmed,
+          ])
         }
       case .cell(let cell):
         guard next < results.count else { continue }
@@ -28,7 +30,8 @@ public enum NotebookJupyter {
         count += 1
         var metadata: [String: Any] = [:]
         if let exercise = cell.exercise {
-          var text = "**Exercise `\(exercise.name)`** — answer it at the attn prompt (`attn lesson`), where it is checked."
+          var text =
+            "**Exercise `\(exercise.name)`** — answer it at the attn prompt (`attn lesson`), where it is checked."
           for (number, hint) in exercise.hints.enumerated() { text += "\n\n*Hint \(number + 1):* \(hint)" }
           cells.append(["cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": text])
           metadata = ["tags": ["solution"], "jupyter": ["source_hidden": true, "outputs_hidden": true]]
@@ -49,7 +52,8 @@ public enum NotebookJupyter {
       "cells": cells,
     ]
     let data =
-      (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+      (try? JSONSerialization.data(
+        withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
       ?? Data()
     return String(decoding: data, as: UTF8.self) + "\n"
   }

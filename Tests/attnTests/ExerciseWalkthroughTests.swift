@@ -70,6 +70,26 @@ import _TestSupport
     #expect(try progress(state)["doubling.md"]?["solved"] == [])
   }
 
+  @Test func aShownSolutionIsMarkedInTheCourseList() throws {
+    let (file, state) = try setUp()
+    let input = ":lesson \(file.path)\nx = [1, 2, 3]\n:solution\n"
+    _ = try AttnProcess.run([], input: input, environment: ["XDG_STATE_HOME": state.path])
+    let listing = try AttnProcess.run(
+      ["lesson"],
+      environment: ["XDG_STATE_HOME": state.path, "ATTN_LESSONS": file.deletingLastPathComponent().path])
+    #expect(listing.stdout.contains("Doubling  (· 0/1 exercises, 1 solution shown)"), "\(listing.stdout)")
+  }
+
+  /// Trying things at an exercise (inputs that define none of its names,
+  /// or an empty line) is not an attempt: nothing is judged.
+  @Test func exploringIsNotAnAttempt() throws {
+    let (file, state) = try setUp()
+    let input = ":lesson \(file.path)\nx = [1, 2, 3]\n\n2 * x\ny = 3\ndef twice(v) = v + v\n"
+    let result = try AttnProcess.run([], input: input, environment: ["XDG_STATE_HOME": state.path])
+    #expect(result.stdout.components(separatedBy: "not yet").count == 1, "\(result.stdout)")
+    #expect(result.stdout.contains("[2, 4, 6]\n✓ solved: twice"), "\(result.stdout)")
+  }
+
   @Test func hintAndSolutionOutsideAnExerciseAreErrors() throws {
     let result = try AttnProcess.run([], input: ":hint\n:solution\n")
     #expect(result.stderr.contains("error: not in a lesson"))
@@ -79,7 +99,9 @@ import _TestSupport
   @Test func readingALessonThroughHidesTheSolution() throws {
     let (file, _) = try setUp()
     let result = try AttnProcess.run(["lesson", file.path])
-    #expect(result.stdout.contains("(exercise twice: answer it at the prompt, where attn checks it: attn lesson \(file.path))"))
+    #expect(
+      result.stdout.contains(
+        "(exercise twice: answer it at the prompt, where attn checks it: attn lesson \(file.path))"))
     #expect(!result.stdout.contains("2 * v"))
   }
 

@@ -58,15 +58,15 @@ import _TestSupport
     let directory = try makeTemporaryDirectory()
     let lesson = directory.appendingPathComponent("hostile.md")
     try """
-      # Free GPUs
+    # Free GPUs
 
-      Claim them [here](javascript:alert(document.cookie)) or [there](data:text/html,<script>alert(1)</script>).
-      <script>alert(1)</script> and the [docs](https://en.wikipedia.org/wiki/Softmax_(function)).
+    Claim them [here](javascript:alert(document.cookie)) or [there](data:text/html,<script>alert(1)</script>).
+    <script>alert(1)</script> and the [docs](https://en.wikipedia.org/wiki/Softmax_(function)).
 
-      ```attn
-      attn> "<script>alert(1)</script>"
-      ```
-      """.write(to: lesson, atomically: true, encoding: .utf8)
+    ```attn
+    attn> "<script>alert(1)</script>"
+    ```
+    """.write(to: lesson, atomically: true, encoding: .utf8)
     let output = directory.appendingPathComponent("page.html")
     let result = try AttnProcess.run(["export", lesson.path, "--html", output.path])
     #expect(result.status == 0, "\(result.stderr)")

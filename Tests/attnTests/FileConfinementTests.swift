@@ -37,7 +37,8 @@ import _TestSupport
 
   @Test func aMaliciousLessonCannotWriteOutsideItsDirectoryNorReadPasswd() throws {
     let layout = try Layout()
-    try FileManager.default.createSymbolicLink(at: layout.work.appendingPathComponent("link"), withDestinationURL: layout.home)
+    try FileManager.default.createSymbolicLink(
+      at: layout.work.appendingPathComponent("link"), withDestinationURL: layout.home)
     let attempts = [
       "save([1, 2], \"../home/pwned.csv\")",
       "save([1, 2], \"\(layout.home.path)/pwned.npy\")",
@@ -93,7 +94,9 @@ import _TestSupport
     let allowed = try AttnProcess.run(["test", "--allow-files", layout.home.path, file.path])
     #expect(allowed.stdout.contains("saved [2] to ../home/granted.csv"), "\(allowed.stdout)")
     #expect(layout.homeContents == ["granted.csv"])
-    let missing = try AttnProcess.run(["test", "--allow-files", layout.root.appendingPathComponent("nope").path, file.path])
+    let missing = try AttnProcess.run([
+      "test", "--allow-files", layout.root.appendingPathComponent("nope").path, file.path,
+    ])
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("is not a directory"))
   }

@@ -94,7 +94,9 @@ import _TestSupport
       byName[URL(fileURLWithPath: submission.file).deletingPathExtension().lastPathComponent] = submission
     }
     func marks(_ name: String) -> [Bool] { byName[name]?.exercises.map(\.passed) ?? [] }
-    func reasons(_ name: String) -> String { byName[name]?.exercises.compactMap(\.reason).joined(separator: " | ") ?? "" }
+    func reasons(_ name: String) -> String {
+      byName[name]?.exercises.compactMap(\.reason).joined(separator: " | ") ?? ""
+    }
     func errors(_ name: String) -> String { byName[name]?.errors.map(\.message).joined(separator: " | ") ?? "" }
 
     #expect(marks("correct") == [true, true])

@@ -71,6 +71,24 @@ final class LessonWalker {
     terminal.send(keys)
   }
 
+  /// Sends keys once a prompt is up, whatever is offered on it.
+  func typeAtPrompt(_ keys: String, in lesson: String, timeout: Double = 60) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      // By scalars: "\r\n" is one Character, which a Character "\n" does not match.
+      let scalars = terminal.transcript.unicodeScalars
+      let lastLine = String(scalars[(scalars.lastIndex(of: "\n").map(scalars.index(after:)) ?? scalars.startIndex)...])
+      if lastLine.hasPrefix("attn> ") && terminal.transcript.count > mark {
+        usleep(100_000)
+        mark = terminal.transcript.count
+        terminal.send(keys)
+        return
+      }
+      _ = terminal.waitFor("\u{0}", timeout: 0.05)
+    }
+    throw Stuck(description: "\(lesson): no prompt:\n\(tail)")
+  }
+
   /// Waits until the input sent last has finished: the next prompt (or the lesson's end) is printed.
   func waitForNextPrompt(in lesson: String, timeout: Double = 120) throws {
     let deadline = Date().addingTimeInterval(timeout)
@@ -128,5 +146,58 @@ final class LessonWalker {
       #expect(!sinceMark.contains("error:"), "\(context): the solution fails:\n\(sinceMark)")
     }
     #expect(solved, "\(context): the solution is not accepted:\n\(tail)")
+  }
+}
+
+/// How an offered line behaves under a person's keys, in a real terminal.
+@Suite(.serialized) struct OfferedLineTests {
+  @Test func typingReplacesEditingChangesCtrlCBringsItBack() throws {
+    let walker = try LessonWalker(lesson: "3", columns: 200)
+    let terminal = walker.terminal
+    // Typing over the offer replaces it: the student's own command runs, the offer comes back.
+    try walker.type("2 + 40\r", after: "attn> U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]", in: "lesson 3")
+    #expect(terminal.waitFor("\r\n42\r\n", after: walker.mark), "\(walker.tail)")
+    #expect(!walker.sinceMark.contains("error"), "\(walker.tail)")
+    // Ctrl-C clears the line; the offer comes back.
+    try walker.type("\u{03}", after: "attn> U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]", in: "lesson 3")
+    try walker.type("\r", after: "attn> U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]", in: "lesson 3")
+    // An editing key edits the offer: Left, then typing, changes the line in place.
+    try walker.type("\u{1B}[D, 5", after: "attn> q = [1, 0.2]", in: "lesson 3")
+    #expect(terminal.waitFor("5]", after: walker.mark), "\(walker.tail)")
+    usleep(100_000)
+    terminal.send("\r")
+    try walker.type("len(q)\r", after: "attn> q = [1, 0.2]", in: "lesson 3")
+    #expect(terminal.waitFor("\r\n3\r\n", after: walker.mark), "the edited line ran: \(walker.tail)")
+    // `:skip` passes over an input; `:back` returns to the cell's start.
+    try walker.type("\r", after: "attn> q = [1, 0.2]", in: "lesson 3")
+    try walker.type(":skip\r", after: "attn> scores = dot(U, q)", in: "lesson 3")
+    #expect(terminal.waitFor("skipped", after: walker.mark), "\(walker.tail)")
+    try walker.type(":back\r", after: "attn> scores", in: "lesson 3")
+    try walker.type("\r", after: "attn> scores = dot(U, q)", in: "lesson 3")
+    try walker.type("\r", after: "attn> scores", in: "lesson 3")
+    #expect(terminal.waitFor("✓ same as the lesson", after: walker.mark), "\(walker.tail)")
+    // :next to the block of cell 8; a command inside the block runs and keeps the lines accepted.
+    for _ in 0..<5 { try walker.typeAtPrompt(":next\r", in: "lesson 3") }
+    try walker.type("\r", after: "attn> def hard_select(q, U) {", in: "lesson 3")
+    try walker.type(":vars\r", after: "...>   i = argmax(dot(U, q))", in: "lesson 3")
+    #expect(terminal.waitFor("scores: ", after: walker.mark), "\(walker.tail)")
+    try walker.type("\r", after: "...>   i = argmax(dot(U, q))", in: "lesson 3")
+    try walker.type("\r", after: "...>   return U[i]", in: "lesson 3")
+    try walker.type("\r", after: "...> }", in: "lesson 3")
+    try walker.type("\r", after: "attn> hard_select(q, U)", in: "lesson 3")
+    #expect(terminal.waitFor("✓ same as the lesson", after: walker.mark), "\(walker.tail)")
+    // Up recalls the whole block as one entry.
+    try walker.type("\u{1B}[A", after: "attn> attend(10 * q, U).weights", in: "lesson 3")
+    #expect(terminal.waitFor("hard_select(q, U)", after: walker.mark))
+    usleep(200_000)
+    terminal.send("\u{03}")
+    try walker.type("\u{1B}[A\u{1B}[A", after: "attn> attend(10 * q, U).weights", in: "lesson 3")
+    #expect(terminal.waitFor("return U[i]", after: walker.mark), "the block is recalled whole: \(walker.tail)")
+    usleep(200_000)
+    terminal.send("\u{03}")
+    try walker.type(":quit\r", after: "attn> attend(10 * q, U).weights", in: "lesson 3")
+    #expect(terminal.waitFor("left the lesson", after: walker.mark), "\(walker.tail)")
+    try walker.type("\u{04}", after: "attn> ", in: "lesson 3")
+    #expect(terminal.waitForExit() == 0)
   }
 }

@@ -118,7 +118,8 @@ import _TestSupport
         "error: attend: a mask holds 1 (may attend) or 0 (blocked), but mask[1] is -inf; this looks like an additive mask"
       ), "\(result.stderr)")
     #expect(result.stderr.contains("mask: m == 0"))
-    let converted = try AttnProcess.run(["run", "-"], input: "m = [0, -inf]\nattend([1, 0], eye(2), mask: m == 0).weights\n")
+    let converted = try AttnProcess.run(
+      ["run", "-"], input: "m = [0, -inf]\nattend([1, 0], eye(2), mask: m == 0).weights\n")
     #expect(converted.stdout == "[1, 0]\n", "\(converted.stdout)\(converted.stderr)")
   }
 }
