@@ -96,7 +96,7 @@ import _TestSupport
     #expect(try session.value("p") == .number(4))
     #expect(recorder.events.suffix(2) == ["4: -", "end 4 stopped"])
     #expect(!session.stop.isRequested, "the interruption was taken")
-    // A plain loop is still undone whole by Ctrl-C.
+    // Inside a function the loop trains its own variables, which the function returns.
     recorder.events = []
     _ = try session.values("def train(n) {\n  w = 0\n  for s in progress(range(n)) { w += 2 }\n  return w\n}")
     #expect(try session.value("trained = train(100)\ntrained") == .number(8), "a function returns what was trained")

@@ -143,6 +143,25 @@ import _TestSupport
     #expect(terminal.waitForExit() == 0)
   }
 
+  /// Ctrl-C in a plain loop keeps the iterations it completed (a training
+  /// run keeps its parameters), undoes the one interrupted, and says so.
+  @Test func ctrlCInAPlainLoopKeepsTheCompletedIterations() throws {
+    let terminal = try start(history: "")
+    var mark = terminal.transcript.count
+    terminal.send("k = 0; for i in range(100000000) { k += 1 }\r")
+    #expect(terminal.waitFor("range(100000000) { k += 1 }\r\n", after: mark))
+    usleep(500_000)
+    terminal.send("\u{03}")
+    #expect(terminal.waitFor("the one interrupted was undone", after: mark, timeout: 20), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("k > 0 and k == i + 1\r")
+    #expect(terminal.waitFor("\r\n1\r\n", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+
   /// Ctrl-R finds an earlier line: re-running `a = 41` after `a = 0` is
   /// visible in `a + 1` (typing the search text instead would be an error).
   @Test func ctrlRSearchesHistory() throws {

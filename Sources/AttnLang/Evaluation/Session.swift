@@ -205,21 +205,40 @@ public final class Session: @unchecked Sendable {
     let context = self.context
     try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
       let runtime = Runtime(session: self, context: context, output: output)
+      runtime.keepsIterations = keepingChanges
       let frame = Frame(runtime: runtime, slotCount: 0, function: nil)
       try context.run { () throws(Diagnostics) in
         for statement in program.statements {
           runtime.statement = (statement.range, statement.line)
+          runtime.keptLoop = nil
           globals.begin()
           do throws(Diagnostic) {
             _ = try statement.code.execute(frame)
             if keepingChanges { globals.commit() } else { globals.rollBack() }
           } catch {
-            globals.rollBack()
-            throw Diagnostics(source: program.source, items: [error])
+            throw Diagnostics(source: program.source, items: undo(after: error, in: runtime))
           }
         }
       }
     }
+  }
+
+  /// Undoes a statement that failed: a loop at the top level keeps its
+  /// completed iterations (only the one that failed or was interrupted is
+  /// undone, and a note says what was kept); a statement stopped for using
+  /// too much memory is undone whole, which frees what it built.
+  func undo(after error: Diagnostic, in runtime: Runtime) -> [Diagnostic] {
+    guard let loop = runtime.keptLoop, stop.reason != .memory else {
+      globals.rollBack()
+      return [error]
+    }
+    globals.rollBackIteration()
+    let count = loop.iterations
+    let what = error.message == "interrupted" ? "interrupted" : "that failed"
+    let note = Diagnostic(
+      "the loop kept what its \(count) completed iteration\(count == 1 ? "" : "s") did; the one \(what) was undone",
+      at: loop.range, severity: .note)
+    return [error, note]
   }
 
   /// At most ``maximumReportedErrors`` syntax errors, then a note counting

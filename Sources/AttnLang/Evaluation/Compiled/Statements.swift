@@ -179,10 +179,15 @@ final class While: Compiled.Statement {
   }
 
   override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
-    let stop = frame.runtime.context.stop
+    let runtime = frame.runtime
+    let stop = runtime.context.stop
+    var done = 0
     while try truth(try condition.evaluate(frame), at: range) {
-      if stop.isRequested { throw Diagnostic(frame.runtime.stopMessage, at: range) }
-      switch try body.execute(frame) {
+      if stop.isRequested { throw Diagnostic(runtime.stopMessage, at: range) }
+      let flow = try body.execute(frame)
+      done += 1
+      runtime.iterationFinished(range, count: done, in: frame)
+      switch flow {
       case .next, .continueLoop: continue
       case .breakLoop: return .next
       case .returned(let value): return .returned(value)
@@ -255,6 +260,7 @@ final class ForLoop: Compiled.Statement {
         frame.store(try item(position), in: slot)
         let result = try body.execute(frame)
         done = position + 1
+        runtime.iterationFinished(range, count: done, in: frame)
         if let reporter, let progress {
           reporter.advanced(to: done, of: count, showing: progress.shown.flatMap { frame.read($0.slot) })
         }

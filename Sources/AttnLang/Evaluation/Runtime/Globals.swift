@@ -3,13 +3,18 @@
 /// is compiled, and keeps it (holding nothing until assigned).
 ///
 /// While a top-level statement runs, the first change to each slot is
-/// written down, so that a statement that fails part way (an error in the
-/// tenth step of a loop) can be undone whole: ``begin()``, then ``commit()``
-/// or ``rollBack()``.
+/// written down, so that a statement that fails part way can be undone
+/// whole: ``begin()``, then ``commit()`` or ``rollBack()``. A loop running
+/// at the top level marks the end of each iteration with ``checkpoint()``;
+/// from then on the first change to each slot since the last checkpoint is
+/// written down too, so ``rollBackIteration()`` can undo only the iteration
+/// that failed (or was interrupted) and keep the completed ones.
 final class Globals {
   @exclusivity(unchecked) private var storage: UnsafeMutablePointer<Value?>
   /// The statement each slot was last changed in (see ``generation``).
   @exclusivity(unchecked) private var changedIn: UnsafeMutablePointer<UInt64>
+  /// The loop iteration each slot was last changed in (see ``iteration``).
+  @exclusivity(unchecked) private var changedInIteration: UnsafeMutablePointer<UInt64>
   private var capacity: Int
   private(set) var count = 0
   private(set) var names: [String] = []
@@ -22,17 +27,25 @@ final class Globals {
   /// What the running statement replaced: each slot's value before its first change.
   private var undo: [(slot: Int, value: Value?)] = []
   private var orderCount = 0
+  /// Counts loop iterations since the last checkpoint; 0 before the first
+  /// checkpoint of a statement (nothing to log per iteration yet).
+  @exclusivity(unchecked) private var iteration: UInt64 = 0
+  /// What the running iteration replaced: each slot's value at the last checkpoint.
+  private var iterationUndo: [(slot: Int, value: Value?)] = []
+  private var iterationOrderCount = 0
 
   init() {
     capacity = 16
     storage = .allocate(capacity: capacity)
     changedIn = .allocate(capacity: capacity)
+    changedInIteration = .allocate(capacity: capacity)
   }
 
   deinit {
     storage.deinitialize(count: count)
     storage.deallocate()
     changedIn.deallocate()
+    changedInIteration.deallocate()
   }
 
   /// The slot of `name`, made if it has none.
@@ -41,6 +54,7 @@ final class Globals {
     if count == capacity { grow() }
     (storage + count).initialize(to: nil)
     changedIn[count] = 0
+    changedInIteration[count] = 0
     slots[name] = count
     names.append(name)
     count += 1
@@ -57,6 +71,10 @@ final class Globals {
     newChanged.update(from: changedIn, count: count)
     changedIn.deallocate()
     changedIn = newChanged
+    let newChangedInIteration = UnsafeMutablePointer<UInt64>.allocate(capacity: larger)
+    newChangedInIteration.update(from: changedInIteration, count: count)
+    changedInIteration.deallocate()
+    changedInIteration = newChangedInIteration
     capacity = larger
   }
 
@@ -74,9 +92,15 @@ final class Globals {
 
   @inline(__always)
   private func remember(_ slot: Int) {
-    guard generation != 0, changedIn[slot] != generation else { return }
-    changedIn[slot] = generation
-    undo.append((slot, storage[slot]))
+    guard generation != 0 else { return }
+    if changedIn[slot] != generation {
+      changedIn[slot] = generation
+      undo.append((slot, storage[slot]))
+    }
+    if iteration != 0, changedInIteration[slot] != iteration {
+      changedInIteration[slot] = iteration
+      iterationUndo.append((slot, storage[slot]))
+    }
   }
 
   /// Moves a slot's value out, so that an update can change it in place;
@@ -112,6 +136,7 @@ final class Globals {
     for index in 0..<count { storage[index] = nil }
     order.removeAll()
     undo.removeAll()
+    iterationUndo.removeAll()
   }
 
   // MARK: Trying without keeping
@@ -132,6 +157,7 @@ final class Globals {
     for index in 0..<count { storage[index] = index < snapshot.values.count ? snapshot.values[index] : nil }
     order = snapshot.order
     undo.removeAll()
+    iterationUndo.removeAll()
   }
 
   // MARK: Undoing a statement
@@ -142,19 +168,47 @@ final class Globals {
     nextGeneration += 1
     undo.removeAll(keepingCapacity: true)
     orderCount = order.count
+    endIterations()
   }
 
   /// Keeps the statement's changes.
   func commit() {
     generation = 0
     undo.removeAll(keepingCapacity: true)
+    endIterations()
   }
 
   /// Puts back every slot the statement changed, as it was before.
   func rollBack() {
     for (slot, value) in undo.reversed() { storage[slot] = value }
     if order.count > orderCount { order.removeSubrange(orderCount...) }
-    generation = 0
-    undo.removeAll(keepingCapacity: true)
+    commit()
+  }
+
+  /// Marks the end of a loop iteration in the running statement: what it
+  /// did is kept by ``rollBackIteration()``.
+  func checkpoint() {
+    guard generation != 0 else { return }
+    iteration = nextGeneration
+    nextGeneration += 1
+    iterationUndo.removeAll(keepingCapacity: true)
+    iterationOrderCount = order.count
+  }
+
+  /// Whether the running statement passed a ``checkpoint()``.
+  var hasCheckpoint: Bool { iteration != 0 }
+
+  /// Puts back what the statement changed since its last checkpoint (all
+  /// of it, without one) and ends the statement, keeping the rest.
+  func rollBackIteration() {
+    guard hasCheckpoint else { return rollBack() }
+    for (slot, value) in iterationUndo.reversed() { storage[slot] = value }
+    if order.count > iterationOrderCount { order.removeSubrange(iterationOrderCount...) }
+    commit()
+  }
+
+  private func endIterations() {
+    iteration = 0
+    iterationUndo.removeAll(keepingCapacity: true)
   }
 }

@@ -15,6 +15,12 @@ final class Runtime {
   var statement: (range: SourceRange, line: Int) = (SourceRange(0, 0), 1)
   /// Calls in progress.
   var depth = 0
+  /// Whether loops at the top level keep their completed iterations when
+  /// the statement fails (false while probing, which keeps nothing).
+  var keepsIterations = true
+  /// The top-level loop that last finished an iteration in the running
+  /// statement, and how many it finished: what a failure keeps.
+  var keptLoop: (range: SourceRange, iterations: Int)? = nil
   /// The lowest stack address calls may reach, found when recursion first gets deep.
   var stackFloor: UInt? = nil
 
@@ -23,6 +29,16 @@ final class Runtime {
     self.globals = session.globals
     self.context = context
     self.output = output
+  }
+
+  /// Called by a loop after each iteration: at the top level (not inside a
+  /// function, whose variables are its own), what the iteration did is
+  /// kept even if the statement later fails.
+  @inline(__always)
+  func iterationFinished(_ loop: SourceRange, count: Int, in frame: Frame) {
+    guard keepsIterations, frame.function == nil else { return }
+    globals.checkpoint()
+    keptLoop = (loop, count)
   }
 
   /// Throws `interrupted` when a stop was requested (Ctrl-C, a time limit).
