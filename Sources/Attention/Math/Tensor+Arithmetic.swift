@@ -197,6 +197,23 @@ public func sqrt(_ x: Tensor) -> Tensor {
   unaryOperation(x, { $0.squareRoot() }) { g, x, y in scaled(g, x, y) { _, y in 0.5 / y } }
 }
 
+/// The largest whole number at most each element (`np.floor`); gradient 0,
+/// as PyTorch's.
+public func floor(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { $0.rounded(.down) }) { g, _, _ in g.untracked.map { _ in 0 } }
+}
+
+/// The smallest whole number at least each element (`np.ceil`); gradient 0.
+public func ceil(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { $0.rounded(.up) }) { g, _, _ in g.untracked.map { _ in 0 } }
+}
+
+/// Each element rounded to the nearest whole number, halves to the even one
+/// (`np.round`, `torch.round`: 0.5 → 0, 1.5 → 2); gradient 0.
+public func round(_ x: Tensor) -> Tensor {
+  unaryOperation(x, { $0.rounded(.toNearestOrEven) }) { g, _, _ in g.untracked.map { _ in 0 } }
+}
+
 /// `|x|` of each element; gradient `g · sign(x)`, 0 at `x = 0` (PyTorch's choice).
 public func abs(_ x: Tensor) -> Tensor {
   unaryOperation(x, { Swift.abs($0) }) { g, x, y in scaled(g, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) } }

@@ -19,6 +19,13 @@ extension Builtins {
     unary("cos", "the cosine of each element (in radians)", example: "cos([0, pi])", cos),
     unary("relu", "max(0, x) of each element", example: "relu([-1, 0, 2])", relu),
     unary("sigmoid", "1 / (1 + e⁻ˣ) of each element", example: "sigmoid([-2, 0, 2])", sigmoid),
+    unary(
+      "floor", "the largest whole number at most each element (7 // 2 in Python is floor(7 / 2))",
+      example: "floor([-1.5, 0.5, 2.7])", floor),
+    unary("ceil", "the smallest whole number at least each element", example: "ceil([-1.5, 0.5, 2.1])", ceil),
+    unary(
+      "round", "each element to the nearest whole number, halves to the even one (as NumPy)",
+      example: "round([0.5, 1.5, 2.6, -0.5])", round),
     unary("gelu", "x·Φ(x) = ½x(1 + erf(x/√2)) of each element: a smooth relu", example: "gelu([-1, 0, 1])", gelu),
     Builtin(
       name: "pow", topic: .math, parameters: [.positional("a", .tensor, ""), .positional("b", .tensor, "")],
