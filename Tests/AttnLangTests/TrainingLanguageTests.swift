@@ -63,7 +63,7 @@ import _TestSupport
     var stopAt: Int? = nil
     var stop: StopRequest? = nil
 
-    func started(total: Int?) { events.append("start \(total ?? -1)") }
+    func started(total: Int?, showing shown: String?) { events.append("start \(total ?? -1)") }
     func advanced(to step: Int, of total: Int?, showing value: Value?) {
       events.append("\(step): \(value.map { ValueFormatter(options: DisplayOptions().plain).format($0) } ?? "-")")
       if step == stopAt { stop?.request() }
@@ -108,7 +108,7 @@ import _TestSupport
     final class Deadline: ProgressReporter {
       let stop: StopRequest
       init(_ stop: StopRequest) { self.stop = stop }
-      func started(total: Int?) { stop.requestForDeadline() }
+      func started(total: Int?, showing shown: String?) { stop.requestForDeadline() }
       func advanced(to step: Int, of total: Int?, showing value: Value?) {}
       func finished(steps: Int, of total: Int?, stopped: Bool) {}
     }

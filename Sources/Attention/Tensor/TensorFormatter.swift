@@ -5,7 +5,8 @@ import Foundation
 /// Every element of one tensor uses one format: whole numbers print without
 /// decimals, others with `precision` decimals (scientific notation when the
 /// largest magnitude is ≥ 1e8 or every nonzero one is below 1e-4), and all are
-/// right-aligned to one width so columns line up. Matrices and higher ranks
+/// right-aligned to one width so columns line up — except a vector of whole
+/// numbers, which prints as written (`[2, 384]`, like a shape). Matrices and higher ranks
 /// get a header with their shape (`2×3 tensor`).
 public struct TensorFormatter: Sendable {
   /// How tensors print.
@@ -43,6 +44,8 @@ public struct TensorFormatter: Sendable {
   public func format(_ tensor: Tensor) -> String {
     let summarize = tensor.count > options.summarizeAbove
     let mode = Self.mode(for: tensor.scalars, precision: options.precision)
+    // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
+    // there are no columns to line up.
     let width = tensor.scalars.reduce(0) { Swift.max($0, element($1, mode).count) }
     var body = ""
     if tensor.isScalar {
@@ -51,8 +54,8 @@ public struct TensorFormatter: Sendable {
       let columns = columnPositions(
         count: tensor.shape[tensor.rank - 1], rank: tensor.rank, width: width, summarize: summarize)
       write(
-        tensor, axis: 0, offset: 0, indent: 0, width: width, mode: mode, summarize: summarize, columns: columns,
-        into: &body)
+        tensor, axis: 0, offset: 0, indent: 0, width: tensor.rank == 1 && mode == .integer ? 1 : width, mode: mode,
+        summarize: summarize, columns: columns, into: &body)
     }
     guard tensor.rank >= 2 else { return body }
     let header = tensor.shape.map(String.init).joined(separator: "×") + " tensor"

@@ -1,10 +1,12 @@
 /// Shows the progress of a loop written `for x in progress(…)`. A front
-/// end on a terminal sets one on its session (a bar with the step, the rate,
-/// the time left and the value the loop shows); elsewhere — pipes, files,
-/// lesson checks — there is none and the loop runs silently.
+/// end sets one on its session: on a terminal a bar with the step, the rate,
+/// the time left and the value the loop shows, then a summary line; in
+/// pipes and files only the summary. Where none is set (lesson checks) the
+/// loop runs silently.
 public protocol ProgressReporter: AnyObject {
-  /// A progress loop of `total` steps (nil when unknown) is starting.
-  func started(total: Int?)
+  /// A progress loop of `total` steps (nil when unknown) is starting; it
+  /// shows the variable called `shown` (`show: "loss"`), if any.
+  func started(total: Int?, showing shown: String?)
   /// `step` steps are done; `value` is the variable the loop shows, if any.
   func advanced(to step: Int, of total: Int?, showing value: Value?)
   /// The loop ended after `steps` steps; `stopped` when Ctrl-C ended it early.

@@ -312,9 +312,12 @@ public struct Program: Sendable {
   public let isIncomplete: Bool
 }
 
-/// Named constants of the language.
+/// Named constants of the language. `none` is nothing: given for an
+/// optional argument (`mask: none`, as help writes defaults) it is the same
+/// as leaving the argument out.
 enum Constants {
-  static let values: [String: Double] = [
-    "inf": .infinity, "nan": .nan, "true": 1, "false": 0, "pi": Double.pi,
+  static let values: [String: Value] = [
+    "inf": .number(.infinity), "nan": .number(.nan), "true": .number(1), "false": .number(0),
+    "pi": .number(Double.pi), "none": .none,
   ]
 }

@@ -458,12 +458,26 @@ public struct Parser {
 
   mutating func multiplicative() throws(SyntaxError) -> Expr {
     var left = try unary()
-    while let op = binaryOperator(in: [.multiply, .divide, .remainder, .matmul]) {
+    while true {
+      let operatorToken = peek
+      guard let op = binaryOperator(in: [.multiply, .divide, .remainder, .matmul]) else { break }
+      try pythonOperator(op, at: operatorToken.range)
       try link(at: left.range)
       let right = try unary()
       left = Expr(.binary(op, left, right), left.range.union(right.range))
     }
     return left
+  }
+
+  /// `**` and `//` written by habit from Python: say what attn writes.
+  func pythonOperator(_ op: BinaryOperator, at range: SourceRange) throws(SyntaxError) {
+    guard peek.range.start == range.end else { return }
+    if op == .multiply, peek.kind == .star || peek.kind == .starEquals {
+      throw error("attn writes powers with ^, as in x ^ 2 (** is Python's)", at: range.union(peek.range))
+    }
+    if op == .divide, peek.kind == .slash || peek.kind == .slashEquals {
+      throw error("attn has no //: floor(a / b) divides to a whole number", at: range.union(peek.range))
+    }
   }
 
   mutating func unary() throws(SyntaxError) -> Expr {

@@ -33,6 +33,7 @@ struct PipedRepl {
 
   func run() -> Bool {
     let repl = Repl(session: session, color: false, name: "<stdin>")
+    session.progress = TerminalProgress.forStandardOutput(of: session)
     var clean = true
     while let line = Swift.readLine(strippingNewline: true) {
       if !repl.feed(line) { clean = false }

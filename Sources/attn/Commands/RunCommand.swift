@@ -63,6 +63,7 @@ struct RunCommand: ParsableCommand {
       var options = evaluation.sessionOptions
       if sandbox { options.files = confinement.confined(for: path) }
       let session = evaluation.session(options)
+      session.progress = TerminalProgress.forStandardOutput(of: session)
       if !evaluate(source, in: session, reporter: reporter) { hadError = true }
     }
     if hadUsageError { throw ExitCode(2) }

@@ -18,7 +18,7 @@ enum Completion {
       let owner = String(before.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
       return fields(of: owner, session: session).filter { $0.hasPrefix(prefix) }.sorted()
     }
-    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false"] + keywords
+    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false", "none"] + keywords
     if let function = enclosingCall(before) {
       words = (session.namedArguments(of: function).map { $0 + ":" }) + words
     }

@@ -17,7 +17,7 @@ struct InteractiveRepl {
     let repl = Repl(session: session, color: color, name: "<prompt>")
     repl.allowedDirectories = allowedDirectories
     session.progress = TerminalProgress(
-      width: Terminal.width(), formatter: ValueFormatter(options: session.options.display.plain))
+      width: Terminal.width(), formatter: ValueFormatter(options: session.options.display.plain), drawsBar: true)
     if let lesson, !repl.startLesson(lesson) { throw ExitCode(2) }
     let editor = LineEditor(session: session, historyPath: LineEditor.defaultHistoryPath())
     repl.onInput = { editor.remember($0) }

@@ -21,7 +21,7 @@ extension Repl {
     if names.isEmpty { print("no variables yet; try x = [1, 2, 3]") }
     for name in names {
       guard let value = session.variables[name] else { continue }
-      print("\(name): \(describeForVars(value))")
+      print("\(name): \(describeForVars(value, formatter: ValueFormatter(options: session.options.display.plain)))")
     }
     return true
   }
@@ -161,9 +161,16 @@ func formatDuration(_ seconds: Double) -> String {
   return String(format: "%.3g ns", seconds * 1e9)
 }
 
-/// How `:vars` shows a value: tensors by shape, records by their fields.
-func describeForVars(_ value: Value) -> String {
+/// How `:vars` shows a value: numbers, short strings and small vectors as
+/// they print, larger tensors by shape, records by their fields.
+func describeForVars(_ value: Value, formatter: ValueFormatter) -> String {
   switch value {
+  case .number:
+    return formatter.format(value)
+  case .tensor(let tensor) where tensor.rank <= 1 && tensor.count <= 8:
+    return formatter.format(value)
+  case .tensor(let tensor):
+    return "tensor \(tensor.shape)"
   case .record(let record):
     return "record ("
       + record.fields.map { field -> String in
@@ -173,7 +180,9 @@ func describeForVars(_ value: Value) -> String {
   case .function(let function):
     return function.description
   case .string(let text):
-    return text.count <= 30 ? "string \(JSONEncoding.string(text))" : "string of \(text.count) characters"
+    return text.count <= 30 ? JSONEncoding.string(text) : "string of \(text.count) characters"
+  case .list(let items):
+    return "list of \(items.count) item\(items.count == 1 ? "" : "s")"
   default:
     return value.typeName
   }

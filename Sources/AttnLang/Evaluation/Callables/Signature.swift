@@ -141,10 +141,22 @@ public final class Signature: Sendable {
     var values = [ArgumentValue?](repeating: nil, count: parameters.count)
     var rest: [ArgumentValue] = []
     for (argument, placement) in zip(positional + named.map(\.argument), placements) {
-      if let index = placement { values[index] = argument } else { rest.append(argument) }
+      guard let index = placement else {
+        rest.append(argument)
+        continue
+      }
+      if binds(argument, to: index) { values[index] = argument }
     }
     try check(values, rest: rest)
     return (values, rest)
+  }
+
+  /// Whether `argument` is given to the parameter at `index`: `none` for a
+  /// parameter that may be left out leaves it out, as help writes such defaults.
+  @inline(__always)
+  func binds(_ argument: ArgumentValue, to index: Int) -> Bool {
+    if case .none = argument.value { return parameters[index].isRequired }
+    return true
   }
 
   func check(_ argument: ArgumentValue, against parameter: Parameter) throws(Diagnostic) {

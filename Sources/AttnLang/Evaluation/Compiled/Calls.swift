@@ -72,7 +72,11 @@ final class BuiltinCall: Compiled.Expression {
     var rest: [ArgumentValue] = []
     for argument in arguments {
       let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
-      if let index = argument.parameter { values[index] = value } else { rest.append(value) }
+      if let index = argument.parameter {
+        if builtin.signature.binds(value, to: index) { values[index] = value }
+      } else {
+        rest.append(value)
+      }
     }
     try builtin.signature.check(values, rest: rest)
     return Arguments(

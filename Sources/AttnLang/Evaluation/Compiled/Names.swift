@@ -72,11 +72,26 @@ final class ReadCurrentFunction: Compiled.Expression {
   }
 }
 
+/// Names a Python user types by habit, and what attn writes instead.
+let pythonHabits: [String: String] = [
+  "quit": "to leave the prompt type :quit (or press Ctrl-D)",
+  "exit": "to leave the prompt type :quit (or press Ctrl-D)",
+  "None": "attn writes none",
+  "True": "attn writes true (or 1)",
+  "False": "attn writes false (or 0)",
+  "lambda": "attn writes a function as x -> 2 * x",
+  "np": "attn's builtins need no prefix: softmax(x), not np.softmax(x)",
+  "torch": "attn's builtins need no prefix: softmax(x), not torch.softmax(x)",
+]
+
 /// "unknown name" (or "unknown function" for a callee), with the closest
 /// name that has a value as a suggestion.
 func unknownName(_ name: String, at range: SourceRange, locals: [String], globals: Globals, calling: Bool = false)
   -> Diagnostic
 {
+  if let habit = pythonHabits[name] {
+    return Diagnostic("unknown \(calling ? "function" : "name") '\(name)'; " + habit, at: range)
+  }
   var message = "unknown \(calling ? "function" : "name") '\(name)'"
   let candidates = locals + globals.defined.map(\.name) + Builtins.names + Array(Constants.values.keys)
   if let suggestion = closestMatch(to: name, in: candidates.filter { $0 != name }) {

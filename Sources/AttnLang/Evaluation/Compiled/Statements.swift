@@ -245,7 +245,7 @@ final class ForLoop: Compiled.Statement {
     let runtime = frame.runtime
     let stop = runtime.context.stop
     let reporter = progress != nil ? runtime.session.progress : nil
-    reporter?.started(total: count)
+    reporter?.started(total: count, showing: progress?.shown?.name)
     var done = 0
     var flow = Flow.next
     do throws(Diagnostic) {

@@ -66,7 +66,7 @@ extension Compiler {
     case .global(let index):
       return ReadGlobal(index, name: name, range: range, locals: localNames(), calling: calling)
     case .currentFunction: return ReadCurrentFunction(name: name, range: range)
-    case .constant(let number): return Constant(.number(number))
+    case .constant(let value): return Constant(value)
     case .builtin(let builtin): return Constant(.function(Builtins.function(builtin)))
     }
   }

@@ -6,7 +6,7 @@ enum Resolution {
   case global(Int)
   /// The function running (a nested `def` calling itself).
   case currentFunction
-  case constant(Double)
+  case constant(Value)
   case builtin(Builtin)
 }
 
