@@ -36,8 +36,10 @@ import _TestSupport
     // TrainingLanguageTests, or against PyTorch in GradientLanguageTests.
     let tested: Set<String> = [
       "help", "randn", "rand", "sample", "heatmap", "bars", "load", "save", "svg", "list", "append", "len", "range",
-      "filter", "chars", "split", "str", "print", "fields", "grad", "valgrad", "jacobian", "plot", "progress", "vocab", "encode",
-      "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "rope", "alibi", "window", "flashattend", "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
+      "filter", "chars", "split", "str", "print", "fields", "grad", "valgrad", "jacobian", "plot", "progress", "vocab",
+      "encode",
+      "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "rope", "alibi", "window", "flashattend",
+      "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
     ]
     let missing = Builtins.publicNames.filter { !covered.contains($0) && !tested.contains($0) }
     #expect(missing.isEmpty, "no value test for \(missing)")

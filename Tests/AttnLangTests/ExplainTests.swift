@@ -31,7 +31,8 @@ import _TestSupport
     #expect(close(e.stage("scale")?.tensor("scaled")?.scalars ?? [], [0.5, 0, 0.5, 0, 0.5, 0.5, 0.5, 0.5, 1]))
     let masking = try #require(e.stage("masking"))
     #expect(masking.items.contains(.note("blocked (set to -inf, so their weight is 0): [0, 1] [0, 2] [1, 2]")))
-    #expect(close(masking.tensor("masked")?.scalars ?? [], [0.5, -.infinity, -.infinity, 0, 0.5, -.infinity, 0.5, 0.5, 1]))
+    #expect(
+      close(masking.tensor("masked")?.scalars ?? [], [0.5, -.infinity, -.infinity, 0, 0.5, -.infinity, 0.5, 0.5, 1]))
     // Row 1 keeps keys 0 and 1 with scores 0 and 0.5; row 2 all three.
     let w1 = 1 / (1 + exp(0.5))
     let z2 = 2 * exp(-0.5) + 1
@@ -78,7 +79,8 @@ import _TestSupport
     let e = try explanation("explain(grad(x -> sum(x * x), [1, 2]))")
     #expect(e.stages.map(\.title) == ["forward pass", "backward pass", "gradient"])
     let forward = try #require(e.stage("forward pass")?.tables.first)
-    #expect(forward.rows.map { Array($0[0...2]) } == [["n0", "input", ""], ["n1", "*", "n0, n0"], ["n2", "sum", "n1"]])
+    #expect(
+      forward.rows.map { Array($0[0...2]) } == [["n0", "input", ""], ["n1", "*", "n0, n0"], ["n2", "sum", "n1"]])
     #expect(forward.rows.map(\.last) == ["[1, 2] [2]", "[1, 4] [2]", "5"])
     let backward = try #require(e.stage("backward pass")?.tables.first)
     #expect(backward.rows.map(\.first) == ["n2", "n1", "n0"])
@@ -89,7 +91,8 @@ import _TestSupport
   @Test func selfattendStartsWithTheProjections() throws {
     let session = Session()
     let e = try explanation(
-      "X = [[1, 0], [0, 2], [1, 1]]\nW = [[1, 2], [0, 1]]\nexplain(selfattend(X, wq: W, wk: eye(2), wv: W))", in: session)
+      "X = [[1, 0], [0, 2], [1, 1]]\nW = [[1, 2], [0, 1]]\nexplain(selfattend(X, wq: W, wk: eye(2), wv: W))",
+      in: session)
     #expect(e.stages.first?.title == "projections")
     #expect(close(e.stages[0].tensor("Q")?.scalars ?? [], [1, 2, 0, 2, 1, 3]))
     #expect(e.stage("scale")?.formula.contains("d_k = 2") == true)
@@ -99,11 +102,13 @@ import _TestSupport
 
   @Test func multiheadGoesHeadByHead() throws {
     let session = Session()
-    let e = try explanation("X = randn(3, 4, seed: 1)\nexplain(multihead(X, heads: 2, causal: true, seed: 5))", in: session)
+    let e = try explanation(
+      "X = randn(3, 4, seed: 1)\nexplain(multihead(X, heads: 2, causal: true, seed: 5))", in: session)
     #expect(
       e.stages.map(\.title) == ["projections", "split", "head 0", "head 1", "concatenate", "output projection"])
     let result = try session.value("multihead(X, heads: 2, causal: true, seed: 5)")
-    guard case .record(let record) = result, let weights = record["weights"]?.tensor, let output = record["output"]?.tensor
+    guard case .record(let record) = result, let weights = record["weights"]?.tensor,
+      let output = record["output"]?.tensor
     else {
       Issue.record("multihead gives no record")
       return
@@ -119,7 +124,10 @@ import _TestSupport
     let mean = 7.0 / 3
     let variance = [1.0, 2, 4].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3
     #expect(norm.stages[0].items == [.note("the first row: μ = 2.3333, σ² = \(String(format: "%.4f", variance))")])
-    #expect(close(norm.stage("result")?.tensor("y")?.scalars ?? [], [1.0, 2, 4].map { ($0 - mean) / (variance + 1e-5).squareRoot() }))
+    #expect(
+      close(
+        norm.stage("result")?.tensor("y")?.scalars ?? [],
+        [1.0, 2, 4].map { ($0 - mean) / (variance + 1e-5).squareRoot() }))
 
     let pe = try explanation("explain(posenc(4, 6))")
     let rows = try #require(pe.stages.first?.tables.first?.rows)
@@ -158,7 +166,10 @@ import _TestSupport
   @Test func mistakesAreCaughtBeforeAnythingRuns() {
     let cases: [(String, String)] = [
       ("explain(1)", "explain shows a call written inside it"),
-      ("explain(mean([1]))", "explain can show attend, crossentropy, dot, flashattend, grad, layernorm, multihead, posenc, selfattend, softmax; not mean"),
+      (
+        "explain(mean([1]))",
+        "explain can show attend, crossentropy, dot, flashattend, grad, layernorm, multihead, posenc, selfattend, softmax; not mean"
+      ),
       ("explain(softmax([1]), foo: 1)", "explain has no argument 'foo'; it takes rows: and cols:"),
       ("explain(softmax([1]), rows: 3)", "explain: labels must be a list of strings"),
       ("f = explain\nf(softmax([1]))", "explain needs the call to show written inside it"),

@@ -87,4 +87,30 @@ import _TestSupport
     options.pictures = .palette256
     #expect(ValueFormatter(options: options).format(try Session().value("heatmap(eye(2))")).contains("\u{1B}[48;5;"))
   }
+
+  /// `values: true` writes each cell's number (two decimals, whole numbers
+  /// as they are) before its shade, as matplotlib's annot.
+  @Test func heatmapValues() throws {
+    #expect(
+      try text(#"heatmap([[0.63, 0.23], [0.08, 0.83]], values: true, rows: ["a", "b"])"#) == """
+          0     1
+        a 0.63▓ 0.23░
+        b 0.08  0.83█
+        scale 0.0000 [ ░▒▓█] 0.8300
+        """)
+    #expect(try text("heatmap(eye(2), values: true)").hasPrefix("  0  1\n0 1█ 0\n1 0  1█"))
+  }
+
+  /// On a 256-color terminal the cells follow viridis in 13 steps: weights
+  /// 0.21 and 0.35 get different colors (the gray ramp made them nearly one),
+  /// and a written value is dark on light cells, light on dark ones.
+  @Test func palette256ShadesFollowViridis() throws {
+    var options = DisplayOptions()
+    options.pictures = .palette256
+    let shown = ValueFormatter(options: options).format(try Session().value("heatmap([[0.21, 0.35, 1]], values: true)"))
+    let colors = shown.components(separatedBy: "\u{1B}[48;5;").dropFirst().map { $0.prefix { $0 != "m" } }
+    #expect(colors.prefix(3) == ["24", "31", "220"], "\(colors)")
+    #expect(shown.contains("\u{1B}[48;5;220m\u{1B}[30m"), "dark text on the yellow cell")
+    #expect(shown.contains("\u{1B}[48;5;24m\u{1B}[97m"), "light text on the dark cell")
+  }
 }

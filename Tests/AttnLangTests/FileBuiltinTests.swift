@@ -63,7 +63,8 @@ import _TestSupport
     _ = try session?.values("save(eye(2), tempdir(\"w.npy\"))")
     #expect(FileManager.default.fileExists(atPath: file))
     #expect(try session?.value("sum(load(tempdir(\"w.npy\")))") == .tensor(Tensor(2)))
-    #expect(Session().errors("tempdir(\"../x\")").map(\.message) == ["tempdir: '../x' is not a file name (no '/' in it)"])
+    #expect(
+      Session().errors("tempdir(\"../x\")").map(\.message) == ["tempdir: '../x' is not a file name (no '/' in it)"])
     #expect(try Session().value("tempdir()") != .string(directory), "another session has another")
     session = nil
     #expect(!FileManager.default.fileExists(atPath: directory), "removed with the session")
@@ -105,19 +106,27 @@ import _TestSupport
     let pair = fixtures.appendingPathComponent("pair.npz").path
     let session = Session()
     #expect(try session.value("load(\"\(model)\")[\"f64\"]") == .tensor(Tensor([1.0 / 3, -2.5])))
-    #expect(try session.value("shape(load(\"\(model)\")[\"encoder.layer.0.query.weight\"])") == .tensor(Tensor([2, 3])))
+    #expect(
+      try session.value("shape(load(\"\(model)\")[\"encoder.layer.0.query.weight\"])") == .tensor(Tensor([2, 3])))
     #expect(try session.value("load(\"\(model)\", name: \"i64\")") == .tensor(try Tensor(rows: [[7, -3]])))
     #expect(try session.value("load(\"\(pair)\").b") == .tensor(Tensor([1, -2])))
     #expect(try session.value("load(\"\(pair)\", name: \"w\")[1, 2]") == .number(5.0 / 7))
-    #expect(session.errors("load(\"\(pair)\", name: \"x\")").first?.message == "load: '\(pair)' has no array 'x'; it has w, b")
-    #expect(session.errors("load(\"\(model)\", name: \"q\")").first?.message.hasPrefix("load: '\(model)' has no tensor 'q'") == true)
+    #expect(
+      session.errors("load(\"\(pair)\", name: \"x\")").first?.message == "load: '\(pair)' has no array 'x'; it has w, b"
+    )
+    #expect(
+      session.errors("load(\"\(model)\", name: \"q\")").first?.message.hasPrefix("load: '\(model)' has no tensor 'q'")
+        == true)
     let csv = path("named.csv")
     try "query,key,weight\n0,1,0.25\n1,0,0.75\n".write(toFile: csv, atomically: true, encoding: .utf8)
-    #expect(try session.value("load(\"\(csv)\").columns") == .list([.string("query"), .string("key"), .string("weight")]))
+    #expect(
+      try session.value("load(\"\(csv)\").columns") == .list([.string("query"), .string("key"), .string("weight")]))
     #expect(try session.value("load(\"\(csv)\").data[1, 2]") == .number(0.75))
     let junk = path("junk.safetensors")
     try Data([255, 255, 255, 255, 0, 0, 0, 0, 1, 2, 3]).write(to: URL(fileURLWithPath: junk))
     #expect(session.errors("load(\"\(junk)\")").first?.message.contains("not a .safetensors file") == true)
-    #expect(session.errors("load(\"\(csv)\", name: \"w\")").first?.message == "load: name: picks a tensor of a .safetensors or .npz file")
+    #expect(
+      session.errors("load(\"\(csv)\", name: \"w\")").first?.message
+        == "load: name: picks a tensor of a .safetensors or .npz file")
   }
 }

@@ -1,7 +1,8 @@
 import Attention
-@testable import AttnLang
 import Testing
 import _TestSupport
+
+@testable import AttnLang
 
 /// Sources of a megabyte or more run part by part; they must behave exactly
 /// as small ones do.
@@ -50,7 +51,9 @@ import _TestSupport
     let session = Session()
     let text = "print(\"ran\")\nx = 1\n" + filler(70_000) + "y = (1 +\n"
     var printed: [Output] = []
-    #expect(throws: Diagnostics.self) { try session.execute(SourceFile(name: "big.attn", text: text)) { printed.append($0) } }
+    #expect(throws: Diagnostics.self) {
+      try session.execute(SourceFile(name: "big.attn", text: text)) { printed.append($0) }
+    }
     #expect(printed.isEmpty)
     #expect(session.value(of: "x") == nil, "nothing ran")
   }

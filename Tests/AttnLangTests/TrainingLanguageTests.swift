@@ -193,13 +193,16 @@ import _TestSupport
       "K = randn(9, 4, seed: 2)\nmax(abs(flashattend(randn(3, 4, seed: 3), K, K, block: 2, causal: true) - attend(randn(3, 4, seed: 3), K, K, causal: true).output))"
     )
     #expect((flash.tensor?.scalars.first ?? 1) < 1e-12)
-    #expect(try session.value("shape(multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 2).weights)") == .tensor(Tensor([4, 5, 5])))
+    #expect(
+      try session.value("shape(multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 2).weights)")
+        == .tensor(Tensor([4, 5, 5])))
     #expect(
       session.errors("multihead(randn(5, 8, seed: 4), heads: 4, kvheads: 3)").first?.message
         == "multihead: kvheads must divide heads: 4 heads, 3 key/value heads")
     // multihead(…).output takes the fused path (no weights made): the same numbers, the same errors.
     let fusedGap = try session.value(
-      "Y = randn(100, 16, seed: 6)\na = multihead(Y, heads: 4, causal: true, bq: ones(16))\nmax(abs(multihead(Y, heads: 4, causal: true, bq: ones(16)).output - a.output))")
+      "Y = randn(100, 16, seed: 6)\na = multihead(Y, heads: 4, causal: true, bq: ones(16))\nmax(abs(multihead(Y, heads: 4, causal: true, bq: ones(16)).output - a.output))"
+    )
     #expect((fusedGap.tensor?.scalars.first ?? 1) < 1e-12)
     #expect(session.errors("multihead(Y).output").first?.message.hasPrefix("multihead needs heads:") == true)
     #expect(
@@ -208,12 +211,17 @@ import _TestSupport
     // Biases: bo shifts every output row; a zero bq changes nothing; a wrong width is named.
     let shifted = try session.value(
       "X = randn(3, 4, seed: 5)\nmultihead(X, heads: 2, bo: [1, 2, 3, 4]).output - multihead(X, heads: 2).output")
-    #expect(shifted.tensor.map { t in t.shape == [3, 4] && zip(t.scalars, [1.0, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]).allSatisfy { abs($0 - $1) < 1e-12 } } == true)
+    #expect(
+      shifted.tensor.map { t in
+        t.shape == [3, 4] && zip(t.scalars, [1.0, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]).allSatisfy { abs($0 - $1) < 1e-12 }
+      } == true)
     #expect(try session.value("multihead(X, heads: 2, bq: zeros(4)) == multihead(X, heads: 2)") == .number(1))
     #expect(
       session.errors("multihead(X, heads: 2, bk: zeros(3))").first?.message
         == "multihead: bk must be a vector [4] to follow its projection, got [3]")
     #expect(session.errors("rope([1, 2, 3])").first?.message.contains("rope: x must be [n, d]") == true)
-    #expect(session.errors("flashattend([1, 0], eye(2), eye(2), block: 0)").first?.message == "flashattend: block must be at least 1, got 0")
+    #expect(
+      session.errors("flashattend([1, 0], eye(2), eye(2), block: 0)").first?.message
+        == "flashattend: block must be at least 1, got 0")
   }
 }

@@ -89,6 +89,11 @@ public enum FigureSVG {
             "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
           svg +=
             "<title>\(escapeXML(rowLabels[row])) → \(escapeXML(columnLabels[column])): \(exact(value))</title></rect>\n"
+          if figure.showsValues {
+            let ink = figure.level(value) > 0.55 ? "#000000" : "#ffffff"
+            svg +=
+              "  <text class=\"value\" x=\"\(x0 + left + column * cell + cell / 2)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\" \(font)>\(escapeXML(figure.cellText(value)))</text>\n"
+          }
         }
       }
     }

@@ -5,9 +5,9 @@ import Foundation
 public enum PictureStyle: Equatable, Sendable {
   /// Characters only (` ░▒▓█`): for pipes, files, `NO_COLOR` and lessons.
   case plain
-  /// Background colors from the 256-color palette (a gray ramp).
+  /// Background colors from the 256-color palette (viridis in 13 steps).
   case palette256
-  /// 24-bit background colors (a viridis-like ramp).
+  /// 24-bit background colors (viridis).
   case trueColor
 }
 
@@ -73,7 +73,9 @@ struct FigureText {
     let columns = panel.rank == 2 ? panel.shape[1] : panel.count
     let rowLabels = (0..<rows).map { label(figure.rowLabels, $0) }
     let columnLabels = (0..<columns).map { label(figure.columnLabels, $0) }
-    let cell = Swift.max(3, Swift.min(6, (columnLabels.map(\.count).max() ?? 1) + 1))
+    let valueWidth = figure.showsValues ? (panel.scalars.map { figure.cellText($0).count }.max() ?? 1) + 1 : 0
+    let cell = Swift.max(
+      3, Swift.min(6, (columnLabels.map(\.count).max() ?? 1) + 1), valueWidth + (style == .plain ? 1 : 0))
     let gutter = (rowLabels.map(\.count).max() ?? 1) + 1
     let fit = Swift.max(2, (width - gutter) / cell)
     let shownColumns = elide(columns, fit: fit)
@@ -95,7 +97,9 @@ struct FigureText {
           line += pad("…", cell)
           continue
         }
-        line += shade(figure.level(panel.scalars[row * columns + column]), width: cell - 1) + " "
+        let value = panel.scalars[row * columns + column]
+        let text = figure.showsValues ? figure.cellText(value) : nil
+        line += shade(figure.level(value), width: cell - 1, text: text) + " "
       }
       lines.append(line)
     }
@@ -115,21 +119,41 @@ struct FigureText {
     return String(index)
   }
 
-  /// A cell of `width` characters shaded for `level` in [0, 1].
-  func shade(_ level: Double, width: Int) -> String {
+  /// A cell of `width` characters shaded for `level` in [0, 1], with
+  /// `text` (a value) in it when given: right-aligned before a one-character
+  /// shade in plain text, on the color (dark text on light cells) otherwise.
+  func shade(_ level: Double, width: Int, text: String? = nil) -> String {
     if level.isNaN { return String(repeating: "?", count: width) }
+    let plainIndex = Swift.min(Int((level * Double(FigureText.ramp.count - 1)).rounded()), FigureText.ramp.count - 1)
+    if style == .plain {
+      guard let text else { return String(repeating: FigureText.ramp[plainIndex], count: width) }
+      return String(repeating: " ", count: Swift.max(0, width - 1 - text.count)) + text
+        + String(FigureText.ramp[plainIndex])
+    }
+    let body =
+      text.map { String(repeating: " ", count: Swift.max(0, width - $0.count)) + $0 }
+      ?? String(repeating: " ", count: width)
+    // Light cells (the upper half of viridis) take dark text.
+    let foreground = text == nil ? "" : level > 0.55 ? "\u{1B}[30m" : "\u{1B}[97m"
     switch style {
     case .plain:
-      let index = Swift.min(Int((level * Double(FigureText.ramp.count - 1)).rounded()), FigureText.ramp.count - 1)
-      return String(repeating: FigureText.ramp[index], count: width)
+      return body
     case .palette256:
-      let gray = 232 + Int((level * 23).rounded())
-      return "\u{1B}[48;5;\(gray)m" + String(repeating: " ", count: width) + "\u{1B}[0m"
+      let index = FigureText.palette256Ramp[
+        Swift.min(
+          Int((level * Double(FigureText.palette256Ramp.count - 1)).rounded()), FigureText.palette256Ramp.count - 1)]
+      return "\u{1B}[48;5;\(index)m" + foreground + body + "\u{1B}[0m"
     case .trueColor:
       let (r, g, b) = FigureText.viridis(level)
-      return "\u{1B}[48;2;\(r);\(g);\(b)m" + String(repeating: " ", count: width) + "\u{1B}[0m"
+      return "\u{1B}[48;2;\(r);\(g);\(b)m" + foreground + body + "\u{1B}[0m"
     }
   }
+
+  /// Viridis in the 256-color palette: the nearest colors of the 6×6×6 cube
+  /// (in CIELAB) to viridis at evenly spaced levels, repeats removed — 13
+  /// steps whose hue and lightness both change, where the 24 grays put 0.21
+  /// and 0.35 in near-identical dark cells.
+  static let palette256Ramp = [53, 61, 60, 24, 31, 30, 36, 35, 78, 113, 148, 184, 220]
 
   /// The legend: the low and high values either side of the shading ramp.
   func scale(_ figure: Figure) -> String {
@@ -137,14 +161,20 @@ struct FigureText {
     let ramp: String
     switch style {
     case .plain: ramp = String(FigureText.ramp)
-    default: ramp = (0...8).map { shade(Double($0) / 8, width: 1) }.joined()
+    default: ramp = (0...12).map { shade(Double($0) / 12, width: 1) }.joined()
     }
     return "scale \(number(low)) [\(ramp)] \(number(high))"
   }
 
-  /// A viridis-like color for `level` in [0, 1]: dark purple → teal → yellow.
+  /// Viridis (van der Walt and Smith, matplotlib's default colormap, CC0),
+  /// perceptually uniform, for `level` in [0, 1]: dark purple → teal → yellow.
+  /// Its values at 17 evenly spaced levels, interpolated.
   static func viridis(_ level: Double) -> (Int, Int, Int) {
-    let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+    let stops: [(Double, Double, Double)] = [
+      (68, 1, 84), (72, 24, 106), (71, 45, 123), (66, 64, 134), (59, 82, 139), (51, 99, 141), (44, 114, 142),
+      (38, 130, 142), (33, 145, 140), (31, 159, 136), (39, 173, 129), (61, 188, 116), (92, 200, 99),
+      (129, 211, 77), (170, 220, 50), (213, 226, 26), (253, 231, 37),
+    ]
     let position = Swift.min(Swift.max(level, 0), 1) * Double(stops.count - 1)
     let index = Swift.min(Int(position), stops.count - 2)
     let t = position - Double(index)

@@ -50,16 +50,20 @@ public enum JSONEncoding {
       let items = stage.items.map { item -> String in
         switch item {
         case .note(let text): return #"{"note": \#(string(text))}"#
-        case .tensor(let name, let tensor): return #"{"tensor": \#(string(name)), "value": \#(encode(.tensor(tensor)))}"#
+        case .tensor(let name, let tensor):
+          return #"{"tensor": \#(string(name)), "value": \#(encode(.tensor(tensor)))}"#
         case .table(let table):
           let rows = table.rows.map { "[" + $0.map(string).joined(separator: ", ") + "]" }.joined(separator: ", ")
-          return #"{"table": \#(string(table.caption)), "headers": [\#(table.headers.map(string).joined(separator: ", "))], "rows": [\#(rows)]}"#
+          return
+            #"{"table": \#(string(table.caption)), "headers": [\#(table.headers.map(string).joined(separator: ", "))], "rows": [\#(rows)]}"#
         case .figure(let figure): return #"{"figure": \#(encode(.figure(figure)))}"#
         }
       }
-      return #"{"title": \#(string(stage.title)), "formula": \#(string(stage.formula)), "items": [\#(items.joined(separator: ", "))]}"#
+      return
+        #"{"title": \#(string(stage.title)), "formula": \#(string(stage.formula)), "items": [\#(items.joined(separator: ", "))]}"#
     }
-    return #"{"type": "explanation", "call": \#(string(explanation.call)), "summary": \#(string(explanation.summary)), "stages": [\#(stages.joined(separator: ", "))]}"#
+    return
+      #"{"type": "explanation", "call": \#(string(explanation.call)), "summary": \#(string(explanation.summary)), "stages": [\#(stages.joined(separator: ", "))]}"#
   }
 
   /// A number as JSON: the shortest decimal that reads back to the same

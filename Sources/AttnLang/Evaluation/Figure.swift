@@ -30,10 +30,12 @@ public struct Figure: Equatable, Sendable {
   public var title: String?
   /// A title for each panel of a heatmap with several (else "head 0", "head 1", …).
   public var panelTitles: [String]?
+  /// Whether a heatmap writes each cell's value in it (matplotlib's `annot`).
+  public var showsValues: Bool
 
   public init(
     kind: Kind, data: Tensor, rowLabels: [String]? = nil, columnLabels: [String]? = nil, title: String? = nil,
-    panelTitles: [String]? = nil
+    panelTitles: [String]? = nil, showsValues: Bool = false
   ) {
     self.kind = kind
     self.data = data
@@ -41,6 +43,19 @@ public struct Figure: Equatable, Sendable {
     self.columnLabels = columnLabels
     self.title = title
     self.panelTitles = panelTitles
+    self.showsValues = showsValues
+  }
+
+  /// A cell's value as a heatmap writes it: whole numbers as they are,
+  /// others with two decimals (`0.35`), as compact as matplotlib's annotations.
+  public func cellText(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    if data.scalars.allSatisfy({ !$0.isFinite || $0 == $0.rounded() }), Swift.abs(value) < 1e9 {
+      return String(Int(value))
+    }
+    let text = String(format: "%.2f", value)
+    return text == "-0.00" ? "0.00" : text
   }
 
   /// The title of panel `index` of a heatmap with several.

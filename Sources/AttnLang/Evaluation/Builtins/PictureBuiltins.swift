@@ -12,11 +12,13 @@ extension Builtins {
         .positional("W", .any, "a matrix [n, m], maps [k, n, m] (one per head), or a list of matrices"),
         rowsParameter, colsParameter, titleParameter,
         .named("titles", .labels, shown: "head 0, head 1, …", "a title for each map of several"),
+        .named("values", .flag, default: 0, "write each cell's value in it (two decimals)"),
       ],
       summary: "draws a matrix as shaded cells (several maps side by side)",
       details: """
-        Darker to lighter (or colors, on a color terminal) from 0 (or the minimum, if
-        negative) to the maximum, shown on the scale line. Labels name the rows and
+        Darker to lighter (or viridis colors, dark purple to yellow, on a color terminal)
+        from 0 (or the minimum, if negative) to the maximum, shown on the scale line;
+        values: true writes each cell's number too. Labels name the rows and
         columns, e.g. target and source words of an alignment. A list of matrices of one
         shape — weights kept at a few steps of training — draws them side by side on one
         scale, so the pattern's formation is one picture.
@@ -55,7 +57,7 @@ extension Builtins {
       return .figure(
         Figure(
           kind: .heatmap, data: data.untracked, rowLabels: rows, columnLabels: columns,
-          title: try args.optionalString("title"), panelTitles: titles))
+          title: try args.optionalString("title"), panelTitles: titles, showsValues: try args.bool("values")))
     },
     Builtin(
       name: "plot", topic: .pictures,
