@@ -111,3 +111,36 @@ import _TestSupport
     #expect(result.stdout.contains("Softmax: from scores to probabilities  (· 0/2 exercises)"), "\(result.stdout)")
   }
 }
+
+/// A session saved during a lesson replays elsewhere: the lesson's relative
+/// file names (`data/…`, read beside the lesson) are written so they resolve
+/// from the saved file.
+@Suite struct SavedLessonSessionTests {
+  @Test func aSavedWalkthroughReplaysWithAttnRun() throws {
+    let root = try makeTemporaryDirectory()
+    let course = root.appendingPathComponent("course")
+    try FileManager.default.createDirectory(
+      at: course.appendingPathComponent("data"), withIntermediateDirectories: true)
+    try "emma\nolivia\n".write(to: course.appendingPathComponent("data/names.txt"), atomically: true, encoding: .utf8)
+    let lesson = """
+      # Names
+
+      ```attn
+      attn> names = lines("data/names.txt")
+      attn> len(names)
+      2
+      ```
+      """
+    try lesson.write(to: course.appendingPathComponent("names.md"), atomically: true, encoding: .utf8)
+    let work = root.appendingPathComponent("work")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let input = ":lesson \(course.path)/names.md\nnames = lines(\"data/names.txt\")\nlen(names)\n:save mine.attn\n"
+    let walked = try AttnProcess.run([], input: input, directory: work)
+    #expect(walked.stdout.contains("saved 2 inputs to mine.attn"), "\(walked.stdout) \(walked.stderr)")
+    let saved = try String(contentsOf: work.appendingPathComponent("mine.attn"), encoding: .utf8)
+    #expect(saved == "names = lines(\"../course/data/names.txt\")\nlen(names)\n")
+    let replay = try AttnProcess.run(["run", "mine.attn"], directory: work)
+    #expect(replay.status == 0, "\(replay.stderr)")
+    #expect(replay.stdout == "2\n")
+  }
+}

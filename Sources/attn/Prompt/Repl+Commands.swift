@@ -66,7 +66,7 @@ extension Repl {
   func save(_ path: String) -> Bool {
     do {
       let (entries, dropped) = keptHistory
-      try SessionSaver.save(entries.map { ($0.input, $0.output) }, to: path)
+      try SessionSaver.save(entries.map { ($0.input, $0.output, $0.directory) }, to: path)
       print("saved \(entries.count) inputs to \(path)" + Repl.droppedNote(dropped))
       return true
     } catch {

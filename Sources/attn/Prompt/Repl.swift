@@ -50,6 +50,9 @@ final class Repl {
     var input: String
     var output: String
     var values: [Value]
+    /// The directory the input's relative file names were read from (a
+    /// lesson's own, during a walkthrough); nil for the current directory.
+    var directory: String? = nil
   }
 
   init(session: Session, color: Bool, name: String) {
@@ -180,7 +183,7 @@ final class Repl {
       remember(
         HistoryEntry(
           input: program.source.text.trimmingCharacters(in: .newlines), output: printed.joined(separator: "\n"),
-          values: values))
+          values: values, directory: session.options.files.baseDirectory))
       fflush(nil)
       return (true, lines(printed))
     } catch {
