@@ -1,5 +1,6 @@
 import Attention
 import AttnLang
+import Foundation
 import Testing
 import _TestSupport
 
@@ -18,16 +19,44 @@ import _TestSupport
     #expect(tensor.isApproximatelyEqual(to: fixture.tensor("expected")), "\(tensor.scalars)")
   }
 
-  /// Every builtin has a help page whose example runs.
+  /// Every builtin has a help page whose example shows what it prints, as
+  /// the prompt prints it: each input runs again here and must print what
+  /// help shows (scripts/update_help_examples.py records it).
   @Test(arguments: Builtins.publicNames)
-  func helpExampleRuns(_ name: String) throws {
+  func helpExampleShowsWhatItPrints(_ name: String) throws {
     let page = try #require(Builtins.help(for: name))
     #expect(page.hasPrefix(name + "("))
-    let example = page.split(separator: "\n").filter { $0.hasPrefix("  attn> ") }
-      .map { $0.dropFirst("  attn> ".count) }.joined(separator: "\n")
-    #expect(!example.isEmpty)
-    let values = try Session().values(example)
-    #expect(!values.isEmpty, "the example of \(name) prints nothing")
+    let shown = try #require(page.components(separatedBy: "\nExample:\n").last).split(
+      separator: "\n", omittingEmptySubsequences: false
+    ).map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : String($0) }
+    // The transcript: each input with the lines it printed.
+    var entries: [(input: String, output: [String])] = []
+    for line in shown {
+      if line.hasPrefix("attn> ") {
+        entries.append((String(line.dropFirst("attn> ".count)), []))
+      } else if !entries.isEmpty {
+        entries[entries.count - 1].output.append(line)
+      }
+    }
+    #expect(!entries.isEmpty, "\(name) has no example")
+    #expect(entries.contains { !$0.output.isEmpty }, "the example of \(name) prints nothing")
+    let session = Session()
+    let formatter = ValueFormatter(options: DisplayOptions())
+    let temporary = try session.temporaryDirectory()
+    for entry in entries {
+      let printed = try session.values(entry.input).map(formatter.format).joined(separator: "\n")
+        .replacingOccurrences(of: temporary + "/", with: "…/")
+      var lines =
+        printed.isEmpty ? [] : printed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      if lines.count > 12 { lines = Array(lines.prefix(12)) + ["… (\(lines.count - 12) more lines)"] }
+      let trimmed = { (lines: [String]) in
+        lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+      }
+      #expect(
+        trimmed(lines) == trimmed(entry.output),
+        "help(\(name)) shows for \(entry.input):\n\(entry.output.joined(separator: "\n"))\nbut it prints:\n\(lines.joined(separator: "\n"))\n(scripts/update_help_examples.py records it anew)"
+      )
+    }
   }
 
   @Test func everyBuiltinIsCoveredByAFixtureOrTest() {

@@ -1,8 +1,8 @@
 import Attention
 
 /// A function of the language: its documentation, the arguments it accepts
-/// and what it does. The same text feeds `help(name)`, the REPL's `:help`
-/// and the README.
+/// and what it does. The same text feeds `help(name)` and the REPL's `:help`;
+/// what the example prints is recorded in `HelpExamples.swift`.
 final class Builtin: Sendable {
   enum Topic: String, CaseIterable, Sendable {
     case attention = "Attention"
@@ -28,7 +28,8 @@ final class Builtin: Sendable {
   let summary: String
   /// The formula and the rules, a few lines.
   let details: String
-  /// Statements that show it in use; `help` tests run each one.
+  /// Statements that show it in use, one per line; help shows each with
+  /// what it prints (``Builtins/exampleTranscripts``, checked by the tests).
   let example: String
   let run: @Sendable (Arguments) throws -> Value
 
@@ -63,7 +64,12 @@ final class Builtin: Sendable {
         + details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         .joined(separator: "\n") + "\n"
     }
-    page += "\nExample:\n" + example.split(separator: "\n").map { "  attn> " + $0 }.joined(separator: "\n")
+    let transcript =
+      Builtins.exampleTranscripts[name] ?? example.split(separator: "\n").map { "attn> " + $0 }.joined(separator: "\n")
+    page +=
+      "\nExample:\n"
+      + transcript.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }
+      .joined(separator: "\n")
     return page
   }
 }
