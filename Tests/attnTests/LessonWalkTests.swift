@@ -200,4 +200,25 @@ final class LessonWalker {
     try walker.type("\u{04}", after: "attn> ", in: "lesson 3")
     #expect(terminal.waitForExit() == 0)
   }
+
+  /// At an exercise the prompt is empty; :solution shows and runs the answer
+  /// and the course list then marks the solution as shown.
+  @Test func solutionAtAnExerciseInATerminal() throws {
+    let walker = try LessonWalker(lesson: "5", columns: 200)
+    let terminal = walker.terminal
+    while !terminal.transcript.contains("exercise sharpen") {
+      try walker.typeAtPrompt(":next\r", in: "lesson 5")
+      _ = terminal.waitFor("── cell", after: walker.mark)
+    }
+    try walker.type(":solution\r", after: "attn> ", in: "lesson 5")
+    #expect(terminal.waitFor("solution of sharpen:\r\nattn> k = 50", after: walker.mark), "\(walker.tail)")
+    #expect(terminal.waitFor("exercise values-gradient", after: walker.mark), "the lesson goes on: \(walker.tail)")
+    try walker.type(":quit\r", after: "attn> ", in: "lesson 5")
+    try walker.type("k\r", after: "attn> ", in: "lesson 5")
+    #expect(terminal.waitFor("\r\n50\r\n", after: walker.mark), "the solution ran: \(walker.tail)")
+    try walker.type(":lesson\r", after: "attn> ", in: "lesson 5")
+    #expect(terminal.waitFor("(· 0/2 exercises, 1 solution shown)", after: walker.mark), "\(walker.tail)")
+    try walker.type("\u{04}", after: "attn> ", in: "lesson 5")
+    #expect(terminal.waitForExit() == 0)
+  }
 }

@@ -145,6 +145,39 @@ import _TestSupport
     #expect(terminal.waitForExit() == 0)
   }
 
+  /// Tab completes a record's fields after `.` (twice lists them), names
+  /// after an operator, and named arguments inside a call.
+  @Test func tabCompletesFieldsAfterADotAndNamesAfterOperators() throws {
+    let terminal = try start(history: "")
+    terminal.send("r = attend([1, 0], eye(2))\r")
+    #expect(terminal.waitForPrompt())
+    var mark = terminal.transcript.count
+    terminal.send("r.wei\t")
+    #expect(terminal.waitFor("ghts", after: mark), "\(terminal.transcript)")
+    terminal.send("\r")
+    #expect(terminal.waitFor("[0.7311, 0.2689]", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("2+entr\t")
+    #expect(terminal.waitFor("opy(", after: mark), "\(terminal.transcript)")
+    terminal.send("[0.5, 0.5])\r")
+    #expect(terminal.waitFor("2.6931", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("r.\t\t")
+    #expect(terminal.waitFor("output  scores  weights", after: mark), "\(terminal.transcript)")
+    terminal.send("\u{03}")
+    #expect(terminal.waitForPrompt())
+    mark = terminal.transcript.count
+    terminal.send("softmax([1, 2], tempe\t")
+    #expect(terminal.waitFor("rature: ", after: mark), "\(terminal.transcript)")
+    terminal.send("2)\r")
+    #expect(terminal.waitFor("[0.3775, 0.6225]", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+
   /// Ctrl-C in a plain loop keeps the iterations it completed (a training
   /// run keeps its parameters), undoes the one interrupted, and says so.
   @Test func ctrlCInAPlainLoopKeepsTheCompletedIterations() throws {
