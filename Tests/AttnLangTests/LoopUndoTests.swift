@@ -1,3 +1,4 @@
+import Attention
 import AttnLang
 import Foundation
 import Testing
@@ -84,5 +85,52 @@ import _TestSupport
     let values = try session.probe(SourceFile(name: "check", text: "for i in range(3) { k += 1; if i == 2 { k } }"))
     #expect(values == [.number(3)])
     #expect(try session.value("k") == .number(0))
+  }
+}
+
+/// Changes made in place (an append, an item, a field, tensor elements) are
+/// undone by their inverse, so a top-level loop keeps changing a value in
+/// place without copying it at every step.
+@Suite struct InPlaceLoopUndoTests {
+  @Test func anAppendInTheFailedIterationIsTakenBack() throws {
+    let session = Session()
+    _ = try session.values("l = list()")
+    _ = session.errors("for i in range(10) { l = append(l, i); l = append(l, -i); if i == 3 { nope } }")
+    #expect(try session.value("len(l)") == .number(6))
+    #expect(try session.value("l[-1]") == .number(-2))
+  }
+
+  @Test func itemsFieldsAndElementsSetInTheFailedIterationAreTakenBack() throws {
+    let session = Session()
+    _ = try session.values("l = list(0, 0, 0)\nr = {a: 1}\nx = zeros(2, 3)")
+    let code = """
+      for i in range(3) {
+        l[i] = i + 10
+        r.a = i
+        x[1, i] = 5
+        if i == 2 { r.b = 7; x[0] = [1, 2, 3]; l[0] = 99; nope }
+      }
+      """
+    #expect(session.errors(code).last?.severity == .note)
+    #expect(try session.value("l") == .list([.number(10), .number(11), .number(0)]))
+    #expect(try session.value("r") == .record(Record([("a", .number(1))])), "the new field b is gone")
+    #expect(try session.value("x") == session.value("[[0, 0, 0], [5, 5, 0]]"))
+  }
+
+  @Test func aValueReplacedAfterAnInPlaceChangeComesBackWhole() throws {
+    let session = Session()
+    _ = try session.values("l = list(1)")
+    _ = session.errors("for i in range(2) { l = append(l, 2); if i == 1 { l = list(); l = append(l, 5); nope } }")
+    #expect(try session.value("l") == .list([.number(1), .number(2)]))
+  }
+
+  /// 20 000 appends at the top level with every iteration undoable: well
+  /// under the time copying the list at each step would take.
+  @Test func appendingInATopLevelLoopStaysLinear() throws {
+    let session = Session()
+    let start = ContinuousClock.now
+    _ = try session.values("l = list()\nx = zeros(20000)\nfor i in range(20000) { l = append(l, i); x[i] = i }")
+    #expect(try session.value("len(l)") == .number(20000))
+    #expect(ContinuousClock.now - start < .seconds(5))
   }
 }

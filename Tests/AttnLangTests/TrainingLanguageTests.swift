@@ -42,7 +42,7 @@ import _TestSupport
     for i in stride(from: 9, to: 0, by: -1) {
       expected.swapAt(i, Swift.min(i, Int(generator.nextUniform() * Double(i + 1))))
     }
-    #expect(items == expected.map { .number(Double($0)) })
+    #expect(items == ValueList(expected.map { Value.number(Double($0)) }))
   }
 
   @Test func linesReadsATextFile() throws {

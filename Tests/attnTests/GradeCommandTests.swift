@@ -35,7 +35,7 @@ import _TestSupport
     "hardcoded": "def twice(v) = [2, 4, 6]\ns = sum(x)\n",
     "loop": "s = sum(x)\nwhile true { }\ndef twice(v) {\n  while true { }\n}\n",
     "syntax": "def twice(v) = (2 * v\ns = 6\n",
-    "huge": "s = 6\nbig = zeros(100000, 100000)\nl = list()\nwhile true { l = append(l, ones(5000000)) }\n",
+    "huge": "s = 6\nbig = zeros(100000, 100000)\nl = list()\nwhile true { l = append(l, ones(10000000)) }\n",
     "thief": "secret = lines(\"/etc/passwd\")\ns = 6\nsave(x, \"../escaped.csv\")\n",
     "flood": "s = 6\nwhile true { print(\"spam spam spam spam spam spam spam\") }\n",
   ]

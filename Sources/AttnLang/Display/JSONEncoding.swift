@@ -9,7 +9,41 @@ import Attention
 /// `{"type": "list", "items": [...]}`; a function
 /// `{"type": "function", "name": "f", "signature": "f(x, t: 1)"}`.
 public enum JSONEncoding {
+  /// The value as JSON. Lists and records are written with a worklist, not
+  /// recursion: a value nested millions deep encodes in linear time.
   public static func encode(_ value: Value) -> String {
+    enum Step {
+      case value(Value)
+      case text(String)
+    }
+    var json = ""
+    var steps: [Step] = [.value(value)]
+    while let step = steps.popLast() {
+      switch step {
+      case .text(let text): json += text
+      case .value(.list(let items)):
+        var plan: [Step] = [.text(#"{"type": "list", "items": ["#)]
+        for (offset, item) in items.enumerated() {
+          if offset > 0 { plan.append(.text(", ")) }
+          plan.append(.value(item))
+        }
+        plan.append(.text("]}"))
+        steps += plan.reversed()
+      case .value(.record(let record)):
+        var plan: [Step] = [.text(#"{"type": "record", "fields": {"#)]
+        for (offset, field) in record.fields.enumerated() {
+          plan += [.text((offset > 0 ? ", " : "") + string(field.name) + ": "), .value(field.value)]
+        }
+        plan.append(.text("}}"))
+        steps += plan.reversed()
+      case .value(let leaf): json += encodeLeaf(leaf)
+      }
+    }
+    return json
+  }
+
+  /// A value that holds no others, as JSON.
+  static func encodeLeaf(_ value: Value) -> String {
     switch value {
     case .number(let number):
       return #"{"type": "tensor", "shape": [], "data": [\#(self.number(number))]}"#
@@ -22,13 +56,10 @@ public enum JSONEncoding {
       let shape = tensor.shape.map(String.init).joined(separator: ", ")
       let data = tensor.scalars.map(number).joined(separator: ", ")
       return #"{"type": "tensor", "shape": [\#(shape)], "data": [\#(data)]}"#
-    case .record(let record):
-      let fields = record.fields.map { "\(string($0.name)): \(encode($0.value))" }.joined(separator: ", ")
-      return #"{"type": "record", "fields": {\#(fields)}}"#
     case .string(let text):
       return #"{"type": "string", "value": \#(string(text))}"#
-    case .list(let items):
-      return #"{"type": "list", "items": [\#(items.map(encode).joined(separator: ", "))]}"#
+    case .list, .record:
+      return encode(value)
     case .text(let text):
       return #"{"type": "text", "value": \#(string(text))}"#
     case .explanation(let explanation):

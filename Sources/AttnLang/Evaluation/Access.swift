@@ -160,13 +160,28 @@ enum PathStep {
   case index([Subscript], SourceRange)
 }
 
+/// What an assignment into a part replaced, to undo it: the part's old
+/// value, or nothing (a record's new field).
+enum Replaced {
+  case value(Value)
+  case newField
+
+  /// Where ``update(_:_:with:runtime:replaced:)`` says what it replaced.
+  final class Note {
+    var replaced: Replaced?
+  }
+}
+
 /// Replaces the part of `value` that `path` leads to with `newValue`,
 /// changing `value` in place (a record's field, a list's item, a tensor's
-/// elements). A record gains a field that it did not have.
-func update(_ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: Value, runtime: Runtime)
-  throws(Diagnostic)
-{
+/// elements). A record gains a field that it did not have. With `replaced`,
+/// says what was there before.
+func update(
+  _ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: Value, runtime: Runtime,
+  replaced: Replaced.Note? = nil
+) throws(Diagnostic) {
   guard let step = path.first else {
+    replaced?.replaced = .value(value)
     value = newValue
     return
   }
@@ -176,8 +191,9 @@ func update(_ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: V
     value = .none
     defer { value = .record(record) }
     if let index = record.index(of: name) {
-      try update(&record.fields[index].value, rest, with: newValue, runtime: runtime)
+      try update(&record.fields[index].value, rest, with: newValue, runtime: runtime, replaced: replaced)
     } else if rest.isEmpty {
+      replaced?.replaced = .newField
       record.fields.append((name, newValue))
     } else {
       _ = try field(of: .record(record), name, at: range, runtime: runtime)
@@ -189,13 +205,16 @@ func update(_ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: V
     }
     value = .none
     defer { value = .list(items) }
-    try update(&items[index], rest, with: newValue, runtime: runtime)
+    try update(&items[index], rest, with: newValue, runtime: runtime, replaced: replaced)
   case (.index(let subscripts, let range), .tensor), (.index(let subscripts, let range), .number):
     guard rest.isEmpty else { throw Diagnostic("a tensor's elements have no parts to assign to", at: range) }
     guard var tensor = value.tensor, let part = newValue.tensor else {
       throw Diagnostic("a tensor's elements can only be set to numbers or tensors, got \(newValue.typeName)", at: range)
     }
     let indices = try tensorIndices(subscripts)
+    if let replaced {
+      replaced.replaced = .value(Value(try runtime.library(range, as: "index") { try tensor.subscripted(indices) }))
+    }
     value = .none
     defer { value = Value(tensor) }
     if tensor.isTracked || part.isTracked {
@@ -210,5 +229,34 @@ func update(_ value: inout Value, _ path: ArraySlice<PathStep>, with newValue: V
     throw Diagnostic("cannot set field '\(name)' of a \(value.typeName); only records have fields", at: range)
   case (.index(_, let range), _):
     throw Diagnostic("cannot assign into a \(value.typeName)", at: range)
+  }
+}
+
+/// Undoes an assignment into a part of `value`: puts `old` back at `path`,
+/// or removes the field the assignment added.
+func restorePart(_ value: inout Value, _ path: ArraySlice<PathStep>, to old: Replaced, runtime: Runtime) {
+  switch old {
+  case .value(let part):
+    try? update(&value, path, with: part, runtime: runtime)
+  case .newField:
+    guard let step = path.first else { return }
+    let rest = path.dropFirst()
+    switch (step, value) {
+    case (.field(let name, _), .record(var record)):
+      value = .none
+      if rest.isEmpty {
+        record.fields.removeAll { $0.name == name }
+      } else if let index = record.index(of: name) {
+        restorePart(&record.fields[index].value, rest, to: old, runtime: runtime)
+      }
+      value = .record(record)
+    case (.index(let subscripts, let range), .list(var items)):
+      guard case .one(let index)? = try? sequencePosition(subscripts, count: items.count, what: "a list", range: range)
+      else { return }
+      value = .none
+      restorePart(&items[index], rest, to: old, runtime: runtime)
+      value = .list(items)
+    default: return
+    }
   }
 }

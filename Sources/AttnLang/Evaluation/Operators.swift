@@ -4,9 +4,9 @@ import Attention
 /// path in compiled code): tensors broadcast through the library; strings
 /// and lists join with `+`; records combine field by field with each other
 /// and with numbers and tensors; `==` and `!=` compare any two values.
-func combine(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, runtime: Runtime) throws(Diagnostic)
-  -> Value
-{
+func combine(
+  _ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, runtime: Runtime, depth: Int = 0
+) throws(Diagnostic) -> Value {
   if let x = a.tensor, let y = b.tensor {
     if op == .matmul { return Value(try runtime.library(range, as: "@") { try matmul(x, y) }) }
     guard let operation = BinaryOperation(rawValue: op.rawValue) else {
@@ -28,7 +28,7 @@ func combine(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, r
   case (.greater, .string(let x), .string(let y)): return .number(x > y ? 1 : 0)
   case (.greaterEqual, .string(let x), .string(let y)): return .number(x >= y ? 1 : 0)
   case (_, .record, _), (_, _, .record):
-    return try combineRecords(op, a, b, range: range, runtime: runtime)
+    return try combineRecords(op, a, b, range: range, runtime: runtime, depth: depth)
   default:
     throw Diagnostic(operatorMistake(op, a, b), at: range)
   }
@@ -36,9 +36,10 @@ func combine(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, r
 
 /// Records combine field by field: two records with the same fields, or a
 /// record and a number or tensor (applied to every field), recursively.
-func combineRecords(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, runtime: Runtime)
-  throws(Diagnostic) -> Value
-{
+func combineRecords(
+  _ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, runtime: Runtime, depth: Int = 0
+) throws(Diagnostic) -> Value {
+  guard depth < Value.maximumStructureDepth else { throw Value.tooDeep("'\(op.rawValue)'", at: range) }
   guard op != .matmul, ![.less, .lessEqual, .greater, .greaterEqual].contains(op) else {
     throw Diagnostic("'\(op.rawValue)' does not apply to records; use it on their fields", at: range)
   }
@@ -52,21 +53,21 @@ func combineRecords(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceR
     var fields: [(name: String, value: Value)] = []
     for field in x.fields {
       guard let other = y[field.name] else { continue }
-      fields.append((field.name, try combineField(op, field.value, other, field.name, range, runtime)))
+      fields.append((field.name, try combineField(op, field.value, other, field.name, range, runtime, depth)))
     }
     return .record(Record(fields))
   case (.record(let x), _):
     guard b.tensor != nil else { throw Diagnostic(operatorMistake(op, a, b), at: range) }
     var fields: [(name: String, value: Value)] = []
     for field in x.fields {
-      fields.append((field.name, try combineField(op, field.value, b, field.name, range, runtime)))
+      fields.append((field.name, try combineField(op, field.value, b, field.name, range, runtime, depth)))
     }
     return .record(Record(fields))
   case (_, .record(let y)):
     guard a.tensor != nil else { throw Diagnostic(operatorMistake(op, a, b), at: range) }
     var fields: [(name: String, value: Value)] = []
     for field in y.fields {
-      fields.append((field.name, try combineField(op, a, field.value, field.name, range, runtime)))
+      fields.append((field.name, try combineField(op, a, field.value, field.name, range, runtime, depth)))
     }
     return .record(Record(fields))
   default:
@@ -76,13 +77,14 @@ func combineRecords(_ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceR
 
 /// One field of a record combination; a mistake names the field.
 private func combineField(
-  _ op: BinaryOperator, _ a: Value, _ b: Value, _ name: String, _ range: SourceRange, _ runtime: Runtime
+  _ op: BinaryOperator, _ a: Value, _ b: Value, _ name: String, _ range: SourceRange, _ runtime: Runtime,
+  _ depth: Int
 ) throws(Diagnostic) -> Value {
   if case .number(let x) = a, case .number(let y) = b, let operation = BinaryOperation(rawValue: op.rawValue) {
     return .number(operation.function(x, y))
   }
   do {
-    return try combine(op, a, b, range: range, runtime: runtime)
+    return try combine(op, a, b, range: range, runtime: runtime, depth: depth + 1)
   } catch {
     var error = error
     if !error.message.hasPrefix("field ") { error.message = "field '\(name)': " + error.message }

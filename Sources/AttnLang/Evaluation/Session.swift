@@ -232,7 +232,7 @@ public final class Session: @unchecked Sendable {
       globals.rollBack()
       return [error]
     }
-    globals.rollBackIteration()
+    globals.rollBackIteration(runtime: runtime)
     let count = loop.iterations
     let what = error.message == "interrupted" ? "interrupted" : "that failed"
     let note = Diagnostic(

@@ -15,7 +15,7 @@ public enum Value: Sendable {
   case record(Record)
   case string(String)
   /// Any values in order: `list(1, "two", [3, 4])`.
-  case list([Value])
+  case list(ValueList)
   /// A builtin, a `def` or a lambda.
   case function(Function)
   /// Preformatted text that prints as is (help pages, explanations).
@@ -60,33 +60,91 @@ public enum Value: Sendable {
   }
 }
 
-extension Value: Equatable {
-  /// Structural equality; a number equals the rank-0 tensor holding it,
-  /// functions are equal when they are the same function.
-  public static func == (a: Value, b: Value) -> Bool {
-    switch (a, b) {
-    case (.number(let x), .number(let y)): return x == y
-    case (.number, .tensor), (.tensor, .number), (.tensor, .tensor): return a.tensor == b.tensor
-    case (.record(let x), .record(let y)): return x == y
-    case (.string(let x), .string(let y)): return x == y
-    case (.list(let x), .list(let y)): return x == y
-    case (.function(let x), .function(let y)): return x === y
-    case (.text(let x), .text(let y)): return x == y
-    case (.figure(let x), .figure(let y)): return x == y
-    case (.explanation(let x), .explanation(let y)): return x == y
-    case (.none, .none): return true
-    default: return false
-    }
+extension Value {
+  /// How deep records and lists may nest for the operations that walk them
+  /// part by part and build a result of the same shape — arithmetic on
+  /// records, gradients and optimizers over parameters (`p.layers[0].w`).
+  /// Values themselves may nest deeper: they are freed, printed and compared
+  /// without recursion.
+  public static let maximumStructureDepth = 1000
+
+  /// The error for an operation that met records or lists nested deeper than
+  /// ``maximumStructureDepth``.
+  static func tooDeep(_ operation: String, at range: SourceRange) -> Diagnostic {
+    Diagnostic(
+      "\(operation): records and lists nest more than \(maximumStructureDepth) deep here; it works on parameters nested at most that deep",
+      at: range)
   }
 }
 
-/// An ordered collection of named values.
+extension Value: Equatable {
+  /// Structural equality; a number equals the rank-0 tensor holding it,
+  /// functions are equal when they are the same function. Nested lists and
+  /// records are compared with a worklist, not recursion, so values nested
+  /// millions deep compare in time linear in their size.
+  public static func == (a: Value, b: Value) -> Bool {
+    var pending: [(Value, Value)] = [(a, b)]
+    while let (x, y) = pending.popLast() {
+      switch (x, y) {
+      case (.number(let p), .number(let q)): if p != q { return false }
+      case (.number, .tensor), (.tensor, .number), (.tensor, .tensor): if x.tensor != y.tensor { return false }
+      case (.record(let p), .record(let q)):
+        guard p.fields.count == q.fields.count else { return false }
+        if p.sharesStorage(with: q) { continue }
+        for (left, right) in zip(p.fields, q.fields) {
+          guard left.name == right.name else { return false }
+          pending.append((left.value, right.value))
+        }
+      case (.list(let p), .list(let q)):
+        guard p.count == q.count else { return false }
+        if p.sharesStorage(with: q) { continue }
+        pending.append(contentsOf: zip(p, q))
+      case (.string(let p), .string(let q)): if p != q { return false }
+      case (.function(let p), .function(let q)): if p !== q { return false }
+      case (.text(let p), .text(let q)): if p != q { return false }
+      case (.figure(let p), .figure(let q)): if p != q { return false }
+      case (.explanation(let p), .explanation(let q)): if p != q { return false }
+      case (.none, .none): continue
+      default: return false
+      }
+    }
+    return true
+  }
+}
+
+/// An ordered collection of named values, with value semantics; freed
+/// through the ``Trashcan`` so that records nested millions deep are freed
+/// without recursion.
 public struct Record: Equatable, Sendable {
-  public var fields: [(name: String, value: Value)]
+  /// The fields, in a class whose deinit hands their values to the
+  /// trashcan; mutated only while uniquely referenced (copy-on-write).
+  final class Storage: @unchecked Sendable {
+    var fields: [(name: String, value: Value)]
+    init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
+    deinit {
+      guard fields.contains(where: { $0.value.holdsValues }) else { return }
+      var values = fields.map(\.value)
+      fields.removeAll()
+      Trashcan.dispose(&values)
+    }
+  }
+
+  private var storage: Storage
+
+  public var fields: [(name: String, value: Value)] {
+    get { storage.fields }
+    _modify {
+      if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+      yield &storage.fields
+    }
+  }
 
   public init(_ fields: [(name: String, value: Value)]) {
-    self.fields = fields
+    storage = Storage(fields)
   }
+
+  /// Whether the two records hold the very same fields (one was copied from the other).
+  func sharesStorage(with other: Record) -> Bool { storage === other.storage }
 
   public subscript(name: String) -> Value? {
     get { fields.first { $0.name == name }?.value }
@@ -104,10 +162,7 @@ public struct Record: Equatable, Sendable {
 
   public var fieldNames: [String] { fields.map(\.name) }
 
-  public static func == (a: Record, b: Record) -> Bool {
-    a.fields.count == b.fields.count
-      && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-  }
+  public static func == (a: Record, b: Record) -> Bool { Value.record(a) == Value.record(b) }
 }
 
 extension Record {

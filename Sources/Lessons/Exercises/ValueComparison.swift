@@ -5,7 +5,11 @@ import Foundation
 /// How far a student's value is from the reference: nil when they agree,
 /// else what differs, in words a student can act on.
 enum ValueComparison {
-  static func difference(expected: Value, actual: Value, tolerance: Double) -> String? {
+  static func difference(expected: Value, actual: Value, tolerance: Double, depth: Int = 0) -> String? {
+    guard depth < Value.maximumStructureDepth else {
+      return expected == actual
+        ? nil : "the values differ more than \(Value.maximumStructureDepth) levels deep in their lists and records"
+    }
     switch (expected, actual) {
     case (.function, _), (.figure, _), (.text, _):
       return "this check gives a \(expected.typeName), which cannot be compared (the lesson's check is wrong)"
@@ -14,7 +18,7 @@ enum ValueComparison {
     case (.list(let a), .list(let b)):
       guard a.count == b.count else { return "expected a list of \(a.count), got a list of \(b.count)" }
       for (index, pair) in zip(a, b).enumerated() {
-        if let problem = difference(expected: pair.0, actual: pair.1, tolerance: tolerance) {
+        if let problem = difference(expected: pair.0, actual: pair.1, tolerance: tolerance, depth: depth + 1) {
           return "item \(index): \(problem)"
         }
       }
@@ -26,7 +30,7 @@ enum ValueComparison {
       }
       for field in a.fields {
         if let other = b[field.name],
-          let problem = difference(expected: field.value, actual: other, tolerance: tolerance)
+          let problem = difference(expected: field.value, actual: other, tolerance: tolerance, depth: depth + 1)
         {
           return "field \(field.name): \(problem)"
         }
@@ -87,13 +91,18 @@ enum ValueComparison {
       : "your rows are right up to a factor: one adds up to \(number(off)) where each should add up to 1"
   }
 
-  /// Whether a value holds `nan` or an infinity anywhere.
+  /// Whether a value holds `nan` or an infinity anywhere (walked with a
+  /// worklist: a student's value may nest deep).
   static func hasNonFinite(_ value: Value) -> Bool {
-    switch value {
-    case .list(let items): return items.contains(where: hasNonFinite)
-    case .record(let record): return record.fields.contains { hasNonFinite($0.value) }
-    default: return value.tensor?.scalars.contains { !$0.isFinite } ?? false
+    var pending = [value]
+    while let next = pending.popLast() {
+      switch next {
+      case .list(let items): pending += items
+      case .record(let record): pending += record.fields.map(\.value)
+      default: if next.tensor?.scalars.contains(where: { !$0.isFinite }) == true { return true }
+      }
     }
+    return false
   }
 
   /// Two different numbers written so that they look different: with more

@@ -14,4 +14,9 @@ uintptr_t attn_stack_lowest_address(void);
 /// does nothing elsewhere. A process-wide setting, for executables.
 void attn_keep_freed_memory(void);
 
+/// A pointer the calling thread keeps for itself (C11 thread-local storage):
+/// the trashcan's bin of values waiting to be freed. NULL until set.
+void *attn_thread_trashcan(void);
+void attn_set_thread_trashcan(void *bin);
+
 #endif

@@ -115,8 +115,9 @@ extension Builtins {
   /// walked (`p.layers[0].w`) for messages.
   static func collectLeaves(
     of value: Value, like template: Value? = nil, into leaves: inout [Tensor], path: String, at range: SourceRange,
-    name: String, root: String
+    name: String, root: String, depth: Int = 0
   ) throws(Diagnostic) {
+    guard depth < Value.maximumStructureDepth else { throw Value.tooDeep(name, at: range) }
     switch (value, template ?? value) {
     case (.number, _), (.tensor, _):
       if let tensor = value.tensor { leaves.append(tensor) }
@@ -129,7 +130,8 @@ extension Builtins {
       for field in order.fields {
         guard let part = record[field.name] else { continue }
         try collectLeaves(
-          of: part, like: field.value, into: &leaves, path: path + "." + field.name, at: range, name: name, root: root)
+          of: part, like: field.value, into: &leaves, path: path + "." + field.name, at: range, name: name, root: root,
+          depth: depth + 1)
       }
     case (.list(let items), .list(let order)):
       guard items.count == order.count else {
@@ -137,7 +139,8 @@ extension Builtins {
       }
       for (index, item) in items.enumerated() {
         try collectLeaves(
-          of: item, like: order[index], into: &leaves, path: path + "[\(index)]", at: range, name: name, root: root)
+          of: item, like: order[index], into: &leaves, path: path + "[\(index)]", at: range, name: name, root: root,
+          depth: depth + 1)
       }
     default:
       throw Diagnostic(

@@ -66,8 +66,17 @@ final class UserFunction {
   let defaults: [(slot: Int, compute: Compiled.Expression)]
   /// Values of the enclosing function's locals this one reads, taken when
   /// it was made, and the slots they fill in each call.
-  let captured: [(slot: Int, value: Value?)]
+  private(set) var captured: [(slot: Int, value: Value?)]
   let body: Compiled.Expression
+
+  /// Captured values go through the trashcan: a chain of closures each
+  /// capturing the one before is freed without recursion.
+  deinit {
+    guard captured.contains(where: { $0.value?.holdsValues == true }) else { return }
+    var values = captured.compactMap(\.value)
+    captured.removeAll()
+    Trashcan.dispose(&values)
+  }
 
   init(
     declaration: FunctionDeclaration, source: SourceFile, signature: Signature, slotCount: Int,

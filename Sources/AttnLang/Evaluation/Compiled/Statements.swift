@@ -84,9 +84,14 @@ final class AssignPart: Compiled.Statement {
       case .index(let items, let range): steps.append(.index(try AttnLang.evaluate(items, in: frame), range))
       }
     }
-    guard var root = frame.take(slot) else { throw missing(frame) }
+    let (taken, logsInverse) = frame.take(slot)
+    guard var root = taken else { throw missing(frame) }
     defer { frame.putBack(root, in: slot) }
-    try update(&root, steps[...], with: newValue, runtime: frame.runtime)
+    let note = logsInverse ? Replaced.Note() : nil
+    try update(&root, steps[...], with: newValue, runtime: frame.runtime, replaced: note)
+    if let replaced = note?.replaced, case .global(let index) = slot {
+      frame.logChange(.assigned(slot: index, path: steps, old: replaced))
+    }
     return .next
   }
 }
@@ -110,7 +115,7 @@ final class AppendInPlace: Compiled.Statement {
 
   override func execute(_ frame: Frame) throws(Diagnostic) -> Flow {
     let newItem = try item.evaluate(frame)
-    var taken = frame.take(slot)
+    var (taken, logsInverse) = frame.take(slot)
     guard case .list(var items)? = taken else {
       frame.putBack(taken, in: slot)
       frame.store(try general.evaluate(frame), in: slot)
@@ -125,6 +130,7 @@ final class AppendInPlace: Compiled.Statement {
     }
     items.append(newItem)
     frame.putBack(.list(items), in: slot)
+    if logsInverse, case .global(let index) = slot { frame.logChange(.appended(slot: index)) }
     return .next
   }
 }

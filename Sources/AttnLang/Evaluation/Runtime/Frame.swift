@@ -81,17 +81,21 @@ final class Frame {
   }
 
   /// Moves a variable's value out, so that an update can change it in place;
-  /// ``putBack(_:in:)`` returns it.
+  /// ``putBack(_:in:)`` returns it. `logsInverse` is true when the change
+  /// must be logged for undoing the running loop iteration (``Globals/take(_:)``).
   @inline(__always)
-  func take(_ slot: Slot) -> Value? {
+  func take(_ slot: Slot) -> (value: Value?, logsInverse: Bool) {
     switch slot {
     case .local(let index):
       let value = slots[index]
       slots[index] = nil
-      return value
+      return (value, false)
     case .global(let index): return globals.take(index)
     }
   }
+
+  /// Logs how to undo an in-place change of a session variable.
+  func logChange(_ change: Globals.IterationChange) { globals.logChange(change) }
 
   @inline(__always)
   func putBack(_ value: Value?, in slot: Slot) {

@@ -30,8 +30,20 @@ final class Globals {
   /// Counts loop iterations since the last checkpoint; 0 before the first
   /// checkpoint of a statement (nothing to log per iteration yet).
   @exclusivity(unchecked) private var iteration: UInt64 = 0
-  /// What the running iteration replaced: each slot's value at the last checkpoint.
-  private var iterationUndo: [(slot: Int, value: Value?)] = []
+  /// How to undo the running iteration, oldest first: the value a slot had
+  /// at the last checkpoint, or — for a value changed in place, which
+  /// keeping a reference to would copy at every step — the inverse of the change.
+  private var iterationUndo: [IterationChange] = []
+
+  /// One change of the running loop iteration, and how it is undone.
+  enum IterationChange {
+    /// The slot held `value` at the last checkpoint.
+    case replaced(slot: Int, value: Value?)
+    /// An item was appended to the list in the slot.
+    case appended(slot: Int)
+    /// The part of the slot's value at `path` was `old` (or did not exist: a new field).
+    case assigned(slot: Int, path: [PathStep], old: Replaced)
+  }
   private var iterationOrderCount = 0
 
   init() {
@@ -93,25 +105,35 @@ final class Globals {
   @inline(__always)
   private func remember(_ slot: Int) {
     guard generation != 0 else { return }
-    if changedIn[slot] != generation {
-      changedIn[slot] = generation
-      undo.append((slot, storage[slot]))
-    }
+    rememberForStatement(slot)
     if iteration != 0, changedInIteration[slot] != iteration {
       changedInIteration[slot] = iteration
-      iterationUndo.append((slot, storage[slot]))
+      iterationUndo.append(.replaced(slot: slot, value: storage[slot]))
     }
   }
 
-  /// Moves a slot's value out, so that an update can change it in place;
-  /// ``putBack(_:at:)`` returns it.
   @inline(__always)
-  func take(_ slot: Int) -> Value? {
-    remember(slot)
+  private func rememberForStatement(_ slot: Int) {
+    guard generation != 0, changedIn[slot] != generation else { return }
+    changedIn[slot] = generation
+    undo.append((slot, storage[slot]))
+  }
+
+  /// Moves a slot's value out, so that an update can change it in place;
+  /// ``putBack(_:at:)`` returns it. Returns too whether the caller must log
+  /// the change's inverse for the running iteration (``logChange(_:)``):
+  /// keeping the value itself would make the change copy it.
+  @inline(__always)
+  func take(_ slot: Int) -> (value: Value?, logsInverse: Bool) {
+    rememberForStatement(slot)
+    let logsInverse = generation != 0 && iteration != 0 && changedInIteration[slot] != iteration
     let value = storage[slot]
     storage[slot] = nil
-    return value
+    return (value, logsInverse)
   }
+
+  /// Logs how to undo an in-place change for the running iteration.
+  func logChange(_ change: IterationChange) { iterationUndo.append(change) }
 
   /// Returns what ``take(_:)`` moved out (its order stays as it was).
   @inline(__always)
@@ -200,9 +222,24 @@ final class Globals {
 
   /// Puts back what the statement changed since its last checkpoint (all
   /// of it, without one) and ends the statement, keeping the rest.
-  func rollBackIteration() {
+  func rollBackIteration(runtime: Runtime) {
     guard hasCheckpoint else { return rollBack() }
-    for (slot, value) in iterationUndo.reversed() { storage[slot] = value }
+    for change in iterationUndo.reversed() {
+      switch change {
+      case .replaced(let slot, let value):
+        storage[slot] = value
+      case .appended(let slot):
+        guard case .list(var items)? = storage[slot] else { continue }
+        storage[slot] = nil
+        items.removeLast()
+        storage[slot] = .list(items)
+      case .assigned(let slot, let path, let old):
+        guard var root = storage[slot] else { continue }
+        storage[slot] = nil
+        restorePart(&root, path[...], to: old, runtime: runtime)
+        storage[slot] = root
+      }
+    }
     if order.count > iterationOrderCount { order.removeSubrange(iterationOrderCount...) }
     commit()
   }
