@@ -24,7 +24,8 @@ extension Session {
         var error = error
         if stop.reason == .deadline, let timeLimit {
           for index in error.items.indices where error.items[index].message == "interrupted" {
-            error.items[index].message = "this statement ran longer than \(timeLimit.formatted()) seconds and was stopped"
+            error.items[index].message =
+              "this statement ran longer than \(timeLimit.formatted()) seconds and was stopped"
           }
         }
         failures.append(error)
