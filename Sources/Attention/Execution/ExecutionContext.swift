@@ -107,16 +107,25 @@ public struct ExecutionContext: Sendable {
   /// Refuses a result of `shape` larger than ``maximumElements``; call it
   /// before allocating the result.
   public func reserve(_ shape: [Int], operation: String) throws {
+    // The span counts an empty axis as one position: an empty tensor
+    // [0, 10¹⁵] has no elements, but every operation that walks its other
+    // axes (printing, reductions, softmax along an axis) would take 10¹⁵ steps.
     var count = 1
+    var span = 1
     for size in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(size, 0))
-      if overflow {
+      let (spanProduct, spanOverflow) = span.multipliedReportingOverflow(by: Swift.max(size, 1))
+      if overflow || spanOverflow {
         throw ElementLimitExceeded(operation: operation, shape: shape, count: nil, limit: maximumElements)
       }
       count = product
+      span = spanProduct
     }
     if count > maximumElements {
       throw ElementLimitExceeded(operation: operation, shape: shape, count: count, limit: maximumElements)
+    }
+    if span > maximumElements {
+      throw ElementLimitExceeded(operation: operation, shape: shape, count: count, limit: maximumElements, span: span)
     }
   }
 }
@@ -132,9 +141,16 @@ public struct ElementLimitExceeded: Error, Equatable, CustomStringConvertible, S
   public var count: Int?
   /// The most elements allowed.
   public var limit: Int
+  /// For a tensor with an empty axis refused for its other axes: how many
+  /// positions they span.
+  public var span: Int? = nil
 
   /// What was refused and why, naming the shape and the limit.
   public var description: String {
+    if let span {
+      return
+        "\(operation): shape \(Tensor.describe(shape)) is too large: it is empty, but its other axes span \(span) positions, more than the limit of \(limit)"
+    }
     let size = count.map(String.init) ?? "too many"
     return "\(operation): shape \(Tensor.describe(shape)) has \(size) elements, more than the limit of \(limit)"
   }

@@ -73,13 +73,15 @@ public func flashAttention(
     return FlashResult(output: plain.output, firstQuerySteps: [])
   }
   var output = try Tensor.storage(outputShape, operation: operation)
+  // Values of width 0 (or no queries) leave nothing to compute, however many keys there are.
+  guard !output.isEmpty else { return FlashResult(output: Tensor(unchecked: outputShape, output), firstQuerySteps: []) }
   let stop = ExecutionContext.current.stop
   let q = query.scalars
   let k = keys.scalars
   let v = values.scalars
   var scores = [Double](repeating: 0, count: blockSize)
   for row in 0..<rows {
-    if row % 64 == 0, stop.isRequested { throw ExecutionContext.Stopped() }
+    if stop.isRequested { throw ExecutionContext.Stopped() }
     var runningMax = -Double.infinity
     var runningSum = 0.0
     var accumulated = [Double](repeating: 0, count: dv)
@@ -114,7 +116,8 @@ public func flashAttention(
       runningMax = newMax
       if row == 0 {
         steps.append(
-          FlashStep(keys: start..<end, blockMax: blockMax, runningMax: runningMax, rescale: rescale, runningSum: runningSum))
+          FlashStep(
+            keys: start..<end, blockMax: blockMax, runningMax: runningMax, rescale: rescale, runningSum: runningSum))
       }
     }
     for c in 0..<dv { output[row * dv + c] = runningSum > 0 ? accumulated[c] / runningSum : 0 }

@@ -36,8 +36,10 @@ public func checkMask(_ mask: Tensor, operation: String) throws {
   let where_ = position.isEmpty ? "" : "[" + position.map(String.init).joined(separator: ", ") + "]"
   let shown =
     value.isNaN
-    ? "nan" : value.isInfinite ? (value < 0 ? "-inf" : "inf")
-    : value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
+    ? "nan"
+    : value.isInfinite
+      ? (value < 0 ? "-inf" : "inf")
+      : value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
   var message = "a mask holds 1 (may attend) or 0 (blocked), but mask\(where_) is \(shown)"
   if mask.scalars.contains(-.infinity) {
     message +=

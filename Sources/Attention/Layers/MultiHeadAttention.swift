@@ -276,7 +276,9 @@ private func fusedHeads(
   guard heads > 0, kvHeads > 0, heads % kvHeads == 0, q.shape[1] % heads == 0, v.shape[1] % kvHeads == 0,
     k.shape[1] == kvHeads * (q.shape[1] / heads), wo.rank == 2, wo.shape[0] == heads * (v.shape[1] / kvHeads)
   else { return nil }
-  if let mask { guard (try? mask.broadcast(to: [q.shape[0], k.shape[0]], operation: "multihead mask")) != nil else { return nil } }
+  if let mask {
+    guard (try? mask.broadcast(to: [q.shape[0], k.shape[0]], operation: "multihead mask")) != nil else { return nil }
+  }
   return try FusedAttention.headOutputs(q, k, v, heads: heads, kvHeads: kvHeads, mask: mask, causal: causal)
 }
 
@@ -507,7 +509,8 @@ func groupedAttention(
   let dv = v.shape[1] / kvHeads
   guard wo.rank == 2, wo.shape[0] == heads * dv else {
     throw TensorError(
-      operation, "wo must be [\(heads * dv), d_out] for \(heads) heads of width \(dv), got \(Tensor.describe(wo.shape))")
+      operation, "wo must be [\(heads * dv), d_out] for \(heads) heads of width \(dv), got \(Tensor.describe(wo.shape))"
+    )
   }
   let n = q.shape[0]
   let m = k.shape[0]

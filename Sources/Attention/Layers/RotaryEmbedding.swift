@@ -41,7 +41,8 @@ func rotated(_ x: Tensor, base: Double, offset: Int, direction: Double) throws -
   let frequencies = (0..<half).map { 1 / cPow(base, Double(2 * $0) / Double(d)) }
   x.scalars.withUnsafeBufferPointer { input in
     result.withUnsafeMutableBufferPointer { output in
-      for start in stride(from: 0, to: input.count, by: n * d) {
+      // An empty x has nothing to rotate (and a step of 0 would not end).
+      for start in stride(from: 0, to: input.count, by: Swift.max(n * d, 1)) {
         for row in 0..<n {
           let position = Double(offset + row)
           let base = start + row * d

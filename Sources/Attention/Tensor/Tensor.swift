@@ -119,7 +119,9 @@ public struct Tensor: Sendable {
     return count
   }
 
-  /// Checks that a shape has non-negative sizes and a supported rank.
+  /// Checks that a shape has non-negative sizes, a supported rank and fits
+  /// the current context's element limit (an empty tensor's other axes too:
+  /// see ``ExecutionContext/reserve(_:operation:)``).
   public static func validate(shape: [Int], operation: String) throws {
     if shape.count > maximumRank {
       throw TensorError(
@@ -128,6 +130,7 @@ public struct Tensor: Sendable {
     if let negative = shape.first(where: { $0 < 0 }) {
       throw TensorError(operation, "negative size \(negative) in shape \(Tensor.describe(shape))")
     }
+    try ExecutionContext.current.reserve(shape, operation: operation)
   }
 
   /// Resolves a possibly negative axis (`-1` is the last) against `rank`.

@@ -42,7 +42,9 @@ public struct TensorFormatter: Sendable {
 
   /// The tensor as text: `[0.0900, 0.2447, 0.6652]`, or a header and rows for a matrix.
   public func format(_ tensor: Tensor) -> String {
-    let summarize = tensor.count > options.summarizeAbove
+    // An empty tensor's other axes can be long: [50000000, 0] prints its rows summarized too.
+    let span = tensor.shape.reduce(1) { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).partialValue }
+    let summarize = tensor.count > options.summarizeAbove || span > options.summarizeAbove
     let mode = Self.mode(for: tensor.scalars, precision: options.precision)
     // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
     // there are no columns to line up.
