@@ -44,7 +44,8 @@ public enum CSVFormat {
         throw TensorError("load", "line \(index + 1) has \(row.count) values but the first row has \(width)")
       }
       if let header, header.count != row.count {
-        throw TensorError("load", "line \(index + 1) has \(row.count) values but the header names \(header.count) columns")
+        throw TensorError(
+          "load", "line \(index + 1) has \(row.count) values but the header names \(header.count) columns")
       }
       rows.append(row)
     }

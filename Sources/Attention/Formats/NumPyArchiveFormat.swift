@@ -55,6 +55,9 @@ public enum NumPyArchiveFormat {
       }
       let member = Array(bytes[dataStart..<(dataStart + compressed)])
       let key = name.hasSuffix(".npy") ? String(name.dropLast(4)) : name
+      guard !arrays.contains(where: { $0.name == key }) else {
+        throw fail("'\(key)' appears twice in the .npz archive; its arrays must have different names")
+      }
       do {
         arrays.append((key, try NumPyFormat.decode(member)))
       } catch let error as TensorError {

@@ -35,14 +35,14 @@ public enum NumPyFormat {
     }
     guard headerStart + headerLength <= bytes.count else { throw fail("the .npy header is truncated") }
     let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-    guard let descr = value(of: "descr", in: header)?.trimmingQuotes,
-      let fortran = value(of: "fortran_order", in: header),
-      let shapeText = value(of: "shape", in: header)
-    else { throw fail("malformed .npy header: \(header.trimmingTrailingSpace)") }
-    guard fortran == "False" || fortran == "True" else {
-      throw fail("malformed .npy header: fortran_order is \(fortran)")
+    let parsed: Header
+    do {
+      parsed = try Header(header)
+    } catch let problem as Header.Problem {
+      throw fail("malformed .npy header (\(problem.reason)): \(String(header.trimmingTrailingSpace.prefix(200)))")
     }
-    let shape = try parseShape(shapeText)
+    let (descr, shape) = (parsed.descr, parsed.shape)
+    let fortran = parsed.fortranOrder ? "True" : "False"
     try Tensor.validate(shape: shape, operation: "load")
     let count = try Tensor.elementCount(of: shape, operation: "load")
     try ExecutionContext.current.reserve(shape, operation: "load")
@@ -97,40 +97,122 @@ public enum NumPyFormat {
     return bytes
   }
 
-  /// The text after `'key':` in the header dict, up to the next top-level comma.
-  static func value(of key: String, in header: String) -> String? {
-    guard let keyRange = header.firstRange(of: "'\(key)'") ?? header.firstRange(of: "\"\(key)\"") else { return nil }
-    var rest = header[keyRange.upperBound...].drop { $0 == " " }
-    guard rest.first == ":" else { return nil }
-    rest = rest.dropFirst().drop { $0 == " " }
-    var depth = 0
-    var end = rest.startIndex
-    while end < rest.endIndex {
-      let character = rest[end]
-      if character == "(" { depth += 1 }
-      if character == ")" { depth -= 1 }
-      if depth == 0 && (character == "," || character == "}") { break }
-      end = rest.index(after: end)
+  /// The header: the Python literal of a dict with exactly the keys
+  /// `descr` (a string), `fortran_order` (`True` or `False`) and `shape`
+  /// (a tuple of whole numbers), read as NumPy's `ast.literal_eval` reads it
+  /// — so a key's name inside another value cannot be mistaken for the key.
+  struct Header {
+    struct Problem: Error {
+      var reason: String
     }
-    if end < rest.endIndex, rest[end] == ")" { end = rest.index(after: end) }
-    return String(rest[rest.startIndex..<end]).trimmingTrailingSpace
-  }
 
-  static func parseShape(_ text: String) throws -> [Int] {
-    let inner = text.trimmingTrailingSpace
-    guard inner.hasPrefix("("), inner.hasSuffix(")") else {
-      throw TensorError("load", "malformed shape \(text) in the .npy header")
-    }
-    let parts = inner.dropFirst().dropLast().split(separator: ",").map { $0.filter { $0 != " " && $0 != "L" } }
-      .filter { !$0.isEmpty }
+    var descr = ""
+    var fortranOrder = false
     var shape: [Int] = []
-    for part in parts {
-      guard let size = Int(part), size >= 0 else {
-        throw TensorError("load", "malformed shape \(text) in the .npy header")
+
+    init(_ text: String) throws {
+      var scanner = Scanner(Array(text.utf8))
+      var seen = Set<String>()
+      scanner.skipSpace()
+      try scanner.expect(UInt8(ascii: "{"))
+      scanner.skipSpace()
+      while !scanner.consume(UInt8(ascii: "}")) {
+        let key = try scanner.string()
+        guard seen.insert(key).inserted else { throw Problem(reason: "'\(key)' appears twice") }
+        scanner.skipSpace()
+        try scanner.expect(UInt8(ascii: ":"))
+        scanner.skipSpace()
+        switch key {
+        case "descr": descr = try scanner.string()
+        case "fortran_order": fortranOrder = try scanner.boolean()
+        case "shape": shape = try scanner.tuple()
+        default: throw Problem(reason: "unexpected key '\(key)'")
+        }
+        scanner.skipSpace()
+        if !scanner.consume(UInt8(ascii: ",")) {
+          try scanner.expect(UInt8(ascii: "}"))
+          break
+        }
+        scanner.skipSpace()
       }
-      shape.append(size)
+      scanner.skipSpace()
+      guard scanner.atEnd else { throw Problem(reason: "text after the dict") }
+      for key in ["descr", "fortran_order", "shape"] where !seen.contains(key) {
+        throw Problem(reason: "no '\(key)'")
+      }
     }
-    return shape
+
+    /// Reads the few Python literals a header holds.
+    struct Scanner {
+      let bytes: [UInt8]
+      var position = 0
+
+      init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+      var atEnd: Bool { position >= bytes.count }
+
+      mutating func skipSpace() {
+        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+      }
+
+      mutating func consume(_ byte: UInt8) -> Bool {
+        guard position < bytes.count, bytes[position] == byte else { return false }
+        position += 1
+        return true
+      }
+
+      mutating func expect(_ byte: UInt8) throws {
+        guard consume(byte) else { throw Problem(reason: "expected '\(Character(Unicode.Scalar(byte)))'") }
+      }
+
+      /// `'…'` or `"…"`, without escapes (a header never needs them).
+      mutating func string() throws -> String {
+        guard position < bytes.count, bytes[position] == 0x27 || bytes[position] == 0x22 else {
+          throw Problem(reason: "expected a quoted string")
+        }
+        let quote = bytes[position]
+        position += 1
+        let start = position
+        while position < bytes.count, bytes[position] != quote {
+          guard bytes[position] != 0x5C else { throw Problem(reason: "an escape in a string") }
+          position += 1
+        }
+        guard position < bytes.count else { throw Problem(reason: "an unclosed string") }
+        defer { position += 1 }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+      }
+
+      mutating func boolean() throws -> Bool {
+        for (word, value) in [("True", true), ("False", false)] where bytes[position...].starts(with: word.utf8) {
+          position += word.utf8.count
+          return value
+        }
+        throw Problem(reason: "fortran_order must be True or False")
+      }
+
+      /// `()`, `(5,)`, `(2, 3)`: whole numbers (Python 2 wrote them with an `L`).
+      mutating func tuple() throws -> [Int] {
+        try expect(UInt8(ascii: "("))
+        var sizes: [Int] = []
+        skipSpace()
+        while !consume(UInt8(ascii: ")")) {
+          let start = position
+          while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
+          guard position > start, position - start <= 18,
+            let size = Int(String(decoding: bytes[start..<position], as: UTF8.self))
+          else { throw Problem(reason: "a shape holds whole numbers") }
+          sizes.append(size)
+          _ = consume(UInt8(ascii: "L"))
+          skipSpace()
+          if !consume(UInt8(ascii: ",")) {
+            try expect(UInt8(ascii: ")"))
+            break
+          }
+          skipSpace()
+        }
+        return sizes
+      }
+    }
   }
 
   /// The element types that can be read.
@@ -183,13 +265,6 @@ public enum NumPyFormat {
 }
 
 extension String {
-  var trimmingQuotes: String {
-    var text = Substring(self)
-    while let first = text.first, first == "'" || first == "\"" { text = text.dropFirst() }
-    while let last = text.last, last == "'" || last == "\"" { text = text.dropLast() }
-    return String(text)
-  }
-
   var trimmingTrailingSpace: String {
     var text = Substring(self)
     while let last = text.last, last == " " || last == "\n" { text = text.dropLast() }

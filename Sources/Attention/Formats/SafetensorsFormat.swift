@@ -21,8 +21,9 @@ public enum SafetensorsFormat {
   /// The entries of a file's header, in the order of their data.
   ///
   /// - Throws: ``TensorError`` (operation `load`) for a header that is not
-  ///   the format's JSON, an unknown dtype, or a byte range that does not
-  ///   fit its shape or the data.
+  ///   the format's JSON, an unknown dtype, a byte range that does not fit
+  ///   its shape or the data, or ranges that overlap or leave a gap: the
+  ///   format requires them to tile the data exactly, so no byte is read twice.
   public static func entries(header: [UInt8], dataSize: Int) throws -> [Entry] {
     func fail(_ reason: String) -> TensorError { TensorError("load", reason) }
     guard let object = try? JSONSerialization.jsonObject(with: Data(header)), let fields = object as? [String: Any]
@@ -33,7 +34,8 @@ public enum SafetensorsFormat {
         let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
       else { throw fail("malformed .safetensors header entry '\(name)'") }
       guard let size = elementSize(dtype) else {
-        throw fail("unsupported dtype \(dtype) of '\(name)'; F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL are read")
+        throw fail(
+          "unsupported dtype \(dtype) of '\(name)'; F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL are read")
       }
       try Tensor.validate(shape: shape, operation: "load")
       let count = try Tensor.elementCount(of: shape, operation: "load")
@@ -47,15 +49,44 @@ public enum SafetensorsFormat {
       }
       entries.append(Entry(name: name, dtype: dtype, shape: shape, range: offsets[0]..<offsets[1]))
     }
-    return entries.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    entries.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    var end = 0
+    for entry in entries {
+      guard entry.range.lowerBound == end else {
+        throw fail(
+          entry.range.lowerBound < end
+            ? "'\(entry.name)' overlaps the tensor before it (bytes \(entry.range.lowerBound)..<\(entry.range.upperBound)); the format's tensors may not share bytes"
+            : "the data has a gap of \(entry.range.lowerBound - end) bytes before '\(entry.name)'; the format's tensors cover it exactly"
+        )
+      }
+      end = entry.range.upperBound
+    }
+    guard end == dataSize else { throw fail("\(dataSize - end) bytes of data after the last tensor belong to none") }
+    return entries
+  }
+
+  /// Refuses tensors whose elements together are more than the current
+  /// context allows, before any is read.
+  static func reserve(_ entries: [Entry]) throws {
+    var total = 0
+    for entry in entries {
+      try ExecutionContext.current.reserve(entry.shape, operation: "load")
+      total += entry.shape.reduce(1, *)
+    }
+    try ExecutionContext.current.reserve([total], operation: "load")
   }
 
   /// The tensors of a whole `.safetensors` file in memory, by name.
   public static func decode(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
     let (header, dataStart) = try headerBytes(bytes.count) { range in Array(bytes[range]) }
     let entries = try entries(header: header, dataSize: bytes.count - dataStart)
+    try reserve(entries)
     return try entries.map { entry in
-      (entry.name, try tensor(entry, bytes: Array(bytes[(dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)])))
+      (
+        entry.name,
+        try tensor(
+          entry, bytes: Array(bytes[(dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)]))
+      )
     }
   }
 
@@ -77,23 +108,31 @@ public enum SafetensorsFormat {
     if let names {
       chosen = try names.map { name in
         guard let entry = entries.first(where: { $0.name == name }) else {
-          let near = entries.map(\.name).filter { $0.contains(name.split(separator: ".").last.map(String.init) ?? name) }
+          let near = entries.map(\.name).filter {
+            $0.contains(name.split(separator: ".").last.map(String.init) ?? name)
+          }
           throw TensorError(
             "load",
-            "'\(path)' has no tensor '\(name)'" + (near.isEmpty ? "" : "; it has \(near.prefix(3).joined(separator: ", "))"))
+            "'\(path)' has no tensor '\(name)'"
+              + (near.isEmpty ? "" : "; it has \(near.prefix(3).joined(separator: ", "))"))
         }
         return entry
       }
     }
+    try reserve(chosen)
     return try chosen.map { entry in
-      try ExecutionContext.current.reserve(entry.shape, operation: "load")
-      return (entry.name, try tensor(entry, bytes: try read((dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound))))
+      (
+        entry.name,
+        try tensor(entry, bytes: try read((dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)))
+      )
     }
   }
 
   /// The header's bytes and where the data starts, from a reader of byte ranges.
   static func headerBytes(_ size: Int, read: (Range<Int>) throws -> [UInt8]) throws -> ([UInt8], Int) {
-    guard size >= 8 else { throw TensorError("load", "not a .safetensors file (shorter than its 8-byte header length)") }
+    guard size >= 8 else {
+      throw TensorError("load", "not a .safetensors file (shorter than its 8-byte header length)")
+    }
     let lengthBytes = try read(0..<8)
     var length: UInt64 = 0
     for (index, byte) in lengthBytes.enumerated() { length |= UInt64(byte) << (8 * UInt64(index)) }
@@ -122,7 +161,10 @@ public enum SafetensorsFormat {
     }
     let count = bytes.count / size
     var scalars = [Double](repeating: 0, count: count)
+    let stop = ExecutionContext.current.stop
     for index in 0..<count {
+      // A large tensor honours Ctrl-C and the memory guard while it is read.
+      if index & 0xFFFFF == 0, stop.isRequested { throw ExecutionContext.Stopped() }
       let raw = bits(index * size)
       switch entry.dtype {
       case "F64": scalars[index] = Double(bitPattern: raw)

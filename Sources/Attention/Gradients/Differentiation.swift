@@ -24,11 +24,13 @@ public func valueWithGradient(
 ) throws -> (value: Tensor, gradients: [Tensor]) {
   let tape = Tape()
   var context = ExecutionContext.current
+  let outer = context.tape
   context.tape = tape
   let (value, leaves) = try context.run {
     let leaves = inputs.map(tape.leaf)
     return (try function(leaves), leaves)
   }
+  try tape.refuseNesting(outer: outer, inputs: inputs, operation: "gradient")
   guard value.count == 1 else {
     throw TensorError(
       "gradient",
@@ -70,11 +72,13 @@ public func tracedValueWithGradient(
   let tape = Tape()
   tape.trace = []
   var context = ExecutionContext.current
+  let outer = context.tape
   context.tape = tape
   let (value, leaves) = try context.run {
     let leaves = inputs.map(tape.leaf)
     return (try function(leaves), leaves)
   }
+  try tape.refuseNesting(outer: outer, inputs: inputs, operation: "gradient")
   guard value.count == 1 else {
     throw TensorError(
       "gradient", "the function must give one number, got a tensor of shape \(Tensor.describe(value.shape))")
@@ -112,11 +116,13 @@ public func gradient(at input: Tensor, of function: (Tensor) throws -> Tensor) t
 public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) throws -> Tensor {
   let tape = Tape()
   var context = ExecutionContext.current
+  let outer = context.tape
   context.tape = tape
   let (value, leaf) = try context.run {
     let leaf = tape.leaf(input)
     return (try function(leaf), leaf)
   }
+  try tape.refuseNesting(outer: outer, inputs: [input], operation: "jacobian")
   let shape = value.shape + input.shape
   guard shape.count <= Tensor.maximumRank else {
     throw TensorError(

@@ -29,6 +29,11 @@ final class Tape: @unchecked Sendable {
   /// One entry per node; nil for the inputs being differentiated (leaves).
   private(set) var backwards: [Backward?] = []
 
+  /// Whether an operation recorded while this tape was current met a tensor
+  /// of another tape: a differentiation inside another one, using what the
+  /// outer one tracks (see ``Tape/refuseNesting(outer:inputs:operation:)``).
+  var metOtherTape = false
+
   /// What each node is, kept only while a gradient is being explained
   /// (``tracedValueWithGradient(at:of:)``): its operation, inputs and value.
   var trace: [GradientTrace.Node]? = nil
@@ -91,12 +96,32 @@ final class Tape: @unchecked Sendable {
   static func recording(_ tensors: [Tensor?]) -> Tape? {
     guard tensors.contains(where: { ($0?.mark.tape ?? 0) != 0 }) else { return nil }
     guard let tape = ExecutionContext.current.tape else { return nil }
+    if tensors.contains(where: { $0.map { $0.mark.tape != 0 && !tape.holds($0) } ?? false }) {
+      tape.metOtherTape = true
+    }
     return tensors.contains { $0.map(tape.holds) ?? false } ? tape : nil
   }
 
   private static func current(holding a: Tensor, _ b: Tensor? = nil) -> Tape? {
     guard let tape = ExecutionContext.current.tape else { return nil }
+    if (a.mark.tape != 0 && !tape.holds(a)) || (b.map { $0.mark.tape != 0 && !tape.holds($0) } ?? false) {
+      tape.metOtherTape = true
+    }
     return tape.holds(a) || (b.map(tape.holds) ?? false) ? tape : nil
+  }
+
+  /// Refuses a differentiation run inside another (`outer`) when its result
+  /// depends on what the outer one tracks — its inputs come from the outer
+  /// tape, or its function used such tensors. Each operation's backward here
+  /// is not itself recorded, so the inner gradient would count as a
+  /// constant and the outer gradient would be silently wrong.
+  func refuseNesting(outer: Tape?, inputs: [Tensor], operation: String) throws {
+    guard let outer else { return }
+    guard metOtherTape || inputs.contains(where: outer.holds) else { return }
+    throw TensorError(
+      operation,
+      "a gradient inside a gradient that depends on the outer one's input (a higher-order gradient) is not supported: the inner gradient would count as a constant and the result would be wrong"
+    )
   }
 
   // MARK: The backward pass

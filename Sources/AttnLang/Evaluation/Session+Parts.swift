@@ -18,7 +18,7 @@ extension Session {
 
     var syntaxErrors = MistakeList()
     var compileErrors = MistakeList()
-    var checker = Compiler(source: source, globals: globals)
+    var checker = Compiler(source: source, globals: globals, maximumStringBytes: options.maximumElements)
     for part in parts {
       var parser = Parser(source, range: part)
       let statements = parser.parseProgram()
@@ -32,7 +32,7 @@ extension Session {
     if !compileErrors.isEmpty { throw Diagnostics(source: source, items: compileErrors.reported) }
 
     stop.clear()
-    var compiler = Compiler(source: source, globals: globals)
+    var compiler = Compiler(source: source, globals: globals, maximumStringBytes: options.maximumElements)
     for part in parts {
       var parser = Parser(source, range: part)
       var statements: [CompiledProgram.Statement] = []

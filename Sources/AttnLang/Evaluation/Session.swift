@@ -181,7 +181,7 @@ public final class Session: @unchecked Sendable {
     guard program.diagnostics.isEmpty else {
       throw Diagnostics(source: source, items: Session.capped(program.diagnostics))
     }
-    var compiler = Compiler(source: source, globals: globals)
+    var compiler = Compiler(source: source, globals: globals, maximumStringBytes: options.maximumElements)
     var statements: [CompiledProgram.Statement] = []
     var mistakes: [Diagnostic] = []
     for statement in program.statements {

@@ -182,6 +182,9 @@ public struct Lexer {
     return Token(.number(value), range)
   }
 
+  /// A string literal. Escapes: `\n`, `\t`, `\r`, `\"`, `\\` and `\u{…}`
+  /// (a Unicode scalar in 1 to 8 hex digits, as Swift writes it); any other
+  /// escape is an error, as is text that is not UTF-8.
   mutating func string(from start: Int) -> Token {
     var content: [UInt8] = []
     while position < end {
@@ -189,15 +192,37 @@ public struct Lexer {
       if byte == UInt8(ascii: "\n") { break }
       position += 1
       if byte == UInt8(ascii: "\"") {
-        return Token(.string(String(decoding: content, as: UTF8.self)), SourceRange(start, position))
+        let range = SourceRange(start, position)
+        guard let text = String(validating: content, as: UTF8.self) else {
+          diagnostics.append(Diagnostic("the string holds bytes that are not UTF-8 text", at: range))
+          return Token(.string(String(decoding: content, as: UTF8.self)), range)
+        }
+        return Token(.string(text), range)
       }
       if byte == UInt8(ascii: "\\"), position < end {
+        let escapeStart = position - 1
         let escaped = bytes[position]
         position += 1
         switch escaped {
         case UInt8(ascii: "n"): content.append(UInt8(ascii: "\n"))
         case UInt8(ascii: "t"): content.append(UInt8(ascii: "\t"))
-        default: content.append(escaped)
+        case UInt8(ascii: "r"): content.append(UInt8(ascii: "\r"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): content.append(escaped)
+        case UInt8(ascii: "u"):
+          if let scalar = unicodeEscape() {
+            content += Array(String(Character(scalar)).utf8)
+          } else {
+            diagnostics.append(
+              Diagnostic(
+                "a \\u escape is written \\u{…} with 1 to 8 hex digits of a Unicode scalar, as \\u{e9} for é",
+                at: SourceRange(escapeStart, position)))
+          }
+        default:
+          let shown = String(decoding: bytes[escapeStart..<position], as: UTF8.self)
+          diagnostics.append(
+            Diagnostic(
+              "unknown escape '\(shown)' in a string; escapes are \\n, \\t, \\r, \\\", \\\\ and \\u{…} (write \\\\ for a backslash)",
+              at: SourceRange(escapeStart, position)))
         }
         continue
       }
@@ -206,6 +231,33 @@ public struct Lexer {
     let range = SourceRange(start, position)
     diagnostics.append(Diagnostic("unterminated string; add a closing \"", at: range))
     return Token(.string(String(decoding: content, as: UTF8.self)), range)
+  }
+
+  /// The scalar of a `\u{…}` escape after its `u`, or nil (the position is
+  /// then after what was read of it).
+  mutating func unicodeEscape() -> Unicode.Scalar? {
+    guard position < end, bytes[position] == UInt8(ascii: "{") else { return nil }
+    position += 1
+    var value: UInt32 = 0
+    var digits = 0
+    while position < end, let digit = hexValue(bytes[position]) {
+      position += 1
+      digits += 1
+      guard digits <= 8 else { return nil }
+      value = value << 4 | digit
+    }
+    guard position < end, bytes[position] == UInt8(ascii: "}"), digits > 0 else { return nil }
+    position += 1
+    return Unicode.Scalar(value)
+  }
+
+  func hexValue(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+    default: return nil
+    }
   }
 
   mutating func report(unexpected byte: UInt8, at start: Int) {

@@ -608,10 +608,13 @@ public struct Parser {
       }
       let nameRange = advance().range
       advance()
+      let value = try expression()
+      // Reported, and the record read on: its closing brace is no further mistake.
       if fields.contains(where: { $0.name == name }) {
-        throw error("field '\(name)' is given twice", at: nameRange)
+        diagnostics.append(Diagnostic("field '\(name)' is given twice", at: nameRange))
+      } else {
+        fields.append(RecordField(name: name, nameRange: nameRange, value: value))
       }
-      fields.append(RecordField(name: name, nameRange: nameRange, value: try expression()))
       skipNewlines()
       guard match(.comma) else { break }
       skipNewlines()
@@ -634,10 +637,12 @@ public struct Parser {
         if case .identifier(let label) = peek.kind, tokens[current + 1].kind == .colon {
           let labelToken = advance()
           advance()
+          let value = try expression()
           if arguments.contains(where: { $0.label == label }) {
-            throw error("argument '\(label)' is given twice", at: labelToken.range)
+            diagnostics.append(Diagnostic("argument '\(label)' is given twice", at: labelToken.range))
+          } else {
+            arguments.append(CallArgument(label: label, labelRange: labelToken.range, value: value))
           }
-          arguments.append(CallArgument(label: label, labelRange: labelToken.range, value: try expression()))
           sawNamed = true
         } else {
           let value = try expression()

@@ -36,7 +36,7 @@ public struct SourceFile: Sendable {
 
     init(name: String, bytes: [UInt8]) {
       self.name = name
-      self.bytes = bytes
+      self.bytes = SourceFile.normalized(bytes)
       var starts = [0]
       for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
         starts.append(offset + 1)
@@ -58,6 +58,19 @@ public struct SourceFile: Sendable {
 
   public init(name: String, text: String) {
     self.init(name: name, bytes: Array(text.utf8))
+  }
+
+  /// `bytes` without a UTF-8 byte-order mark at the start, and with each
+  /// bare carriage return (old Mac line ends) read as a line end: the same
+  /// length, so every offset stays.
+  static func normalized(_ bytes: [UInt8]) -> [UInt8] {
+    var bytes = bytes
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    guard bytes.contains(0x0D) else { return bytes }
+    for index in bytes.indices where bytes[index] == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) {
+      bytes[index] = 0x0A
+    }
+    return bytes
   }
 
   /// The whole source as a string (invalid UTF-8 shown as U+FFFD).

@@ -7,6 +7,10 @@ extension Compiler {
     case .number(let number):
       return Constant(.number(number))
     case .string(let text):
+      guard text.utf8.count <= maximumStringBytes else {
+        throw Diagnostic(
+          "a string of \(text.utf8.count) bytes is more than the limit of \(maximumStringBytes)", at: range)
+      }
       return Constant(.string(text))
     case .name(let name):
       return try read(name, at: range)

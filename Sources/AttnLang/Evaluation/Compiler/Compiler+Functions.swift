@@ -18,7 +18,7 @@ extension Compiler {
     let inner = Scope(
       function: isLambda ? nil : declaration.name, parameters: declaration.parameters.map(\.name), locals: locals,
       parent: scope)
-    var nested = Compiler(source: source, globals: globals, scope: inner)
+    var nested = Compiler(source: source, globals: globals, scope: inner, maximumStringBytes: maximumStringBytes)
     var defaults: [(slot: Int, compute: Compiled.Expression)] = []
     for (index, parameter) in declaration.parameters.enumerated() {
       if let defaultValue = parameter.defaultValue { defaults.append((index, try nested.expression(defaultValue))) }

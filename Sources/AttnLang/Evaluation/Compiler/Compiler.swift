@@ -11,11 +11,15 @@ struct Compiler {
   let source: SourceFile
   let globals: Globals
   var scope: Scope
+  /// The longest string literal allowed, in bytes: the element limit, which
+  /// strings built at run time are held to as well.
+  var maximumStringBytes: Int
 
-  init(source: SourceFile, globals: Globals, scope: Scope = Scope()) {
+  init(source: SourceFile, globals: Globals, scope: Scope = Scope(), maximumStringBytes: Int = .max) {
     self.source = source
     self.globals = globals
     self.scope = scope
+    self.maximumStringBytes = maximumStringBytes
   }
 
   // MARK: Statements
