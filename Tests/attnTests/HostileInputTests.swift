@@ -38,7 +38,7 @@ import _TestSupport
     text("a fractional size", "zeros(2.5)", "must be a whole number"),
     text("a negative size", "randn(-3)", "sizes must be non-negative"),
     text("a shell command", "system(\"rm -rf /\")", "unknown function 'system'"),
-    text("a missing file", "load(\"/nonexistent/w.npy\")", "no such file"),
+    text("a missing file", "load(\"/nonexistent/w.npy\")", "no such directory '/nonexistent'"),
     text("a directory", "load(\"/tmp\")", "unknown file type"),
     text("a ragged literal", "[[1, 2], [3]]", "ragged tensor literal"),
     text("deep literal", "[[[[[1]]]]]", "nested deeper than rank 4"),

@@ -95,6 +95,14 @@ public enum SafetensorsFormat {
   public static func read(file path: String, names: [String]? = nil) throws -> [(name: String, tensor: Tensor)] {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw TensorError("load", "cannot read '\(path)'") }
     defer { try? handle.close() }
+    return try read(handle, shown: path, names: names)
+  }
+
+  /// The tensors named `names` (all of them when nil) of the open file
+  /// `handle` (`path` names it in messages), reading only their bytes.
+  public static func read(_ handle: FileHandle, shown path: String, names: [String]? = nil) throws -> [(
+    name: String, tensor: Tensor
+  )] {
     let size = Int((try? handle.seekToEnd()) ?? 0)
     func read(_ range: Range<Int>) throws -> [UInt8] {
       try handle.seek(toOffset: UInt64(range.lowerBound))

@@ -59,7 +59,7 @@ struct ExportCommand: ParsableCommand {
     do {
       try atomicWrite(text, to: path)
     } catch {
-      printError("attn: error: cannot write '\(path)': \(error.localizedDescription)")
+      printError("attn: error: \(error)")
       throw ExitCode(1)
     }
   }

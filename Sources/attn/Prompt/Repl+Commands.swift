@@ -47,9 +47,12 @@ extension Repl {
   }
 
   /// Runs a file in this session; its code joins the session's inputs, so `:save` reproduces it.
+  /// Only a regular file: a FIFO or device is refused, not waited on.
   func load(_ path: String) -> Bool {
     do {
-      return evaluate(Session.parse(try SourceFile.read(path)), showsLocation: true).succeeded
+      let file = try FileAccess.unrestricted().openForReading(path)
+      let bytes = try file.readAll(limit: Int64(SourceFile.maximumSize), shown: path)
+      return evaluate(Session.parse(SourceFile(name: path, bytes: bytes)), showsLocation: true).succeeded
     } catch {
       printError("error: \(error)")
       return false
@@ -70,7 +73,7 @@ extension Repl {
       print("saved \(entries.count) inputs to \(path)" + Repl.droppedNote(dropped))
       return true
     } catch {
-      printError("error: cannot write '\(path)': \(error.localizedDescription)")
+      printError("error: \(error)")
       return false
     }
   }
@@ -91,7 +94,7 @@ extension Repl {
       print("exported \(entries.count) inputs to \(path)" + Repl.droppedNote(dropped))
       return true
     } catch {
-      printError("error: cannot write '\(path)': \(error.localizedDescription)")
+      printError("error: \(error)")
       return false
     }
   }

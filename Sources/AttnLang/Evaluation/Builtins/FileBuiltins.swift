@@ -48,8 +48,9 @@ extension Builtins {
       }
       if format == .safetensors {
         // Only the header and the tensors asked for are read.
-        let target = try args.resolvedPath(path, writing: false)
-        let tensors = try SafetensorsFormat.read(file: target, names: name.map { [$0] })
+        let file = try args.openFile(path)
+        let tensors = try SafetensorsFormat.read(
+          FileHandle(fileDescriptor: file.descriptor, closeOnDealloc: false), shown: path, names: name.map { [$0] })
         if name != nil, let only = tensors.first { return .tensor(only.tensor) }
         return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) }))
       }
@@ -136,24 +137,21 @@ enum FileKind {
 }
 
 extension Arguments {
-  /// Reads the whole file `path` names for this builtin: resolved and
-  /// checked by the session's ``FileAccess``, at most `limit` bytes.
+  /// The bytes of the file at `path`, where the session's ``FileAccess``
+  /// allows, at most `limit` bytes.
   func readFile(_ path: String, limit: Int64) throws -> Data {
-    let target = try resolvedPath(path, writing: false)
-    let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int64) ?? 0
-    guard size <= limit else {
-      throw TensorError(name, "'\(path)' is \(size) bytes, more than the element limit allows")
+    let file = try openFile(path)
+    do {
+      return Data(try file.readAll(limit: limit, shown: path))
+    } catch let error as FileAccessError {
+      throw TensorError(name, error.description)
     }
-    guard let data = FileManager.default.contents(atPath: target) else {
-      throw TensorError(name, "cannot read '\(path)': permission denied")
-    }
-    return data
   }
 
-  /// The path the session's ``FileAccess`` lets this builtin use for `path`.
-  func resolvedPath(_ path: String, writing: Bool) throws -> String {
+  /// The file at `path`, opened for reading where the session's ``FileAccess`` allows.
+  func openFile(_ path: String) throws -> OpenFile {
     do {
-      return try session.options.files.resolve(path, writing: writing, temporary: session.madeTemporaryDirectory)
+      return try session.options.files.openForReading(path, temporary: session.madeTemporaryDirectory)
     } catch let error as FileAccessError {
       throw TensorError(name, error.description)
     }
@@ -162,18 +160,23 @@ extension Arguments {
   /// Writes a whole file atomically (a temporary file in the same directory,
   /// then a rename), where the session's ``FileAccess`` allows.
   func writeFile(_ bytes: [UInt8], to path: String) throws {
-    let target = try resolvedPath(path, writing: true)
     do {
-      try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
-    } catch {
-      throw TensorError(name, "cannot write '\(path)': \((error as NSError).localizedDescription)")
+      try session.options.files.write(bytes, to: path, temporary: session.madeTemporaryDirectory)
+    } catch let error as FileAccessError {
+      throw TensorError(name, error.description)
     }
   }
 
   /// The file kind of `path`, after checking that the session may use it at
   /// all (so a refused path says so, whatever its extension).
   func fileKind(_ path: String, writing: Bool) throws -> FileKind {
-    if session.options.files.isConfined { _ = try resolvedPath(path, writing: writing) }
+    if session.options.files.isConfined {
+      do {
+        _ = try session.options.files.locate(path, temporary: session.madeTemporaryDirectory, writing: writing)
+      } catch let error as FileAccessError {
+        throw TensorError(name, error.description)
+      }
+    }
     return try FileKind(path, operation: name)
   }
 }
