@@ -139,3 +139,65 @@ import _TestSupport
     #expect(try AttnProcess.run(["export", lesson.path]).status == 2)
   }
 }
+
+/// The kernel's protocol under requests a client (or a bug) may send: it
+/// answers every one and never dies.
+@Suite struct ServeProtocolTests {
+  func replies(_ input: String) throws -> (AttnProcess.Result, [[String: Any]]) {
+    let result = try AttnProcess.run(["serve", "--stdio"], input: input)
+    let objects = result.stdout.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    return (result, objects)
+  }
+
+  @Test func cursorsOutOfRangeAreClamped() throws {
+    let (result, answers) = try replies(
+      """
+      {"id": 1, "complete": "soft", "cursor": -1}
+      {"id": 2, "complete": "soft", "cursor": 99}
+      {"id": 3, "inspect": "softmax", "cursor": -5}
+      {"id": 4, "complete": "soft", "cursor": "x"}
+      {"id": 5, "execute": "1 + 1"}
+
+      """)
+    #expect(!result.crashed, "\(result.stderr)")
+    #expect(answers.count == 5)
+    #expect(answers[0]["start"] as? Int == 0 && answers[0]["end"] as? Int == 0)
+    #expect(answers[1]["matches"] as? [String] == ["softmax"] && answers[1]["end"] as? Int == 4)
+    #expect(answers[3]["matches"] as? [String] == ["softmax"], "a cursor that is not a number is the end")
+  }
+
+  /// Jupyter counts the cursor in code points: a combining mark, a flag and
+  /// a ZWJ sequence earlier in the cell do not shift completion.
+  @Test func cursorsAreCodePoints() throws {
+    for prefix in ["\"e\u{301}\"; ", "\"🇫🇷\"; ", "\"👩‍👩‍👧\"; "] {
+      let code = prefix + "sof"
+      let points = code.unicodeScalars.count
+      let request = try JSONSerialization.data(withJSONObject: ["id": 1, "complete": code, "cursor": points])
+      let (_, answers) = try replies(String(decoding: request, as: UTF8.self) + "\n")
+      #expect(answers.first?["matches"] as? [String] == ["softmax"], "\(prefix)")
+      #expect(answers.first?["start"] as? Int == points - 3 && answers.first?["end"] as? Int == points, "\(prefix)")
+    }
+  }
+
+  /// A line past the limit is answered with an error and skipped; the next request is served.
+  @Test func anOverlongLineIsRefusedAndTheServerGoesOn() throws {
+    let long = String(repeating: "x", count: (64 << 20) + 10)
+    let started = Date()
+    let (result, answers) = try replies(long + "\n" + #"{"id": 2, "execute": "40 + 2"}"# + "\n")
+    #expect(!result.crashed)
+    #expect(Date().timeIntervalSince(started) < 60, "read in linear time")
+    #expect(answers.count == 2)
+    #expect((answers[0]["error"] as? [String: Any])?["message"] as? String == "a request line is longer than 64 MB")
+    #expect(((answers[1]["outputs"] as? [[String: Any]])?.first?["text"]) as? String == "42")
+  }
+
+  /// A big value is shown as text; its data is not shipped with it.
+  @Test func aBigValueIsShownNotShipped() throws {
+    let (_, answers) = try replies(#"{"id": 1, "execute": "zeros(1000, 1000)"}"# + "\n")
+    let output = try #require((answers.first?["outputs"] as? [[String: Any]])?.first)
+    #expect((output["text"] as? String)?.hasPrefix("1000×1000 tensor") == true)
+    #expect(output["value"] == nil)
+  }
+}

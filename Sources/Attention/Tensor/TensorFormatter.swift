@@ -45,10 +45,13 @@ public struct TensorFormatter: Sendable {
     // An empty tensor's other axes can be long: [50000000, 0] prints its rows summarized too.
     let span = tensor.shape.reduce(1) { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).partialValue }
     let summarize = tensor.count > options.summarizeAbove || span > options.summarizeAbove
-    let mode = Self.mode(for: tensor.scalars, precision: options.precision)
+    // As NumPy: a summarized tensor's format is chosen from the elements shown,
+    // so ten million elements cost no more to print than a thousand.
+    let shown = summarize ? visibleScalars(of: tensor) : tensor.scalars
+    let mode = Self.mode(for: shown, precision: options.precision)
     // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
     // there are no columns to line up.
-    let width = tensor.scalars.reduce(0) { Swift.max($0, element($1, mode).count) }
+    let width = shown.reduce(0) { Swift.max($0, element($1, mode).count) }
     var body = ""
     if tensor.isScalar {
       body = element(tensor.scalars[0], mode)
@@ -128,6 +131,18 @@ public struct TensorFormatter: Sendable {
       }
     }
     out += "]"
+  }
+
+  /// The elements a summarized tensor shows: those at the shown positions of every axis.
+  func visibleScalars(of tensor: Tensor) -> [Double] {
+    var offsets = [0]
+    var stride = tensor.count
+    for size in tensor.shape {
+      stride /= Swift.max(size, 1)
+      let positions = visiblePositions(size: size, summarize: true).compactMap { $0 }
+      offsets = offsets.flatMap { base in positions.map { base + $0 * stride } }
+    }
+    return tensor.count == 0 ? [] : offsets.map { tensor.scalars[$0] }
   }
 
   /// The positions shown along an axis; `nil` marks the elided middle.

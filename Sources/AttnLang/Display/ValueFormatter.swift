@@ -66,12 +66,21 @@ struct NestedLayout {
   var multiline: [Bool] = []
   /// Lists longer than they are shown, by node: how many items are left out.
   var hidden: [Int: Int] = [:]
+  /// Whether a stop request cut the walk short.
+  var stopped = false
 
   init(_ value: Value, formatter: ValueFormatter) {
     self.formatter = formatter
     nodes = [value]
     var index = 0
+    let stop = ExecutionContext.current.stop
     while index < nodes.count {
+      // Printing a huge value honours Ctrl-C (and Jupyter's interrupt): what is left is not shown.
+      if index & 0xFFF == 0, stop.isRequested {
+        nodes.removeSubrange(index...)
+        stopped = true
+        break
+      }
       let node = nodes[index]
       firstPart.append(nodes.count)
       switch node {
@@ -90,6 +99,12 @@ struct NestedLayout {
         leafText.append(formatter.leaf(node))
       }
       index += 1
+    }
+    if stopped {
+      // The parts of the values kept that were cut off are not shown.
+      for container in firstPart.indices where firstPart[container] + partCount[container] > nodes.count {
+        partCount[container] = Swift.max(0, nodes.count - firstPart[container])
+      }
     }
     // Parts come after their container: walking backwards sees them first.
     multiline = [Bool](repeating: false, count: nodes.count)
@@ -162,7 +177,7 @@ struct NestedLayout {
         }
       }
     }
-    return writer.text
+    return writer.text + (stopped ? "\n… (printing stopped: interrupted)" : "")
   }
 }
 

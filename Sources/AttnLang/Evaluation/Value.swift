@@ -174,3 +174,23 @@ extension Record {
     ])
   }
 }
+
+extension Value {
+  /// How many numbers the value holds (tensors' elements, inside lists and
+  /// records too), counted up to `limit` (the walk stops once past it).
+  public func elementCount(upTo limit: Int) -> Int {
+    var count = 0
+    var pending = [self]
+    while let value = pending.popLast(), count <= limit {
+      switch value {
+      case .number: count += 1
+      case .tensor(let tensor): count += tensor.count
+      case .list(let items): pending += items.prefix(limit + 1)
+      case .record(let record): pending += record.fields.map(\.value)
+      case .string(let text): count += text.utf8.count / 8
+      default: break
+      }
+    }
+    return count
+  }
+}

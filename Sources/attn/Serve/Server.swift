@@ -27,7 +27,14 @@ struct Server {
   let session: Session
 
   func run() {
-    while let line = Server.readLine() {
+    while let input = Server.readLine() {
+      guard case .line(let line) = input else {
+        Server.write([
+          "id": NSNull(), "status": "error",
+          "error": ["message": "a request line is longer than \(Server.maximumLineBytes >> 20) MB", "text": ""],
+        ])
+        continue
+      }
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
       var response: [String: Any]
       var id: Any = NSNull()
@@ -43,10 +50,9 @@ struct Server {
   }
 
   func handle(_ request: [String: Any]) -> [String: Any] {
-    let cursor = request["cursor"] as? Int
     if let code = request["execute"] as? String { return execute(code) }
-    if let code = request["complete"] as? String { return complete(code, cursor: cursor ?? code.count) }
-    if let code = request["inspect"] as? String { return inspect(code, cursor: cursor ?? code.count) }
+    if let code = request["complete"] as? String { return complete(code, cursor: Server.cursor(request, in: code)) }
+    if let code = request["inspect"] as? String { return inspect(code, cursor: Server.cursor(request, in: code)) }
     if let code = request["is_complete"] as? String {
       let program = Session.parse(SourceFile(name: "cell", text: code))
       return ["status": program.isIncomplete ? "incomplete" : "complete"]
@@ -67,7 +73,10 @@ struct Server {
           return
         }
         var item: [String: Any] = ["type": "value", "text": formatter.format(output.value)]
-        if let json = try? JSONSerialization.jsonObject(with: Data(JSONEncoding.encode(output.value).utf8)) {
+        // The data goes along for values of a reasonable size; a big one is shown, not shipped.
+        if output.value.elementCount(upTo: Server.maximumValueElements) <= Server.maximumValueElements,
+          let json = try? JSONSerialization.jsonObject(with: Data(JSONEncoding.encode(output.value).utf8))
+        {
           item["value"] = json
         }
         let rich = NotebookJupyter.rich(output.value)
@@ -85,6 +94,20 @@ struct Server {
     }
   }
 
+  /// The request's cursor as an offset in Characters: Jupyter counts Unicode
+  /// code points (a combining mark or an emoji's parts each count), clamped
+  /// to the code; no cursor is the end.
+  static func cursor(_ request: [String: Any], in code: String) -> Int {
+    let scalars = code.unicodeScalars
+    let points = Swift.min(Swift.max((request["cursor"] as? Int) ?? scalars.count, 0), scalars.count)
+    return String(String.UnicodeScalarView(scalars.prefix(points))).count
+  }
+
+  /// A Character offset in `code` as Jupyter's code-point offset.
+  static func codePoints(_ characters: Int, in code: String) -> Int {
+    String(code.prefix(characters)).unicodeScalars.count
+  }
+
   func complete(_ code: String, cursor: Int) -> [String: Any] {
     let before = String(code.prefix(cursor))
     let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
@@ -92,7 +115,10 @@ struct Server {
     let prefix = String(line.reversed().prefix { !Completion.wordBreaks.contains($0) }.reversed())
     let wordStart = line.count - prefix.count
     let matches = Completion.candidates(line: line, wordStart: wordStart, prefix: prefix, session: session)
-    return ["status": "ok", "matches": matches, "start": cursor - prefix.count, "end": cursor]
+    return [
+      "status": "ok", "matches": matches, "start": Server.codePoints(cursor - prefix.count, in: code),
+      "end": Server.codePoints(cursor, in: code),
+    ]
   }
 
   func inspect(_ code: String, cursor: Int) -> [String: Any] {
@@ -116,29 +142,62 @@ struct Server {
     return ["status": "ok", "found": false]
   }
 
+  /// The longest request line read; a longer one is answered with an error
+  /// (and skipped) instead of filling memory.
+  static let maximumLineBytes = 64 << 20
+  /// The most elements a value's data may have to be sent along with its text.
+  static let maximumValueElements = 100_000
+
+  /// What ``readLine()`` read.
+  enum Input {
+    case line(String)
+    /// A line longer than ``maximumLineBytes``, skipped.
+    case tooLong
+  }
+
   /// A line of standard input (nil at its end), read with `read(2)` so that
-  /// a SIGINT arriving between requests does not end the input.
-  static func readLine() -> String? {
+  /// a SIGINT arriving between requests does not end the input. Only bytes
+  /// not yet searched are searched for the newline, so a long line costs
+  /// time linear in its length.
+  static func readLine() -> Input? {
     while true {
-      if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-        let line = String(decoding: pending[..<newline], as: UTF8.self)
+      if let newline = pending[searched...].firstIndex(of: UInt8(ascii: "\n")) {
+        let tooLong = skipping || newline > maximumLineBytes
+        let line = tooLong ? "" : String(decoding: pending[..<newline], as: UTF8.self)
         pending.removeSubrange(...newline)
-        return line
+        searched = 0
+        skipping = false
+        return tooLong ? .tooLong : .line(line)
+      }
+      searched = pending.count
+      if pending.count > maximumLineBytes {
+        // Keep reading to the line's end, without keeping it.
+        skipping = true
+        pending.removeAll(keepingCapacity: true)
+        searched = 0
       }
       var chunk = [UInt8](repeating: 0, count: 65536)
       let count = read(STDIN_FILENO, &chunk, chunk.count)
       if count < 0 && errno == EINTR { continue }
       if count <= 0 {
+        if skipping {
+          skipping = false
+          pending.removeAll()
+          return .tooLong
+        }
         guard !pending.isEmpty else { return nil }
         defer { pending.removeAll() }
-        return String(decoding: pending, as: UTF8.self)
+        return .line(String(decoding: pending, as: UTF8.self))
       }
       pending += chunk[0..<count]
     }
   }
 
-  /// Bytes read past the last line returned.
+  /// Bytes read past the last line returned, how many of them were already
+  /// searched for a newline, and whether they belong to a line too long to keep.
   nonisolated(unsafe) static var pending: [UInt8] = []
+  nonisolated(unsafe) static var searched = 0
+  nonisolated(unsafe) static var skipping = false
 
   static func write(_ object: [String: Any]) {
     guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else {
