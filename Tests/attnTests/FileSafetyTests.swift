@@ -163,3 +163,42 @@ final class LockedFlag: @unchecked Sendable {
     return stored
   }
 }
+
+/// `tempdir()` never piles up: removed when attn ends, on SIGTERM and
+/// SIGHUP too, and — for an attn killed outright — by the next attn.
+@Suite(.serialized) struct TemporaryDirectoryCleanupTests {
+  func directories(of pid: Int32) -> [String] {
+    let root = FileManager.default.temporaryDirectory.path
+    return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("attn-\(pid)-") }
+  }
+
+  func startSpinning() throws -> Process {
+    let file = try makeTemporaryDirectory().appendingPathComponent("spin.attn")
+    try "tempdir()\nwhile true { }\n".write(to: file, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = AttnProcess.executable
+    process.arguments = ["run", file.path]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    for _ in 0..<100 where directories(of: process.processIdentifier).isEmpty { usleep(50_000) }
+    return process
+  }
+
+  @Test(arguments: [SIGTERM, SIGHUP]) func anEndingSignalRemovesIt(_ signal: Int32) throws {
+    let process = try startSpinning()
+    #expect(directories(of: process.processIdentifier).count == 1)
+    kill(process.processIdentifier, signal)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 128 + signal, "ended with the shell's status for the signal")
+    #expect(directories(of: process.processIdentifier).isEmpty)
+  }
+
+  @Test func theNextAttnRemovesWhatAKilledOneLeft() throws {
+    let process = try startSpinning()
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(directories(of: process.processIdentifier).count == 1, "SIGKILL leaves it")
+    _ = try AttnProcess.run([], input: "tempdir()\n")
+    #expect(directories(of: process.processIdentifier).isEmpty)
+  }
+}

@@ -1,5 +1,6 @@
 import Attention
 import Foundation
+import Synchronization
 
 /// Settings a session evaluates under.
 public struct SessionOptions: Sendable {
@@ -62,7 +63,10 @@ public final class Session: @unchecked Sendable {
   }
 
   deinit {
-    if let madeTemporaryDirectory { try? FileManager.default.removeItem(atPath: madeTemporaryDirectory) }
+    if let madeTemporaryDirectory {
+      try? FileManager.default.removeItem(atPath: madeTemporaryDirectory)
+      Session.liveTemporaryDirectories.withLock { _ = $0.remove(madeTemporaryDirectory) }
+    }
   }
 
   /// The session's own temporary directory, once `tempdir()` has made it.
@@ -70,17 +74,50 @@ public final class Session: @unchecked Sendable {
 
   /// A directory of this session's own, made when first asked for and
   /// removed with the session (`tempdir()`); always open to confined files.
+  ///
+  /// Its name holds the process's id (`attn-4242-Ab12Cd`), so directories a
+  /// killed or crashed attn left behind are recognized and removed the next
+  /// time any attn makes one (``removeTemporaryDirectories(leftBy:)``).
   public func temporaryDirectory() throws -> String {
     if let madeTemporaryDirectory { return madeTemporaryDirectory }
-    let template = FileManager.default.temporaryDirectory.appendingPathComponent("attn-XXXXXX").path
+    Session.sweepStaleTemporaryDirectories
+    let template = FileManager.default.temporaryDirectory.appendingPathComponent("attn-\(getpid())-XXXXXX").path
     var bytes = Array(template.utf8CString)
     guard let made = mkdtemp(&bytes) else {
       throw FileAccessError("cannot make a temporary directory in \(FileManager.default.temporaryDirectory.path)")
     }
     let path = String(cString: made)
     madeTemporaryDirectory = path
+    Session.liveTemporaryDirectories.withLock { $0.insert(path) }
     return path
   }
+
+  /// The temporary directories of live sessions of this process, for
+  /// ``removeLiveTemporaryDirectories()`` when it is told to end.
+  static let liveTemporaryDirectories = Mutex<Set<String>>([])
+
+  /// Removes the temporary directories of this process's sessions: for a
+  /// front end ending on SIGTERM or SIGHUP, where no session is freed.
+  public static func removeLiveTemporaryDirectories() {
+    for path in liveTemporaryDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  /// Removes the temporary directories a process left: `process` (a child
+  /// that was killed), or — without it — every attn process that is gone.
+  public static func removeTemporaryDirectories(leftBy process: Int32? = nil) {
+    let directory = FileManager.default.temporaryDirectory.path
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    for name in names where name.hasPrefix("attn-") {
+      let parts = name.split(separator: "-")
+      guard parts.count == 3, let owner = Int32(parts[1]) else { continue }
+      if let process, owner != process { continue }
+      if process == nil, owner == getpid() || kill(owner, 0) == 0 || errno != ESRCH { continue }
+      try? FileManager.default.removeItem(atPath: directory + "/" + name)
+    }
+  }
+
+  /// Done once per process, when a session first makes a temporary directory.
+  private static let sweepStaleTemporaryDirectories: Void = removeTemporaryDirectories()
 
   /// Every variable with a value, by name.
   public var variables: [String: Value] {

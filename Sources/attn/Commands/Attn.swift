@@ -39,6 +39,7 @@ struct Attn: ParsableCommand {
     // next use faults in every page again (a third of multi-head attention's
     // gradient at n = 512).
     attn_keep_freed_memory()
+    Interrupts.removeTemporaryDirectoriesWhenEnded()
     runWithLargeStack { runCommandLine() }
   }
 

@@ -118,15 +118,19 @@ struct GradeCommand: ParsableCommand {
     let limit = timeout * 4 + 5
     let started = Date()
     while process.isRunning, Date().timeIntervalSince(started) < limit { usleep(20_000) }
+    // A child stopped (or crashed) leaves its tempdir(): remove it here.
+    defer { Session.removeTemporaryDirectories(leftBy: process.processIdentifier) }
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
-      return .failed(path, exercises: exercises, reason: "ran longer than \((timeout * 4).formattedSeconds) seconds in all; stopped")
+      return .failed(
+        path, exercises: exercises, reason: "ran longer than \((timeout * 4).formattedSeconds) seconds in all; stopped")
     }
     process.waitUntilExit()
     while !reader.isDone { usleep(1000) }
     if process.terminationReason == .uncaughtSignal {
-      return .failed(path, exercises: exercises, reason: "the submission crashed attn (signal \(process.terminationStatus))")
+      return .failed(
+        path, exercises: exercises, reason: "the submission crashed attn (signal \(process.terminationStatus))")
     }
     guard let result = try? JSONDecoder().decode(SubmissionResult.self, from: reader.data ?? Data()) else {
       return .failed(path, exercises: exercises, reason: "grading failed (status \(process.terminationStatus))")
@@ -167,7 +171,9 @@ struct GradeOneCommand: ParsableCommand {
   func run() throws {
     let notebook = try LessonLibrary.load(lesson)
     let source = try SourceFile.read(submission)
-    var evaluation = try EvaluationOptions.parse(["--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color"])
+    var evaluation = try EvaluationOptions.parse([
+      "--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color",
+    ])
     evaluation.precision = 4
     var studentOptions = evaluation.sessionOptions
     studentOptions.files = confinement.confined(for: submission)

@@ -1,4 +1,6 @@
 import Attention
+import AttnLang
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -29,5 +31,25 @@ enum Interrupts {
     sigemptyset(&unblock)
     sigaddset(&unblock, SIGINT)
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
+  }
+
+  /// Sources that hold SIGTERM and SIGHUP while attn runs.
+  nonisolated(unsafe) static var endingSources: [DispatchSourceSignal] = []
+
+  /// On SIGTERM or SIGHUP (a closed terminal, a killed job), removes every
+  /// session's temporary directory, then ends with status 128 + the signal
+  /// (the shell's convention for a process ended by one). The handler runs on
+  /// a queue of its own, not inside the signal.
+  static func removeTemporaryDirectoriesWhenEnded() {
+    for signalNumber in [SIGTERM, SIGHUP] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler {
+        Session.removeLiveTemporaryDirectories()
+        _exit(128 + signalNumber)
+      }
+      source.resume()
+      endingSources.append(source)
+    }
   }
 }
