@@ -26,6 +26,9 @@ let package = Package(
     // malloc's settings (for the executables).
     .target(name: "_System"),
     .target(name: "Lessons", dependencies: ["Attention", "AttnLang"]),
+    // The kernel protocol of `attn serve`: requests in, responses out — a
+    // library of its own so that its fuzz target links it.
+    .target(name: "_AttnServe", dependencies: ["Attention", "AttnLang", "Lessons"]),
     .systemLibrary(
       name: "CLibEdit",
       pkgConfig: "libedit",
@@ -34,7 +37,7 @@ let package = Package(
     .executableTarget(
       name: "attn",
       dependencies: [
-        "AttnLang", "Lessons", "CLibEdit", "_System",
+        "AttnLang", "Lessons", "_AttnServe", "CLibEdit", "_System",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

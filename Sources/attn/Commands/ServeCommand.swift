@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttnLang
 import Foundation
+import _AttnServe
 
 /// `attn serve --stdio`: requests and responses as JSON Lines, for the
 /// Jupyter kernel and other programs (see ``Server``).

@@ -1,24 +1,27 @@
-import AttnLang
+import Foundation
 
-/// What Tab offers at a point in the line: `:` commands at the start,
-/// fields after `name.`, named arguments inside a call, else builtins,
-/// variables and constants.
-enum Completion {
+/// What Tab offers at a point in the line: a front end's `:` commands at
+/// the start, fields after `name.`, named arguments inside a call, else
+/// builtins, variables, constants and keywords.
+public enum Completion {
   /// Characters that end the word being completed (the `.` so that fields
   /// complete on their own, `(` and `,` so that arguments do).
-  static let wordBreaks = " \t\n()[],.+-*/@^<>=;"
+  public static let wordBreaks = " \t\n()[],.+-*/@^<>=;"
 
-  /// Candidates for the word `prefix` that starts at `wordStart` in `line`.
-  static func candidates(line: String, wordStart: Int, prefix: String, session: Session) -> [String] {
+  /// Candidates for the word `prefix` that starts at `wordStart` in `line`;
+  /// `commands` are the front end's `:` commands (`:help`, …).
+  public static func candidates(
+    line: String, wordStart: Int, prefix: String, session: Session, commands: [String] = []
+  ) -> [String] {
     let before = String(line.prefix(wordStart))
     if before.trimmingCharacters(in: .whitespaces).isEmpty, prefix.hasPrefix(":") {
-      return PromptCommand.all.map { ":" + $0.name }.filter { $0.hasPrefix(prefix) }
+      return commands.filter { $0.hasPrefix(prefix) }
     }
     if before.hasSuffix(".") {
       let owner = String(before.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
       return fields(of: owner, session: session).filter { $0.hasPrefix(prefix) }.sorted()
     }
-    var words = Builtins.publicNames + session.variableOrder + ["inf", "nan", "pi", "true", "false", "none"] + keywords
+    var words = Builtins.publicNames + session.variableOrder + Constants.values.keys.sorted() + keywords
     if let function = enclosingCall(before) {
       words = (session.namedArguments(of: function).map { $0 + ":" }) + words
     }
@@ -39,7 +42,7 @@ enum Completion {
   }
 
   /// The builtin whose parentheses are still open at the end of `text`.
-  static func enclosingCall(_ text: String) -> String? {
+  public static func enclosingCall(_ text: String) -> String? {
     var depth = 0
     var index = text.endIndex
     while index > text.startIndex {

@@ -23,33 +23,41 @@ import Lessons
 /// error is `"status": "error"` with `"error": {"message", "text"}` (the
 /// diagnostic as the prompt shows it). SIGINT stops the running request
 /// (it ends with the error `interrupted`); the variables stay.
-struct Server {
-  let session: Session
+public struct Server {
+  public let session: Session
 
-  func run() {
-    while let input = Server.readLine() {
-      guard case .line(let line) = input else {
-        Server.write([
-          "id": NSNull(), "status": "error",
-          "error": ["message": "a request line is longer than \(Server.maximumLineBytes >> 20) MB", "text": ""],
-        ])
-        continue
-      }
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-      var response: [String: Any]
-      var id: Any = NSNull()
-      if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)), let request = object as? [String: Any] {
-        id = request["id"] ?? NSNull()
-        response = handle(request)
-      } else {
-        response = ["status": "error", "error": ["message": "a request is one JSON object per line", "text": ""]]
-      }
-      response["id"] = id
-      Server.write(response)
+  public init(session: Session) { self.session = session }
+
+  /// Serves standard input until it ends.
+  public func run() {
+    var input = RequestLines { buffer in read(STDIN_FILENO, &buffer, buffer.count) }
+    while let line = input.next() {
+      if let response = respond(to: line) { Server.write(response) }
     }
   }
 
-  func handle(_ request: [String: Any]) -> [String: Any] {
+  /// The response to one line of input (nil for a blank line).
+  public func respond(to input: RequestLines.Line) -> [String: Any]? {
+    guard case .text(let line) = input else {
+      return [
+        "id": NSNull(), "status": "error",
+        "error": ["message": "a request line is longer than \(RequestLines.maximumBytes >> 20) MB", "text": ""],
+      ]
+    }
+    guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+    var response: [String: Any]
+    var id: Any = NSNull()
+    if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)), let request = object as? [String: Any] {
+      id = request["id"] ?? NSNull()
+      response = handle(request)
+    } else {
+      response = ["status": "error", "error": ["message": "a request is one JSON object per line", "text": ""]]
+    }
+    response["id"] = id
+    return response
+  }
+
+  public func handle(_ request: [String: Any]) -> [String: Any] {
     if let code = request["execute"] as? String { return execute(code) }
     if let code = request["complete"] as? String { return complete(code, cursor: Server.cursor(request, in: code)) }
     if let code = request["inspect"] as? String { return inspect(code, cursor: Server.cursor(request, in: code)) }
@@ -142,67 +150,72 @@ struct Server {
     return ["status": "ok", "found": false]
   }
 
-  /// The longest request line read; a longer one is answered with an error
-  /// (and skipped) instead of filling memory.
-  static let maximumLineBytes = 64 << 20
   /// The most elements a value's data may have to be sent along with its text.
   static let maximumValueElements = 100_000
 
-  /// What ``readLine()`` read.
-  enum Input {
-    case line(String)
-    /// A line longer than ``maximumLineBytes``, skipped.
+  /// Writes one response line.
+  public static func write(_ object: [String: Any]) {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else {
+      return
+    }
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+  }
+}
+
+/// Request lines from a byte source, read with `read(2)`-like calls so that
+/// a SIGINT arriving between requests does not end the input. Only bytes
+/// not yet searched are searched for the newline, so a long line costs time
+/// linear in its length; a line longer than ``maximumBytes`` is skipped (not kept).
+public struct RequestLines {
+  /// The longest request line kept.
+  public static let maximumBytes = 64 << 20
+
+  public enum Line {
+    case text(String)
+    /// A line longer than ``RequestLines/maximumBytes``, skipped.
     case tooLong
   }
 
-  /// A line of standard input (nil at its end), read with `read(2)` so that
-  /// a SIGINT arriving between requests does not end the input. Only bytes
-  /// not yet searched are searched for the newline, so a long line costs
-  /// time linear in its length.
-  static func readLine() -> Input? {
+  /// Fills the buffer, returning how many bytes it read (0 at the end, < 0 on an error).
+  let read: (inout [UInt8]) -> Int
+  /// Bytes read past the last line returned, how many of them were already
+  /// searched for a newline, and whether they belong to a line too long to keep.
+  var pending: [UInt8] = []
+  var searched = 0
+  var skipping = false
+
+  public init(read: @escaping (inout [UInt8]) -> Int) { self.read = read }
+
+  /// The next line; nil at the end of the input.
+  public mutating func next() -> Line? {
+    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       if let newline = pending[searched...].firstIndex(of: UInt8(ascii: "\n")) {
-        let tooLong = skipping || newline > maximumLineBytes
+        let tooLong = skipping || newline > RequestLines.maximumBytes
         let line = tooLong ? "" : String(decoding: pending[..<newline], as: UTF8.self)
         pending.removeSubrange(...newline)
         searched = 0
         skipping = false
-        return tooLong ? .tooLong : .line(line)
+        return tooLong ? .tooLong : .text(line)
       }
       searched = pending.count
-      if pending.count > maximumLineBytes {
+      if pending.count > RequestLines.maximumBytes {
         // Keep reading to the line's end, without keeping it.
         skipping = true
         pending.removeAll(keepingCapacity: true)
         searched = 0
       }
-      var chunk = [UInt8](repeating: 0, count: 65536)
-      let count = read(STDIN_FILENO, &chunk, chunk.count)
+      let count = read(&chunk)
       if count < 0 && errno == EINTR { continue }
       if count <= 0 {
-        if skipping {
-          skipping = false
+        defer {
           pending.removeAll()
-          return .tooLong
+          skipping = false
         }
-        guard !pending.isEmpty else { return nil }
-        defer { pending.removeAll() }
-        return .line(String(decoding: pending, as: UTF8.self))
+        if skipping { return .tooLong }
+        return pending.isEmpty ? nil : .text(String(decoding: pending, as: UTF8.self))
       }
       pending += chunk[0..<count]
     }
-  }
-
-  /// Bytes read past the last line returned, how many of them were already
-  /// searched for a newline, and whether they belong to a line too long to keep.
-  nonisolated(unsafe) static var pending: [UInt8] = []
-  nonisolated(unsafe) static var searched = 0
-  nonisolated(unsafe) static var skipping = false
-
-  static func write(_ object: [String: Any]) {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else {
-      return
-    }
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
   }
 }
