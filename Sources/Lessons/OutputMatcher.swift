@@ -11,21 +11,29 @@ public enum OutputMatcher {
   public static func matches(expected: [String], actual: [String], tolerance: Double? = nil) -> Bool {
     let expectedAtoms = expected.map { Atom.parse($0, allowWildcards: true) }
     let actualAtoms = actual.map { Atom.parse($0, allowWildcards: false) }
-    return linesMatch(expected, expectedAtoms, 0, actualAtoms, 0, tolerance: tolerance)
-  }
-
-  static func linesMatch(
-    _ expectedText: [String], _ expected: [[Atom]], _ i: Int, _ actual: [[Atom]], _ j: Int, tolerance: Double?
-  ) -> Bool {
-    if i == expected.count { return j == actual.count }
-    if expectedText[i].trimmed == "..." {
-      for next in j...actual.count where linesMatch(expectedText, expected, i + 1, actual, next, tolerance: tolerance) {
-        return true
+    let wildcards = expected.map { $0.trimmed == "..." }
+    // Dynamic programming over (expected line, actual line): `reachable[j]`
+    // says the expected lines so far can match the first j actual lines —
+    // linear in lines × patterns however many `...` lines there are.
+    var reachable = [Bool](repeating: false, count: actual.count + 1)
+    reachable[0] = true
+    for i in expected.indices {
+      var next = [Bool](repeating: false, count: actual.count + 1)
+      if wildcards[i] {
+        // `...` takes any number of lines: every position at or after a reachable one.
+        var seen = false
+        for j in 0...actual.count {
+          seen = seen || reachable[j]
+          next[j] = seen
+        }
+      } else {
+        for j in 0..<actual.count where reachable[j] {
+          if lineMatches(expectedAtoms[i], actualAtoms[j], tolerance: tolerance) { next[j + 1] = true }
+        }
       }
-      return false
+      reachable = next
     }
-    guard j < actual.count, lineMatches(expected[i], actual[j], tolerance: tolerance) else { return false }
-    return linesMatch(expectedText, expected, i + 1, actual, j + 1, tolerance: tolerance)
+    return reachable[actual.count]
   }
 
   /// Whether one line's atoms match, with `...` wildcards (dynamic programming).
@@ -119,13 +127,17 @@ public enum OutputMatcher {
           lookahead += 1
         }
         if lookahead > exponentStart, let value = Int(String(characters[(index + 1)..<lookahead])) {
-          exponent = value
+          // A double has no exponent beyond ±400: clamp, so no arithmetic overflows or loops long.
+          exponent = Swift.max(-400, Swift.min(400, value))
           index = lookahead
         }
       }
       if index < characters.count, characters[index].isLetter || characters[index] == "_" { return nil }
       guard let value = Double(String(characters[start..<index])) else { return nil }
-      let unit = decimals == 0 && exponent == 0 ? 0 : pow10(exponent - decimals)
+      // A number past the range of a double (1e3000000000 is inf) matches only exactly.
+      let unit =
+        decimals == 0 && exponent == 0 || !value.isFinite
+        ? 0 : pow10(Swift.max(-400, Swift.min(400, exponent - decimals)))
       return (value, unit, index - start)
     }
 

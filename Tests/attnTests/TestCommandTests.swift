@@ -68,3 +68,44 @@ import _TestSupport
     #expect(result.stderr.contains("no such file or directory"))
   }
 }
+
+/// A stranger's lesson cannot hang or crash the checker through its
+/// expected outputs: exponent bombs and many `...` lines finish at once.
+@Suite struct MatcherBombTests {
+  @Test func exponentBombsAndWildcardsFinishWithClearMismatches() throws {
+    let letters = (0..<60).map { String(UnicodeScalar(UInt8(97 + $0 % 26))) }.joined(separator: "\\n")
+    let lesson = """
+      # Bombs
+
+      ```attn
+      attn> 1
+      1e-9223372036854775808
+      ```
+
+      ```attn
+      attn> 2
+      1e3000000000
+      ```
+
+      ```attn
+      attn> print("\(letters)")
+      ...
+      ...
+      ...
+      ...
+      ...
+      ...
+      Q
+      ```
+      """
+    let file = try makeTemporaryDirectory().appendingPathComponent("bombs.md")
+    try lesson.write(to: file, atomically: true, encoding: .utf8)
+    let started = Date()
+    let result = try AttnProcess.run(["test", file.path])
+    #expect(!result.crashed, "\(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 20)
+    #expect(result.stdout.contains("0 passed, 3 failed"), "\(result.stdout)")
+    // At the prompt the same text is a number, not a trap.
+    #expect(try AttnProcess.run([], input: "1e-9223372036854775808\n").stdout == "0\n")
+  }
+}
