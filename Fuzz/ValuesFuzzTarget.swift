@@ -85,7 +85,7 @@ func statement(_ choices: inout Choices) -> String {
   case 5: return "grad(x -> sum(\(choices.pick(["softmax", "exp", "layernorm", "relu", "tanh"]))(x) * x), \(choices.pick(tensors)))"
   case 6:
     let depth = choices.byte() << 6 | choices.byte()
-    let wrap = choices.pick(["list(D)", "{a: D}", "list(D, N)", "append(D, D)"])
+    let wrap = choices.pick(["list(D)", "{a: D}", "list(D, N)", "append(list(N), D)"])
     return "D = list()\nfor i in range(\(depth)) { D = \(wrap) }\nD == D\nlen(str(D))\nD = 0"
   case 7: return "L = list(\(choices.pick(tensors)), \(choices.pick(others)), r)"
   default: return "\(choices.pick(tensors + others + ["r"]))[\(argument(.integer, &choices))]"
