@@ -71,8 +71,30 @@ public enum LessonLibrary {
     }
   }
 
-  /// Whether the file at `path` is inside `directory` (both resolved:
-  /// links and `..` cannot make a file from elsewhere look built in).
+  /// The lesson directories shipped with the running attn: installed beside
+  /// its binary (`PREFIX/share/attn/lessons`) or in the checkout it was built
+  /// in. Only lessons there are built in (run unconfined); a `lessons`
+  /// folder in the current directory, `ATTN_LESSONS` or the XDG data
+  /// directories may hold anyone's, which run confined.
+  public static func shippedDirectories(executable: String = executablePath()) -> [String] {
+    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+    var candidates = [binary.deletingLastPathComponent().appendingPathComponent("share/attn/lessons").path]
+    var directory = binary
+    for _ in 0..<5 {
+      candidates.append(directory.appendingPathComponent("lessons").path)
+      directory = directory.deletingLastPathComponent()
+    }
+    return candidates.filter { path in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+  }
+
+  /// Whether the lesson at `path` is one shipped with attn (see ``shippedDirectories(executable:)``).
+  public static func isBuiltIn(_ path: String, executable: String = executablePath()) -> Bool {
+    shippedDirectories(executable: executable).contains { isInside(path, directory: $0) }
+  }
+
   /// The running executable's path (`/proc/self/exe` where there is one:
   /// `argv[0]` may be a bare name found on `PATH`).
   public static func executablePath() -> String {
@@ -80,6 +102,8 @@ public enum LessonLibrary {
     return CommandLine.arguments.first ?? "attn"
   }
 
+  /// Whether the file at `path` is inside `directory` (both resolved:
+  /// links and `..` cannot make a file from elsewhere look built in).
   public static func isInside(_ path: String, directory: String) -> Bool {
     let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path

@@ -162,3 +162,27 @@ import _TestSupport
     #expect(directory.stderr.contains("not a regular file (it is a directory)"), "\(directory.stderr)")
   }
 }
+
+/// Only the lessons shipped with attn run unconfined: a folder laid out like
+/// attn's own (`./lessons/01-….md`) in a downloaded course is not trusted.
+@Suite struct StrangerLessonsTests {
+  @Test func aLessonsFolderInTheCurrentDirectoryIsConfined() throws {
+    let course = try makeTemporaryDirectory()
+    try FileManager.default.createDirectory(
+      at: course.appendingPathComponent("lessons"), withIntermediateDirectories: true)
+    let evil = """
+      # 1. Evil
+
+      ```attn
+      attn> len(lines("/etc/passwd"))
+      1
+      ```
+      """
+    try evil.write(to: course.appendingPathComponent("lessons/01-evil.md"), atomically: true, encoding: .utf8)
+    let result = try AttnProcess.run(["lesson", "1"], environment: ["ATTN_LESSONS": ""], directory: course)
+    #expect(result.stdout.contains("is outside the directories this file may use"), "\(result.stdout) \(result.stderr)")
+    // attn's own lessons still run unconfined.
+    let own = try AttnProcess.run(["lesson", "16"])
+    #expect(own.status == 0, "\(own.stderr.prefix(500))")
+  }
+}

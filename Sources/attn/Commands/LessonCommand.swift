@@ -36,7 +36,7 @@ struct LessonCommand: ParsableCommand {
     if let name, name.hasSuffix(".md"), FileManager.default.fileExists(atPath: name) {
       // A lesson file from anywhere: confined unless it is one of ours.
       path = name
-      builtIn = directory.map { LessonLibrary.isInside(name, directory: $0) } ?? false
+      builtIn = LessonLibrary.isBuiltIn(name)
     } else {
       guard let directory, let files = try? LessonLibrary.markdownFiles(in: [directory]) else {
         printError("attn: error: no lessons found; set ATTN_LESSONS to the lessons directory")
@@ -51,7 +51,8 @@ struct LessonCommand: ParsableCommand {
         throw ExitCode(2)
       }
       path = found
-      builtIn = true
+      // A stranger's ./lessons may be found first: only attn's own are built in.
+      builtIn = LessonLibrary.isBuiltIn(found)
     }
     let allowed = confinement.allowFiles.map {
       $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0

@@ -67,7 +67,7 @@ extension Repl {
   func startLesson(_ name: String?) -> Bool {
     let directory = LessonLibrary.defaultDirectory()
     if let name, name.hasSuffix(".md"), FileManager.default.fileExists(atPath: name) {
-      return open(name, builtIn: directory.map { LessonLibrary.isInside(name, directory: $0) } ?? false)
+      return open(name, builtIn: LessonLibrary.isBuiltIn(name))
     }
     guard let directory, let files = try? LessonLibrary.markdownFiles(in: [directory]) else {
       printError("error: no lessons found; set ATTN_LESSONS to the lessons directory")
@@ -81,7 +81,7 @@ extension Repl {
       printError("error: no lesson '\(name)'; :lesson lists them")
       return false
     }
-    return open(path, builtIn: true)
+    return open(path, builtIn: LessonLibrary.isBuiltIn(path))
   }
 
   /// Starts walking through the lesson file at `path`. Its relative paths

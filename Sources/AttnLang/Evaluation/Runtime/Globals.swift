@@ -20,10 +20,10 @@ final class Globals {
   private(set) var names: [String] = []
   private var slots: [String: Int] = [:]
   /// Names in the order they were first given a value.
-  private(set) var order: [String] = []
+  @exclusivity(unchecked) private(set) var order: [String] = []
   /// Counts top-level statements; 0 means none is running (nothing to undo).
   @exclusivity(unchecked) private var generation: UInt64 = 0
-  private var nextGeneration: UInt64 = 1
+  @exclusivity(unchecked) private var nextGeneration: UInt64 = 1
   /// What the running statement replaced: each slot's value before its first change.
   private var undo: [(slot: Int, value: Value?)] = []
   private var orderCount = 0
@@ -33,7 +33,7 @@ final class Globals {
   /// How to undo the running iteration, oldest first: the value a slot had
   /// at the last checkpoint, or — for a value changed in place, which
   /// keeping a reference to would copy at every step — the inverse of the change.
-  private var iterationUndo: [IterationChange] = []
+  @exclusivity(unchecked) private var iterationUndo: [IterationChange] = []
 
   /// One change of the running loop iteration, and how it is undone.
   enum IterationChange {
@@ -44,7 +44,7 @@ final class Globals {
     /// The part of the slot's value at `path` was `old` (or did not exist: a new field).
     case assigned(slot: Int, path: [PathStep], old: Replaced)
   }
-  private var iterationOrderCount = 0
+  @exclusivity(unchecked) private var iterationOrderCount = 0
 
   init() {
     capacity = 16
@@ -208,12 +208,14 @@ final class Globals {
   }
 
   /// Marks the end of a loop iteration in the running statement: what it
-  /// did is kept by ``rollBackIteration()``.
+  /// did is kept by ``rollBackIteration()``. Runs at every iteration of a
+  /// top-level loop, so it touches only what the iteration changed.
+  @inline(__always)
   func checkpoint() {
     guard generation != 0 else { return }
     iteration = nextGeneration
-    nextGeneration += 1
-    iterationUndo.removeAll(keepingCapacity: true)
+    nextGeneration &+= 1
+    if !iterationUndo.isEmpty { iterationUndo.removeAll(keepingCapacity: true) }
     iterationOrderCount = order.count
   }
 

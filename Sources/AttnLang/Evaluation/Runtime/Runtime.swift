@@ -17,10 +17,10 @@ final class Runtime {
   var depth = 0
   /// Whether loops at the top level keep their completed iterations when
   /// the statement fails (false while probing, which keeps nothing).
-  var keepsIterations = true
+  @exclusivity(unchecked) var keepsIterations = true
   /// The top-level loop that last finished an iteration in the running
   /// statement, and how many it finished: what a failure keeps.
-  var keptLoop: (range: SourceRange, iterations: Int)? = nil
+  @exclusivity(unchecked) var keptLoop: (range: SourceRange, iterations: Int)? = nil
   /// The lowest stack address calls may reach, found when recursion first gets deep.
   var stackFloor: UInt? = nil
 
