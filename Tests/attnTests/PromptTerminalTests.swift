@@ -278,3 +278,61 @@ import _TestSupport
     #expect(terminal.waitForExit() == 0)
   }
 }
+
+/// The history file is the user's: read only when it is a regular file
+/// attn can read (never a device, FIFO or another program's file, which is
+/// then left untouched), written back keeping its mode and through a link.
+@Suite(.serialized) struct HistoryFileTests {
+  func session(history: String, typing: String = "x = 1\r") throws -> String {
+    let environment = [
+      "TERM": "xterm-256color", "HOME": NSTemporaryDirectory(), "ATTN_HISTORY": history, "NO_COLOR": "1",
+      "LANG": "C.UTF-8",
+    ]
+    let terminal = try PseudoTerminal(executable: AttnProcess.executable.path, environment: environment)
+    #expect(terminal.waitForPrompt(), "\(terminal.transcript)")
+    terminal.send(typing)
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0, "\(terminal.transcript)")
+    return terminal.transcript
+  }
+
+  @Test func anotherProgramsFileIsLeftAsItIs() throws {
+    let directory = try makeTemporaryDirectory()
+    let foreign = directory.appendingPathComponent("foreign")
+    try "not a libedit history\n".write(to: foreign, atomically: true, encoding: .utf8)
+    chmod(foreign.path, 0o640)
+    let shown = try session(history: foreign.path)
+    #expect(shown.contains("history is not kept"), "\(shown)")
+    #expect(try String(contentsOf: foreign, encoding: .utf8) == "not a libedit history\n")
+    let mode = (try FileManager.default.attributesOfItem(atPath: foreign.path)[.posixPermissions] as? Int) ?? 0
+    #expect(mode == 0o640)
+  }
+
+  @Test func devicesAndFIFOsAreNeitherReadNorReplaced() throws {
+    let directory = try makeTemporaryDirectory()
+    let fifo = directory.appendingPathComponent("fifo").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let started = Date()
+    #expect(try session(history: fifo).contains("it is not a regular file"))
+    #expect(try session(history: "/dev/zero").contains("it is not a regular file"))
+    #expect(Date().timeIntervalSince(started) < 20, "neither hangs nor fills memory")
+    var info = stat()
+    #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+  }
+
+  @Test func aLinkedHistoryIsWrittenThroughKeepingItsMode() throws {
+    let directory = try makeTemporaryDirectory()
+    let real = directory.appendingPathComponent("real")
+    let link = directory.appendingPathComponent("link")
+    _ = try session(history: real.path, typing: "first = 1\r")
+    chmod(real.path, 0o600)
+    try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real")
+    _ = try session(history: link.path, typing: "second = 2\r")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "real")
+    let saved = try String(contentsOf: real, encoding: .utf8)
+    #expect(saved.contains("first") && saved.contains("second"), "\(saved)")
+    let mode = (try FileManager.default.attributesOfItem(atPath: real.path)[.posixPermissions] as? Int) ?? 0
+    #expect(mode == 0o600)
+  }
+}

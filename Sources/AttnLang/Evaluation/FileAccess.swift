@@ -43,5 +43,5 @@ public struct FileAccess: Sendable, Equatable {
 /// A path the session may not use, or cannot: the message says which and why.
 public struct FileAccessError: Error, CustomStringConvertible, Equatable {
   public var description: String
-  init(_ description: String) { self.description = description }
+  public init(_ description: String) { self.description = description }
 }

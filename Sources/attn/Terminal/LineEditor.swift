@@ -109,23 +109,55 @@ final class LineEditor {
     add_history(input)
   }
 
+  /// The largest history file read (a history holds at most ``historyLimit`` entries).
+  static let historyFileLimit: Int64 = 16 << 20
+
+  /// Whether the history is written back on exit: not after a history file
+  /// that exists could not be read (another program's, a device, too large),
+  /// so a user's file is never overwritten.
+  private(set) var keepsHistory = true
+
+  /// Reads the history only from a regular file of at most
+  /// ``historyFileLimit`` bytes (a FIFO, `/dev/zero` or a huge file is
+  /// refused, never read); after a failed read, history is not kept.
   func loadHistory() {
-    guard let historyPath, FileManager.default.fileExists(atPath: historyPath) else { return }
-    if read_history(historyPath) != 0 {
-      printError("attn: warning: cannot read the history file \(historyPath); history will not be kept")
+    guard let historyPath else { return }
+    var info = stat()
+    guard stat(historyPath, &info) == 0 else { return }  // not there yet: made on exit
+    let problem: String?
+    if info.st_mode & S_IFMT != S_IFREG {
+      problem = "it is not a regular file"
+    } else if Int64(info.st_size) > Self.historyFileLimit {
+      problem = "it is larger than \(Self.historyFileLimit >> 20) MB"
+    } else if read_history(historyPath) != 0 {
+      problem = "it is not a history attn can read"
+    } else {
+      problem = nil
+    }
+    if let problem {
+      keepsHistory = false
+      printError(
+        "attn: warning: cannot read the history file \(historyPath) (\(problem)); it is left as it is, and this session's history is not kept"
+      )
     }
   }
 
-  /// Saves the history by writing a temporary file and renaming it, so an
-  /// interrupted save never leaves a half-written history.
+  /// Saves the history the way attn writes every file: a temporary file
+  /// renamed over it (an interrupted save never leaves half a history), the
+  /// file's mode kept, a symbolic link written through.
   func saveHistory() {
-    guard let historyPath else { return }
+    guard let historyPath, keepsHistory else { return }
     let directory = (historyPath as NSString).deletingLastPathComponent
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let temporary = historyPath + ".tmp-\(getpid())"
-    if write_history(temporary) != 0 || rename(temporary, historyPath) != 0 {
-      unlink(temporary)
-      printError("attn: warning: cannot write the history file \(historyPath)")
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("attn-history-\(getpid())").path
+    defer { unlink(scratch) }
+    do {
+      guard write_history(scratch) == 0, let data = FileManager.default.contents(atPath: scratch) else {
+        throw FileAccessError("cannot write the history")
+      }
+      try FileAccess.unrestricted().write(Array(data), to: historyPath)
+    } catch {
+      printError("attn: warning: cannot write the history file \(historyPath): \(error)")
     }
   }
 
