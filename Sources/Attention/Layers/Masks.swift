@@ -78,8 +78,9 @@ public func slidingWindowMask(_ n: Int, window: Int) throws -> Tensor {
 /// - Throws: ``TensorError`` for a negative size or no heads.
 public func alibiBias(_ n: Int, heads: Int) throws -> Tensor {
   guard heads >= 1 else { throw TensorError("alibi", "heads must be at least 1, got \(heads)") }
-  let slopes = alibiSlopes(heads)
+  // The result is checked against the element limit before the slopes (one per head) are made.
   var bias = try zeros([heads, n, n])
+  let slopes = alibiSlopes(heads)
   for h in 0..<heads {
     for i in 0..<n {
       for j in 0..<n { bias.scalars[(h * n + i) * n + j] = -slopes[h] * Double(Swift.abs(i - j)) }
