@@ -144,3 +144,61 @@ import _TestSupport
     #expect(replay.stdout == "2\n")
   }
 }
+
+/// The progress file is read entry by entry: one bad entry (or a missing
+/// key) never erases the rest, unknown keys stay, and a file that cannot be
+/// read at all is set aside, not overwritten.
+@Suite struct ProgressFileTests {
+  let lesson = """
+    # Doubling
+
+    ```attn exercise name=twice
+    check: twice([1, 2])   # twice should double
+    attn> def twice(v) = 2 * v
+    ```
+    """
+
+  func solve(state: URL) throws -> AttnProcess.Result {
+    let file = state.deletingLastPathComponent().appendingPathComponent("doubling.md")
+    try lesson.write(to: file, atomically: true, encoding: .utf8)
+    return try AttnProcess.run(
+      [], input: ":lesson \(file.path)\ndef twice(v) = v + v\n", environment: ["XDG_STATE_HOME": state.path])
+  }
+
+  @Test func aBadEntryIsSkippedAndTheRestKept() throws {
+    let state = try makeTemporaryDirectory().appendingPathComponent("state")
+    let progress = state.appendingPathComponent("attn/progress.json")
+    try FileManager.default.createDirectory(
+      at: progress.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let before = """
+      {"01-softmax.md": {"solved": ["my-softmax"], "stars": 3},
+       "02-index-selection.md": {"solved": ["frequencies"]},
+       "03-broken.md": 17,
+       "04-attention-and-mlp.md": {"solved": "pointer"}}
+      """
+    try before.write(to: progress, atomically: true, encoding: .utf8)
+    let result = try solve(state: state)
+    #expect(result.stdout.contains("✓ solved: twice"), "\(result.stdout)")
+    #expect(result.stderr.contains("'03-broken.md' is not a lesson's record"), "\(result.stderr)")
+    let after = try JSONSerialization.jsonObject(with: Data(contentsOf: progress)) as? [String: Any] ?? [:]
+    #expect((after["01-softmax.md"] as? [String: Any])?["solved"] as? [String] == ["my-softmax"])
+    #expect((after["01-softmax.md"] as? [String: Any])?["stars"] as? Int == 3, "unknown keys stay")
+    #expect((after["02-index-selection.md"] as? [String: Any])?["solved"] as? [String] == ["frequencies"])
+    #expect(after["03-broken.md"] as? Int == 17, "an entry that cannot be read is kept as it was")
+    #expect((after["doubling.md"] as? [String: Any])?["solved"] as? [String] == ["twice"])
+  }
+
+  @Test func anUnreadableFileIsSetAside() throws {
+    let state = try makeTemporaryDirectory().appendingPathComponent("state")
+    let progress = state.appendingPathComponent("attn/progress.json")
+    try FileManager.default.createDirectory(
+      at: progress.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try "this is not json".write(to: progress, atomically: true, encoding: .utf8)
+    let result = try solve(state: state)
+    #expect(result.stderr.contains("cannot be read; it will be kept as"), "\(result.stderr)")
+    let aside = try String(contentsOfFile: progress.path + ".unreadable", encoding: .utf8)
+    #expect(aside == "this is not json")
+    let after = try JSONSerialization.jsonObject(with: Data(contentsOf: progress)) as? [String: Any] ?? [:]
+    #expect((after["doubling.md"] as? [String: Any])?["solved"] as? [String] == ["twice"])
+  }
+}

@@ -1,3 +1,4 @@
+import AttnLang
 import Foundation
 
 /// Which exercises a student solved, and which solutions they looked at, per
@@ -10,17 +11,44 @@ public struct ProgressStore {
   }
 
   public let path: String
-  public private(set) var lessons: [String: Lesson]
+  public private(set) var lessons: [String: Lesson] = [:]
+  /// What reading the file found wrong, for the front end to say once.
+  public private(set) var warnings: [String] = []
+  /// The file as read, written back with only the entries that changed
+  /// replaced: keys this version does not know, and entries it could not
+  /// read, are kept as they were.
+  private var document: [String: Any] = [:]
+  /// The file exists but is not a JSON object: it is kept aside (never
+  /// overwritten) before progress is next saved.
+  private var unreadable = false
 
-  /// The store at `path` (empty when the file does not exist or cannot be read).
+  /// The store at `path`, read entry by entry: a malformed entry is skipped
+  /// with a warning, the others are kept; a file that is not JSON is set
+  /// aside on the next save, not lost.
   public init(path: String) {
     self.path = path
-    if let data = FileManager.default.contents(atPath: path),
-      let stored = try? JSONDecoder().decode([String: Lesson].self, from: data)
-    {
-      lessons = stored
-    } else {
-      lessons = [:]
+    guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return }
+    guard let object = try? JSONSerialization.jsonObject(with: data), let top = object as? [String: Any] else {
+      unreadable = true
+      warnings.append(
+        "the progress file \(path) cannot be read; it will be kept as \(path).unreadable when progress is next saved")
+      return
+    }
+    document = top
+    for (key, value) in top.sorted(by: { $0.key < $1.key }) {
+      guard let entry = value as? [String: Any] else {
+        warnings.append("the progress file \(path): '\(key)' is not a lesson's record; it is kept but not read")
+        continue
+      }
+      func names(_ field: String) -> [String] {
+        guard let raw = entry[field] else { return [] }
+        guard let list = raw as? [String] else {
+          warnings.append("the progress file \(path): '\(key)'.\(field) is not a list of names; it is read as empty")
+          return []
+        }
+        return list
+      }
+      lessons[key] = Lesson(solved: names("solved"), revealed: names("revealed"))
     }
   }
 
@@ -40,21 +68,34 @@ public struct ProgressStore {
   public mutating func markSolved(_ exercise: String, in lessonPath: String) {
     var lesson = self.lesson(lessonPath)
     if !lesson.solved.contains(exercise) { lesson.solved.append(exercise) }
-    lessons[ProgressStore.key(lessonPath)] = lesson
+    store(lesson, for: lessonPath)
   }
 
   public mutating func markRevealed(_ exercise: String, in lessonPath: String) {
     var lesson = self.lesson(lessonPath)
     if !lesson.revealed.contains(exercise) { lesson.revealed.append(exercise) }
-    lessons[ProgressStore.key(lessonPath)] = lesson
+    store(lesson, for: lessonPath)
   }
 
-  /// Writes the file (and its directory), replacing it whole.
-  public func save() throws {
+  private mutating func store(_ lesson: Lesson, for lessonPath: String) {
+    let key = ProgressStore.key(lessonPath)
+    lessons[key] = lesson
+    var entry = document[key] as? [String: Any] ?? [:]
+    entry["solved"] = lesson.solved
+    entry["revealed"] = lesson.revealed
+    document[key] = entry
+  }
+
+  /// Writes the file (and its directory) whole, the way attn writes every
+  /// file; an unreadable file found there is first moved aside.
+  public mutating func save() throws {
     let directory = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(lessons).write(to: URL(fileURLWithPath: path), options: .atomic)
+    if unreadable {
+      _ = rename(path, path + ".unreadable")
+      unreadable = false
+    }
+    let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+    try FileAccess.unrestricted().write(Array(data), to: path)
   }
 }

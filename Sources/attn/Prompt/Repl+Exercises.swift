@@ -84,13 +84,17 @@ extension Repl {
 
   func recordProgress(_ change: (inout ProgressStore) -> Void) {
     guard var store = progressStore else { return }
+    for warning in store.warnings where !progressWarned {
+      printError("warning: " + warning)
+    }
+    progressWarned = true
     change(&store)
-    progressStore = store
     do {
       try store.save()
     } catch {
-      printError("warning: cannot save progress to \(store.path): \(error.localizedDescription)")
+      printError("warning: cannot save progress to \(store.path): \(error)")
     }
+    progressStore = store
   }
 
   func paint(_ text: String, code: String) -> String {

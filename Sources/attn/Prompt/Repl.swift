@@ -44,6 +44,8 @@ final class Repl {
   var allowedDirectories: [String] = []
   /// Solved exercises, kept across sessions (nil: not kept).
   var progressStore: ProgressStore? = ProgressStore.defaultPath().map(ProgressStore.init(path:))
+  /// Whether what was wrong with the progress file was said (once a session).
+  var progressWarned = false
 
   /// One input that ran, with what it printed (plain, as a lesson records it).
   struct HistoryEntry {
