@@ -128,8 +128,12 @@ extension Notebook {
         prose = []
       }
       let opening = index
+      let fence = Notebook.fenceLength(line)
       index += 1
-      while index < self.lines.count, !self.lines[index].hasPrefix("```") { index += 1 }
+      // The cell ends at a fence at least as long as its opening one (```` holds a ``` line).
+      while index < self.lines.count, Notebook.closingFenceLength(self.lines[index]).map({ $0 < fence }) ?? true {
+        index += 1
+      }
       guard index < self.lines.count else {
         throw NotebookError(path: path, line: opening + 1, message: "the ```attn cell is never closed")
       }
@@ -159,6 +163,40 @@ extension Notebook {
       index += 1
     }
     if !prose.isEmpty { blocks.append(.prose(prose.joined(separator: "\n"), line: proseStart)) }
+  }
+
+  /// How many backticks open a fence (```` ``` ```` or longer).
+  static func fenceLength(_ line: String) -> Int { line.prefix { $0 == "`" }.count }
+
+  /// The length of a line that can close a fence (only backticks, at least
+  /// three, spaces around), else nil.
+  static func closingFenceLength(_ line: String) -> Int? {
+    let trimmed = line.trimmed
+    guard trimmed.count >= 3, trimmed.allSatisfy({ $0 == "`" }) else { return nil }
+    return trimmed.count
+  }
+
+  /// An output line as a transcript holds it: a line that would read as an
+  /// input (it starts with a prompt), would close the cell (only backticks)
+  /// or starts with `\` is written after a `\`, which reading removes.
+  public static func escapedOutput(_ line: String) -> String {
+    let needsEscape =
+      line.hasPrefix("\\") || closingFenceLength(line) != nil
+      || Transcript.prompts.contains { Transcript.strip(line, prompt: $0) != nil }
+    return needsEscape ? "\\" + line : line
+  }
+
+  /// An input's printed lines as a transcript writes them, each escaped
+  /// (``escapedOutput(_:)``) and trailing empty ones written as `\` — blank
+  /// lines at the end of an output are otherwise layout.
+  public static func transcriptLines(ofOutput output: [String]) -> [String] {
+    var lines = output.map(escapedOutput)
+    var index = lines.count - 1
+    while index >= 0, output[index].trimmed.isEmpty {
+      lines[index] = "\\" + output[index]
+      index -= 1
+    }
+    return lines
   }
 
   /// The options of a line that opens an attn cell, or nil for any other line.
@@ -194,16 +232,21 @@ extension Notebook {
 
   static func entries(_ lines: [String], firstLine: Int, path: String) throws -> [Entry] {
     var entries: [Entry] = []
+    // Whether each entry's last expected lines were escaped (not layout).
+    var escaped: [[Bool]] = []
     for (offset, line) in lines.enumerated() {
       if let input = Transcript.strip(line, prompt: Transcript.prompt) {
         entries.append(Entry(input: input, line: firstLine + offset, expected: []))
+        escaped.append([])
       } else if let continuation = Transcript.strip(line, prompt: Transcript.continuationPrompt),
         let last = entries.indices.last,
         entries[last].expected.isEmpty
       {
         entries[last].input += "\n" + continuation
       } else if let last = entries.indices.last {
-        entries[last].expected.append(line)
+        // `\` starts an escaped output line (see ``escapedOutput(_:)``).
+        entries[last].expected.append(line.hasPrefix("\\") ? String(line.dropFirst()) : line)
+        escaped[last].append(line.hasPrefix("\\"))
       } else if !line.trimmed.isEmpty {
         throw NotebookError(
           path: path, line: firstLine + offset,
@@ -212,7 +255,10 @@ extension Notebook {
     }
     // Blank lines at the end of an output are layout, not output.
     for index in entries.indices {
-      while entries[index].expected.last?.trimmed.isEmpty == true { entries[index].expected.removeLast() }
+      while entries[index].expected.last?.trimmed.isEmpty == true, escaped[index].last == false {
+        entries[index].expected.removeLast()
+        escaped[index].removeLast()
+      }
     }
     return entries
   }
@@ -230,7 +276,7 @@ extension Notebook {
         let output =
           cell.index < outputs.count && entryIndex < outputs[cell.index].count
           ? outputs[cell.index][entryIndex] : entry.expected
-        result += output
+        result += Notebook.transcriptLines(ofOutput: output)
       }
       next = cell.body.upperBound
     }

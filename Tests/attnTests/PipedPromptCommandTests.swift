@@ -54,3 +54,42 @@ import _TestSupport
     #expect(result.stderr.contains(":explain needs a call"))
   }
 }
+
+/// A session saved as a notebook re-runs as it ran, whatever it printed:
+/// lines that look like prompts, fences or escapes are escaped (a round trip
+/// over random printed text).
+@Suite struct SavedNotebookRoundTripTests {
+  @Test(arguments: [1, 2, 3, 4, 5])
+  func randomPrintedTextRoundTrips(_ seed: UInt64) throws {
+    var generator = SeededGenerator(seed: seed)
+    let pieces = [
+      "attn> ", "...> ", "attn>", "...>", "```", "````", "\\\\", "\\\\n", "#", "...", " ", "x = 1", "[1, 2]", "é", "`",
+      "\\\"", "0.5", "\\t", "",
+    ]
+    var input = ""
+    for _ in 0..<40 {
+      let line = (0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+        .joined()
+      input += "print(\"\(line)\")\n"
+    }
+    let directory = try makeTemporaryDirectory()
+    let saved = try AttnProcess.run([], input: input + ":save session.md\n", directory: directory)
+    #expect(saved.stdout.contains("saved 40 inputs to session.md"), "\(saved.stderr)")
+    let check = try AttnProcess.run(["test", directory.appendingPathComponent("session.md").path])
+    let notebook = try String(contentsOf: directory.appendingPathComponent("session.md"), encoding: .utf8)
+    #expect(check.status == 0, "\(check.stdout)\n\(notebook)")
+  }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

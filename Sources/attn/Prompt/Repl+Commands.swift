@@ -86,7 +86,7 @@ extension Repl {
     let (kept, dropped) = keptHistory
     let entries = kept.map {
       NotebookHTML.Entry(
-        input: $0.input, output: $0.output.isEmpty ? [] : $0.output.components(separatedBy: "\n"), values: $0.values)
+        input: $0.input, output: $0.output, values: $0.values)
     }
     let page = NotebookHTML.page(title: "attn session", blocks: [.markdown("# attn session"), .cell(entries)])
     do {

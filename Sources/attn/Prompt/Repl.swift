@@ -50,7 +50,8 @@ final class Repl {
   /// One input that ran, with what it printed (plain, as a lesson records it).
   struct HistoryEntry {
     var input: String
-    var output: String
+    /// The lines it printed (none, or some, which may be empty lines).
+    var output: [String]
     var values: [Value]
     /// The directory the input's relative file names were read from (a
     /// lesson's own, during a walkthrough); nil for the current directory.
@@ -184,7 +185,7 @@ final class Repl {
       }
       remember(
         HistoryEntry(
-          input: program.source.text.trimmingCharacters(in: .newlines), output: printed.joined(separator: "\n"),
+          input: program.source.text.trimmingCharacters(in: .newlines), output: lines(printed),
           values: values, directory: session.options.files.baseDirectory))
       fflush(nil)
       return (true, lines(printed))

@@ -10,7 +10,7 @@ import Lessons
 /// those names rewritten to lead to the same files from where the saved
 /// file is, so that it replays with `attn run`.
 enum SessionSaver {
-  static func save(_ history: [(input: String, output: String, directory: String?)], to path: String) throws {
+  static func save(_ history: [(input: String, output: [String], directory: String?)], to path: String) throws {
     let target = directory(of: path)
     let inputs = history.map { entry in
       relocate(entry.input, from: entry.directory ?? FileManager.default.currentDirectoryPath, to: target)
@@ -20,7 +20,8 @@ enum SessionSaver {
       var cell = ""
       for (input, entry) in zip(inputs, history) {
         cell += Transcript.lines(of: input).joined(separator: "\n") + "\n"
-        if !entry.output.isEmpty { cell += entry.output + "\n" }
+        // Printed text that would read as an input or close the cell is escaped.
+        for line in Notebook.transcriptLines(ofOutput: entry.output) { cell += line + "\n" }
       }
       text = "# Session\n\nSaved from the attn> prompt.\n\n```attn\n" + cell + "```\n"
     } else {
