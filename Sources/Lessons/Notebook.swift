@@ -65,10 +65,11 @@ public struct Notebook: Sendable {
   /// The exercises, in order.
   public var exercises: [Exercise] { cells.compactMap(\.exercise) }
 
-  /// The text of the first `# ` heading, or the file name.
+  /// The text of the first `# ` heading, or the file name (control
+  /// characters shown as escapes: it is printed on terminals).
   public var title: String {
-    for line in lines where line.hasPrefix("# ") { return String(line.dropFirst(2)).trimmed }
-    return path.split(separator: "/").last.map(String.init) ?? path
+    for line in lines where line.hasPrefix("# ") { return ControlCharacters.escaped(String(line.dropFirst(2)).trimmed) }
+    return ControlCharacters.escaped(path.split(separator: "/").last.map(String.init) ?? path)
   }
 
   /// The first paragraph of prose after the title: the lesson's one-line summary.
@@ -88,7 +89,7 @@ public struct Notebook: Sendable {
       }
       paragraph.append(line.trimmed)
     }
-    return paragraph.joined(separator: " ")
+    return ControlCharacters.escaped(paragraph.joined(separator: " "))
   }
 }
 

@@ -1,10 +1,14 @@
+import AttnLang
+
 /// Renders lesson prose for a terminal: headings in bold (underlined for
 /// the title), `**strong**` bold, `*emphasis*` italic, `` `code` `` in cyan,
 /// indented code dimmed. Without color, the Markdown is shown as written,
 /// which reads well as plain text.
 public enum TerminalMarkdown {
+  /// A lesson's prose may come from anyone: its control characters are
+  /// shown as escapes, never sent to the terminal; the colors are attn's own.
   public static func render(_ markdown: String, color: Bool, width: Int = 80) -> String {
-    let wrapped = wrap(markdown, width: Swift.max(width - 1, 20))
+    let wrapped = wrap(ControlCharacters.escaped(markdown), width: Swift.max(width - 1, 20))
     guard color else { return wrapped }
     return wrapped.split(separator: "\n", omittingEmptySubsequences: false).map { line in
       let text = String(line)

@@ -336,3 +336,41 @@ import _TestSupport
     #expect(mode == 0o600)
   }
 }
+
+/// The terminal shows text, not commands: control characters in strings,
+/// printed text, labels, messages and a lesson's prose arrive as escapes;
+/// attn's own colors stay.
+@Suite(.serialized) struct TerminalControlTests {
+  @Test func controlCharactersFromUsersAndFilesAreEscapes() throws {
+    let directory = try makeTemporaryDirectory()
+    let lesson = directory.appendingPathComponent("evil.md")
+    try "# Evil\u{1B}]0;owned\u{07}\n\nClear \u{1B}[2J the screen.\n\n```attn\nattn> 1\n1\n```\n".write(
+      to: lesson, atomically: true, encoding: .utf8)
+    let environment = [
+      "TERM": "xterm-256color", "HOME": directory.path, "ATTN_HISTORY": "", "LANG": "C.UTF-8",
+      "XDG_STATE_HOME": directory.path,
+    ]
+    let terminal = try PseudoTerminal(
+      executable: AttnProcess.executable.path, arguments: ["lesson", lesson.path], environment: environment)
+    #expect(terminal.waitFor("attn> 1"), "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("Clear \\u{1B}[2J the screen."), "\(terminal.transcript)")
+    #expect(!terminal.transcript.contains("\u{1B}[2J"), "the prose cleared the screen")
+    #expect(!terminal.transcript.contains("\u{1B}]0;"), "the title set the window's")
+    var mark = terminal.transcript.count
+    terminal.send("\u{15}x = \"a\\u{1B}[2Jb\"\r")
+    #expect(terminal.waitForPrompt("1"))
+    terminal.send("\u{15}print(x)\r")
+    #expect(terminal.waitFor("a\\u{1B}[2Jb\r\n", after: mark), "\(terminal.transcript)")
+    #expect(terminal.waitForPrompt("1"))
+    mark = terminal.transcript.count
+    terminal.send("\u{15}nope(x)\r")
+    #expect(terminal.waitFor("error", after: mark))
+    #expect(terminal.waitForPrompt("1"))
+    #expect(!terminal.transcript.contains("a\u{1B}[2Jb"), "\(terminal.transcript)")
+    #expect(terminal.transcript.contains("\u{1B}[1;31merror:"), "attn's own colors stay")
+    terminal.send("\u{15}:quit\r")
+    #expect(terminal.waitForPrompt())
+    terminal.send("\u{04}")
+    #expect(terminal.waitForExit() == 0)
+  }
+}

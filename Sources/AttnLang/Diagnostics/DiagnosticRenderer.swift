@@ -57,8 +57,11 @@ public struct DiagnosticRenderer: Sendable {
       label = "\u{1B}[1;\(color)m\(label)\u{1B}[0m\u{1B}[1m"
     }
     var text = ""
-    if showsLocation { text += "\(source.name):\(location.line):\(location.column): " }
-    text += "\(label) \(diagnostic.message)"
+    if showsLocation {
+      text += "\(ControlCharacters.escaped(source.name, escapingLayout: true)):\(location.line):\(location.column): "
+    }
+    // A message may quote a file name or a string from anyone: it shows text, not commands.
+    text += "\(label) \(ControlCharacters.escaped(diagnostic.message))"
     if useColor { text += "\u{1B}[0m" }
     let line = DiagnosticRenderer.printable(source.line(location.line))
     guard !line.isEmpty || diagnostic.range.start < source.bytes.count else { return text }

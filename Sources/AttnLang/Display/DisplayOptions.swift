@@ -14,6 +14,9 @@ public struct DisplayOptions: Equatable, Sendable {
   public var picturesUnderRecords = false
   /// The width pictures must fit in.
   public var width = 80
+  /// Whether text that prints as is (`print`, messages) shows its control
+  /// characters as escapes: on a terminal, where they would drive it.
+  public var escapesControlCharacters = false
 
   public init(precision: Int = 4) {
     self.precision = precision

@@ -23,6 +23,12 @@ struct FigureText {
   static let eighths: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
   func render(_ figure: Figure) -> String {
+    // Labels and titles come from users and files: no control character reaches the terminal.
+    var figure = figure
+    figure.title = figure.title.map { ControlCharacters.escaped($0, escapingLayout: true) }
+    figure.rowLabels = figure.rowLabels?.map { ControlCharacters.escaped($0, escapingLayout: true) }
+    figure.columnLabels = figure.columnLabels?.map { ControlCharacters.escaped($0, escapingLayout: true) }
+    figure.panelTitles = figure.panelTitles?.map { ControlCharacters.escaped($0, escapingLayout: true) }
     switch figure.kind {
     case .heatmap: return heatmap(figure)
     case .bars: return bars(figure)

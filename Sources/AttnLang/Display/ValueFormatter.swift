@@ -29,7 +29,7 @@ public struct ValueFormatter: Sendable {
     case .none, .list, .record:
       return ""
     case .text(let text):
-      return text
+      return options.escapesControlCharacters ? ControlCharacters.escaped(text) : text
     case .figure(let figure):
       return FigureText(style: options.pictures, width: options.width, precision: options.precision).render(figure)
     case .explanation(let explanation):
@@ -168,7 +168,8 @@ struct NestedLayout {
           var plan: [Step] = []
           for (offset, (field, part)) in zip(record.fields, parts).enumerated() {
             if offset > 0 { plan.append(.text("\n")) }
-            plan += [.text(field.name + ": "), .indent(everyLine: false), .value(part), .dedent]
+            let name = ControlCharacters.escaped(field.name, escapingLayout: true)
+            plan += [.text(name + ": "), .indent(everyLine: false), .value(part), .dedent]
           }
           if let picture = formatter.picture(under: record) { plan.append(.text("\n" + picture)) }
           steps += plan.reversed()
@@ -215,16 +216,21 @@ struct IndentingWriter {
   }
 }
 
-/// A string in double quotes, with quotes, backslashes and newlines escaped.
+/// A string in double quotes, written as it would be typed: quotes,
+/// backslashes, newlines, tabs and carriage returns escaped, and every other
+/// control character as `\u{…}` (it could otherwise drive a terminal).
 func quoted(_ text: String) -> String {
   var result = "\""
-  for character in text {
-    switch character {
+  for scalar in text.unicodeScalars {
+    switch scalar {
     case "\"": result += "\\\""
     case "\\": result += "\\\\"
     case "\n": result += "\\n"
     case "\t": result += "\\t"
-    default: result.append(character)
+    case "\r": result += "\\r"
+    case _ where ControlCharacters.isControl(scalar):
+      result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    default: result.unicodeScalars.append(scalar)
     }
   }
   return result + "\""

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Attention
-import Foundation
 import AttnLang
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -70,6 +70,8 @@ struct EvaluationOptions: ParsableArguments {
       options.display.picturesUnderRecords = true
     }
     options.display.width = Terminal.width()
+    // On a terminal, text printed as is shows its control characters as escapes.
+    options.display.escapesControlCharacters = Terminal.isTerminal(STDOUT_FILENO)
     return options
   }
 }

@@ -26,7 +26,7 @@ extension Repl {
         paint(
           "✗ not yet (\(failed) of \(exercise.checks.count) check\(exercise.checks.count == 1 ? "" : "s") fail):",
           code: "33"))
-      for failure in verdict.failures.prefix(3) { print("  " + failure.reason) }
+      for failure in verdict.failures.prefix(3) { print("  " + ControlCharacters.escaped(failure.reason)) }
       print(paint("  keep going; :hint for a hint, :solution for the answer", code: "2"))
     }
   }
@@ -39,7 +39,7 @@ extension Repl {
       return false
     }
     if let hint = walkthrough.nextHint() {
-      print(paint("hint: ", code: "36") + hint)
+      print(paint("hint: ", code: "36") + ControlCharacters.escaped(hint))
     } else {
       print(
         exercise.hints.isEmpty
@@ -58,7 +58,7 @@ extension Repl {
     }
     print(paint("solution of \(exercise.name):", code: "36"))
     for entry in cell.entries {
-      for line in Transcript.lines(of: entry.input) { print(line) }
+      for line in Transcript.lines(of: entry.input) { print(ControlCharacters.escaped(line)) }
       _ = evaluate(Session.parse(SourceFile(name: name, text: entry.input)))
     }
     recordProgress { $0.markRevealed(exercise.name, in: walkthrough.notebook.path) }
