@@ -156,6 +156,11 @@ enum MarkdownHTML {
   /// matching each `(` are found in one pass each, and a label or a URL longer
   /// than ``maximumLabel`` or ``maximumURL`` characters is not a link.
   static func links(_ text: String) -> String {
+    links(text) { label, url in isSafeLink(url) ? "<a href=\"\(url)\">\(label)</a>" : label }
+  }
+
+  /// ``links(_:)`` with each link written by `write(label, url)`.
+  static func links(_ text: String, write: (String, String) -> String) -> String {
     let characters = Array(text)
     let count = characters.count
     // nextClose[i], nextOpen[i]: the first "]", "[" at or after i.
@@ -196,7 +201,7 @@ enum MarkdownHTML {
       result += String(characters[copied..<index])
       let label = String(characters[(index + 1)..<middle])
       let url = String(characters[(middle + 2)..<close]).trimmingCharacters(in: .whitespaces)
-      result += isSafeLink(url) ? "<a href=\"\(url)\">\(label)</a>" : label
+      result += write(label, url)
       copied = close + 1
       index = close + 1
     }
@@ -212,10 +217,55 @@ enum MarkdownHTML {
   /// a scheme, so they are dropped here too before it is read.
   static func isSafeLink(_ url: String) -> Bool {
     let compact = String(url.unicodeScalars.filter { $0.value > 0x20 })
+    // `//host/x` is another site, not a relative path.
+    if compact.hasPrefix("//") || compact.hasPrefix("\\\\") || compact.hasPrefix("/\\") { return false }
     guard let colon = compact.firstIndex(of: ":") else { return true }
     let beforeColon = compact[..<colon]
     // A ':' after a '/', '?' or '#' is part of a relative path, not a scheme.
     if beforeColon.contains(where: { "/?#".contains($0) }) { return true }
     return ["http", "https", "mailto"].contains(beforeColon.lowercased())
+  }
+
+  /// Lesson prose as Markdown that renders inert wherever it is shown (a
+  /// Jupyter notebook's Markdown cells): raw HTML outside code is escaped,
+  /// so it shows as text; a link (inline or a reference definition) to
+  /// anything but a web or mail address or a relative path keeps only its
+  /// text — the same rules as the HTML export.
+  public static func inertMarkdown(_ markdown: String) -> String {
+    markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      let text = String(line)
+      if text.hasPrefix("    ") || text.hasPrefix("\t") { return text }  // indented code is shown as written
+      if let definition = referenceDefinition(text), !isSafeLink(definition.url) { return definition.label }
+      var result = ""
+      var rest = Substring(text)
+      while let open = rest.firstIndex(of: "`") {
+        result += inertProse(String(rest[..<open]))
+        let after = rest[rest.index(after: open)...]
+        guard let close = after.firstIndex(of: "`") else {
+          rest = rest[open...]
+          break
+        }
+        result += "`" + after[..<close] + "`"
+        rest = after[after.index(after: close)...]
+      }
+      return result + inertProse(String(rest))
+    }.joined(separator: "\n")
+  }
+
+  /// Prose outside code: `<` as an entity (no tag, no autolink), unsafe links as their text.
+  static func inertProse(_ text: String) -> String {
+    links(text.replacingOccurrences(of: "<", with: "&lt;")) { label, url in
+      isSafeLink(url) ? "[\(label)](\(url))" : label
+    }
+  }
+
+  /// `[label]: url` (a Markdown link reference definition), if the line is one.
+  static func referenceDefinition(_ line: String) -> (label: String, url: String)? {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    guard trimmed.hasPrefix("["), let close = trimmed.firstIndex(of: "]") else { return nil }
+    let after = trimmed[trimmed.index(after: close)...]
+    guard after.hasPrefix(":") else { return nil }
+    let url = after.dropFirst().trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
+    return (String(trimmed[trimmed.index(after: trimmed.startIndex)..<close]), url)
   }
 }

@@ -20,7 +20,8 @@ public enum NotebookJupyter {
         let trimmed = text.trimmingCharacters(in: .newlines)
         if !trimmed.isEmpty {
           cells.append([
-            "cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": trimmed,
+            "cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any],
+            "source": MarkdownHTML.inertMarkdown(trimmed),
           ])
         }
       case .cell(let cell):
@@ -32,7 +33,9 @@ public enum NotebookJupyter {
         if let exercise = cell.exercise {
           var text =
             "**Exercise `\(exercise.name)`** — answer it at the attn prompt (`attn lesson`), where it is checked."
-          for (number, hint) in exercise.hints.enumerated() { text += "\n\n*Hint \(number + 1):* \(hint)" }
+          for (number, hint) in exercise.hints.enumerated() {
+            text += "\n\n*Hint \(number + 1):* \(MarkdownHTML.inertMarkdown(hint))"
+          }
           cells.append(["cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": text])
           metadata = ["tags": ["solution"], "jupyter": ["source_hidden": true, "outputs_hidden": true]]
         }

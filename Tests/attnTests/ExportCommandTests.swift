@@ -93,3 +93,42 @@ import _TestSupport
     #expect(page.contains("<td>0.7311</td>"))
   }
 }
+
+/// Both exports treat a stranger's lesson alike: the notebook's Markdown
+/// cells carry no raw HTML and no link to a script or another site.
+@Suite struct NotebookExportSafetyTests {
+  @Test func theNotebookIsAsInertAsThePage() throws {
+    let directory = try makeTemporaryDirectory()
+    let lesson = directory.appendingPathComponent("evil.md")
+    try """
+    # Evil
+
+    <script>alert(1)</script> and <img src=x onerror=alert(1)>, yet `a < b` stays code.
+    [js](javascript:alert(1)) [far](//evil.example/x) [ok](https://example.org) [near](other.md)
+    [ref]: javascript:alert(2)
+
+        <b>indented code stays as written</b>
+
+    ```attn exercise name=e
+    hint: see <script>x</script> or [this](javascript:alert(3))
+    check: y
+    wrong: y = 2   # expected 1
+    attn> y = 1
+    ```
+    """.write(to: lesson, atomically: true, encoding: .utf8)
+    let notebook = directory.appendingPathComponent("evil.ipynb")
+    let result = try AttnProcess.run(["export", lesson.path, "--ipynb", notebook.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let document = try JSONSerialization.jsonObject(with: Data(contentsOf: notebook)) as? [String: Any]
+    let cells = document?["cells"] as? [[String: Any]] ?? []
+    let markdown = cells.filter { $0["cell_type"] as? String == "markdown" }.compactMap { $0["source"] as? String }
+      .joined(separator: "\n")
+    #expect(!markdown.contains("<script"), "\(markdown)")
+    #expect(!markdown.contains("<img"))
+    #expect(!markdown.lowercased().contains("javascript:"))
+    #expect(!markdown.contains("//evil.example"))
+    #expect(markdown.contains("[ok](https://example.org)") && markdown.contains("[near](other.md)"))
+    #expect(markdown.contains("`a < b`"), "code spans are literal")
+    #expect(markdown.contains("    <b>indented code stays as written</b>"))
+  }
+}
