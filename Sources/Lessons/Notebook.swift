@@ -207,10 +207,17 @@ extension Notebook {
     guard words.first == "attn" else { return nil }
     var options = CellOptions()
     var isExercise = false
+    var seen = Set<Substring>()
     for word in words.dropFirst() {
+      let option = word.prefix { $0 != "=" }
+      guard seen.insert(option).inserted else {
+        throw NotebookError(path: path, line: number, message: "cell option '\(option)' is given twice")
+      }
       if word == "nocheck" {
         options.check = false
-      } else if word.hasPrefix("tolerance="), let value = Double(word.dropFirst("tolerance=".count)), value >= 0 {
+      } else if word.hasPrefix("tolerance="), let value = Double(word.dropFirst("tolerance=".count)), value >= 0,
+        value.isFinite
+      {
         options.tolerance = value
       } else if word == "exercise" {
         isExercise = true
@@ -220,7 +227,7 @@ extension Notebook {
         throw NotebookError(
           path: path, line: number,
           message:
-            "unknown cell option '\(word)'; options are nocheck, tolerance=NUMBER, exercise and name=NAME (letters, digits, '-' and '_')"
+            "unknown cell option '\(word)'; options are nocheck, tolerance=NUMBER (finite, not negative), exercise and name=NAME (letters, digits, '-' and '_')"
         )
       }
     }

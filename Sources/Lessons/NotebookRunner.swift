@@ -27,9 +27,13 @@ public struct CellResult: Sendable {
 /// Runs a notebook's cells in order in one session, as the prompt would.
 public struct NotebookRunner {
   public var session: Session
+  /// Seconds one input may run before it is stopped (nil: no limit): a
+  /// lesson from elsewhere may hold `while true { }`.
+  public var timeLimit: Double?
 
-  public init(session: Session = Session()) {
+  public init(session: Session = Session(), timeLimit: Double? = nil) {
     self.session = session
+    self.timeLimit = timeLimit
   }
 
   /// The lines the prompt prints for `input`: each value, or the error as
@@ -45,6 +49,8 @@ public struct NotebookRunner {
     var printed: [String] = []
     var values: [Value] = []
     var prints: [Bool] = []
+    let deadline = timeLimit.map { Deadline(after: $0, stopping: session.stop) }
+    defer { deadline?.cancel() }
     do {
       try session.execute(SourceFile(name: name, text: input)) {
         printed.append(formatter.format($0.value))
@@ -52,7 +58,13 @@ public struct NotebookRunner {
         prints.append($0.isPrint)
       }
     } catch {
-      printed.append(DiagnosticRenderer(useColor: false, showsLocation: false).render(error))
+      if session.stop.reason == .deadline, let timeLimit {
+        session.stop.clear()
+        let seconds = timeLimit == timeLimit.rounded() && timeLimit < 1e9 ? String(Int(timeLimit)) : String(timeLimit)
+        printed.append("error: this input ran longer than \(seconds) seconds and was stopped (--timeout)")
+      } else {
+        printed.append(DiagnosticRenderer(useColor: false, showsLocation: false).render(error))
+      }
     }
     let lines = printed.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     return (lines, values, prints)
@@ -63,7 +75,9 @@ public struct NotebookRunner {
   /// pass before it runs (then they would check nothing), and each of its
   /// `wrong:` answers must be rejected with words that name the mistake.
   public func run(_ cell: Notebook.Cell, in notebook: Notebook) -> CellResult {
-    let before = cell.exercise.map { exercise in exercise.checks.map { Judge.value(of: $0, in: session) } }
+    let before = cell.exercise.map { exercise in
+      exercise.checks.map { Judge.value(of: $0, in: session, timeLimit: timeLimit) }
+    }
     let wrong = cell.exercise.map { exercise in
       exercise.wrongAnswers.map { answer in (answer, outcomes(of: answer, for: exercise)) }
     }
@@ -74,7 +88,8 @@ public struct NotebookRunner {
     }
     var result = CellResult(cell: cell, entries: entries)
     if let exercise = cell.exercise, let before, let wrong {
-      result.exerciseProblem = NotebookRunner.problem(of: exercise, before: before, wrong: wrong, in: session)
+      result.exerciseProblem = NotebookRunner.problem(
+        of: exercise, before: before, wrong: wrong, in: session, timeLimit: timeLimit)
     }
     return result
   }
@@ -98,13 +113,14 @@ public struct NotebookRunner {
   /// (or reject without saying what its `wrong:` line says they should).
   static func problem(
     of exercise: Exercise, before: [Judge.Outcome],
-    wrong: [(Exercise.WrongAnswer, Result<[Judge.Outcome], Judge.Problem>)], in session: Session
+    wrong: [(Exercise.WrongAnswer, Result<[Judge.Outcome], Judge.Problem>)], in session: Session,
+    timeLimit: Double? = nil
   ) -> String? {
     let name = "exercise '\(exercise.name)'"
     var unchanged = 0
     var expected: [Judge.Outcome] = []
     for (check, earlier) in zip(exercise.checks, before) {
-      let outcome = Judge.value(of: check, in: session)
+      let outcome = Judge.value(of: check, in: session, timeLimit: timeLimit)
       expected.append(outcome)
       switch outcome {
       case .failure(let problem):

@@ -51,7 +51,7 @@ import Testing
     } catch let error as NotebookError {
       #expect(
         error.description
-          == "l.md:1: error: unknown cell option 'loose'; options are nocheck, tolerance=NUMBER, exercise and name=NAME (letters, digits, '-' and '_')"
+          == "l.md:1: error: unknown cell option 'loose'; options are nocheck, tolerance=NUMBER (finite, not negative), exercise and name=NAME (letters, digits, '-' and '_')"
       )
     } catch {
       Issue.record("\(error)")

@@ -109,3 +109,35 @@ import _TestSupport
     #expect(try AttnProcess.run([], input: "1e-9223372036854775808\n").stdout == "0\n")
   }
 }
+
+/// No lesson can hang the checker: each input has a time limit, and cell
+/// options that would make any output match are refused.
+@Suite struct LessonLimitsTests {
+  func write(_ text: String) throws -> URL {
+    let file = try makeTemporaryDirectory().appendingPathComponent("lesson.md")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file
+  }
+
+  @Test(arguments: [["test"], ["export", "--html", "/dev/stdout"], ["lesson"]])
+  func aLoopingCellEndsWithItsOwnError(_ command: [String]) throws {
+    let file = try write("# Loop\n\n```attn\nattn> while true { }\n```\n\n```attn\nattn> 1 + 1\n2\n```\n")
+    let started = Date()
+    let arguments = command.count == 3 ? [command[0], file.path] + command[1...] : command + [file.path]
+    let result = try AttnProcess.run(arguments + ["--timeout", "1"])
+    #expect(!result.crashed)
+    #expect(Date().timeIntervalSince(started) < 30)
+    #expect(
+      (result.stdout + result.stderr).contains("this input ran longer than 1 seconds and was stopped"),
+      "\(result.stdout) \(result.stderr)")
+  }
+
+  @Test(arguments: ["tolerance=inf", "tolerance=1e400", "tolerance=nan", "nocheck nocheck", "tolerance=1 tolerance=2"])
+  func optionsThatMatchAnythingAreRefused(_ options: String) throws {
+    let file = try write("# T\n\n```attn \(options)\nattn> 1\n2\n```\n")
+    let result = try AttnProcess.run(["test", file.path])
+    #expect(result.status == 1)
+    #expect(
+      result.stderr.contains("unknown cell option") || result.stderr.contains("is given twice"), "\(result.stderr)")
+  }
+}

@@ -88,7 +88,7 @@ public struct Exercise: Sendable, Equatable {
       } else if trimmed.hasPrefix("hint:") {
         hints.append(String(trimmed.dropFirst("hint:".count)).trimmed)
       } else if trimmed.hasPrefix("tolerance:"),
-        let value = Double(String(trimmed.dropFirst("tolerance:".count)).trimmed), value >= 0
+        let value = Double(String(trimmed.dropFirst("tolerance:".count)).trimmed), value >= 0, value.isFinite
       {
         tolerance = value
       } else {

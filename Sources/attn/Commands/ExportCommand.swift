@@ -35,6 +35,7 @@ struct ExportCommand: ParsableCommand {
   }
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var lessonTimeout: LessonTimeoutOptions
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
@@ -42,7 +43,7 @@ struct ExportCommand: ParsableCommand {
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
     options.files = confinement.confined(for: lesson)
-    let results = NotebookRunner(session: evaluation.session(options)).run(notebook)
+    let results = NotebookRunner(session: evaluation.session(options), timeLimit: lessonTimeout.timeout).run(notebook)
     if let html {
       let page = NotebookHTML.page(for: notebook, results: results)
       try write(page, to: html)

@@ -52,7 +52,8 @@ struct JupyterInstall: ParsableCommand {
       "display_name": "attn", "language": "attn", "interrupt_mode": "message",
       "env": ["ATTN_BINARY": LessonLibrary.executablePath()],
     ]
-    let json = try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let json = try JSONSerialization.data(
+      withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try atomicWrite(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/kernel.json")
     try atomicWrite(KernelSource.python, to: directory + "/attn_kernel.py")
     print("installed the attn kernel in \(directory) (it runs \(python) with ipykernel: pip install ipykernel)")

@@ -27,6 +27,7 @@ struct LessonCommand: ParsableCommand {
   var name: String?
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var lessonTimeout: LessonTimeoutOptions
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
@@ -77,7 +78,7 @@ struct LessonCommand: ParsableCommand {
       printError("attn: error: \(error)")
       throw ExitCode(1)
     }
-    let runner = NotebookRunner(session: session)
+    let runner = NotebookRunner(session: session, timeLimit: lessonTimeout.timeout)
     var mismatches = 0
     for block in notebook.blocks {
       switch block {

@@ -34,6 +34,7 @@ struct TestCommand: ParsableCommand {
   var junit: String?
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var lessonTimeout: LessonTimeoutOptions
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
@@ -59,7 +60,7 @@ struct TestCommand: ParsableCommand {
       }
       var options = evaluation.sessionOptions
       options.files = confinement.confined(for: path)
-      let runner = NotebookRunner(session: evaluation.session(options))
+      let runner = NotebookRunner(session: evaluation.session(options), timeLimit: lessonTimeout.timeout)
       let results = runner.run(notebook)
       reports.append((path, results, nil))
       let failures = results.filter { !$0.passed }
