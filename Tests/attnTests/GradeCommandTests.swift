@@ -35,6 +35,7 @@ import _TestSupport
     "hardcoded": "def twice(v) = [2, 4, 6]\ns = sum(x)\n",
     "loop": "s = sum(x)\nwhile true { }\ndef twice(v) {\n  while true { }\n}\n",
     "syntax": "def twice(v) = (2 * v\ns = 6\n",
+    "resync": "x2 = 1\ndef twice(v) = 2 * * v\ns = 6\n",
     "huge": "s = 6\nbig = zeros(100000, 100000)\nl = list()\nwhile true { l = append(l, ones(10000000)) }\n",
     "thief": "secret = lines(\"/etc/passwd\")\ns = 6\nsave(x, \"../escaped.csv\")\n",
     "flood": "s = 6\nwhile true { print(\"spam spam spam spam spam spam spam\") }\n",
@@ -107,8 +108,10 @@ import _TestSupport
     #expect(marks("loop") == [false, true])
     #expect(errors("loop").contains("ran longer than 1 seconds"))
     #expect(reasons("loop").contains("took longer than 1 seconds"))
-    #expect(marks("syntax") == [false, false], "a syntax error runs nothing")
+    #expect(marks("syntax") == [false, false], "an unclosed bracket takes the rest of the file with it")
     #expect(errors("syntax").contains("expected ')'"))
+    #expect(marks("resync") == [false, true], "the statements after a syntax error still run")
+    #expect(byName["resync"]?.errors.first?.line == 2, "the error is reported at its line")
     #expect(marks("huge") == [false, true])
     #expect(errors("huge").contains("more than the limit"))
     #expect(errors("huge").contains("more than 600 MB of memory"))

@@ -6,15 +6,17 @@ extension Session {
   /// answer does not hide the others. Each statement may run at most
   /// `timeLimit` seconds (then it is stopped and the next one runs).
   ///
-  /// A source with syntax errors runs nothing. Returns every error, in order.
+  /// A syntax error costs only its statement: the parser resumes at the
+  /// next one, every statement that parsed runs, and the syntax errors are
+  /// reported first, at their lines. Returns every error.
   public func executeEach(
     _ source: SourceFile, timeLimit: Double? = nil, output: (Output) -> Void
   ) -> [Diagnostics] {
     let program = Session.parse(source)
-    guard program.diagnostics.isEmpty else {
-      return [Diagnostics(source: source, items: Session.capped(program.diagnostics))]
-    }
     var failures: [Diagnostics] = []
+    if !program.diagnostics.isEmpty {
+      failures.append(Diagnostics(source: source, items: Session.capped(program.diagnostics)))
+    }
     for statement in program.statements {
       let single = Program(source: source, statements: [statement], diagnostics: [], isIncomplete: false)
       let deadline = timeLimit.map { Deadline(after: $0, stopping: stop) }
