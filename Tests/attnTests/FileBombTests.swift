@@ -160,3 +160,17 @@ import _TestSupport
     #expect(result.stdout == "[6]\n", "the independent inner gradient is a true constant: \(result.stdout)")
   }
 }
+
+/// `lines` is held to the list limit before it makes the list.
+@Suite struct LinesLimitTests {
+  @Test func aFileOfManyLinesIsRefusedBeforeItsListIsMade() throws {
+    let directory = try makeTemporaryDirectory()
+    try String(repeating: "a\n", count: 3000).write(
+      to: directory.appendingPathComponent("many.txt"), atomically: true, encoding: .utf8)
+    let refused = try AttnProcess.run(
+      ["--max-elements", "1000"], input: "l = lines(\"many.txt\")\n", directory: directory)
+    #expect(refused.stderr.contains("lines: a list of 3000 items is more than the limit of 1000"), "\(refused.stderr)")
+    let read = try AttnProcess.run([], input: "len(lines(\"many.txt\"))\n", directory: directory)
+    #expect(read.stdout == "3000\n")
+  }
+}

@@ -15,10 +15,20 @@ extension Builtins {
       guard let text = String(data: data, encoding: .utf8) else {
         throw TensorError("lines", "'\(path)' is not UTF-8 text")
       }
+      // The list is held to the element limit before it is made: count the lines first.
+      let count = data.reduce(into: 0) { count, byte in if byte == 0x0A { count += 1 } } + 1
+      try args.runtime.checkLength(count - (data.last == 0x0A ? 1 : 0), of: "list", operation: "lines", at: args.range)
+      let stop = ExecutionContext.current.stop
+      var lines: [Value] = []
+      lines.reserveCapacity(count)
       // "\r\n" is one Character in Swift: split on it as well as on "\n".
-      var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
-      if lines.last == "" { lines.removeLast() }
-      return .list(lines.map { .string($0) })
+      for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // A large file honours Ctrl-C and the memory guard while it is split.
+        if lines.count & 0xFFFF == 0, stop.isRequested { throw ExecutionContext.Stopped() }
+        lines.append(.string(String(line)))
+      }
+      if case .string("")? = lines.last { lines.removeLast() }
+      return .list(lines)
     },
     Builtin(
       name: "vocab", topic: .text,
