@@ -134,3 +134,18 @@ import _TestSupport
     #expect(ContinuousClock.now - start < .seconds(5))
   }
 }
+
+/// `x[m]` with a 0/1 tensor shaped like x (or as long as its rows) is a
+/// boolean mask, as in NumPy; never the rows named 0 and 1.
+@Suite struct BooleanMaskTests {
+  @Test func aComparisonSelects() throws {
+    let session = Session()
+    _ = try session.values("x = [1, 2, 3]\nX = [[1, -2], [3, 4]]")
+    #expect(try session.value("x[x > 1]") == session.value("[2, 3]"))
+    #expect(try session.value("X[X > 0]") == session.value("[1, 3, 4]"))
+    #expect(try session.value("X[[0, 1]]") == session.value("[[3, 4]]"))
+    #expect(try session.value("shape(x[x > 5])") == session.value("[0]"))
+    #expect(try session.value("eye(3)[[2, 0, 2]]") == session.value("[[0, 0, 1], [1, 0, 0], [0, 0, 1]]"))
+    #expect(try session.value("grad(v -> sum(v[v > 1]), [1, 2, 3])") == session.value("[0, 1, 1]"))
+  }
+}

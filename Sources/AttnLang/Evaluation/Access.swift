@@ -13,7 +13,18 @@ func subscripted(_ base: Value, _ subscripts: [Subscript], baseRange: SourceRang
     if subscripts.count == 1, case .value(let value, _) = subscripts[0], let rows = value.tensor,
       rows.rank >= 1
     {
-      return Value(try runtime.library(range, as: "index") { try tensor.gatheringRows(rows) })
+      return Value(
+        try runtime.library(range, as: "index") {
+          // NumPy's boolean masking: a 0/1 tensor shaped like x (or as long as its rows)
+          // selects — `x[x > 1]` — rather than naming rows 0 and 1.
+          if let selected = maskPositions(rows, shapedLike: tensor.shape) {
+            return try tensor.reshaped([tensor.count]).gatheringRows(Tensor(selected.map(Double.init)))
+          }
+          if tensor.rank >= 2, rows.rank == 1, let selected = maskPositions(rows, shapedLike: [tensor.shape[0]]) {
+            return try tensor.gatheringRows(Tensor(selected.map(Double.init)))
+          }
+          return try tensor.gatheringRows(rows)
+        })
     }
     let indices = try tensorIndices(subscripts)
     return Value(try runtime.library(range, as: "index") { try tensor.subscripted(indices) })
@@ -37,6 +48,13 @@ func subscripted(_ base: Value, _ subscripts: [Subscript], baseRange: SourceRang
     break
   }
   throw Diagnostic("cannot index a \(base.typeName)", at: baseRange)
+}
+
+/// The positions a boolean mask selects — when `mask` has `shape` and holds
+/// only 0s and 1s (a comparison's result) — else nil.
+func maskPositions(_ mask: Tensor, shapedLike shape: [Int]) -> [Int]? {
+  guard mask.shape == shape, mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+  return mask.scalars.indices.filter { mask.scalars[$0] == 1 }
 }
 
 /// Subscripts as the library's tensor indices.

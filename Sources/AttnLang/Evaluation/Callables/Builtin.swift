@@ -107,7 +107,7 @@ public enum Builtins {
     text += """
 
       Operators: + - * / % ^ (elementwise, broadcasting), @ (matmul), < <= > >= == != (give 0/1),
-      and, or, not. Indexing: x[0], x[:, 1], x[1:3], x[-1], E[ids] (rows); fields: r.weights, x.T, x.shape.
+      and, or, not. Indexing: x[0], x[:, 1], x[1:3], x[-1], E[ids] (rows), x[x > 0] (a 0/1 mask); fields: r.weights, x.T, x.shape.
       Constants: inf nan pi true false.
 
       The language:
