@@ -123,3 +123,22 @@ import _TestSupport
     #expect(converted.stdout == "[1, 0]\n", "\(converted.stdout)\(converted.stderr)")
   }
 }
+
+/// `attn run --timeout` has one outcome: a file that finished ran cleanly;
+/// one the limit stopped timed out, status 1, and did nothing after.
+@Suite struct RunTimeoutOutcomeTests {
+  @Test func aTinyLimitNeverReportsATimeoutAndASuccessAtOnce() throws {
+    let directory = try makeTemporaryDirectory()
+    let file = directory.appendingPathComponent("quick.attn")
+    try "print(\"a\")\nsave([1], \"out.csv\")\nprint(\"b\")\n".write(to: file, atomically: true, encoding: .utf8)
+    for _ in 0..<5 {
+      let result = try AttnProcess.run(["run", "--timeout", "1e-9", file.path], directory: directory)
+      let timedOut = result.stderr.contains("timed out")
+      #expect(timedOut ? result.status == 1 : result.status == 0, "\(result.status) \(result.stderr)")
+      #expect(!(timedOut && result.stdout.hasSuffix("b\n")), "it timed out after it finished: \(result.stdout)")
+    }
+    try "while true { }\n".write(to: file, atomically: true, encoding: .utf8)
+    let spin = try AttnProcess.run(["run", "--timeout", "0.5", file.path])
+    #expect(spin.status == 1 && spin.stderr.contains("timed out after 0.5 seconds"), "\(spin.stderr)")
+  }
+}

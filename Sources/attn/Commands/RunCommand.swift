@@ -97,12 +97,21 @@ struct RunCommand: ParsableCommand {
       reporter.report(error)
       return false
     }
-    // The stop makes the evaluation fail with "interrupted": the time-out is the error to report.
+    // The stop makes the evaluation fail with "interrupted" at its next step;
+    // a single huge operation cannot be stopped, so then the run ends here.
     session.stop.requestForDeadline()
-    reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
-    // Give the evaluation a moment to stop at its next step; a single huge
-    // operation cannot be stopped, so then the whole run ends here.
-    if finished.wait(timeout: .now() + 2) == .timedOut { Foundation.exit(1) }
+    if finished.wait(timeout: .now() + 2) == .timedOut {
+      reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
+      Foundation.exit(1)
+    }
+    // One outcome: a file that finished before it saw the stop ran cleanly;
+    // one the stop ended timed out (and did nothing after it).
+    guard let error = result.error else { return true }
+    if session.stop.reason == .deadline, error.items.first?.message == "interrupted" {
+      reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
+    } else {
+      reporter.report(error)
+    }
     return false
   }
 }
