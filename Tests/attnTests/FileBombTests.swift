@@ -174,3 +174,33 @@ import _TestSupport
     #expect(read.stdout == "3000\n")
   }
 }
+
+/// Work linear in what is asked: a big picture, a function of many
+/// parameters, a record of many fields (each was quadratic or worse).
+@Suite struct LinearWorkTests {
+  func timed(_ code: String) throws -> (AttnProcess.Result, Double) {
+    let file = try makeTemporaryDirectory().appendingPathComponent("work.attn")
+    try code.write(to: file, atomically: true, encoding: .utf8)
+    let started = Date()
+    let result = try AttnProcess.run(["run", file.path], directory: file.deletingLastPathComponent())
+    return (result, Date().timeIntervalSince(started))
+  }
+
+  @Test func aLargeHeatmapAsSVG() throws {
+    let (result, seconds) = try timed("svg(randn(300, 300), \"big.svg\")\n")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(seconds < 30, "\(seconds) s")
+  }
+
+  @Test func manyParametersAndFields() throws {
+    let n = 50_000
+    let parameters = (0..<n).map { "a\($0)" }.joined(separator: ", ")
+    let fields = (0..<n).map { "f\($0): \($0)" }.joined(separator: ", ")
+    let code =
+      "def f(\(parameters)) = a0 + a\(n - 1)\nf(\(Array(repeating: "1", count: n).joined(separator: ", ")))\n"
+      + "r = {\(fields)}\nlen(fields(r))\n"
+    let (result, seconds) = try timed(code)
+    #expect(result.stdout == "2\n\(n)\n", "\(result.stderr)")
+    #expect(seconds < 30, "\(seconds) s")
+  }
+}

@@ -54,6 +54,7 @@ public enum FigureSVG {
 
   static func heatmap(_ figure: Figure) -> String {
     let panels = figure.panels
+    let levels = figure.levels
     let rows = panels.first.map { $0.rank == 2 ? $0.shape[0] : 1 } ?? 0
     let columns = panels.first.map { $0.rank == 2 ? $0.shape[1] : $0.count } ?? 0
     let rowLabels = (0..<rows).map { figure.rowLabels?[safe: $0] ?? String($0) }
@@ -83,14 +84,14 @@ public enum FigureSVG {
           "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escapeXML(label))</text>\n"
         for column in 0..<columns {
           let value = panel.scalars[row * columns + column]
-          let (r, g, b) = FigureText.viridis(figure.level(value))
+          let (r, g, b) = FigureText.viridis(levels.level(value))
           let fill = value.isNaN ? "#cccccc" : "rgb(\(r),\(g),\(b))"
           svg +=
             "  <rect class=\"cell\" x=\"\(x0 + left + column * cell)\" y=\"\(top + row * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\">"
           svg +=
             "<title>\(escapeXML(rowLabels[row])) → \(escapeXML(columnLabels[column])): \(exact(value))</title></rect>\n"
           if figure.showsValues {
-            let ink = figure.level(value) > 0.55 ? "#000000" : "#ffffff"
+            let ink = levels.level(value) > 0.55 ? "#000000" : "#ffffff"
             svg +=
               "  <text class=\"value\" x=\"\(x0 + left + column * cell + cell / 2)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"middle\" fill=\"\(ink)\" \(font)>\(escapeXML(figure.cellText(value)))</text>\n"
           }

@@ -75,6 +75,7 @@ struct FigureText {
 
   /// One matrix as lines of text: a title, column labels, labelled rows.
   func matrix(_ panel: Tensor, figure: Figure, title: String?) -> [String] {
+    let levels = figure.levels
     let rows = panel.rank == 2 ? panel.shape[0] : 1
     let columns = panel.rank == 2 ? panel.shape[1] : panel.count
     let rowLabels = (0..<rows).map { label(figure.rowLabels, $0) }
@@ -105,7 +106,7 @@ struct FigureText {
         }
         let value = panel.scalars[row * columns + column]
         let text = figure.showsValues ? figure.cellText(value) : nil
-        line += shade(figure.level(value), width: cell - 1, text: text) + " "
+        line += shade(levels.level(value), width: cell - 1, text: text) + " "
       }
       lines.append(line)
     }

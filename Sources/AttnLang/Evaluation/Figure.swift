@@ -92,10 +92,25 @@ public struct Figure: Equatable, Sendable {
   }
 
   /// Where `value` falls in ``valueRange``, from 0 to 1 (NaN stays NaN).
-  public func level(_ value: Double) -> Double {
-    if value.isNaN { return .nan }
+  /// Finds the range each time: to shade every cell, use ``levels``.
+  public func level(_ value: Double) -> Double { levels.level(value) }
+
+  /// The shading scale, the range found once: a picture's cells are placed
+  /// on it in time linear in their number.
+  public var levels: Levels {
     let (low, high) = valueRange
-    guard high > low else { return value >= high ? 1 : 0 }
-    return Swift.min(Swift.max((value - low) / (high - low), 0), 1)
+    return Levels(low: low, high: high)
+  }
+
+  /// Values placed from 0 to 1 between a low and a high value.
+  public struct Levels: Sendable {
+    public var low: Double
+    public var high: Double
+
+    public func level(_ value: Double) -> Double {
+      if value.isNaN { return .nan }
+      guard high > low else { return value >= high ? 1 : 0 }
+      return Swift.min(Swift.max((value - low) / (high - low), 0), 1)
+    }
   }
 }

@@ -272,6 +272,9 @@ public struct Parser {
   mutating func parameterList() throws(SyntaxError) -> [FunctionDeclaration.Parameter] {
     advance()
     var parameters: [FunctionDeclaration.Parameter] = []
+    // Names seen, in a set: a function of 100 000 parameters parses in linear time.
+    var names = Set<String>()
+    var sawNamed = false
     if peek.kind != .rightParen {
       repeat {
         if peek.kind == .rightParen { break }
@@ -279,13 +282,14 @@ public struct Parser {
           throw error("expected a parameter name, found \(describe(peek))", at: peek.range)
         }
         let range = advance().range
-        if parameters.contains(where: { $0.name == name }) {
+        guard names.insert(name).inserted else {
           throw error("parameter '\(name)' is declared twice", at: range)
         }
         var defaultValue: Expr? = nil
         if match(.colon) {
           defaultValue = try expression()
-        } else if parameters.contains(where: { $0.defaultValue != nil }) {
+          sawNamed = true
+        } else if sawNamed {
           throw error(
             "positional parameter '\(name)' must come before the named ones (those with a default, 't: 1')",
             at: range)
@@ -601,6 +605,7 @@ public struct Parser {
   mutating func record() throws(SyntaxError) -> Expr {
     let open = advance()
     var fields: [RecordField] = []
+    var names = Set<String>()
     skipNewlines()
     while peek.kind != .rightBrace {
       guard case .identifier(let name) = peek.kind, tokens[current + 1].kind == .colon else {
@@ -610,7 +615,7 @@ public struct Parser {
       advance()
       let value = try expression()
       // Reported, and the record read on: its closing brace is no further mistake.
-      if fields.contains(where: { $0.name == name }) {
+      if !names.insert(name).inserted {
         diagnostics.append(Diagnostic("field '\(name)' is given twice", at: nameRange))
       } else {
         fields.append(RecordField(name: name, nameRange: nameRange, value: value))
@@ -630,6 +635,7 @@ public struct Parser {
     allowsRecord = true
     defer { allowsRecord = saved }
     var arguments: [CallArgument] = []
+    var labels = Set<String>()
     var sawNamed = false
     if peek.kind != .rightParen {
       repeat {
@@ -638,7 +644,7 @@ public struct Parser {
           let labelToken = advance()
           advance()
           let value = try expression()
-          if arguments.contains(where: { $0.label == label }) {
+          if !labels.insert(label).inserted {
             diagnostics.append(Diagnostic("argument '\(label)' is given twice", at: labelToken.range))
           } else {
             arguments.append(CallArgument(label: label, labelRange: labelToken.range, value: value))
