@@ -123,18 +123,71 @@ import _TestSupport
     #expect(mkfifo(fifo, 0o644) == 0)
     let folder = directory.appendingPathComponent("folder")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let result = try AttnProcess.run(
-      [], input: "x = 1\n:save \(fifo)\n:save \(folder.path)\n:export \(folder.path)/../pipe.html\n:save /dev/null\n",
-      directory: directory)
+    // A device node of our own (as root, as CI runs): the character device
+    // 1:7, /dev/full's, made in the scratch directory — never the system's.
+    let device = directory.appendingPathComponent("full.html").path
+    let madeDevice = mknod(device, S_IFCHR | 0o666, (1 << 8) | 7) == 0
+    let csvDevice = directory.appendingPathComponent("full.csv").path
+    _ = mknod(csvDevice, S_IFCHR | 0o666, (1 << 8) | 7)
+    var input = "x = 1\n:save \(fifo)\n:save \(folder.path)\n:export \(folder.path)/../pipe.html\n"
+    if madeDevice {
+      input += ":save \(device)\n:export \(device)\nsave([1], \"\(csvDevice)\")\n"
+    }
+    let result = try AttnProcess.run([], input: input, directory: directory)
     #expect(result.stderr.contains("cannot write '\(fifo)': not a regular file (it is a FIFO)"), "\(result.stderr)")
     #expect(result.stderr.contains("not a regular file (it is a directory); name a file inside it"), "\(result.stderr)")
-    #expect(result.stderr.contains("cannot write '/dev/null': not a regular file (it is a device)"), "\(result.stderr)")
     var info = stat()
     #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
-    #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/null is still a device")
+    if madeDevice {
+      let refusals = result.stderr.components(
+        separatedBy: "cannot write '\(device)': not a regular file (it is a device)")
+      #expect(refusals.count == 3, "each writer refuses the device: \(result.stderr)")
+      #expect(result.stderr.contains("cannot write '\(csvDevice)': not a regular file (it is a device)"))
+      #expect(lstat(csvDevice, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+      #expect(lstat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "the device is still a device")
+      for (command, extra) in [("test", "--junit"), ("export", "--html")] {
+        let lesson = AttnProcess.packageRoot.appendingPathComponent("lessons/01-softmax.md").path
+        let written = try AttnProcess.run([command, lesson, extra, device])
+        #expect(
+          written.status != 0 && written.stderr.contains("not a regular file (it is a device)"), "\(written.stderr)")
+        #expect(lstat(device, &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "attn \(command) \(extra) leaves it")
+      }
+    }
     let lesson = AttnProcess.packageRoot.appendingPathComponent("lessons/01-softmax.md").path
     let toStandardOutput = try AttnProcess.run(["test", lesson, "--junit", "-"])
     #expect(toStandardOutput.stdout.contains("<testsuites"), "\(toStandardOutput.stdout.prefix(300))")
+  }
+
+  /// A write killed outright (SIGKILL, half way through a 30 MB file) leaves
+  /// nothing beside its target: the data goes to an unnamed file, named only
+  /// when complete. Where a temporary name was needed, the next write of the
+  /// same file removes what a dead attn left (and nothing a live one uses).
+  @Test func aKilledWriteLeavesNothingBehind() throws {
+    let directory = try makeTemporaryDirectory()
+    let script = directory.appendingPathComponent("loop.attn")
+    try write("x = randn(1000, 1000)\nwhile true {\n  save(x, \"big.csv\")\n}\n", to: script)
+    for delay in [200_000, 450_000, 700_000, 1_100_000] as [UInt32] {
+      let process = Process()
+      process.executableURL = AttnProcess.executable
+      process.arguments = ["run", script.path]
+      process.standardOutput = FileHandle.nullDevice
+      try process.run()
+      usleep(delay)
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+      #expect(names.allSatisfy { !$0.hasPrefix(".") }, "after a kill at \(delay / 1000) ms: \(names)")
+    }
+    // Temporaries named by a dead process (a pid no process has) and by a live one (this test's).
+    let dead = directory.appendingPathComponent(".big.csv.attn-\(Int32.max - 1)-12345.tmp")
+    let live = directory.appendingPathComponent(".big.csv.attn-\(getpid())-67890.tmp")
+    let other = directory.appendingPathComponent(".notes.txt.attn-\(Int32.max - 1)-1.tmp")
+    for file in [dead, live, other] { try write("partial", to: file) }
+    let result = try AttnProcess.run(["run", "-"], input: "save([1, 2], \"big.csv\")\n", directory: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dead.path), "the dead writer's temporary is removed")
+    #expect(FileManager.default.fileExists(atPath: live.path), "a live writer's is kept")
+    #expect(FileManager.default.fileExists(atPath: other.path), "another file's is not touched")
   }
 
   @Test func loadingAFIFOAtThePromptIsRefusedNotWaitedOn() throws {

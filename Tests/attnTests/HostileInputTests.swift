@@ -39,7 +39,7 @@ import _TestSupport
     text("a negative size", "randn(-3)", "sizes must be non-negative"),
     text("a shell command", "system(\"rm -rf /\")", "unknown function 'system'"),
     text("a missing file", "load(\"/nonexistent/w.npy\")", "no such directory '/nonexistent'"),
-    text("a directory", "load(\"/tmp\")", "unknown file type"),
+    text("a directory", "load(\"/tmp\")", "has no extension to say its format"),
     text("a ragged literal", "[[1, 2], [3]]", "ragged tensor literal"),
     text("deep literal", "[[[[[1]]]]]", "nested deeper than rank 4"),
     text("endless recursion", "def f(n) = f(n + 1)\nf(0)", "recursion is too deep"),

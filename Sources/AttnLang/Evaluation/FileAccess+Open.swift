@@ -1,4 +1,5 @@
 import Foundation
+import _System
 
 #if canImport(Glibc)
   import Glibc
@@ -102,33 +103,78 @@ extension FileAccess {
       }
       mode = existing.st_mode & 0o7777
     }
-    let temporaryName = ".\(name).attn-\(UInt32.random(in: 0...UInt32.max)).tmp"
-    let descriptor = openat(
-      directory.descriptor, temporaryName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
-    guard descriptor >= 0 else { throw failure(errno, path, reading: false) }
-    let file = OpenFile(descriptor)
-    do {
+    FileAccess.removeAbandonedTemporaries(of: name, in: directory.descriptor)
+    let temporaryName = ".\(name).attn-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+    let fill = { (descriptor: Int32) throws in
       if exists {
         _ = fchown(descriptor, existing.st_uid, existing.st_gid)
-        guard fchmod(descriptor, mode) == 0 else { throw failure(errno, path, reading: false) }
+        guard fchmod(descriptor, mode) == 0 else { throw self.failure(errno, path, reading: false) }
       }
       var written = 0
       while written < bytes.count {
         let count = bytes[written...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
         if count < 0 {
           if errno == EINTR { continue }
-          throw failure(errno, path, reading: false)
+          throw self.failure(errno, path, reading: false)
         }
         written += count
       }
-      guard fsync(file.descriptor) == 0 || errno == EINVAL else { throw failure(errno, path, reading: false) }
+      guard fsync(descriptor) == 0 || errno == EINVAL else { throw self.failure(errno, path, reading: false) }
+    }
+    let replace = {
       guard renameat(directory.descriptor, temporaryName, directory.descriptor, name) == 0 else {
-        throw failure(errno, path, reading: false)
+        let error = self.failure(errno, path, reading: false)
+        unlinkat(directory.descriptor, temporaryName, 0)
+        throw error
       }
+    }
+    // An unnamed file first: it gets its (temporary) name only once it is
+    // complete and is renamed at once, so a kill while writing leaves nothing.
+    let unnamed = attn_open_unnamed_file(directory.descriptor, 0o666)
+    if unnamed >= 0 {
+      let file = OpenFile(unnamed)
+      try fill(file.descriptor)
+      if attn_name_unnamed_file(file.descriptor, directory.descriptor, temporaryName) == 0 { return try replace() }
+      // No /proc to name it through: write it again under a name.
+    }
+    let descriptor = openat(
+      directory.descriptor, temporaryName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+    guard descriptor >= 0 else { throw failure(errno, path, reading: false) }
+    let file = OpenFile(descriptor)
+    do {
+      try fill(file.descriptor)
     } catch {
       unlinkat(directory.descriptor, temporaryName, 0)
       throw error
     }
+    try replace()
+  }
+
+  /// Removes the temporary files (`.NAME.attn-PID-N.tmp`) that writes of
+  /// `name` by processes no longer running left in `directory`: where a file
+  /// cannot be written unnamed, a write killed half way leaves one behind,
+  /// and the next write of the same file clears it.
+  static func removeAbandonedTemporaries(of name: String, in directory: Int32) {
+    let prefix = ".\(name).attn-"
+    let copy = dup(directory)
+    guard copy >= 0, let listing = fdopendir(copy) else {
+      if copy >= 0 { close(copy) }
+      return
+    }
+    defer { closedir(listing) }
+    var abandoned: [String] = []
+    while let entry = readdir(listing) {
+      let entryName = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+      }
+      guard entryName.hasPrefix(prefix), entryName.hasSuffix(".tmp") else { continue }
+      let middle = entryName.dropFirst(prefix.count).dropLast(4)
+      guard let dash = middle.firstIndex(of: "-"), let pid = Int32(middle[..<dash]), pid > 0,
+        UInt32(middle[middle.index(after: dash)...]) != nil
+      else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { abandoned.append(entryName) }
+    }
+    for entryName in abandoned { unlinkat(directory, entryName, 0) }
   }
 
   /// The directory (opened) holding `path`'s file and the file's name in it.

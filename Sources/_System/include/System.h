@@ -19,4 +19,14 @@ void attn_keep_freed_memory(void);
 void *attn_thread_trashcan(void);
 void attn_set_thread_trashcan(void *bin);
 
+/// Opens an unnamed regular file in the directory `directory` for writing
+/// (Linux's O_TMPFILE), with permissions `mode`: nothing is visible in the
+/// directory until it is linked, so a process killed while writing leaves
+/// nothing behind. -1 (errno set) where the system or file system has none.
+int attn_open_unnamed_file(int directory, unsigned int mode);
+
+/// Gives the unnamed file `file` the name `name` in `directory` (linkat
+/// through /proc/self/fd). 0, or -1 with errno set.
+int attn_name_unnamed_file(int file, int directory, const char *name);
+
 #endif

@@ -129,9 +129,12 @@ enum FileKind {
     case "safetensors": self = .safetensors
     case "csv": self = .csv
     case "svg": self = .svg
+    case "":
+      throw TensorError(
+        operation, "'\(path)' has no extension to say its format; use .npy, .npz, .safetensors, .csv (or .svg)")
     case let other:
       throw TensorError(
-        operation, "unknown file type '.\(other)' in '\(path)'; use .npy, .npz, .safetensors or .csv")
+        operation, "unknown file type '.\(other)' in '\(path)'; use .npy, .npz, .safetensors, .csv (or .svg)")
     }
   }
 }
