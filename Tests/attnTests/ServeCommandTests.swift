@@ -119,6 +119,28 @@ import _TestSupport
     #expect(try AttnProcess.run(["jupyter", "install", "--user", "--prefix", prefix.path]).status == 2)
   }
 
+  /// With no home, an empty prefix or a file for a prefix, nothing is
+  /// installed under `/` or half made: a usage error (status 2) says why.
+  @Test func jupyterInstallRefusesWhereThereIsNoPlaceToInstall() throws {
+    let noHome = try AttnProcess.run(
+      ["jupyter", "install"], environment: ["HOME": "", "JUPYTER_DATA_DIR": "", "XDG_DATA_HOME": ""])
+    #expect(noHome.status == 2)
+    #expect(noHome.stderr.contains("there is no home directory (HOME is '')"), "\(noHome.stderr)")
+    #expect(noHome.stderr.contains("give --prefix DIR"))
+    #expect(!FileManager.default.fileExists(atPath: "/.local/share/jupyter/kernels/attn"))
+    let empty = try AttnProcess.run(["jupyter", "install", "--prefix", ""])
+    #expect(empty.status == 2)
+    #expect(empty.stderr.contains("--prefix needs a directory (it is empty)"), "\(empty.stderr)")
+    let directory = try makeTemporaryDirectory()
+    let file = directory.appendingPathComponent("notes.txt")
+    try "mine\n".write(to: file, atomically: true, encoding: .utf8)
+    let onFile = try AttnProcess.run(["jupyter", "install", "--prefix", file.path])
+    #expect(onFile.status == 2)
+    #expect(onFile.stderr.contains("'\(file.path)' is a file, not a directory"), "\(onFile.stderr)")
+    #expect(!onFile.stderr.contains("NSCocoaErrorDomain"))
+    #expect(try String(contentsOf: file, encoding: .utf8) == "mine\n")
+  }
+
   @Test func exportWritesAValidNotebook() throws {
     let directory = try makeTemporaryDirectory()
     let output = directory.appendingPathComponent("lesson.ipynb")
