@@ -141,6 +141,53 @@ import _TestSupport
     #expect(everyonePasses.status == 0)
   }
 
+  /// Submissions in one folder cannot read each other, nor the lesson kept
+  /// beside them (its hidden checks): each runs in a private copy. Data the
+  /// instructor allows is readable; the lesson's own cells still read theirs.
+  @Test func submissionsCannotReadEachOther() throws {
+    let root = try makeTemporaryDirectory()
+    let lesson = root.appendingPathComponent("doubling.md")
+    let withData = Self.lesson.replacingOccurrences(
+      of: "attn> x = [1, 2, 3]", with: "attn> x = load(\"x.csv\")")
+    try withData.write(to: lesson, atomically: true, encoding: .utf8)
+    try "1,2,3\n".write(to: root.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+    let data = root.appendingPathComponent("data")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    try "4,5\n".write(to: data.appendingPathComponent("given.csv"), atomically: true, encoding: .utf8)
+    // Everyone's file in the lesson's folder, as a class hands them in.
+    let bob = root.appendingPathComponent("bob.attn")
+    try "def twice(v) = 2 * v\ns = 6\n".write(to: bob, atomically: true, encoding: .utf8)
+    let alice = root.appendingPathComponent("alice.attn")
+    try """
+    copied = lines("bob.attn")
+    answers = lines("doubling.md")
+    mine = save([1], "mine.csv")
+    given = load("\(data.path)/given.csv")
+    def twice(v) = 2 * v
+    s = sum(x) + sum(given) - 9
+    """.write(to: alice, atomically: true, encoding: .utf8)
+    let result = try AttnProcess.run(
+      ["grade", lesson.path, alice.path, bob.path, "--json", "--allow-files", data.path])
+    #expect(result.status == 0, "both pass: \(result.stdout) \(result.stderr)")
+    let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+    #expect(report.submissions.map(\.file) == [alice.path, bob.path], "reported by the names given")
+    let aliceErrors = report.submissions[0].errors.map(\.message).joined(separator: "\n")
+    #expect(aliceErrors.contains("'bob.attn'"), "\(aliceErrors)")
+    #expect(aliceErrors.contains("'doubling.md'"), "\(aliceErrors)")
+    #expect(
+      !aliceErrors.contains("2 * v") && !aliceErrors.contains("check:"), "nothing of theirs leaks: \(aliceErrors)")
+    #expect(report.submissions[0].errors.count == 2, "her own file and the allowed data are hers: \(aliceErrors)")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("mine.csv").path))
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+      .filter { $0.hasPrefix("attn-grade-") }
+      .filter { name in
+        let path = NSTemporaryDirectory() + "/" + name + "/alice.attn"
+        return FileManager.default.fileExists(atPath: path)
+          && (try? String(contentsOfFile: path, encoding: .utf8))?.contains("copied = lines") == true
+      }
+    #expect(leftovers.isEmpty, "the private copies are removed")
+  }
+
   @Test func usageMistakesAreStatusTwo() throws {
     let (lesson, files, root) = try setUp()
     let noExercises = root.appendingPathComponent("plain.md")

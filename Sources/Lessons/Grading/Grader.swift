@@ -68,8 +68,12 @@ public enum Grader {
 
   /// - Parameters:
   ///   - student, reference: fresh sessions to run the submission and the lesson in.
+  ///   - submissionFiles: the files the submission (and the checks run on its
+  ///     values) may use, set on `student` once the lesson's cells have run
+  ///     with the access it was made with; nil keeps that access.
   public static func grade(
-    _ submission: SourceFile, against lesson: Notebook, student: Session, reference: Session, limits: Limits
+    _ submission: SourceFile, against lesson: Notebook, student: Session, submissionFiles: FileAccess? = nil,
+    reference: Session, limits: Limits
   ) -> SubmissionResult {
     let formatter = ValueFormatter(options: student.options.display.plain)
     let referenceRunner = NotebookRunner(session: reference)
@@ -80,6 +84,7 @@ public enum Grader {
         if cell.exercise == nil { _ = studentRunner.output(of: entry.input, name: lesson.path) }
       }
     }
+    if let submissionFiles { student.options.files = submissionFiles }
     var printed = 0
     var problems: [SubmissionResult.Problem] = []
     let failures = student.executeEach(submission, timeLimit: limits.timeLimit) { output in

@@ -15,8 +15,10 @@ struct GradeCommand: ParsableCommand {
       .attn file) runs in a fresh attn process: first the lesson's own cells (so it may
       use q, K, … as the lesson does), then the submission, statement by statement,
       going on after an error; then every exercise's hidden checks compare its values
-      with the lesson's solution. A submission may read and write only in its own
-      directory and tempdir(); a statement or check that runs longer than --timeout
+      with the lesson's solution. Each submission runs in a private copy: a fresh
+      directory holding only that file, where it may read and write, with tempdir()
+      and the --allow-files directories (data for the class) — never the folder of
+      the other submissions, nor the lesson's (its hidden checks). A statement or check that runs longer than --timeout
       seconds is stopped, a submission that prints more than --max-output bytes is
       stopped, and one that runs 4 × --timeout seconds in all, crashes or passes
       --max-memory fails every exercise it had not answered — the grader goes on.
@@ -71,12 +73,17 @@ struct GradeCommand: ParsableCommand {
     var results: [SubmissionResult] = []
     var missing = false
     for path in submissions {
-      guard FileManager.default.isReadableFile(atPath: path) else {
-        printError("attn: error: cannot read '\(path)'")
+      let copy: PrivateCopy
+      do {
+        copy = try PrivateCopy(of: path)
+      } catch {
+        printError("attn: error: \(error)")
         missing = true
         continue
       }
-      results.append(gradeInChild(path, exercises: exercises))
+      var result = gradeInChild(copy.path, exercises: exercises)
+      result.file = path
+      results.append(result)
     }
     let names = exercises.map(\.name)
     if let junit {
@@ -139,6 +146,37 @@ struct GradeCommand: ParsableCommand {
   }
 }
 
+/// A submission copied alone into a fresh directory (mode 0700) of its own,
+/// where it is graded: what it can reach is its own file, not its
+/// classmates'. Removed (with whatever the submission wrote there) when the
+/// value goes away.
+final class PrivateCopy {
+  let directory: String
+  let path: String
+
+  /// - Throws: ``FileAccessError`` when `original` cannot be read as a
+  ///   regular file of at most ``SourceFile/maximumSize`` bytes.
+  init(of original: String) throws {
+    let bytes = try FileAccess.unrestricted().openForReading(original)
+      .readAll(limit: Int64(SourceFile.maximumSize), shown: original)
+    var template = Array((NSTemporaryDirectory() + "/attn-grade-XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else {
+      throw FileAccessError("cannot make a private directory to grade '\(original)' in")
+    }
+    directory = String(cString: made)
+    let name = (original as NSString).lastPathComponent
+    path = directory + "/" + (name.hasPrefix(".") || name.isEmpty ? "submission.attn" : name)
+    do {
+      try FileAccess.unrestricted().write(bytes, to: path)
+    } catch {
+      try? FileManager.default.removeItem(atPath: directory)
+      throw error
+    }
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: directory) }
+}
+
 /// What a child process printed, read on another thread.
 final class ChildOutput: @unchecked Sendable {
   private let lock = NSLock()
@@ -175,13 +213,14 @@ struct GradeOneCommand: ParsableCommand {
       "--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color",
     ])
     evaluation.precision = 4
+    // The lesson's own cells may read its files; the submission may not.
     var studentOptions = evaluation.sessionOptions
-    studentOptions.files = confinement.confined(for: submission)
+    studentOptions.files = confinement.confined(for: lesson)
     var referenceOptions = evaluation.sessionOptions
     referenceOptions.files = confinement.confined(for: lesson)
     let result = Grader.grade(
       source, against: notebook, student: evaluation.session(studentOptions),
-      reference: evaluation.session(referenceOptions),
+      submissionFiles: confinement.confined(for: submission), reference: evaluation.session(referenceOptions),
       limits: Grader.Limits(timeLimit: timeout, outputLimit: maxOutput))
     let data = try JSONEncoder().encode(result)
     FileHandle.standardOutput.write(data)
