@@ -78,6 +78,26 @@ import _TestSupport
     #expect(try text("list()") == "list()")
   }
 
+  /// A stop requested before or while a nested value prints cuts the text
+  /// short with a note, and never loses the outermost level (a stop already
+  /// requested when printing began crashed the formatter; found by fuzzing).
+  @Test func aStopWhilePrintingCutsTheTextShort() throws {
+    let session = Session()
+    let small = try session.value("list(1, {a: 2})")
+    let deep = try session.value("D = list()\nfor i in range(9000) { D = list(D, i) }\nD")
+    let smallText = ValueFormatter().format(small)
+    let deepText = ValueFormatter().format(deep)
+    let stop = StopRequest()
+    stop.request()
+    try ExecutionContext(stop: stop).run {
+      #expect(ValueFormatter().format(small) == smallText, "small values print whole")
+      let text = ValueFormatter().format(deep)
+      let note = "\n… (printing stopped: interrupted)"
+      #expect(text.hasSuffix(note), "\(text.suffix(80))")
+      #expect(text.hasPrefix("list(") && text.count < deepText.count)
+    }
+  }
+
   @Test func json() throws {
     let session = Session()
     #expect(

@@ -76,7 +76,8 @@ struct NestedLayout {
     let stop = ExecutionContext.current.stop
     while index < nodes.count {
       // Printing a huge value honours Ctrl-C (and Jupyter's interrupt): what is left is not shown.
-      if index & 0xFFF == 0, stop.isRequested {
+      // (Never before the value itself: what is shown always has its outermost level.)
+      if index & 0xFFF == 0, index > 0, stop.isRequested {
         nodes.removeSubrange(index...)
         stopped = true
         break
