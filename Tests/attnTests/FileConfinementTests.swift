@@ -122,6 +122,53 @@ import _TestSupport
     #expect(usage.stderr.contains("--allow-files applies to --sandbox"))
   }
 
+  /// A file whose directory many files share (`/tmp`, where anyone may
+  /// write; the home directory's Downloads) is not confined to all of it:
+  /// it works in a private directory, its neighbours are out of reach, a
+  /// note says so, and --allow-files opens the directory on purpose.
+  @Test func aFileInASharedDirectoryWorksInAPrivateOne() throws {
+    let shared = FileManager.default.temporaryDirectory.path
+    var info = stat()
+    try #require(stat(shared, &info) == 0 && info.st_mode & 0o002 != 0, "\(shared) is world-writable")
+    let tag = UUID().uuidString
+    let neighbour = shared + "/attn-neighbour-\(tag).txt"
+    let file = shared + "/attn-shared-\(tag).attn"
+    defer {
+      for path in [neighbour, file, shared + "/out-\(tag).csv"] { try? FileManager.default.removeItem(atPath: path) }
+    }
+    try "someone else's\n".write(toFile: neighbour, atomically: true, encoding: .utf8)
+    try """
+    save([1, 2], "out-\(tag).csv")
+    load("out-\(tag).csv")
+    lines("attn-neighbour-\(tag).txt")
+    """.write(toFile: file, atomically: true, encoding: .utf8)
+    let result = try AttnProcess.run(["run", "--sandbox", file])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("[1, 2]"), "its own files work: \(result.stdout)")
+    #expect(result.stderr.contains("note: \(shared) is a directory anyone may write in"), "\(result.stderr)")
+    #expect(result.stderr.contains("lines: cannot read 'attn-neighbour-\(tag).txt': no such file"))
+    #expect(!result.stderr.contains("someone else's"))
+    #expect(!FileManager.default.fileExists(atPath: shared + "/out-\(tag).csv"), "nothing lands in \(shared)")
+
+    let allowed = try AttnProcess.run(["run", "--sandbox", "--allow-files", shared, file])
+    #expect(allowed.stdout.contains("someone else's"), "allowed on purpose: \(allowed.stderr)")
+    #expect(!allowed.stderr.contains("note:"))
+
+    // ~/Downloads, with HOME pointing at a scratch home.
+    let layout = try Layout()
+    let downloads = layout.home.appendingPathComponent("Downloads")
+    try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
+    try "other download\n".write(
+      to: downloads.appendingPathComponent("other.txt"), atomically: true, encoding: .utf8)
+    let lesson = downloads.appendingPathComponent("course.md")
+    try "# Course\n\n```attn\nattn> lines(\"other.txt\")\nlist(\"other download\")\n```\n".write(
+      to: lesson, atomically: true, encoding: .utf8)
+    let checked = try AttnProcess.run(["test", lesson.path], environment: ["HOME": layout.home.path])
+    #expect(checked.status == 1, "\(checked.stdout)")
+    #expect(checked.stderr.contains("is the Downloads directory"), "\(checked.stderr)")
+    #expect(checked.stdout.contains("no such file"), "\(checked.stdout)")
+  }
+
   @Test func standardInputUnderSandboxHasOnlyTempdir() throws {
     let layout = try Layout()
     let result = try AttnProcess.run(

@@ -231,7 +231,7 @@ extension FileAccess {
 
   /// The components of an absolute path with `.` and `..` resolved by its
   /// text (`/a/./b/../c` → `a`, `c`), as a confined path is judged.
-  static func lexicalComponents(_ path: String) -> [String] {
+  public static func lexicalComponents(_ path: String) -> [String] {
     var components: [String] = []
     for part in path.split(separator: "/") {
       switch part {

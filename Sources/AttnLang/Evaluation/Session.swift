@@ -80,16 +80,39 @@ public final class Session: @unchecked Sendable {
   /// time any attn makes one (``removeTemporaryDirectories(leftBy:)``).
   public func temporaryDirectory() throws -> String {
     if let madeTemporaryDirectory { return madeTemporaryDirectory }
+    let path = try Session.makeProcessDirectory()
+    madeTemporaryDirectory = path
+    Session.liveTemporaryDirectories.withLock { $0.insert(path) }
+    return path
+  }
+
+  /// A directory of this process's own (`attn-4242-Ab12Cd`, mode 0700),
+  /// made once when first asked for: where files from a shared directory
+  /// (`/tmp`, `~/Downloads`) work instead of it. Removed when the process
+  /// exits or is told to end, and by the next attn if it was killed.
+  public static func privateWorkingDirectory() throws -> String {
+    try madePrivateWorkingDirectory.withLock { made in
+      if let made { return made }
+      let path = try makeProcessDirectory()
+      liveTemporaryDirectories.withLock { _ = $0.insert(path) }
+      atexit { Session.removeLiveTemporaryDirectories() }
+      made = path
+      return path
+    }
+  }
+
+  private static let madePrivateWorkingDirectory = Mutex<String?>(nil)
+
+  /// Makes a fresh `attn-PID-XXXXXX` directory in the system's temporary
+  /// directory (after removing those that attn processes now gone left).
+  static func makeProcessDirectory() throws -> String {
     Session.sweepStaleTemporaryDirectories
     let template = FileManager.default.temporaryDirectory.appendingPathComponent("attn-\(getpid())-XXXXXX").path
     var bytes = Array(template.utf8CString)
     guard let made = mkdtemp(&bytes) else {
       throw FileAccessError("cannot make a temporary directory in \(FileManager.default.temporaryDirectory.path)")
     }
-    let path = String(cString: made)
-    madeTemporaryDirectory = path
-    Session.liveTemporaryDirectories.withLock { $0.insert(path) }
-    return path
+    return String(cString: made)
   }
 
   /// The temporary directories of live sessions of this process, for

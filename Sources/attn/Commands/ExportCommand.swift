@@ -16,7 +16,8 @@ struct ExportCommand: ParsableCommand {
       --ipynb writes a Jupyter notebook instead (or as well) that opens with the attn
       kernel (attn jupyter install): prose as Markdown cells, each lesson cell as a code
       cell with its outputs.
-      The lesson's cells read and write files only in its own directory and tempdir()
+      The lesson's cells read and write files only in its own directory (a private one
+      when that is /tmp, ~/Downloads or another shared one) and tempdir()
       (--allow-files DIR opens another).
       """
   )

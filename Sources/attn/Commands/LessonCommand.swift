@@ -19,7 +19,8 @@ struct LessonCommand: ParsableCommand {
       whole lesson with fresh outputs. Lessons are read from $ATTN_LESSONS, ./lessons,
       or the lessons folder next to the attn build; NAME may also be the path of a
       lesson file (.md) from elsewhere, whose cells then read and write files only in
-      its own directory and tempdir() (--allow-files DIR opens another).
+      its own directory (a private one when that is /tmp, ~/Downloads or another
+      shared one) and tempdir() (--allow-files DIR opens another).
       """
   )
 

@@ -21,7 +21,8 @@ struct RunCommand: ParsableCommand {
 
       Files run as you: load, save, svg and lines use any path you could. For files
       from others, --sandbox confines each to its own directory (where relative paths
-      start) and tempdir(); --allow-files DIR opens another directory.
+      start) and tempdir() — a private one for a file in a directory many files share
+      (/, a system directory, /tmp, ~/Downloads); --allow-files DIR opens another.
       """
   )
 

@@ -18,6 +18,8 @@ struct TestCommand: ParsableCommand {
 
       A lesson's cells read and write files only in the lesson's own directory (where
       relative paths start) and tempdir(); --allow-files DIR opens another directory.
+      A lesson in a directory many files share (/, a system directory, /tmp,
+      ~/Downloads) works in a private directory instead.
       """
   )
 

@@ -104,10 +104,9 @@ extension Repl {
   /// How a lesson's cells may use files: from its own directory, anywhere
   /// for the built-in lessons, confined for any other.
   static func fileAccess(forLesson path: String, builtIn: Bool, allowing allowed: [String]) -> FileAccess {
-    let directory = ((path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path) as NSString)
-      .deletingLastPathComponent
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     return builtIn
-      ? .unrestricted(base: directory)
-      : .confined(to: [directory] + allowed, base: directory, hint: FileConfinementOptions.hint)
+      ? .unrestricted(base: (absolute as NSString).deletingLastPathComponent)
+      : FileConfinementOptions.confined(toDirectoryOf: absolute, allowing: allowed)
   }
 }
