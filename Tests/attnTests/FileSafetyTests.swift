@@ -158,32 +158,49 @@ import _TestSupport
     #expect(toStandardOutput.stdout.contains("<testsuites"), "\(toStandardOutput.stdout.prefix(300))")
   }
 
-  /// A write killed outright (SIGKILL, half way through a 30 MB file) leaves
-  /// nothing beside its target: the data goes to an unnamed file, named only
-  /// when complete. Where a temporary name was needed, the next write of the
-  /// same file removes what a dead attn left (and nothing a live one uses).
-  @Test func aKilledWriteLeavesNothingBehind() throws {
+  /// A file being written is never visible half made, and a write killed
+  /// outright (SIGKILL) leaves nothing beside its target: the data goes to an
+  /// unnamed file, named only when complete. A watcher lists the directory
+  /// over and over while attn saves 32 MB files, then attn is killed mid-save.
+  /// Where a temporary name was needed, the next write of the same file
+  /// removes what a dead attn left (and nothing a live one uses).
+  @Test func aWriteIsNeverSeenHalfMadeNorLeftBehind() throws {
     let directory = try makeTemporaryDirectory()
     let script = directory.appendingPathComponent("loop.attn")
-    try write("x = randn(1000, 1000)\nwhile true {\n  save(x, \"big.csv\")\n}\n", to: script)
-    for delay in [200_000, 450_000, 700_000, 1_100_000] as [UInt32] {
-      let process = Process()
-      process.executableURL = AttnProcess.executable
-      process.arguments = ["run", script.path]
-      process.standardOutput = FileHandle.nullDevice
-      try process.run()
-      usleep(delay)
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-      let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-      #expect(names.allSatisfy { !$0.hasPrefix(".") }, "after a kill at \(delay / 1000) ms: \(names)")
+    try write(
+      "x = randn(2000, 2000)\nfor i in range(1000) {\n  save(x, \"big-\" + str(i) + \".npy\")\n}\n", to: script)
+    let size = 2000 * 2000 * 8 + 128
+    let process = Process()
+    process.executableURL = AttnProcess.executable
+    process.arguments = ["run", script.path]
+    process.currentDirectoryURL = directory
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    var seen = Set<String>()
+    var problems: [String] = []
+    let started = Date()
+    while seen.count < 4, Date().timeIntervalSince(started) < 60 {
+      for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != "loop.attn" {
+        var info = stat()
+        guard stat(directory.appendingPathComponent(name).path, &info) == 0 else { continue }
+        if name.hasPrefix(".") || Int(info.st_size) != size { problems.append("\(name): \(info.st_size) bytes") }
+        seen.insert(name)
+      }
+      usleep(500)
     }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(seen.count >= 4, "saves happened: \(seen)")
+    #expect(problems.isEmpty, "seen half made: \(problems.prefix(5))")
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(names.allSatisfy { !$0.hasPrefix(".") }, "left after the kill: \(names)")
+
     // Temporaries named by a dead process (a pid no process has) and by a live one (this test's).
-    let dead = directory.appendingPathComponent(".big.csv.attn-\(Int32.max - 1)-12345.tmp")
-    let live = directory.appendingPathComponent(".big.csv.attn-\(getpid())-67890.tmp")
+    let dead = directory.appendingPathComponent(".big-0.npy.attn-\(Int32.max - 1)-12345.tmp")
+    let live = directory.appendingPathComponent(".big-0.npy.attn-\(getpid())-67890.tmp")
     let other = directory.appendingPathComponent(".notes.txt.attn-\(Int32.max - 1)-1.tmp")
     for file in [dead, live, other] { try write("partial", to: file) }
-    let result = try AttnProcess.run(["run", "-"], input: "save([1, 2], \"big.csv\")\n", directory: directory)
+    let result = try AttnProcess.run(["run", "-"], input: "save([1, 2], \"big-0.npy\")\n", directory: directory)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dead.path), "the dead writer's temporary is removed")
     #expect(FileManager.default.fileExists(atPath: live.path), "a live writer's is kept")

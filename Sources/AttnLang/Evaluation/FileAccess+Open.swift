@@ -128,12 +128,14 @@ extension FileAccess {
         throw error
       }
     }
-    // An unnamed file first: it gets its (temporary) name only once it is
-    // complete and is renamed at once, so a kill while writing leaves nothing.
+    // An unnamed file first, named only once complete: a new file gets its
+    // own name at once; one that replaces another a temporary name, renamed
+    // over it at once. A kill while writing leaves nothing.
     let unnamed = attn_open_unnamed_file(directory.descriptor, 0o666)
     if unnamed >= 0 {
       let file = OpenFile(unnamed)
       try fill(file.descriptor)
+      if !exists, attn_name_unnamed_file(file.descriptor, directory.descriptor, name) == 0 { return }
       if attn_name_unnamed_file(file.descriptor, directory.descriptor, temporaryName) == 0 { return try replace() }
       // No /proc to name it through: write it again under a name.
     }
