@@ -19,8 +19,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Sources", "AttnLang", "Evaluation", "Callables", "HelpExamples.swift")
 MARK = "@@@ end of example input @@@"
-# A session's tempdir(), such as /tmp/attn-Ab12Cd/: BuiltinTests writes it the same way.
-TEMPDIR = re.compile(r"\S*/attn-[A-Za-z0-9]{6}/")
+# A session's tempdir(), such as /tmp/attn-4242-Ab12Cd/: BuiltinTests writes it the same way.
+TEMPDIR = re.compile(r"\S*/attn-(?:[0-9]+-)?[A-Za-z0-9]{6}/")
 # Outputs longer than this are cut in help, with a line counting the rest.
 SHOWN_LINES = 12
 

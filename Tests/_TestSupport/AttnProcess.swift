@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the real `attn` binary built beside the tests.
 public enum AttnProcess {
@@ -98,5 +99,32 @@ final class LockedData: @unchecked Sendable {
 public func makeTemporaryDirectory() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("attn-test-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  ScratchDirectories.made.withLock { made in
+    if made.isEmpty { atexit { ScratchDirectories.removeAll() } }
+    made.append(url.path)
+  }
   return url
+}
+
+/// The scratch directories the tests made, removed when the test process
+/// exits (so runs do not pile them up in /tmp).
+enum ScratchDirectories {
+  static let made = Mutex<[String]>([])
+
+  static func removeAll() {
+    for path in made.withLock({ $0 }) {
+      // A test may leave a directory read-only; make its directories (never
+      // what a symbolic link points to) writable to remove them.
+      chmod(path, 0o700)
+      if let walker = FileManager.default.enumerator(atPath: path) {
+        while let name = walker.nextObject() as? String {
+          var status = stat()
+          if lstat(path + "/" + name, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            chmod(path + "/" + name, 0o700)
+          }
+        }
+      }
+      try? FileManager.default.removeItem(atPath: path)
+    }
+  }
 }

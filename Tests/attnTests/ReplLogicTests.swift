@@ -52,7 +52,7 @@ import _TestSupport
     let start = line.lastIndex(where: { breaks.contains($0) }).map { line.index(after: $0) } ?? line.startIndex
     return Completion.candidates(
       line: line, wordStart: line.distance(from: line.startIndex, to: start), prefix: String(line[start...]),
-      session: session)
+      session: session, commands: PromptCommand.completionWords)
   }
 
   @Test func builtinsAndVariables() {
@@ -115,7 +115,9 @@ import _TestSupport
     for command in PromptCommand.all {
       #expect(PromptCommand.overview.contains(command.usage))
       #expect(
-        Completion.candidates(line: ":", wordStart: 0, prefix: ":", session: Session()).contains(":" + command.name))
+        Completion.candidates(
+          line: ":", wordStart: 0, prefix: ":", session: Session(), commands: PromptCommand.completionWords
+        ).contains(":" + command.name))
     }
   }
 

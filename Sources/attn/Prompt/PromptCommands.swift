@@ -25,6 +25,9 @@ struct CommandError: Error, Equatable {
 }
 
 extension PromptCommand {
+  /// What Tab offers for a `:` at the start of a line.
+  static var completionWords: [String] { all.map { ":" + $0.name } }
+
   static let all: [PromptCommand] = [
     PromptCommand(
       name: "help", aliases: ["h", "?"], usage: ":help [name]",

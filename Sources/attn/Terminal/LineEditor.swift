@@ -34,7 +34,7 @@ final class LineEditor {
       let before = String(decoding: Array(line.utf8).prefix(byteStart), as: UTF8.self)
       completionCandidates = Completion.candidates(
         line: line, wordStart: before.count, prefix: prefix, session: session,
-        commands: PromptCommand.all.map { ":" + $0.name })
+        commands: PromptCommand.completionWords)
       rl_attempted_completion_over = 1
       if completionCandidates.isEmpty { return nil }
       // A lone function name gets its "(", a named argument or command a space.

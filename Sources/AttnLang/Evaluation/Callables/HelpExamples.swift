@@ -262,7 +262,7 @@ extension Builtins {
       """#,
     "lines": #"""
       attn> save(eye(2), tempdir("eye.csv"))
-      saved [2, 2] to /tmp/attn-28061-F65H5R/eye.csv
+      saved [2, 2] to …/eye.csv
       attn> lines(tempdir("eye.csv"))
       list("1.0,0.0", "0.0,1.0")
       """#,
@@ -275,7 +275,7 @@ extension Builtins {
       """#,
     "load": #"""
       attn> save(eye(2), tempdir("example.npy"))
-      saved [2, 2] to /tmp/attn-28077-qcvEq9/example.npy
+      saved [2, 2] to …/example.npy
       attn> load(tempdir("example.npy"))
       2×2 tensor
       [[1, 0],
@@ -455,7 +455,7 @@ extension Builtins {
       """#,
     "save": #"""
       attn> save(softmax([1, 2, 3]), tempdir("p.csv"))
-      saved [3] to /tmp/attn-28304-DaFz63/p.csv
+      saved [3] to …/p.csv
       """#,
     "selfattend": #"""
       attn> X = [[1, 0], [0, 1], [1, 1]]
@@ -519,7 +519,7 @@ extension Builtins {
       """#,
     "svg": #"""
       attn> svg(attend([1, 0], eye(2)), tempdir("weights.svg"))
-      saved a bar chart to /tmp/attn-28409-u7R509/weights.svg
+      saved a bar chart to …/weights.svg
       """#,
     "tanh": #"""
       attn> tanh([-1, 0, 1])
@@ -527,7 +527,7 @@ extension Builtins {
       """#,
     "tempdir": #"""
       attn> save(eye(2), tempdir("identity.csv"))
-      saved [2, 2] to /tmp/attn-28425-6TxpQ1/identity.csv
+      saved [2, 2] to …/identity.csv
       attn> load(tempdir("identity.csv"))
       2×2 tensor
       [[1, 0],
