@@ -75,12 +75,12 @@ import _TestSupport
   @Test func shapeErrorsNameTheShapes() throws {
     let keys = try zeros([5, 4])
     #expect(
-      throws: TensorError("attention", "query and keys differ in their last axis: [3] vs [5, 4]")
+      throws: TensorError("attention", "queries and keys differ in their last axis: Q [3], K [5, 4], V [5, 4]")
     ) { try attention(Tensor([1, 2, 3]), keys: keys, values: keys) }
     #expect(
-      throws: TensorError("attention", "values must have one row per key: keys [5, 4] vs values [4, 4]")
+      throws: TensorError("attention", "values must have one row per key: Q [4], K [5, 4], V [4, 4]")
     ) { try attention(Tensor([1, 2, 3, 4]), keys: keys, values: zeros([4, 4])) }
-    #expect(throws: TensorError("attention mask", "shapes [3] and [5] cannot be broadcast together")) {
+    #expect(throws: TensorError("attention", "mask [3] must broadcast to the scores [5]")) {
       try attention(Tensor([1, 2, 3, 4]), keys: keys, values: keys, mask: Tensor([1, 0, 1]))
     }
   }
@@ -149,7 +149,7 @@ import _TestSupport
   @Test func headsMustDivideTheWidth() throws {
     let x = try zeros([3, 6])
     let weights = try MultiHeadWeights.xavier(dModel: 6, seed: 0)
-    #expect(throws: TensorError("multihead", "4 heads do not divide the model width: Q [3, 6], V [3, 6]")) {
+    #expect(throws: TensorError("multihead", "4 heads do not divide the model width: Q [3, 6], K [3, 6], V [3, 6]")) {
       try multiHeadAttention(x, x, heads: 4, weights: weights)
     }
   }

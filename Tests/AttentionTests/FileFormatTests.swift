@@ -117,17 +117,21 @@ import _TestSupport
     for (name, tensor) in read {
       let want = try #require(expected[name])
       #expect(tensor.shape == want.shape, "\(name)")
-      #expect(tensor.isApproximatelyEqual(to: try Tensor(shape: want.shape, scalars: want.data), tolerance: 0), "\(name)")
+      #expect(
+        tensor.isApproximatelyEqual(to: try Tensor(shape: want.shape, scalars: want.data), tolerance: 0), "\(name)")
     }
     // One tensor by name reads only its bytes.
     let one = try SafetensorsFormat.read(file: path("model.safetensors"), names: ["f64"])
     #expect(one.map(\.name) == ["f64"])
-    #expect(throws: TensorError.self) { try SafetensorsFormat.read(file: path("model.safetensors"), names: ["nope.weight"]) }
+    #expect(throws: TensorError.self) {
+      try SafetensorsFormat.read(file: path("model.safetensors"), names: ["nope.weight"])
+    }
   }
 
   @Test func refusesBrokenSafetensors() throws {
     var header = Array(#"{"x": {"dtype": "F32", "shape": [4], "data_offsets": [0, 8]}}"#.utf8)
-    var file = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + [UInt8](repeating: 0, count: 8)
+    var file =
+      (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + [UInt8](repeating: 0, count: 8)
     #expect(throws: TensorError.self) { try SafetensorsFormat.decode(file) }
     header = Array(#"{"x": {"dtype": "Q4", "shape": [2], "data_offsets": [0, 2]}}"#.utf8)
     file = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header + [0, 0]

@@ -79,7 +79,7 @@ import _TestSupport
   @Test func reportsShapesAsThePlainPath() throws {
     let x = try zeros([3, 6])
     let weights = try MultiHeadWeights.xavier(dModel: 6, seed: 1)
-    #expect(throws: TensorError("multihead", "4 heads do not divide the model width: Q [3, 6], V [3, 6]")) {
+    #expect(throws: TensorError("multihead", "4 heads do not divide the model width: Q [3, 6], K [3, 6], V [3, 6]")) {
       try multiHeadAttentionOutput(x, x, heads: 4, weights: weights)
     }
   }

@@ -110,7 +110,9 @@ import _TestSupport
         ).output
       }
     case "attend_alibi":
-      return { try attention($0[0], keys: $0[1], values: $0[2], bias: try alibiBias(5, heads: 1).subscripted([.at(0)])).output }
+      return {
+        try attention($0[0], keys: $0[1], values: $0[2], bias: try alibiBias(5, heads: 1).subscripted([.at(0)])).output
+      }
     case "flashattend_causal_block2":
       return { try flashAttention($0[0], keys: $0[1], values: $0[2], scale: 0.5, causal: true, blockSize: 2).output }
     case "logsoftmax": return { try logSoftmax($0[0]) }
@@ -277,18 +279,8 @@ import _TestSupport
     #expect(throws: TensorError.self) { try jacobian(at: try zeros([2, 2, 2])) { $0 } }
   }
 
-  /// The untracked path and the recorded path of attention give the same numbers.
-  @Test func recordedAttentionMatchesTheFusedPath() throws {
-    let q = try randn([5, 4], seed: 10)
-    let k = try randn([6, 4], seed: 11)
-    let mask = try Tensor(rows: (0..<5).map { row in (0..<6).map { Double(($0 + row) % 3 == 0 ? 0 : 1) } })
-    for (causal, hard) in [(false, false), (true, false), (false, true), (true, true)] {
-      let fused = try attention(q, keys: k, values: k, scale: 0.7, mask: mask, causal: causal, hard: hard)
-      let recorded = try recordedAttention(q, keys: k, values: k, scale: 0.7, mask: mask, causal: causal, hard: hard)
-      #expect(fused.weights.isApproximatelyEqual(to: recorded.weights, tolerance: 1e-13))
-      #expect(fused.output.isApproximatelyEqual(to: recorded.output, tolerance: 1e-13))
-      #expect(zip(fused.scores.scalars, recorded.scores.scalars).allSatisfy { $0 == $1 || Swift.abs($0 - $1) < 1e-13 })
-    }
+  /// Multi-head attention under a gradient gives the numbers it gives without.
+  @Test func multiHeadAttentionIsTheSameUnderAGradient() throws {
     let x = try randn([5, 6], seed: 12)
     let w = try MultiHeadWeights.xavier(dModel: 6, seed: 13)
     let blocks = try randn([5, 5], seed: 1).map { $0 > 0 ? 1 : 0 }

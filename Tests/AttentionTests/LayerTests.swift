@@ -1,5 +1,5 @@
-import Foundation
 import Attention
+import Foundation
 import Testing
 import _TestSupport
 
@@ -48,7 +48,8 @@ import _TestSupport
     for name in ["rope.8", "rope.offset"] {
       let fixture = Fixtures.one(name)
       let rotated = try rotaryEmbedding(
-        fixture.tensor("x"), base: fixture.double("base", default: 0), offset: Int(fixture.double("offset", default: 0)))
+        fixture.tensor("x"), base: fixture.double("base", default: 0), offset: Int(fixture.double("offset", default: 0))
+      )
       #expect(rotated.isApproximatelyEqual(to: fixture.tensor("expected")), "\(name)")
     }
     // Rotated queries and keys: the score depends on positions only through their distance.

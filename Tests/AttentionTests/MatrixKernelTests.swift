@@ -165,9 +165,10 @@ import _TestSupport
       }
       expectTile(c, { r, p in a[p * lda + r] }, wideB, rows: 12, k: k, start: start)
     }
-    typealias Columns = @convention(c) (
-      Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
-    ) -> Void
+    typealias Columns =
+      @convention(c) (
+        Int, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int, Int32
+      ) -> Void
     let builds: [Columns] =
       Processor.hasFusedMultiplyAdd
       ? [attn_microkernel_columns_6x8_fma, attn_microkernel_columns_6x8_portable]
@@ -194,13 +195,16 @@ import _TestSupport
     var maxima = [Double](repeating: 0, count: 7)
     let builds = [attn_column_maximum_portable] + (Processor.hasFusedMultiplyAdd ? [attn_column_maximum_fma] : [])
     for build in builds {
-      let nan = tile.withUnsafeBufferPointer { t in maxima.withUnsafeMutableBufferPointer { build(t.baseAddress, 5, 7, 9, $0.baseAddress) } }
+      let nan = tile.withUnsafeBufferPointer { t in
+        maxima.withUnsafeMutableBufferPointer { build(t.baseAddress, 5, 7, 9, $0.baseAddress) }
+      }
       #expect(nan == 0)
       for i in 0..<7 { #expect(maxima[i] == (0..<5).map { tile[$0 * 9 + i] }.max()) }
     }
-    typealias Exponentiate = @convention(c) (
-      UnsafeMutablePointer<Double>?, Int, Int, Int, UnsafePointer<Double>?, Double, UnsafeMutablePointer<Double>?
-    ) -> Void
+    typealias Exponentiate =
+      @convention(c) (
+        UnsafeMutablePointer<Double>?, Int, Int, Int, UnsafePointer<Double>?, Double, UnsafeMutablePointer<Double>?
+      ) -> Void
     let exponentiations: [Exponentiate] =
       [attn_exponentiate_columns_portable] + (Processor.hasFusedMultiplyAdd ? [attn_exponentiate_columns_fma] : [])
       + (Processor.hasAVX512 ? [attn_exponentiate_columns_avx512] : [])
@@ -209,7 +213,9 @@ import _TestSupport
       var sums = [Double](repeating: 1, count: 7)
       result.withUnsafeMutableBufferPointer { t in
         maxima.withUnsafeBufferPointer { m in
-          sums.withUnsafeMutableBufferPointer { exponentiate(t.baseAddress, 5, 7, 9, m.baseAddress, 0.5, $0.baseAddress) }
+          sums.withUnsafeMutableBufferPointer {
+            exponentiate(t.baseAddress, 5, 7, 9, m.baseAddress, 0.5, $0.baseAddress)
+          }
         }
       }
       for i in 0..<7 {
@@ -236,7 +242,8 @@ import _TestSupport
 
   static var builds: [Build] {
     (Processor.hasAVX512 ? [attn_exponentiate_avx512] : [])
-      + (Processor.hasFusedMultiplyAdd ? [attn_exponentiate_fma, attn_exponentiate_portable] : [attn_exponentiate_portable])
+      + (Processor.hasFusedMultiplyAdd
+        ? [attn_exponentiate_fma, attn_exponentiate_portable] : [attn_exponentiate_portable])
   }
 
   /// Both builds of the vector exp agree with the C library within 2 ulp,

@@ -130,7 +130,7 @@ import _TestSupport
     #expect(try session.value("attend(K: eye(2), q: [1, 0]).output") == session.value("attend([1, 0], eye(2)).output"))
     #expect(
       session.errors("multihead(eye(6), heads: 4)").map(\.message) == [
-        "multihead: 4 heads do not divide the model width: Q [6, 6], V [6, 6]"
+        "multihead: 4 heads do not divide the model width: Q [6, 6], K [6, 6], V [6, 6]"
       ])
     #expect(
       session.errors("attend([1, 0], eye(2), hard: 2)").map(\.message) == [

@@ -207,7 +207,7 @@ import _TestSupport
     #expect(session.errors("multihead(Y).output").first?.message.hasPrefix("multihead needs heads:") == true)
     #expect(
       session.errors("multihead(Y, heads: 3).output").first?.message
-        == "multihead: 3 heads do not divide the model width: Q [100, 16], V [100, 16]")
+        == "multihead: 3 heads do not divide the model width: Q [100, 16], K [100, 16], V [100, 16]")
     // Biases: bo shifts every output row; a zero bq changes nothing; a wrong width is named.
     let shifted = try session.value(
       "X = randn(3, 4, seed: 5)\nmultihead(X, heads: 2, bo: [1, 2, 3, 4]).output - multihead(X, heads: 2).output")

@@ -16,6 +16,12 @@ public struct AttentionResult: Equatable, Sendable {
     self.weights = weights
     self.output = output
   }
+
+  /// The result of a problem solved with its weights (and scores).
+  init(_ solved: AttentionSolution) {
+    let weights = solved.weights ?? solved.output
+    self.init(scores: solved.scores ?? weights, weights: weights, output: solved.output)
+  }
 }
 
 /// Softmax attention of one query or a set of queries over keys and values:
@@ -54,85 +60,123 @@ public func attention(
   _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, mask: Tensor? = nil,
   causal: Bool = false, hard: Bool = false, bias: Tensor? = nil
 ) throws -> AttentionResult {
-  let operation = "attention"
-  if let mask { try checkMask(mask, operation: operation) }
-  guard (1...2).contains(query.rank) else {
-    throw TensorError(operation, "query must be [d] or [m, d], got \(Tensor.describe(query.shape))")
-  }
-  guard keys.rank == 2 else {
-    throw TensorError(operation, "keys must be [n, d], got \(Tensor.describe(keys.shape))")
-  }
-  guard query.shape.last == keys.shape[1] else {
-    throw TensorError(
-      operation,
-      "query and keys differ in their last axis: \(Tensor.describe(query.shape)) vs \(Tensor.describe(keys.shape))")
-  }
-  guard (1...2).contains(values.rank), values.shape[0] == keys.shape[0] else {
-    throw TensorError(
-      operation,
-      "values must have one row per key: keys \(Tensor.describe(keys.shape)) vs values \(Tensor.describe(values.shape))"
-    )
-  }
-  if Tape.recording([query, keys, values]) != nil || bias != nil {
-    return try recordedAttention(
-      query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, hard: hard, bias: bias)
-  }
-  let (scores, weights) = try attentionWeights(
-    query, keys: keys, scale: scale, mask: mask, causal: causal, hard: hard, keepScores: true)
-  let output = try matmul(weights, values)
-  return AttentionResult(scores: scores ?? weights, weights: weights, output: output)
+  let problem = try AttentionProblem(
+    queries: query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, bias: bias, hard: hard,
+    operation: "attention")
+  return AttentionResult(try problem.solve(weights: true))
 }
 
-/// Attention as differentiable steps — scores, blocking, softmax, weighted
-/// sum — for a gradient: the same numbers as the fused path.
-func recordedAttention(
-  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool,
-  bias: Tensor? = nil
-) throws -> AttentionResult {
-  let products = try dot(query, keys)
-  var scores = try products * Tensor(scale)
-  if let bias {
-    // A constant added to the scores (ALiBi); it must broadcast to them.
-    guard try broadcastShape(scores.shape, bias.shape, operation: "attention bias") == scores.shape else {
-      throw TensorError(
-        "attention",
-        "bias \(Tensor.describe(bias.shape)) must broadcast to the scores \(Tensor.describe(scores.shape))")
-    }
-    scores = try scores + bias.untracked
-  }
-  if mask != nil || causal {
-    scores = try blocking(scores, keep: try visibility(scores.shape, mask: mask, causal: causal))
-  }
-  let weights: Tensor
-  if hard {
-    var picked = scores.untracked
-    let columns = picked.shape.last ?? 0
-    picked.scalars.withUnsafeMutableBufferPointer { buffer in
-      for row in 0..<(columns == 0 ? 0 : buffer.count / columns) {
-        hardmaxLane(buffer, start: row * columns, count: columns)
-      }
-    }
-    weights = picked
-  } else {
-    weights = try softmax(scores, axis: -1)
-  }
-  return AttentionResult(scores: scores, weights: weights, output: try matmul(weights, values))
+/// What an attention problem computed: the heads' outputs side by side
+/// (`[n, heads·dv]`, or one head's own shape), and — when asked for — the
+/// weights and the scores (``AttentionProblem/scoreShape``).
+struct AttentionSolution {
+  var output: Tensor
+  var weights: Tensor?
+  var scores: Tensor?
 }
 
-/// 1 where query `i` may see key `j` (the mask is 1 and, if causal, `j ≤ i`), else 0.
-func visibility(_ shape: [Int], mask: Tensor?, causal: Bool) throws -> Tensor {
-  var keep = try mask?.untracked.broadcast(to: shape, operation: "attention mask") ?? Tensor(repeating: 1, shape: shape)
-  let columns = shape.last ?? 0
-  let rows = columns == 0 ? 0 : keep.count / columns
-  keep.scalars.withUnsafeMutableBufferPointer { buffer in
-    for row in 0..<rows {
-      for column in 0..<columns where buffer[row * columns + column] != 0 {
-        buffer[row * columns + column] =
-          causal && column > row % Swift.max(shape.count == 3 ? shape[1] : rows, 1) ? 0 : 1
-      }
+/// The ways to compute an attention problem. ``reference`` is the
+/// specification; the others are faster schedules of the same numbers.
+enum AttentionSchedule: CaseIterable, Sendable {
+  /// Differentiable steps, head by head — scores, bias, blocking, softmax,
+  /// weighted sum: what gradients use when no fused backward exists.
+  case reference
+  /// One head, row by row in place, on every core: scores, weights and output.
+  case rows
+  /// Heads side by side, each whole on one core: weights and output.
+  case heads
+  /// Tiles of queries and keys with an online softmax (FlashAttention-2):
+  /// the output alone, and under a gradient its fused backward; no
+  /// `[heads, n, m]` tensor, memory O((n + m)·d).
+  case tiled
+}
+
+extension AttentionProblem {
+  /// Whether `schedule` computes this problem — the weights too when
+  /// `weights`, recorded for a gradient when `gradient`.
+  func supports(_ schedule: AttentionSchedule, weights: Bool, gradient: Bool) -> Bool {
+    switch schedule {
+    case .reference: return true
+    case .rows: return heads == 1 && bias == nil && !gradient
+    case .heads: return bias == nil && !hard && !singleQuery && values.rank == 2 && !gradient
+    case .tiled: return !weights && bias == nil && !hard && values.rank == 2 && scale > 0 && scale.isFinite
     }
   }
-  return keep
+
+  /// The fastest schedule that computes what is asked: the weights too
+  /// (`weights`), or the output alone; recorded when the inputs are.
+  func schedule(weights: Bool) -> AttentionSchedule {
+    let gradient = Tape.recording([queries, keys, values]) != nil
+    let preferred: [AttentionSchedule] = [.tiled, heads == 1 ? .rows : .heads, .reference]
+    return preferred.first { supports($0, weights: weights, gradient: gradient) } ?? .reference
+  }
+
+  /// Computes the problem by `schedule` (by default the one
+  /// ``schedule(weights:)`` picks). With `weights` false only the output is
+  /// sure to be there.
+  func solve(weights: Bool, by schedule: AttentionSchedule? = nil) throws -> AttentionSolution {
+    switch schedule ?? self.schedule(weights: weights) {
+    case .reference: return try reference()
+    case .rows:
+      let (scores, weights) = try attentionWeights(
+        queries, keys: keys, scale: scale, mask: try maskValues(), causal: causal, hard: hard, keepScores: true)
+      return AttentionSolution(output: try matmul(weights, values), weights: weights, scores: scores)
+    case .heads:
+      let (output, weights) = try parallelHeads(self)
+      return AttentionSolution(output: output, weights: weights)
+    case .tiled:
+      guard let output = try FusedAttention.output(self) else { return try reference() }
+      return AttentionSolution(output: output)
+    }
+  }
+
+  /// Attention as differentiable steps, head by head: the specification
+  /// every other schedule is checked against.
+  func reference() throws -> AttentionSolution {
+    let keep = mask != nil || causal ? try visibility() : nil
+    let headBias = try bias.map { try $0.broadcast(to: scoreShape, operation: operation + " bias") }
+    var (outputs, weights, scores) = ([Tensor](), [Tensor](), [Tensor]())
+    for head in 0..<heads {
+      let (headKeys, headValues) = try keysAndValues(ofHead: head)
+      var score = try dot(try queries(ofHead: head), headKeys) * Tensor(scale)
+      if let headBias { score = try score + (heads == 1 ? headBias : try headBias.subscripted([.at(head)])) }
+      if let keep { score = try blocking(score, keep: keep) }
+      let weight = hard ? hardmax(score) : try softmax(score, axis: -1)
+      outputs.append(try matmul(weight, headValues))
+      weights.append(weight)
+      scores.append(score)
+    }
+    guard heads > 1 else { return AttentionSolution(output: outputs[0], weights: weights[0], scores: scores[0]) }
+    return AttentionSolution(
+      output: try concat(outputs, axis: 1), weights: try stack(weights), scores: try stack(scores))
+  }
+}
+
+/// One-hot at the largest score of each row (all zeros for a fully blocked
+/// row): a step, through which no gradient flows.
+func hardmax(_ scores: Tensor) -> Tensor {
+  var picked = scores.untracked
+  let columns = picked.shape.last ?? 0
+  picked.scalars.withUnsafeMutableBufferPointer { buffer in
+    for row in 0..<(columns == 0 ? 0 : buffer.count / columns) {
+      hardmaxLane(buffer, start: row * columns, count: columns)
+    }
+  }
+  return picked
+}
+
+extension AttentionProblem {
+  /// 1 where query `i` may see key `j` (the mask is 1 and, if causal,
+  /// `j ≤ i`), else 0: one head's ``headScoreShape``.
+  func visibility() throws -> Tensor {
+    var keep = try maskValues() ?? Tensor.storage([n, m], repeating: 1, operation: operation)
+    for row in 0..<n {
+      for column in 0..<m where keep[row * m + column] != 0 {
+        keep[row * m + column] = causal && column > row ? 0 : 1
+      }
+    }
+    return Tensor(unchecked: headScoreShape, keep)
+  }
 }
 
 /// `scores` with −inf where `keep` is 0 (a blocked position); the gradient
@@ -149,12 +193,12 @@ func blocking(_ scores: Tensor, keep: Tensor) throws -> Tensor {
 /// does not need them and saves their memory) and the weights, computed row
 /// by row in place, on every core for large inputs. Shapes are checked by the caller.
 func attentionWeights(
-  _ query: Tensor, keys: Tensor, scale: Double, mask: Tensor?, causal: Bool, hard: Bool, keepScores: Bool
+  _ query: Tensor, keys: Tensor, scale: Double, mask maskValues: [Double]?, causal: Bool, hard: Bool,
+  keepScores: Bool
 ) throws -> (scores: Tensor?, weights: Tensor) {
   var weights = try dot(query, keys)
   let rows = query.rank == 1 ? 1 : query.shape[0]
   let columns = keys.shape[0]
-  let maskValues = try mask.map { try $0.broadcast(to: weights.shape, operation: "attention mask").scalars }
   var scores: Tensor? = keepScores ? weights : nil
   weights.scalars.withUnsafeMutableBufferPointer { weightBuffer in
     guard let weightBase = weightBuffer.baseAddress else { return }

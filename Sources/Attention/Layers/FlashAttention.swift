@@ -33,8 +33,9 @@ public struct FlashResult: Equatable, Sendable {
 /// instead of O(n²), and the result equals ``attention(_:keys:values:scale:mask:causal:hard:bias:)``'s
 /// output to rounding (a fully blocked row gives zeros, as there).
 ///
-/// Under a gradient the result is computed by the plain steps of attention,
-/// whose gradient it shares.
+/// Under a gradient it is computed by tiles, as multi-head attention's
+/// output, with FlashAttention-2's backward: the weights are never made,
+/// forward or backward.
 ///
 /// - Parameters:
 ///   - query: `[d]` or `[m, d]`.
@@ -49,28 +50,16 @@ public func flashAttention(
 ) throws -> FlashResult {
   let operation = "flashattend"
   guard blockSize >= 1 else { throw TensorError(operation, "block must be at least 1, got \(blockSize)") }
-  guard (1...2).contains(query.rank), keys.rank == 2, values.rank == 2 else {
-    throw TensorError(
-      operation,
-      "needs q [d] or [m, d], K [n, d] and V [n, dv], got \(Tensor.describe(query.shape)), \(Tensor.describe(keys.shape)), \(Tensor.describe(values.shape))"
-    )
+  let problem = try AttentionProblem(
+    queries: query, keys: keys, values: values, scale: scale, causal: causal, operation: operation)
+  guard values.rank == 2 else {
+    throw TensorError(operation, "values must be [n, dv], got \(Tensor.describe(values.shape))")
   }
-  let d = keys.shape[1]
-  let n = keys.shape[0]
-  let dv = values.shape[1]
-  guard query.shape.last == d, values.shape[0] == n else {
-    throw TensorError(
-      operation,
-      "shapes do not fit: q \(Tensor.describe(query.shape)), K \(Tensor.describe(keys.shape)), V \(Tensor.describe(values.shape))"
-    )
-  }
-  let rows = query.rank == 1 ? 1 : query.shape[0]
+  let (rows, n, d, dv) = (problem.n, problem.m, problem.dk, problem.dv)
   let outputShape = query.rank == 1 ? [dv] : [rows, dv]
   var steps: [FlashStep] = []
   if Tape.recording([query, keys, values]) != nil {
-    let plain = try recordedAttention(
-      query, keys: keys, values: values, scale: scale, mask: nil, causal: causal, hard: false)
-    return FlashResult(output: plain.output, firstQuerySteps: [])
+    return FlashResult(output: try problem.solve(weights: false).output, firstQuerySteps: [])
   }
   var output = try Tensor.storage(outputShape, operation: operation)
   // Values of width 0 (or no queries) leave nothing to compute, however many keys there are.

@@ -24,23 +24,50 @@ enum FusedAttention {
   /// Keys per tile: a multiple of the packing panels (8 columns).
   static let keyBlock = 128
 
-  /// The heads' outputs side by side, `[n, heads·dv]`, for the projections
-  /// `q` `[n, heads·dk]`, `k` `[m, kvHeads·dk]` and `v` `[m, kvHeads·dv]`;
-  /// query head `h` uses key/value head `h / (heads / kvHeads)`. `nil` when
-  /// a score is not finite (an overflow): the caller then takes the plain
-  /// path, which has the conventions for that.
-  static func headOutputs(
-    _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int, mask: Tensor?, causal: Bool
-  ) throws -> Tensor? {
-    let (n, m) = (q.shape[0], k.shape[0])
-    let dk = q.shape[1] / heads
-    let dv = v.shape[1] / kvHeads
-    let group = heads / kvHeads
-    let scale = 1 / Double(Swift.max(dk, 1)).squareRoot()
-    let maskValues = try mask.map { try $0.broadcast(to: [n, m], operation: "multihead mask").scalars }
-    var result = try Tensor.uninitializedStorage([n, heads * dv], operation: "multihead")
+  /// The ``AttentionSchedule/tiled`` schedule: the heads' outputs side by
+  /// side (`[n, heads·dv]`, or one head's own shape), recorded under a
+  /// gradient with the fused backward of ``gradients(of:output:statistics:gradient:)``.
+  /// `nil` when a score is not finite (an overflow): the caller then takes
+  /// the reference, which has the conventions for that.
+  static func output(_ problem: AttentionProblem) throws -> Tensor? {
+    var problem = problem
+    let single = problem.singleQuery
+    if single { problem.queries = try problem.queries.reshaped([1, problem.dk]) }
+    let tape = Tape.recording([problem.queries, problem.keys, problem.values])
+    var statistics =
+      tape == nil ? [] : try Tensor.uninitializedStorage([problem.heads, problem.n], operation: "attention")
+    // (An empty array's buffer has an address too: none is passed without a tape.)
+    guard
+      let result = try statistics.withUnsafeMutableBufferPointer({
+        try forward(problem, statistics: tape == nil ? nil : $0.baseAddress)
+      })
+    else { return nil }
+    var output = result
+    if let tape {
+      let saved = (problem, statistics)
+      output = tape.record(result, inputs: [problem.queries, problem.keys, problem.values]) { gradient, gradients in
+        let (dq, dk, dv) = try FusedAttention.gradients(
+          of: saved.0, output: result, statistics: saved.1, gradient: gradient)
+        gradients.add(dq, to: saved.0.queries)
+        gradients.add(dk, to: saved.0.keys)
+        gradients.add(dv, to: saved.0.values)
+      }
+    }
+    return single ? try output.reshaped([problem.dv]) : output
+  }
+
+  /// The tiled forward pass, `[n, heads·dv]`; with `statistics`, each
+  /// (head, query)'s log-sum-exp of its scaled scores (−inf for a query that
+  /// sees nothing) for the backward pass.
+  static func forward(_ problem: AttentionProblem, statistics: UnsafeMutablePointer<Double>?) throws -> Tensor? {
+    let (q, k, v) = (problem.queries.untracked, problem.keys.untracked, problem.values.untracked)
+    let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
+    let (group, scale, causal) = (problem.group, problem.scale, problem.causal)
+    let maskValues = try problem.maskValues()
+    var result = try Tensor.uninitializedStorage([n, heads * dv], operation: problem.operation)
     guard n > 0, m > 0, dk > 0, dv > 0 else {
       result.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      statistics?.update(repeating: -.infinity, count: heads * n)
       return Tensor(unchecked: [n, heads * dv], result)
     }
     let nr = MatrixKernel.nr
@@ -79,7 +106,7 @@ enum FusedAttention {
     let next = Atomic<Int>(0)
     let overflow = Atomic<Bool>(false)
     let stop = ExecutionContext.current.stop
-    let shared = Shared(packedKeys: packedKeys, packedValues: packedValues)
+    let shared = Shared(packedKeys: packedKeys, packedValues: packedValues, statistics: statistics)
     let queriesPadded = (rowBlock + nr - 1) / nr * nr
     result.withUnsafeMutableBufferPointer { output in
       guard let outputBase = output.baseAddress else { return }
@@ -180,6 +207,8 @@ enum FusedAttention {
             }
             for row in 0..<rows {
               let total = runningSum[row]
+              shared.statistics?[head * n + firstRow + row] =
+                total > 0 ? runningMax[row] * scale + cLog(total) : -.infinity
               let inverse = total > 0 ? 1 / total : 0
               let target = out.base + (firstRow + row) * heads * dv + head * dv
               let source = accumulated + row * dv
@@ -194,10 +223,186 @@ enum FusedAttention {
     return Tensor(unchecked: [n, heads * dv], result)
   }
 
+  /// Queries and keys per tile of the backward pass.
+  static let backwardBlock = 128
+
+  /// The gradients of the tiled output with respect to the queries, keys
+  /// and values: FlashAttention-2's backward (Dao, 2023). Each tile's
+  /// weights are recomputed from the saved log-sum-exp `L`,
+  /// `P = exp(S·scale − L)`, and with `D = Σ_c ∂O ⊙ O` per query:
+  ///
+  ///     ∂V += Pᵀ ∂O    ∂P = ∂O Vᵀ    ∂S = P ⊙ (∂P − D) · scale    ∂Q += ∂S K    ∂K += ∂Sᵀ Q
+  ///
+  /// No `[heads, n, m]` tensor is made: besides the gradients, memory is a
+  /// few tiles and one `[m, dk + dv]` partial sum per unit of work. Each
+  /// head's queries are cut in as many parts as keep every core busy.
+  static func gradients(
+    of problem: AttentionProblem, output: Tensor, statistics: [Double], gradient: Tensor
+  ) throws -> (queries: Tensor, keys: Tensor, values: Tensor) {
+    let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
+    let (group, scale, causal, operation) = (problem.group, problem.scale, problem.causal, problem.operation)
+    guard n > 0, m > 0, dk > 0, dv > 0 else {
+      return (
+        try zeros(problem.queries.shape), try zeros(problem.keys.shape), try zeros(problem.values.shape)
+      )
+    }
+    let block = backwardBlock
+    let maskValues = try problem.maskValues()
+    let big = n * m * Swift.max(dk, dv) >= 1 << 15
+    let chunks =
+      big
+      ? Swift.max(1, Swift.min((MatrixKernel.activeProcessorCount + heads - 1) / heads, (n + block - 1) / block)) : 1
+    let rowsPerChunk = ((n + chunks - 1) / chunks + block - 1) / block * block
+    let units = heads * chunks
+    var dq = try Tensor.storage([n, heads * dk], operation: operation)
+    var partialKeys = try Tensor.storage([units, m, dk], operation: operation)
+    var partialValues = try Tensor.storage([units, m, dv], operation: operation)
+    let (q, k, v) = (
+      problem.queries.untracked.scalars, problem.keys.untracked.scalars, problem.values.untracked.scalars
+    )
+    let (o, dO) = (output.untracked.scalars, gradient.scalars)
+    let stop = ExecutionContext.current.stop
+    dq.withUnsafeMutableBufferPointer { dqBuffer in
+      partialKeys.withUnsafeMutableBufferPointer { pkBuffer in
+        partialValues.withUnsafeMutableBufferPointer { pvBuffer in
+          guard let dqBase = dqBuffer.baseAddress, let pkBase = pkBuffer.baseAddress, let pvBase = pvBuffer.baseAddress
+          else { return }
+          let (dqOut, pkOut, pvOut) = (
+            SharedBuffer(base: dqBase), SharedBuffer(base: pkBase), SharedBuffer(base: pvBase)
+          )
+          let run: @Sendable (Int) -> Void = { unit in
+            let (head, chunk) = (unit / chunks, unit % chunks)
+            let kvHead = head / group
+            let rowEnd = Swift.min(n, (chunk + 1) * rowsPerChunk)
+            // This head's keys and values, contiguous; this unit's tiles.
+            var keys = [Double](repeating: 0, count: m * dk)
+            var values = [Double](repeating: 0, count: m * dv)
+            for j in 0..<m {
+              for c in 0..<dk { keys[j * dk + c] = k[j * kvHeads * dk + kvHead * dk + c] }
+              for c in 0..<dv { values[j * dv + c] = v[j * kvHeads * dv + kvHead * dv + c] }
+            }
+            var (queryTile, outputTile) = (
+              [Double](repeating: 0, count: block * dk), [Double](repeating: 0, count: block * dv)
+            )
+            var (weights, scores) = (
+              [Double](repeating: 0, count: block * block), [Double](repeating: 0, count: block * block)
+            )
+            var (dqTile, product) = (
+              [Double](repeating: 0, count: block * dk), [Double](repeating: 0, count: block * Swift.max(dk, dv))
+            )
+            var rowSums = [Double](repeating: 0, count: block)
+            let dKeys = pkOut.base + unit * m * dk
+            let dValues = pvOut.base + unit * m * dv
+            var start = chunk * rowsPerChunk
+            while start < rowEnd, !stop.isRequested {
+              let rows = Swift.min(block, rowEnd - start)
+              for i in 0..<rows {
+                let row = start + i
+                var total = 0.0
+                for c in 0..<dv {
+                  let index = row * heads * dv + head * dv + c
+                  outputTile[i * dv + c] = dO[index]
+                  total += dO[index] * o[index]
+                }
+                rowSums[i] = total
+                for c in 0..<dk { queryTile[i * dk + c] = q[row * heads * dk + head * dk + c] }
+              }
+              for index in 0..<(rows * dk) { dqTile[index] = 0 }
+              let keyEnd = causal ? Swift.min(m, start + rows) : m
+              var first = 0
+              while first < keyEnd {
+                let columns = Swift.min(block, keyEnd - first)
+                // P: the tile's weights, from S = Q Kᵀ and the saved log-sum-exp.
+                multiply(
+                  queryTile, keys, offsetB: first * dk, into: &weights, m: rows, k: dk, n: columns, transposeB: true)
+                weights.withUnsafeMutableBufferPointer { p in
+                  guard let p = p.baseAddress else { return }
+                  for i in 0..<rows {
+                    let row = start + i
+                    let logSum = statistics[head * n + row]
+                    let lane = p + i * columns
+                    guard logSum > -.infinity else {
+                      lane.update(repeating: 0, count: columns)
+                      continue
+                    }
+                    _ = Processor.exponentiate(lane, columns, logSum / scale, scale)
+                    for j in 0..<columns {
+                      let key = first + j
+                      if (causal && key > row) || (maskValues.map { $0[row * m + key] == 0 } ?? false) { lane[j] = 0 }
+                    }
+                  }
+                }
+                // ∂V += Pᵀ ∂O
+                multiply(weights, outputTile, into: &product, m: columns, k: rows, n: dv, transposeA: true)
+                for index in 0..<(columns * dv) { dValues[first * dv + index] += product[index] }
+                // ∂S = P ⊙ (∂O Vᵀ − D) · scale
+                multiply(
+                  outputTile, values, offsetB: first * dv, into: &scores, m: rows, k: dv, n: columns, transposeB: true)
+                for i in 0..<rows {
+                  for j in 0..<columns {
+                    scores[i * columns + j] = weights[i * columns + j] * (scores[i * columns + j] - rowSums[i]) * scale
+                  }
+                }
+                // ∂Q += ∂S K, ∂K += ∂Sᵀ Q
+                multiply(scores, keys, offsetB: first * dk, into: &product, m: rows, k: columns, n: dk)
+                for index in 0..<(rows * dk) { dqTile[index] += product[index] }
+                multiply(scores, queryTile, into: &product, m: columns, k: rows, n: dk, transposeA: true)
+                for index in 0..<(columns * dk) { dKeys[first * dk + index] += product[index] }
+                first += block
+              }
+              for i in 0..<rows {
+                for c in 0..<dk { dqOut.base[(start + i) * heads * dk + head * dk + c] = dqTile[i * dk + c] }
+              }
+              start += block
+            }
+          }
+          if units > 1 {
+            DispatchQueue.concurrentPerform(iterations: units, execute: run)
+          } else {
+            run(0)
+          }
+        }
+      }
+    }
+    try ExecutionContext.current.checkStop()
+    // Each key/value head gathers the partial sums of the query heads that share it.
+    var dk_ = try Tensor.storage([m, kvHeads * dk], operation: operation)
+    var dv_ = try Tensor.storage([m, kvHeads * dv], operation: operation)
+    for unit in 0..<units {
+      let kvHead = unit / chunks / group
+      for j in 0..<m {
+        for c in 0..<dk { dk_[j * kvHeads * dk + kvHead * dk + c] += partialKeys[(unit * m + j) * dk + c] }
+        for c in 0..<dv { dv_[j * kvHeads * dv + kvHead * dv + c] += partialValues[(unit * m + j) * dv + c] }
+      }
+    }
+    return (
+      Tensor(unchecked: [n, heads * dk], dq), Tensor(unchecked: [m, kvHeads * dk], dk_),
+      Tensor(unchecked: [m, kvHeads * dv], dv_)
+    )
+  }
+
+  /// `C = op(A) · op(B)` on one core, for the backward's tiles (`op(B)`
+  /// starts at `offsetB` in `b`; a transposed operand is stored as its transpose).
+  private static func multiply(
+    _ a: [Double], _ b: [Double], offsetB: Int = 0, into c: inout [Double], m: Int, k: Int, n: Int,
+    transposeA: Bool = false, transposeB: Bool = false
+  ) {
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        c.withUnsafeMutableBufferPointer { c in
+          guard let a = a.baseAddress, let b = b.baseAddress, let c = c.baseAddress else { return }
+          MatrixKernel.multiply(
+            a, b + offsetB, c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, maxThreads: 1)
+        }
+      }
+    }
+  }
+
   /// The packed keys and values the threads read.
   struct Shared: @unchecked Sendable {
     let packedKeys: UnsafeMutablePointer<Double>
     let packedValues: UnsafeMutablePointer<Double>
+    let statistics: UnsafeMutablePointer<Double>?
   }
 
   struct SharedConstant: @unchecked Sendable {

@@ -24,19 +24,13 @@ public func selfAttention(
   guard x.rank == 2 else {
     throw TensorError("selfattention", "input must be [n, d], got \(Tensor.describe(x.shape))")
   }
-  if let mask { try checkMask(mask, operation: "selfattention") }
   let queries = try project(x, wq, name: "wq", operation: "selfattention")
   let keys = try project(x, wk, name: "wk", operation: "selfattention")
   let values = try project(x, wv, name: "wv", operation: "selfattention")
-  guard queries.shape[1] == keys.shape[1] else {
-    throw TensorError(
-      "selfattention",
-      "queries and keys differ in width: Q \(Tensor.describe(queries.shape)) vs K \(Tensor.describe(keys.shape))")
-  }
-  let width = Double(Swift.max(queries.shape[1], 1))
-  return try attention(
-    queries, keys: keys, values: values, scale: scale ?? 1 / width.squareRoot(), mask: mask,
-    causal: causal)
+  let problem = try AttentionProblem(
+    queries: queries, keys: keys, values: values, scale: scale, mask: mask, causal: causal,
+    operation: "selfattention")
+  return AttentionResult(try problem.solve(weights: true))
 }
 
 /// `x·w`, or `x` itself when there is no projection.
