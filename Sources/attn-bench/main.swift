@@ -56,8 +56,9 @@ func gradientMemoryRatio() throws -> (forward: Double, gradient: Double) {
 
 /// Peak memory of multi-head attention n = 4096, d = 256, 4 heads in a fresh
 /// `attn` process, less what creating the input takes: the output alone
-/// (the fused path) and the output with its [4, 4096, 4096] weights.
-func outputMemory() throws -> (output: Double, withWeights: Double) {
+/// (the fused path), the output with its [4, 4096, 4096] weights, and the
+/// gradient of the output alone (the fused backward).
+func outputMemory() throws -> (output: Double, withWeights: Double, gradient: Double) {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attn-bench-out-\(getpid())")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
@@ -65,6 +66,7 @@ func outputMemory() throws -> (output: Double, withWeights: Double) {
   let programs = [
     "base": setup, "output": setup + "y = multihead(X, heads: 4).output\n",
     "weights": setup + "m = multihead(X, heads: 4)\n",
+    "gradient": setup + "g = grad(X -> sum(multihead(X, heads: 4).output), X)\n",
   ]
   var peaks: [String: Double] = [:]
   for (name, code) in programs {
@@ -74,7 +76,7 @@ func outputMemory() throws -> (output: Double, withWeights: Double) {
     peaks[name] = Processes.peakMemory([attnBinary.path, "run", "--max-elements", "100000000", file.path])
   }
   let base = peaks["base"] ?? 0
-  return ((peaks["output"] ?? .nan) - base, (peaks["weights"] ?? .nan) - base)
+  return ((peaks["output"] ?? .nan) - base, (peaks["weights"] ?? .nan) - base, (peaks["gradient"] ?? .nan) - base)
 }
 
 // Measured first: once Foundation's Process has run a child, it reaps the
@@ -83,11 +85,12 @@ let memory = selection.isEmpty || selection.contains("memory") ? try gradientMem
 let attentionMemory = selection.isEmpty || selection.contains("memory") ? try outputMemory() : nil
 
 var rows: [Row] = []
+// With words given, a reference library runs only when a word names it.
 let numpy =
-  selection.isEmpty
+  selection.isEmpty || selection.contains(where: { $0.contains("NumPy") })
   ? PythonSide.run(script: root.appendingPathComponent("Benchmarks/numpy_side.py"), library: "NumPy") : PythonSide()
 let torch =
-  selection.isEmpty
+  selection.isEmpty || selection.contains(where: { $0.contains("PyTorch") })
   ? PythonSide.run(script: root.appendingPathComponent("Benchmarks/torch_side.py"), library: "PyTorch") : PythonSide()
 
 /// Times `measure` as workload `name` (when selected) beside NumPy's (or
@@ -111,7 +114,8 @@ func statement(_ code: String, setup: String) throws -> Double {
 let smallSetup =
   "q = randn(8, seed: 1)\nK = randn(16, 8, seed: 2)\nV = randn(16, 8, seed: 3)\nX = randn(16, 16, seed: 4)"
 try workload("small ops 8x8") {
-  try statement("softmax(A @ B + C)", setup: "A = randn(8, 8, seed: 1)\nB = randn(8, 8, seed: 2)\nC = randn(8, 8, seed: 3)")
+  try statement(
+    "softmax(A @ B + C)", setup: "A = randn(8, 8, seed: 1)\nB = randn(8, 8, seed: 2)\nC = randn(8, 8, seed: 3)")
 }
 try workload("small attend") { try statement("attend(q, K, V)", setup: smallSetup) }
 try workload("small selfattend") { try statement("selfattend(X)", setup: smallSetup) }
@@ -164,11 +168,23 @@ for (n, d, heads) in [(512, 256, 8), (8, 16, 2)] {
     return try medianTime(budget: n > 100 ? 3 : 1) {
       _ = try valueWithGradient(at: [x, w.wq, w.wk, w.wv, w.wo]) { p in
         try sum(
-          try multiHeadAttention(
-            p[0], p[0], heads: heads, weights: MultiHeadWeights(wq: p[1], wk: p[2], wv: p[3], wo: p[4])
-          )
-          .output)
+          try multiHeadAttentionOutput(
+            p[0], p[0], heads: heads, weights: MultiHeadWeights(wq: p[1], wk: p[2], wv: p[3], wo: p[4])))
       }
+    }
+  }
+}
+
+// The fused backward: the gradient of the output alone at a length where the
+// weights would take 537 MB, against PyTorch's scaled_dot_product_attention.
+try workload("multihead output backward n=4096 d=256 h=4 vs PyTorch") {
+  let x = try randn([4096, 256], seed: 1)
+  let w = try MultiHeadWeights.xavier(dModel: 256, seed: 2)
+  return try medianTime(budget: 4) {
+    _ = try valueWithGradient(at: [x, w.wq, w.wk, w.wv, w.wo]) { p in
+      try sum(
+        try multiHeadAttentionOutput(
+          p[0], p[0], heads: 4, weights: MultiHeadWeights(wq: p[1], wk: p[2], wv: p[3], wo: p[4])))
     }
   }
 }
@@ -229,12 +245,12 @@ Report.print(
   rows, versions: numpy.versions.merging(torch.versions) { a, _ in a },
   idleMemory: selection.isEmpty ? Processes.idleResidentMemory(attnBinary) : nil)
 for line in microgptLosses { print(line) }
-if let (output, withWeights) = attentionMemory {
+if let (output, withWeights, gradient) = attentionMemory {
   print(
     String(
       format:
-        "multihead n=4096 d=256 h=4 peak memory: output only %.1f MB, with weights %.1f MB (the input X is 8.4 MB)",
-      output, withWeights))
+        "multihead n=4096 d=256 h=4 peak memory: output only %.1f MB, with weights %.1f MB, gradient of the output %.1f MB (the input X is 8.4 MB)",
+      output, withWeights, gradient))
 }
 if let (forward, gradient) = memory {
   print(

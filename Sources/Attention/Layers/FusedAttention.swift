@@ -102,7 +102,9 @@ enum FusedAttention {
     }
     let queryBlocks = (n + rowBlock - 1) / rowBlock
     let units = heads * queryBlocks
-    let threads = Swift.max(1, Swift.min(MatrixKernel.activeProcessorCount, units))
+    // Small problems run on one core: starting threads would cost more.
+    let threads =
+      heads * n * m * dk < 1 << 15 ? 1 : Swift.max(1, Swift.min(MatrixKernel.activeProcessorCount, units))
     let next = Atomic<Int>(0)
     let overflow = Atomic<Bool>(false)
     let stop = ExecutionContext.current.stop
@@ -246,7 +248,7 @@ enum FusedAttention {
         try zeros(problem.queries.shape), try zeros(problem.keys.shape), try zeros(problem.values.shape)
       )
     }
-    let block = backwardBlock
+    let block = Swift.min(backwardBlock, Swift.max(n, m))
     let maskValues = try problem.maskValues()
     let big = n * m * Swift.max(dk, dv) >= 1 << 15
     let chunks =
@@ -356,10 +358,10 @@ enum FusedAttention {
               start += block
             }
           }
-          if units > 1 {
+          if big {
             DispatchQueue.concurrentPerform(iterations: units, execute: run)
           } else {
-            run(0)
+            for unit in 0..<units { run(unit) }
           }
         }
       }
