@@ -65,6 +65,17 @@ import _TestSupport
     }
   }
 
+  /// The threads follow a container's CPU quota (cgroup v2's cpu.max).
+  @Test func theCPUQuotaLimitsTheThreads() {
+    #expect(MatrixKernel.cpuQuota("max 100000\n") == nil)
+    #expect(MatrixKernel.cpuQuota("200000 100000\n") == 2)
+    #expect(MatrixKernel.cpuQuota("150000 100000") == 2)
+    #expect(MatrixKernel.cpuQuota("50000 100000") == 1)
+    #expect(MatrixKernel.cpuQuota("") == nil)
+    #expect(MatrixKernel.cpuQuota("0 100000") == nil)
+    #expect(MatrixKernel.activeProcessorCount >= 1)
+  }
+
   @Test func singleThreadedAgreesWithParallel() throws {
     let a = try randn([150, 90], seed: 1)
     let b = try randn([90, 110], seed: 2)

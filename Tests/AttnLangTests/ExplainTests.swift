@@ -173,7 +173,7 @@ import _TestSupport
       ("explain(softmax([1]), foo: 1)", "explain has no argument 'foo'; it takes rows: and cols:"),
       ("explain(softmax([1]), rows: 3)", "explain: labels must be a list of strings"),
       ("f = explain\nf(softmax([1]))", "explain needs the call to show written inside it"),
-      ("explain(attend([1, 0], [[1, 2, 3]]))", "query and keys differ"),
+      ("explain(attend([1, 0], [[1, 2, 3]]))", "queries and keys differ"),
     ]
     for (code, message) in cases {
       let errors = Session().errors(code)

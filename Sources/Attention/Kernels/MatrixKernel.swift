@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import _AttentionKernels
 
 #if canImport(Glibc)
@@ -117,13 +118,28 @@ enum MatrixKernel {
     let packedA: UnsafeMutablePointer<Double>
   }
 
+  /// The threads a product may use: the processors online, fewer when the
+  /// container's CPU quota (cgroup v2's `cpu.max`) allows less — a
+  /// container given 1.5 of 64 cores runs on 2 threads, not 64 that the
+  /// scheduler would throttle.
   static let activeProcessorCount: Int = {
     #if canImport(Glibc) || canImport(Darwin)
-      return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+      let online = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     #else
-      return 1
+      let online = 1
     #endif
+    let quota = (try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8)).flatMap(cpuQuota)
+    return Swift.min(online, quota ?? online)
   }()
+
+  /// The whole processors a cgroup v2 `cpu.max` line allows (`"150000 100000"`
+  /// → 2), or `nil` for no limit (`"max 100000"`) or a line it cannot read.
+  static func cpuQuota(_ line: String) -> Int? {
+    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]), quota > 0, period > 0
+    else { return nil }
+    return Swift.max(1, Int((quota / period).rounded(.up)))
+  }
 
   /// The textbook triple loop (i, p, j), for products too small to pack.
   static func simpleMultiply(
@@ -350,7 +366,9 @@ enum MatrixKernel {
     }
     // An edge tile: compute the full tile into a scratch buffer, then
     // store or add the part that exists.
-    var scratchTile = (SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>())
+    var scratchTile = (
+      SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>()
+    )
     withUnsafeMutableBytes(of: &scratchTile) { raw in
       guard let base = raw.baseAddress else { return }
       let scratch = base.assumingMemoryBound(to: Double.self)

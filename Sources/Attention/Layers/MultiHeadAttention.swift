@@ -201,7 +201,8 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
       let run: @Sendable (Int) -> Void = { head in
         let shared = head / problem.group
         let qh = q.columns(head * dk..<(head + 1) * dk)
-        let kh = k.columns(shared * dk..<(shared + 1) * dk)
+        // Kᵢᵀ copied once: the product then reads both operands in order.
+        let kh = transposeMatrix(k.columns(shared * dk..<(shared + 1) * dk))
         let vh = v.columns(shared * dv..<(shared + 1) * dv)
         let headWeights = weightsOut.base + head * n * m
         let threads = parallel ? 1 : MatrixKernel.activeProcessorCount
@@ -213,7 +214,7 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
               return
             }
             MatrixKernel.multiply(
-              a, b, headWeights, m: n, k: dk, n: m, transposeB: true, maxThreads: threads, stop: stop)
+              a, b, headWeights, m: n, k: dk, n: m, maxThreads: threads, stop: stop)
           }
         }
         for row in 0..<n {

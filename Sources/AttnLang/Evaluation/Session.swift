@@ -174,8 +174,10 @@ public final class Session: @unchecked Sendable {
   /// Parses and runs `source` statement by statement, calling `output` for
   /// each value a bare expression prints, and stops at the first error.
   ///
-  /// The same text run again (a line recalled at the prompt, a benchmark)
-  /// reuses its compiled code.
+  /// The same text under the same name run again (a benchmark, a statement
+  /// timed in a loop) reuses its compiled code. The prompt parses each input
+  /// first (to know whether it is complete) and runs that program, compiled
+  /// anew each time: `:time` measures compiling too.
   ///
   /// - Throws: ``Diagnostics``: every syntax error (nothing runs then), or
   ///   the one runtime error that stopped evaluation.

@@ -1,8 +1,10 @@
 import Attention
 
 /// A function of the language: its documentation, the arguments it accepts
-/// and what it does. The same text feeds `help(name)` and the REPL's `:help`;
-/// what the example prints is recorded in `HelpExamples.swift`.
+/// and what it does. The same text feeds `help(name)`, the prompt's `:help`
+/// and completion; what the example prints is recorded in
+/// `HelpExamples.swift`. The README's list of builtins is written by hand
+/// (DocsTests checks that it names every one).
 final class Builtin: Sendable {
   enum Topic: String, CaseIterable, Sendable {
     case attention = "Attention"
