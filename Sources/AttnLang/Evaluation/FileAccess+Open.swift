@@ -51,7 +51,9 @@ extension FileAccess {
   /// Opens `path` for reading, as a regular file (a FIFO or device is
   /// refused, never waited on).
   ///
-  /// - Parameter temporary: the session's temporary directory, always allowed.
+  /// - Parameters:
+  ///   - path: the file, relative to the base directory or absolute.
+  ///   - temporary: the session's temporary directory, always allowed.
   public func openForReading(_ path: String, temporary: String? = nil) throws -> OpenFile {
     let (directory, name) = try locate(path, temporary: temporary, writing: false)
     let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (isConfined ? O_NOFOLLOW : 0)

@@ -82,7 +82,7 @@ public final class Session: @unchecked Sendable {
     if let madeTemporaryDirectory { return madeTemporaryDirectory }
     let path = try Session.makeProcessDirectory()
     madeTemporaryDirectory = path
-    Session.liveTemporaryDirectories.withLock { $0.insert(path) }
+    Session.liveTemporaryDirectories.withLock { _ = $0.insert(path) }
     return path
   }
 

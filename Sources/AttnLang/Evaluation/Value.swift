@@ -113,7 +113,7 @@ extension Value: Equatable {
 }
 
 /// An ordered collection of named values, with value semantics; freed
-/// through the ``Trashcan`` so that records nested millions deep are freed
+/// through the `Trashcan` so that records nested millions deep are freed
 /// without recursion.
 public struct Record: Equatable, Sendable {
   /// The fields, in a class whose deinit hands their values to the

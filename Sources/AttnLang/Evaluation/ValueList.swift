@@ -1,5 +1,5 @@
 /// The items of a list value: an array with value semantics, freed through
-/// the ``Trashcan`` so that a list nested millions deep is freed, and
+/// the `Trashcan` so that a list nested millions deep is freed, and
 /// never overflows the stack. Its storage is copied on write, as Array's.
 public struct ValueList: Sendable {
   /// The items, in a class whose deinit hands them to the trashcan.
