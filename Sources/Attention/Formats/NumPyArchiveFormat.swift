@@ -1,7 +1,72 @@
-/// Reading NumPy's `.npz` archives as `np.savez` writes them: a ZIP file of
-/// `.npy` members, stored without compression (ZIP64 sizes included).
-/// `np.savez_compressed` archives are a clear error, not a crash.
+/// Reading and writing NumPy's `.npz` archives as `np.savez` writes them: a
+/// ZIP file of `.npy` members, stored without compression (ZIP64 sizes
+/// included when reading). `np.savez_compressed` archives are a clear
+/// error, not a crash.
 public enum NumPyArchiveFormat {
+  /// An archive of `tensors`, each the member `NAME.npy`, in the order given,
+  /// as `np.savez` writes one (what `np.load` reads).
+  ///
+  /// - Throws: ``TensorError`` (operation `save`) for an archive past the
+  ///   4 GB a ZIP file without ZIP64 can hold.
+  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement = .float64) throws
+    -> [UInt8]
+  {
+    var archive: [UInt8] = []
+    var directory: [UInt8] = []
+    func append(_ value: Int, _ size: Int, to bytes: inout [UInt8]) {
+      for index in 0..<size { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    }
+    for (name, tensor) in tensors {
+      let member = NumPyFormat.encode(tensor, as: element)
+      let fileName = Array((name + ".npy").utf8)
+      let offset = archive.count
+      guard member.count < 0xFFFF_FFFF, offset < 0xFFFF_FFFF - member.count, fileName.count <= 0xFFFF else {
+        throw TensorError("save", "the .npz archive would pass 4 GB; save the largest tensors to .safetensors")
+      }
+      let checksum = Int(crc32(member))
+      // The fields both headers share: version 2.0, no flags, stored, 1980-01-01 00:00.
+      var common: [UInt8] = []
+      for (value, size) in [(20, 2), (0, 2), (0, 2), (0, 2), (0x21, 2), (checksum, 4)] {
+        append(value, size, to: &common)
+      }
+      for (value, size) in [(member.count, 4), (member.count, 4), (fileName.count, 2), (0, 2)] {
+        append(value, size, to: &common)
+      }
+      append(0x0403_4B50, 4, to: &archive)
+      archive += common + fileName + member
+      append(0x0201_4B50, 4, to: &directory)
+      append(20, 2, to: &directory)
+      directory += common
+      for (value, size) in [(0, 2), (0, 2), (0, 2), (0, 4), (offset, 4)] { append(value, size, to: &directory) }
+      directory += fileName
+    }
+    let directoryOffset = archive.count
+    guard directoryOffset < 0xFFFF_FFFF - directory.count, tensors.count <= 0xFFFF else {
+      throw TensorError("save", "the .npz archive would pass 4 GB or 65 535 arrays; save to .safetensors")
+    }
+    archive += directory
+    append(0x0605_4B50, 4, to: &archive)
+    for (value, size) in [
+      (0, 2), (0, 2), (tensors.count, 2), (tensors.count, 2), (directory.count, 4), (directoryOffset, 4), (0, 2),
+    ] {
+      append(value, size, to: &archive)
+    }
+    return archive
+  }
+
+  /// The CRC-32 (ISO 3309, as ZIP uses) of `bytes`.
+  static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes { crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc ^ 0xFFFF_FFFF
+  }
+
+  static let crcTable: [UInt32] = (0..<256).map { index in
+    var value = UInt32(index)
+    for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+    return value
+  }
+
   /// The arrays of an archive, by name (`w` for the member `w.npy`), in order.
   ///
   /// - Throws: ``TensorError`` (operation `load`) for a file that is not a ZIP

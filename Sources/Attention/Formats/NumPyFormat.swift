@@ -5,7 +5,7 @@
 ///
 /// Reading accepts little- or big-endian float64, float32, int64 and int32
 /// in C or Fortran order (converted to `Double`); anything else is a clear error.
-/// Writing produces version 1.0 little-endian float64.
+/// Writing produces version 1.0 little-endian float64 (or float32).
 public enum NumPyFormat {
   static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
@@ -79,21 +79,20 @@ public enum NumPyFormat {
     return try Tensor(shape: shape, scalars: scalars)
   }
 
-  /// `.npy` bytes (version 1.0, little-endian float64, C order) for `tensor`.
-  public static func encode(_ tensor: Tensor) -> [UInt8] {
+  /// `.npy` bytes (version 1.0, little-endian, C order) for `tensor`, its
+  /// elements stored as `element` (float64 by default).
+  public static func encode(_ tensor: Tensor, as element: StoredElement = .float64) -> [UInt8] {
     let shape =
       tensor.shape.count == 1
       ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
-    var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
+    let descr = element == .float64 ? "<f8" : "<f4"
+    var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
     // Pad so the data starts at a multiple of 64 bytes, ending with a newline.
     let unpadded = 10 + header.utf8.count + 1
     header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
     let length = header.utf8.count
     var bytes = magic + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
-    bytes.reserveCapacity(bytes.count + tensor.count * 8)
-    for value in tensor.scalars {
-      withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-    }
+    element.append(tensor.scalars, to: &bytes)
     return bytes
   }
 

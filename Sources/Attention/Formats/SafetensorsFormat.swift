@@ -76,6 +76,52 @@ public enum SafetensorsFormat {
     try ExecutionContext.current.reserve([total], operation: "load")
   }
 
+  /// A `.safetensors` file holding `tensors`, each stored as `element`
+  /// (`F64` or `F32`): the names sorted, the header padded with spaces to a
+  /// multiple of 8 bytes, the data in the header's order — what the
+  /// `safetensors` package writes and reads.
+  ///
+  /// - Throws: ``TensorError`` (operation `save`) for two tensors of one name.
+  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement = .float64) throws
+    -> [UInt8]
+  {
+    let sorted = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    for (first, second) in zip(sorted, sorted.dropFirst()) where first.name == second.name {
+      throw TensorError("save", "two tensors are named '\(first.name)'")
+    }
+    let dtype = element == .float64 ? "F64" : "F32"
+    var offset = 0
+    var fields: [String] = []
+    for (name, tensor) in sorted {
+      let end = offset + tensor.count * element.size
+      let shape = tensor.shape.map(String.init).joined(separator: ",")
+      fields.append(
+        "\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+      offset = end
+    }
+    var header = Array(("{" + fields.joined(separator: ",") + "}").utf8)
+    header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
+    var bytes: [UInt8] = []
+    for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * UInt64(index)))) }
+    bytes += header
+    for (_, tensor) in sorted { element.append(tensor.scalars, to: &bytes) }
+    return bytes
+  }
+
+  /// `text` as a JSON string literal.
+  static func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result + "\""
+  }
+
   /// The tensors of a whole `.safetensors` file in memory, by name.
   public static func decode(_ bytes: [UInt8]) throws -> [(name: String, tensor: Tensor)] {
     let (header, dataStart) = try headerBytes(bytes.count) { range in Array(bytes[range]) }

@@ -24,7 +24,7 @@ extension Builtins {
     Builtin(
       name: "load", topic: .pictures,
       parameters: [
-        .positional("path", .string, "a .npy, .npz, .safetensors or .csv file"),
+        .positional("path", .string, "a \(TensorFileFormat.extensionList) file"),
         .named("name", .string, shown: "all", "one tensor of a .safetensors or .npz file (only its bytes are read)"),
       ],
       summary: "reads tensors from NumPy (.npy, .npz), safetensors or CSV files",
@@ -41,12 +41,14 @@ extension Builtins {
       example: "save(eye(2), tempdir(\"example.npy\"))\nload(tempdir(\"example.npy\"))"
     ) { args in
       let path = try args.string("path")
-      let format = try args.fileKind(path, writing: false)
+      guard case .tensors(let format) = try args.fileKind(path, writing: false) else {
+        throw TensorError("load", "cannot load a picture; load \(TensorFileFormat.extensionList) files")
+      }
       let name = try args.optionalString("name")
-      if name != nil, format != .safetensors, format != .npz {
+      if name != nil, !format.holdsNamedTensors {
         throw TensorError("load", "name: picks a tensor of a .safetensors or .npz file")
       }
-      if format == .safetensors {
+      if format.fileExtension == TensorFileFormat.safetensors.fileExtension {
         // Only the header and the tensors asked for are read.
         let file = try args.openFile(path)
         let tensors = try SafetensorsFormat.read(
@@ -54,48 +56,62 @@ extension Builtins {
         if name != nil, let only = tensors.first { return .tensor(only.tensor) }
         return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) }))
       }
-      let data = try args.readFile(path, limit: readLimit())
-      switch format {
-      case .npy: return .tensor(try NumPyFormat.decode(Array(data)))
-      case .npz:
-        let arrays = try NumPyArchiveFormat.decode(Array(data))
-        if let name {
-          guard let array = arrays.first(where: { $0.name == name }) else {
-            throw TensorError(
-              "load", "'\(path)' has no array '\(name)'; it has \(arrays.map(\.name).joined(separator: ", "))")
-          }
-          return .tensor(array.tensor)
+      let bytes = Array(try args.readFile(path, limit: readLimit()))
+      if let actual = TensorFileFormat.recognizing(bytes), actual.fileExtension != format.fileExtension {
+        throw TensorError(
+          "load", "'\(path)' is \(actual.description) by its first bytes: name it .\(actual.fileExtension)")
+      }
+      switch try format.decode(bytes) {
+      case .tensor(let tensor): return .tensor(tensor)
+      case .table(let columns, let data):
+        return .record(Record([("columns", .list(columns.map { .string($0) })), ("data", .tensor(data))]))
+      case .named(let tensors):
+        guard let name else { return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) })) }
+        guard let tensor = tensors.first(where: { $0.name == name })?.tensor else {
+          throw TensorError(
+            "load", "'\(path)' has no array '\(name)'; it has \(tensors.map(\.name).joined(separator: ", "))")
         }
-        return .record(Record(arrays.map { ($0.name, Value.tensor($0.tensor)) }))
-      case .csv:
-        guard let text = String(data: data, encoding: .utf8) else {
-          throw TensorError("load", "'\(path)' is not UTF-8 text")
-        }
-        let (header, tensor) = try CSVFormat.decodeWithHeader(text)
-        guard let header else { return .tensor(tensor) }
-        return .record(Record([("columns", .list(header.map { .string($0) })), ("data", .tensor(tensor))]))
-      case .svg: throw TensorError("load", "cannot load a picture; load .npy, .npz, .safetensors or .csv files")
-      case .safetensors: return .none
+        return .tensor(tensor)
       }
     },
     Builtin(
       name: "save", topic: .pictures,
-      parameters: [.positional("x", .tensor, ""), .positional("path", .string, "a .npy or .csv file")],
-      summary: "writes a tensor to a .npy file (float64) or a .csv file",
-      details: "The file is written whole or not at all (a temporary file, then renamed).",
+      parameters: [
+        .positional("x", .any, "a tensor, or a record of tensors for .npz and .safetensors"),
+        .positional("path", .string, "a \(TensorFileFormat.extensionList) file"),
+        .named("dtype", .string, shown: "\"float64\"", "how each number is stored: \"float64\" or \"float32\""),
+      ],
+      summary: "writes a tensor (.npy, .csv) or a record of tensors (.npz, .safetensors) to a file",
+      details: """
+        .npy as np.save writes it; .npz as np.savez (a tensor alone is arr_0); .safetensors
+        with its names sorted, as Hugging Face's package writes it; .csv one row per line.
+        A record's fields are the names; a record inside a record is named with dots
+        ({layer: {w: W}} → "layer.w"), as models name their weights. dtype: "float32" halves
+        the file (.npy, .npz, .safetensors). The file is written whole or not at all.
+        """,
       example: "save(softmax([1, 2, 3]), tempdir(\"p.csv\"))"
     ) { args in
-      let tensor = try args.tensor("x")
       let path = try args.string("path")
-      let bytes: [UInt8]
-      switch try args.fileKind(path, writing: true) {
-      case .npy: bytes = NumPyFormat.encode(tensor)
-      case .csv: bytes = Array(try CSVFormat.encode(tensor).utf8)
-      case .svg: throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
-      case .npz, .safetensors: throw TensorError("save", "save writes .npy and .csv files")
+      let dtype = try args.optionalString("dtype") ?? "float64"
+      guard let element = StoredElement(rawValue: dtype) else {
+        throw TensorError("save", "dtype must be \"float64\" or \"float32\", got \"\(dtype)\"")
       }
-      try args.writeFile(bytes, to: path)
-      return .text("saved \(Tensor.describe(tensor.shape)) to \(path)")
+      guard case .tensors(let format) = try args.fileKind(path, writing: true) else {
+        throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
+      }
+      let value = try args.value("x")
+      let contents: TensorFileContents
+      switch value {
+      case .tensor(let tensor): contents = .tensor(tensor)
+      case .number(let number): contents = .tensor(Tensor(number))
+      case .record(let record): contents = .named(try savedTensors(record, prefix: ""))
+      default: throw TensorError("save", "can save a tensor or a record of tensors, not a \(value.typeName)")
+      }
+      try args.writeFile(try format.encode(contents, element), to: path)
+      if case .named(let tensors) = contents {
+        return .text("saved \(tensors.count) tensor\(tensors.count == 1 ? "" : "s") to \(path)")
+      }
+      return .text("saved \(Tensor.describe(value.tensor?.shape ?? [])) to \(path)")
     },
     Builtin(
       name: "svg", topic: .pictures,
@@ -118,24 +134,49 @@ extension Builtins {
   ]
 }
 
-/// The file formats the language reads and writes, by extension.
+/// The tensors of a record to save, by name: a record inside it is named
+/// with dots (`layer.w`). Walked without recursion, however deep.
+func savedTensors(_ record: Record, prefix: String) throws -> [(name: String, tensor: Tensor)] {
+  var tensors: [(name: String, tensor: Tensor)] = []
+  // Fields still to visit, the next one last.
+  var pending = record.fields.reversed().map { (name: prefix + $0.name, value: $0.value) }
+  while let (name, value) = pending.popLast() {
+    switch value {
+    case .tensor(let tensor): tensors.append((name, tensor))
+    case .number(let number): tensors.append((name, Tensor(number)))
+    case .record(let inner):
+      guard name.utf8.count < 4096 else {
+        throw TensorError("save", "a name is longer than 4096 bytes: records nest too deep")
+      }
+      pending += inner.fields.reversed().map { (name: name + "." + $0.name, value: $0.value) }
+    default:
+      throw TensorError("save", "field '\(name)' is a \(value.typeName); only tensors (and records of them) are saved")
+    }
+  }
+  return tensors
+}
+
+/// What a file name's extension says it holds: tensors in a format of the
+/// library's registry, or a picture.
 enum FileKind {
-  case npy, npz, safetensors, csv, svg
+  case tensors(TensorFileFormat)
+  case svg
 
   init(_ path: String, operation: String) throws {
-    switch (path as NSString).pathExtension.lowercased() {
-    case "npy": self = .npy
-    case "npz": self = .npz
-    case "safetensors": self = .safetensors
-    case "csv": self = .csv
-    case "svg": self = .svg
-    case "":
-      throw TensorError(
-        operation, "'\(path)' has no extension to say its format; use .npy, .npz, .safetensors, .csv (or .svg)")
-    case let other:
-      throw TensorError(
-        operation, "unknown file type '.\(other)' in '\(path)'; use .npy, .npz, .safetensors, .csv (or .svg)")
+    let fileExtension = (path as NSString).pathExtension.lowercased()
+    if fileExtension == "svg" {
+      self = .svg
+      return
     }
+    if let format = TensorFileFormat.named(byExtension: fileExtension) {
+      self = .tensors(format)
+      return
+    }
+    throw TensorError(
+      operation,
+      fileExtension.isEmpty
+        ? "'\(path)' has no extension to say its format; use \(TensorFileFormat.extensionList) (or .svg)"
+        : "unknown file type '.\(fileExtension)' in '\(path)'; use \(TensorFileFormat.extensionList) (or .svg)")
   }
 }
 
