@@ -54,19 +54,19 @@ final class Tape: @unchecked Sendable {
   }
 
   /// `result` marked as a node of this tape whose backward is `backward`.
-  /// `operation` names it (the calling function's name unless given) and
-  /// `inputs` are what it was computed from, for explaining a gradient.
+  /// `operation` names it as a gradient's trace shows it (the notation a
+  /// reader knows: `@`, `softmax`, `reshape`) and `inputs` are what it was
+  /// computed from.
   func record(
-    _ result: Tensor, _ operation: String = #function, inputs: [Tensor] = [], _ backward: @escaping Backward
+    _ result: Tensor, _ operation: String, inputs: [Tensor] = [], _ backward: @escaping Backward
   ) -> Tensor {
     var marked = result
     marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
     if trace != nil {
-      let name = operation.prefix { $0 != "(" }
       trace?.append(
         GradientTrace.Node(
-          index: backwards.count, operation: name.isEmpty ? operation : String(name),
-          inputs: inputs.filter(holds).map { Int($0.mark.node) }, value: result.untracked))
+          index: backwards.count, operation: operation, inputs: inputs.filter(holds).map { Int($0.mark.node) },
+          value: result.untracked))
     }
     backwards.append(backward)
     return marked

@@ -184,7 +184,7 @@ extension AttentionProblem {
 func blocking(_ scores: Tensor, keep: Tensor) throws -> Tensor {
   let result = Tensor.combine(scores, keep, shape: scores.shape) { value, visible in visible == 0 ? -.infinity : value }
   guard let tape = Tape.recording(scores) else { return result }
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, "mask", inputs: [scores]) { gradient, gradients in
     gradients.add(Tensor.combine(gradient, keep, shape: keep.shape) { g, visible in visible == 0 ? 0 : g }, to: scores)
   }
 }

@@ -2,7 +2,7 @@
 /// heads, the scale, and what each query may see (mask, causal, bias). Every
 /// entry point — ``attention(_:keys:values:scale:mask:causal:hard:bias:)``,
 /// ``selfAttention(_:wq:wk:wv:scale:mask:causal:)``, the multi-head functions
-/// and ``flashAttention(_:keys:values:scale:causal:blockSize:)`` — builds
+/// and ``flashAttention(_:keys:values:scale:causal:blockSize:observe:)`` — builds
 /// one, so each rule is checked here alone, with one message, and
 /// ``solve(weights:by:)`` picks how to compute it (``AttentionSchedule``).
 ///

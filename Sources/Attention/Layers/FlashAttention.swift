@@ -1,5 +1,6 @@
 /// What the online softmax did with one block of keys, for the first query:
-/// how `explain(flashattend(…))` shows the tiling.
+/// what ``flashAttention(_:keys:values:scale:causal:blockSize:observe:)``
+/// hands its observer.
 public struct FlashStep: Equatable, Sendable {
   /// The keys of the block.
   public var keys: Range<Int>
@@ -11,13 +12,6 @@ public struct FlashStep: Equatable, Sendable {
   public var rescale: Double
   /// `Σ exp(sⱼ − running max)` over the keys so far.
   public var runningSum: Double
-}
-
-/// The output of ``flashAttention(_:keys:values:scale:causal:blockSize:)`` and
-/// the steps its first query went through.
-public struct FlashResult: Equatable, Sendable {
-  public var output: Tensor
-  public var firstQuerySteps: [FlashStep]
 }
 
 /// Softmax attention computed block by block with an online softmax (Milakov
@@ -44,10 +38,13 @@ public struct FlashResult: Equatable, Sendable {
 ///   - scale: multiplies every score.
 ///   - causal: block key `j` for query `i` when `j > i`.
 ///   - blockSize: how many keys each step reads.
+///   - observe: called with each step of the first query, in order — how
+///     `explain` shows the tiling without the result carrying it.
 /// - Throws: ``TensorError`` naming the shapes when they do not fit.
 public func flashAttention(
-  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, causal: Bool = false, blockSize: Int = 64
-) throws -> FlashResult {
+  _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, causal: Bool = false, blockSize: Int = 64,
+  observe: ((FlashStep) -> Void)? = nil
+) throws -> Tensor {
   let operation = "flashattend"
   guard blockSize >= 1 else { throw TensorError(operation, "block must be at least 1, got \(blockSize)") }
   let problem = try AttentionProblem(
@@ -57,13 +54,12 @@ public func flashAttention(
   }
   let (rows, n, d, dv) = (problem.n, problem.m, problem.dk, problem.dv)
   let outputShape = query.rank == 1 ? [dv] : [rows, dv]
-  var steps: [FlashStep] = []
   if Tape.recording([query, keys, values]) != nil {
-    return FlashResult(output: try problem.solve(weights: false).output, firstQuerySteps: [])
+    return try problem.solve(weights: false).output
   }
   var output = try Tensor.storage(outputShape, operation: operation)
   // Values of width 0 (or no queries) leave nothing to compute, however many keys there are.
-  guard !output.isEmpty else { return FlashResult(output: Tensor(unchecked: outputShape, output), firstQuerySteps: []) }
+  guard !output.isEmpty else { return Tensor(unchecked: outputShape, output) }
   let stop = ExecutionContext.current.stop
   let q = query.scalars
   let k = keys.scalars
@@ -90,7 +86,7 @@ public func flashAttention(
       let newMax = Swift.max(runningMax, blockMax)
       guard newMax > -Double.infinity else {
         if row == 0 {
-          steps.append(FlashStep(keys: start..<end, blockMax: blockMax, runningMax: newMax, rescale: 1, runningSum: 0))
+          observe?(FlashStep(keys: start..<end, blockMax: blockMax, runningMax: newMax, rescale: 1, runningSum: 0))
         }
         continue
       }
@@ -104,12 +100,12 @@ public func flashAttention(
       }
       runningMax = newMax
       if row == 0 {
-        steps.append(
+        observe?(
           FlashStep(
             keys: start..<end, blockMax: blockMax, runningMax: runningMax, rescale: rescale, runningSum: runningSum))
       }
     }
     for c in 0..<dv { output[row * dv + c] = runningSum > 0 ? accumulated[c] / runningSum : 0 }
   }
-  return FlashResult(output: Tensor(unchecked: outputShape, output), firstQuerySteps: steps)
+  return Tensor(unchecked: outputShape, output)
 }

@@ -7,7 +7,7 @@ import _AttentionKernels
 /// and keys in blocks of ``keyBlock``; each pair of blocks makes a tile of
 /// scores in a per-thread buffer that stays in the core's cache, folded into
 /// a running maximum, sum and output per query (the online softmax of
-/// ``flashAttention(_:keys:values:scale:causal:blockSize:)``) before the next
+/// ``flashAttention(_:keys:values:scale:causal:blockSize:observe:)``) before the next
 /// tile overwrites it. No `[heads, n, m]` matrix is made: besides the result,
 /// memory is the packed keys and values (`O(m·d)`) and a few tiles per
 /// thread. Causal attention skips the key blocks a query block cannot see.
@@ -45,7 +45,8 @@ enum FusedAttention {
     var output = result
     if let tape {
       let saved = (problem, statistics)
-      output = tape.record(result, inputs: [problem.queries, problem.keys, problem.values]) { gradient, gradients in
+      output = tape.record(result, "attention", inputs: [problem.queries, problem.keys, problem.values]) {
+        gradient, gradients in
         let (dq, dk, dv) = try FusedAttention.gradients(
           of: saved.0, output: result, statistics: saved.1, gradient: gradient)
         gradients.add(dq, to: saved.0.queries)

@@ -68,7 +68,7 @@ extension Tensor {
 /// element of `x`, the derivative of its lane's result `y` (`y` read with
 /// the reduced axis stretched back).
 func recordReduction(
-  _ result: Tensor, of x: Tensor, axis: Int?, name: String = #function,
+  _ result: Tensor, of x: Tensor, axis: Int?, name: String,
   local: @escaping (_ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   guard let tape = Tape.recording(x) else { return result }
@@ -88,7 +88,9 @@ public func sum(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
     for k in 0..<count { total += buffer[start + k * stride] }
     return total
   }
-  return recordReduction(result, of: x, axis: axis) { input, _ in try Tensor(repeating: 1, shape: input.shape) }
+  return recordReduction(result, of: x, axis: axis, name: "sum") { input, _ in
+    try Tensor(repeating: 1, shape: input.shape)
+  }
 }
 
 /// The arithmetic mean `(1/n) Σ xᵢ` along `axis`, or of every element when
@@ -101,7 +103,9 @@ public func mean(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
   }
   let n = Double(
     axis.map { x.shape[(try? Tensor.normalize(axis: $0, rank: x.rank, operation: "mean")) ?? 0] } ?? x.count)
-  return recordReduction(result, of: x, axis: axis) { input, _ in try Tensor(repeating: 1 / n, shape: input.shape) }
+  return recordReduction(result, of: x, axis: axis, name: "mean") { input, _ in
+    try Tensor(repeating: 1 / n, shape: input.shape)
+  }
 }
 
 /// The largest element along `axis`, or of every element when `axis` is nil.
@@ -118,7 +122,7 @@ public func max(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
     }
     return best
   }
-  return recordReduction(result, of: x, axis: axis) { input, _ in
+  return recordReduction(result, of: x, axis: axis, name: "max") { input, _ in
     try firstExtremes(of: input, axis: axis, largest: true)
   }
 }
@@ -136,7 +140,7 @@ public func min(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
     }
     return best
   }
-  return recordReduction(result, of: x, axis: axis) { input, _ in
+  return recordReduction(result, of: x, axis: axis, name: "min") { input, _ in
     try firstExtremes(of: input, axis: axis, largest: false)
   }
 }
@@ -193,7 +197,7 @@ func argmaxIndex(_ buffer: UnsafeBufferPointer<Double>, start: Int, count: Int, 
 /// - Throws: ``TensorError`` for a bad axis.
 public func norm(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
   let result = sqrt(try sum(x.untracked.map { $0 * $0 }, axis: axis))
-  return recordReduction(result, of: x, axis: axis) { input, output in
+  return recordReduction(result, of: x, axis: axis, name: "norm") { input, output in
     Tensor.combine(input, output, shape: input.shape) { x, length in length == 0 ? 0 : x / length }
   }
 }
@@ -205,5 +209,5 @@ public func norm(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
 /// - Throws: ``TensorError`` for a bad axis.
 public func entropy(_ p: Tensor, axis: Int = -1) throws -> Tensor {
   let result = try sum(p.untracked.map { $0 > 0 ? -$0 * cLog($0) : ($0.isNaN ? .nan : 0) }, axis: axis)
-  return recordReduction(result, of: p, axis: axis) { input, _ in input.map { -(1 + cLog($0)) } }
+  return recordReduction(result, of: p, axis: axis, name: "entropy") { input, _ in input.map { -(1 + cLog($0)) } }
 }

@@ -140,7 +140,7 @@ extension Tensor {
   public static func / (a: Tensor, b: Tensor) throws -> Tensor { try elementwise(a, .divide, b) }
   /// Elementwise negation: `(-a)[i] = -a[i]`; its gradient is `−g`.
   public static prefix func - (a: Tensor) -> Tensor {
-    unaryOperation(a, { -$0 }) { gradient, _, _ in -gradient }
+    unaryOperation(a, name: "negate", { -$0 }) { gradient, _, _ in -gradient }
   }
 
   /// Applies `transform` to every element, keeping the shape. Not
@@ -153,7 +153,7 @@ extension Tensor {
 /// An elementwise function of one tensor, recorded for gradients with
 /// `derivative(g, x, y)` giving the gradient of `x` from the gradient `g` of `y = f(x)`.
 func unaryOperation(
-  _ x: Tensor, _ function: (Double) -> Double, name: String = #function,
+  _ x: Tensor, name: String, _ function: (Double) -> Double,
   derivative: @escaping (_ gradient: Tensor, _ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   let result = x.map(function)
@@ -184,67 +184,71 @@ public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor { try elementwise(a, 
 
 /// The exponential `eˣ` of each element; gradient `g · eˣ`.
 public func exp(_ x: Tensor) -> Tensor {
-  unaryOperation(x, cExp) { g, x, y in scaled(g, x, y) { _, y in y } }
+  unaryOperation(x, name: "exp", cExp) { g, x, y in scaled(g, x, y) { _, y in y } }
 }
 
 /// The natural logarithm of each element (log 0 = −inf); gradient `g / x`.
 public func log(_ x: Tensor) -> Tensor {
-  unaryOperation(x, cLog) { g, x, y in scaled(g, x, y) { x, _ in 1 / x } }
+  unaryOperation(x, name: "log", cLog) { g, x, y in scaled(g, x, y) { x, _ in 1 / x } }
 }
 
 /// The square root of each element; gradient `g / (2√x)` (inf at 0, as PyTorch).
 public func sqrt(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { $0.squareRoot() }) { g, x, y in scaled(g, x, y) { _, y in 0.5 / y } }
+  unaryOperation(x, name: "sqrt", { $0.squareRoot() }) { g, x, y in scaled(g, x, y) { _, y in 0.5 / y } }
 }
 
 /// The largest whole number at most each element (`np.floor`); gradient 0,
 /// as PyTorch's.
 public func floor(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { $0.rounded(.down) }) { g, _, _ in g.untracked.map { _ in 0 } }
+  unaryOperation(x, name: "floor", { $0.rounded(.down) }) { g, _, _ in g.untracked.map { _ in 0 } }
 }
 
 /// The smallest whole number at least each element (`np.ceil`); gradient 0.
 public func ceil(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { $0.rounded(.up) }) { g, _, _ in g.untracked.map { _ in 0 } }
+  unaryOperation(x, name: "ceil", { $0.rounded(.up) }) { g, _, _ in g.untracked.map { _ in 0 } }
 }
 
 /// Each element rounded to the nearest whole number, halves to the even one
 /// (`np.round`, `torch.round`: 0.5 → 0, 1.5 → 2); gradient 0.
 public func round(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { $0.rounded(.toNearestOrEven) }) { g, _, _ in g.untracked.map { _ in 0 } }
+  unaryOperation(x, name: "round", { $0.rounded(.toNearestOrEven) }) { g, _, _ in g.untracked.map { _ in 0 } }
 }
 
 /// `|x|` of each element; gradient `g · sign(x)`, 0 at `x = 0` (PyTorch's choice).
 public func abs(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { Swift.abs($0) }) { g, x, y in scaled(g, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+  unaryOperation(x, name: "abs", { Swift.abs($0) }) { g, x, y in
+    scaled(g, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+  }
 }
 
 /// The hyperbolic tangent of each element; gradient `g · (1 − tanh²x)`.
 public func tanh(_ x: Tensor) -> Tensor {
-  unaryOperation(x, cTanh) { g, x, y in scaled(g, x, y) { _, y in 1 - y * y } }
+  unaryOperation(x, name: "tanh", cTanh) { g, x, y in scaled(g, x, y) { _, y in 1 - y * y } }
 }
 
 /// The sine of each element (radians); gradient `g · cos x`.
 public func sin(_ x: Tensor) -> Tensor {
-  unaryOperation(x, cSin) { g, x, y in scaled(g, x, y) { x, _ in cCos(x) } }
+  unaryOperation(x, name: "sin", cSin) { g, x, y in scaled(g, x, y) { x, _ in cCos(x) } }
 }
 
 /// The cosine of each element (radians); gradient `−g · sin x`.
 public func cos(_ x: Tensor) -> Tensor {
-  unaryOperation(x, cCos) { g, x, y in scaled(g, x, y) { x, _ in -cSin(x) } }
+  unaryOperation(x, name: "cos", cCos) { g, x, y in scaled(g, x, y) { x, _ in -cSin(x) } }
 }
 
 /// `max(0, x)` of each element (NaN stays NaN); gradient `g` where `x > 0`,
 /// else 0 — also at `x = 0` (PyTorch's choice).
 public func relu(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }) { g, x, y in scaled(g, x, y) { x, _ in x > 0 ? 1 : 0 } }
+  unaryOperation(x, name: "relu", { $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }) { g, x, y in
+    scaled(g, x, y) { x, _ in x > 0 ? 1 : 0 }
+  }
 }
 
 /// The logistic sigmoid `1 / (1 + e⁻ˣ)` of each element, computed without
 /// overflow; gradient `g · σ(x) (1 − σ(x))`.
 public func sigmoid(_ x: Tensor) -> Tensor {
   unaryOperation(
-    x,
+    x, name: "sigmoid",
     { value in
       if value >= 0 { return 1 / (1 + cExp(-value)) }
       let e = cExp(value)
@@ -257,7 +261,7 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 /// element (Hendrycks & Gimpel, 2016; PyTorch's exact `F.gelu`); gradient
 /// `g · (Φ(x) + x φ(x))` with φ the standard normal density.
 public func gelu(_ x: Tensor) -> Tensor {
-  unaryOperation(x, { 0.5 * $0 * (1 + cErf($0 * 0.7071067811865476)) }) { g, x, y in
+  unaryOperation(x, name: "gelu", { 0.5 * $0 * (1 + cErf($0 * 0.7071067811865476)) }) { g, x, y in
     scaled(g, x, y) { x, _ in
       0.5 * (1 + cErf(x * 0.7071067811865476)) + x * cExp(-0.5 * x * x) * 0.3989422804014327
     }

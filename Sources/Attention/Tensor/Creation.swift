@@ -47,7 +47,7 @@ public func diag(_ v: Tensor) throws -> Tensor {
   let result = try diagValue(v)
   guard let tape = Tape.recording(v) else { return result }
   let shape = v.shape
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, "diag", inputs: [v]) { gradient, gradients in
     var back = try diagValue(gradient)
     if shape.count == 2, back.shape != shape {
       // A non-square matrix: its diagonal goes back into a zero matrix of its shape.

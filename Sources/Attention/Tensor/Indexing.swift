@@ -22,7 +22,7 @@ extension Tensor {
     let result = try subscriptedValue(indices)
     guard let tape = Tape.recording(self) else { return result }
     let (input, shape) = (self, self.shape)
-    return tape.record(result) { gradient, gradients in
+    return tape.record(result, "[]", inputs: [self]) { gradient, gradients in
       var spread = try Tensor(repeating: 0, shape: shape)
       try spread.assign(gradient, at: indices)
       gradients.add(spread, to: input)
@@ -111,7 +111,7 @@ extension Tensor {
     let picked = Tensor(unchecked: resultShape, result)
     guard let tape = Tape.recording(self) else { return picked }
     let (input, shape) = (self, self.shape)
-    return tape.record(picked) { gradient, gradients in
+    return tape.record(picked, "[]", inputs: [self]) { gradient, gradients in
       var table = try Tensor(repeating: 0, shape: shape)
       table.scalars.withUnsafeMutableBufferPointer { target in
         gradient.scalars.withUnsafeBufferPointer { source in
@@ -153,7 +153,7 @@ extension Tensor {
     try result.assign(value.untracked, at: indices)
     guard let tape = Tape.recording(self, value) else { return result }
     let (base, part) = (self, value)
-    return tape.record(result) { gradient, gradients in
+    return tape.record(result, "[]=", inputs: [self, value]) { gradient, gradients in
       if gradients.needs(base) {
         var kept = gradient
         try kept.assign(Tensor(0), at: indices)

@@ -30,7 +30,9 @@ extension Tensor {
     let result = Tensor(unchecked: resolved, scalars)
     guard let tape = Tape.recording(self) else { return result }
     let (input, shape) = (self, self.shape)
-    return tape.record(result) { gradient, gradients in gradients.add(try gradient.reshaped(shape), to: input) }
+    return tape.record(result, "reshape", inputs: [input]) { gradient, gradients in
+      gradients.add(try gradient.reshaped(shape), to: input)
+    }
   }
 }
 
@@ -44,7 +46,7 @@ public func transpose(_ x: Tensor, axes: [Int]? = nil) throws -> Tensor {
   guard let tape = Tape.recording(x) else { return result }
   var inverse = permutation
   for (position, axis) in permutation.enumerated() { inverse[axis] = position }
-  return tape.record(result) { gradient, gradients in
+  return tape.record(result, "transpose", inputs: [x]) { gradient, gradients in
     gradients.add(try transposeValue(gradient, axes: inverse).result, to: x)
   }
 }
@@ -152,7 +154,7 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
   }
   let joined = Tensor(unchecked: shape, result)
   guard let tape = Tape.recording(tensors) else { return joined }
-  return tape.record(joined) { gradient, gradients in
+  return tape.record(joined, "concat", inputs: tensors) { gradient, gradients in
     var start = 0
     for tensor in tensors {
       let size = tensor.shape[resolved]

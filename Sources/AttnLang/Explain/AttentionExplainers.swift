@@ -76,7 +76,8 @@ extension Explainers {
       let masked = try Tensor(
         shape: scaled.shape, scalars: zip(scaled.scalars, keep.scalars).map { $1 == 0 ? -.infinity : $0 })
       stages.append(
-        Explanation.Stage("masking", formula: "sᵢⱼ = -inf where blocked", notes.map { .note($0) } + [.tensor("masked", masked)]))
+        Explanation.Stage(
+          "masking", formula: "sᵢⱼ = -inf where blocked", notes.map { .note($0) } + [.tensor("masked", masked)]))
     }
 
     let scored = result.scores
@@ -128,7 +129,8 @@ extension Explainers {
 
   /// 1 where a score is kept, 0 where masking blocks it.
   static func visibilityOf(shape: [Int], mask: Tensor?, causal: Bool) throws -> Tensor {
-    var keep = try mask?.broadcast(to: shape, operation: "mask").scalars ?? [Double](repeating: 1, count: shape.reduce(1, *))
+    var keep =
+      try mask?.broadcast(to: shape, operation: "mask").scalars ?? [Double](repeating: 1, count: shape.reduce(1, *))
     if causal, shape.count == 2 {
       for i in 0..<shape[0] {
         for j in 0..<shape[1] where j > i { keep[i * shape[1] + j] = 0 }
@@ -241,7 +243,9 @@ extension Explainers {
       var items: [Explanation.Item] = [.tensor("scores", attended.scores), .tensor("weights", attended.weights)]
       if let picture = heatmap(attended.weights, title: "head \(head)", labels: labels) { items.append(picture) }
       if let row = rows(attended.scores).first {
-        items.insert(.table(softmaxTable(caption: "softmax of its first row:", row: row, keys: labels.cols, precision: precision)), at: 1)
+        items.insert(
+          .table(softmaxTable(caption: "softmax of its first row:", row: row, keys: labels.cols, precision: precision)),
+          at: 1)
       }
       items.append(.tensor("output", attended.output))
       stages.append(
@@ -250,9 +254,12 @@ extension Explainers {
     }
     let joined = try concat(outputs, axis: 1)
     stages.append(
-      Explanation.Stage("concatenate", formula: "[head 0, …, head \(heads - 1)] side by side", [.tensor("heads", joined)]))
+      Explanation.Stage(
+        "concatenate", formula: "[head 0, …, head \(heads - 1)] side by side", [.tensor("heads", joined)]))
     stages.append(
-      Explanation.Stage("output projection", formula: weights.bo == nil ? "output = concat · Wo" : "output = concat · Wo + bo", [.tensor("output", result.output)]))
+      Explanation.Stage(
+        "output projection", formula: weights.bo == nil ? "output = concat · Wo" : "output = concat · Wo + bo",
+        [.tensor("output", result.output)]))
     return Explanation(call: callText(args), summary: "multi-head attention, head by head", stages: stages)
   }
 
@@ -272,17 +279,19 @@ extension Explainers {
     let causal = try args.bool("causal")
     let scale = try args.double("scale")
     let precision = args.session.options.display.precision
-    let result = try flashAttention(query, keys: keys, values: values, scale: scale, causal: causal, blockSize: block)
+    var steps: [FlashStep] = []
+    let output = try flashAttention(
+      query, keys: keys, values: values, scale: scale, causal: causal, blockSize: block, observe: { steps.append($0) })
     let plain = try attention(query, keys: keys, values: values, scale: scale, causal: causal).output
     var rows: [[String]] = []
-    for (index, step) in result.firstQuerySteps.enumerated().prefix(16) {
+    for (index, step) in steps.enumerated().prefix(16) {
       rows.append([
         String(index), "\(step.keys.lowerBound)…\(step.keys.upperBound - 1)", number(step.blockMax, precision),
         number(step.runningMax, precision), number(step.rescale, precision), number(step.runningSum, precision),
       ])
     }
-    if result.firstQuerySteps.count > 16 { rows.append(["…", "", "", "", "", ""]) }
-    let difference = zip(result.output.scalars, plain.scalars).map { abs($0 - $1) }.max() ?? 0
+    if steps.count > 16 { rows.append(["…", "", "", "", "", ""]) }
+    let difference = zip(output.scalars, plain.scalars).map { abs($0 - $1) }.max() ?? 0
     let n = keys.shape.first ?? 0
     let m = query.rank == 1 ? 1 : query.shape[0]
     return Explanation(
@@ -291,10 +300,13 @@ extension Explainers {
         Explanation.Stage(
           "blocks", formula: "keys read \(block) at a time; each query keeps a running max m, sum l and output o",
           [
-            .note("m' = max(m, max of the block's scores);  l' = l·e^(m−m') + Σ e^(sⱼ−m');  o' = o·e^(m−m') + Σ e^(sⱼ−m') vⱼ")
+            .note(
+              "m' = max(m, max of the block's scores);  l' = l·e^(m−m') + Σ e^(sⱼ−m');  o' = o·e^(m−m') + Σ e^(sⱼ−m') vⱼ"
+            )
           ]),
         Explanation.Stage(
-          "the first query, block by block", formula: "the rescale e^(m−m') corrects what was summed under an older max",
+          "the first query, block by block",
+          formula: "the rescale e^(m−m') corrects what was summed under an older max",
           [
             .table(
               Explanation.Table(
@@ -303,7 +315,7 @@ extension Explainers {
         Explanation.Stage(
           "output", formula: "o / l",
           [
-            .tensor("output", result.output),
+            .tensor("output", output),
             .note(
               "attend gives the same to \(number(difference, precision)) (the largest difference); the \(m)×\(n) weights were never made: memory O(n·d), not O(n²)"
             ),

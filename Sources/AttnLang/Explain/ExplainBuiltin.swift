@@ -5,7 +5,9 @@ extension Builtins {
     Builtin(
       name: "explain", topic: .session,
       parameters: [
-        .positional("call", .any, "a call of attend, selfattend, multihead, flashattend, softmax, dot, layernorm, posenc, crossentropy or grad"),
+        .positional(
+          "call", .any,
+          "a call of attend, selfattend, multihead, flashattend, softmax, dot, layernorm, posenc, crossentropy or grad"),
         .named("rows", .any, shown: "none", "labels of the main matrix's rows (the queries)"),
         .named("cols", .any, shown: "none", "labels of its columns (the keys)"),
       ],

@@ -68,7 +68,9 @@ enum Explainers {
       let product = a[index] * b[index]
       total += product
       if index < shown {
-        rows.append([String(index), number(a[index], precision), number(b[index], precision), number(product, precision)])
+        rows.append([
+          String(index), number(a[index], precision), number(b[index], precision), number(product, precision),
+        ])
       }
     }
     if a.count > shown {

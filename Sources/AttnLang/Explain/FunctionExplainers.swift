@@ -17,9 +17,12 @@ extension Explainers {
         Explanation.Stage(
           "one lane, step by step",
           formula: temperature == 1
-            ? "wⱼ = exp(sⱼ − max s) / Σₖ exp(sₖ − max s)" : "wⱼ = exp((sⱼ − max s)/T) / Σₖ exp((sₖ − max s)/T),  T = \(number(temperature, precision))",
+            ? "wⱼ = exp(sⱼ − max s) / Σₖ exp(sₖ − max s)"
+            : "wⱼ = exp((sⱼ − max s)/T) / Σₖ exp((sₖ − max s)/T),  T = \(number(temperature, precision))",
           [
-            .table(softmaxTable(caption: "\(which):", row: first, temperature: temperature, keys: labels.cols, precision: precision)),
+            .table(
+              softmaxTable(
+                caption: "\(which):", row: first, temperature: temperature, keys: labels.cols, precision: precision)),
             .note(
               "subtracting the max changes no weight (it cancels in the division) and keeps exp from overflowing"
                 + (first.contains(-.infinity) ? "; a score of -inf gets weight exactly 0" : "")),
@@ -45,7 +48,9 @@ extension Explainers {
     let precision = args.session.options.display.precision
     let first = rows(a).first ?? []
     let second = rows(b).first ?? []
-    let entry = a.rank <= 1 && b.rank <= 1 ? "a · b" : a.rank <= 1 ? "r[0] = a · b[0]" : b.rank <= 1 ? "r[0] = a[0] · b" : "r[0, 0] = a[0] · b[0]"
+    let entry =
+      a.rank <= 1 && b.rank <= 1
+      ? "a · b" : a.rank <= 1 ? "r[0] = a · b[0]" : b.rank <= 1 ? "r[0] = a[0] · b" : "r[0, 0] = a[0] · b[0]"
     var items: [Explanation.Item] = [
       .table(productTable(caption: "\(entry):", a: first, b: second, names: ("a", "b"), precision: precision)),
       .tensor("result", result),
@@ -70,7 +75,10 @@ extension Explainers {
     let scale = 1 / (variance + eps).squareRoot()
     var table: [[String]] = []
     for (index, value) in first.enumerated().prefix(12) {
-      table.append([String(index), number(value, precision), number(value - mean, precision), number((value - mean) * scale, precision)])
+      table.append([
+        String(index), number(value, precision), number(value - mean, precision),
+        number((value - mean) * scale, precision),
+      ])
     }
     let which = x.rank <= 1 ? "the vector" : "the first row"
     var stages = [
@@ -83,11 +91,13 @@ extension Explainers {
     ]
     if weight != nil || bias != nil {
       stages.append(
-        Explanation.Stage("scale and shift", formula: "y = x̂ · weight + bias", [.note("weight and bias are per column")]))
+        Explanation.Stage(
+          "scale and shift", formula: "y = x̂ · weight + bias", [.note("weight and bias are per column")]))
     }
     stages.append(
       Explanation.Stage(
-        "result", formula: "", [.tensor("y", result), .note("each row now has mean 0 and variance about 1 (before weight and bias)")]))
+        "result", formula: "",
+        [.tensor("y", result), .note("each row now has mean 0 and variance about 1 (before weight and bias)")]))
     return Explanation(call: callText(args), summary: "layer normalization, step by step", stages: stages)
   }
 
@@ -117,7 +127,9 @@ extension Explainers {
         Explanation.Stage(
           "one position's entries", formula: "PE[p, 2i] = sin(p / 10000^(2i/d)),  PE[p, 2i+1] = cos(p / 10000^(2i/d))",
           [
-            .table(Explanation.Table(caption: "position \(position):", headers: ["entry", "f", "angle", "value"], rows: rowsOfTable)),
+            .table(
+              Explanation.Table(
+                caption: "position \(position):", headers: ["entry", "f", "angle", "value"], rows: rowsOfTable)),
             .note("each pair of columns turns at its own frequency: fast in the first columns, slow in the last"),
           ]),
         Explanation.Stage("all positions", formula: "one row per position", items),
@@ -139,7 +151,9 @@ extension Explainers {
       let target = Int(targets.scalars[min(row, targets.count - 1)])
       let value = target >= 0 && target < lane.count ? lane[target] : .nan
       total -= value
-      if row < 12 { table.append([String(row), label(labels.cols, target), number(value, precision), number(-value, precision)]) }
+      if row < 12 {
+        table.append([String(row), label(labels.cols, target), number(value, precision), number(-value, precision)])
+      }
     }
     if lanes.count > 12 { table.append(["…", "", "", ""]) }
     table.append(["mean", "", "", number(total / Double(max(lanes.count, 1)), precision)])
@@ -147,7 +161,10 @@ extension Explainers {
     if let row = rows(logits).first {
       let top = row.max() ?? 0
       let logSum = top + Foundation.log(row.map { Foundation.exp($0 - top) }.reduce(0, +))
-      first.insert(.note("the first row: log Σ exp = \(number(logSum, precision)), so log p = logit − \(number(logSum, precision))"), at: 0)
+      first.insert(
+        .note(
+          "the first row: log Σ exp = \(number(logSum, precision)), so log p = logit − \(number(logSum, precision))"),
+        at: 0)
     }
     return Explanation(
       call: callText(args), summary: "cross-entropy, step by step",

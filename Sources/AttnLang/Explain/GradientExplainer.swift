@@ -12,7 +12,9 @@ extension Explainers {
     let precision = args.session.options.display.precision
     let nodes = trace?.nodes ?? []
     func show(_ tensor: Tensor) -> String {
-      tensor.count == 1 ? number(tensor.scalars[0], precision) : vectorText(tensor.scalars, precision) + " " + Tensor.describe(tensor.shape)
+      tensor.count == 1
+        ? number(tensor.scalars[0], precision)
+        : vectorText(tensor.scalars, precision) + " " + Tensor.describe(tensor.shape)
     }
     func from(_ node: GradientTrace.Node) -> String {
       node.inputs.isEmpty ? "" : node.inputs.map { "n\($0)" }.joined(separator: ", ")
@@ -31,19 +33,26 @@ extension Explainers {
       .table(Explanation.Table(caption: "", headers: ["node", "operation", "from", "value"], rows: forward))
     ]
     if nodes.count > nodesShown {
-      forwardItems.append(.note("… \(nodes.count - nodesShown) more nodes; explain a smaller computation to see them all"))
+      forwardItems.append(
+        .note("… \(nodes.count - nodesShown) more nodes; explain a smaller computation to see them all"))
     }
     let inputs = nodes.filter { $0.operation == "input" }.count
     return Explanation(
       call: callText(args), summary: "a gradient by reverse-mode differentiation",
       stages: [
         Explanation.Stage(
-          "forward pass", formula: "f runs once; every operation is recorded as a node (\(inputs) input\(inputs == 1 ? "" : "s"), \(nodes.count - inputs) operations)",
+          "forward pass",
+          formula:
+            "f runs once; every operation is recorded as a node (\(inputs) input\(inputs == 1 ? "" : "s"), \(nodes.count - inputs) operations)",
           forwardItems + [.note("f = \(ValueFormatter(options: args.session.options.display.plain).format(value))")]),
         Explanation.Stage(
           "backward pass",
-          formula: "from the output (gradient 1) back to the inputs: each node passes ∂f/∂(node) on to the nodes it came from",
-          [.table(Explanation.Table(caption: "", headers: ["node", "operation", "∂f/∂node", "passes back"], rows: backward))]),
+          formula:
+            "from the output (gradient 1) back to the inputs: each node passes ∂f/∂(node) on to the nodes it came from",
+          [
+            .table(
+              Explanation.Table(caption: "", headers: ["node", "operation", "∂f/∂node", "passes back"], rows: backward))
+          ]),
         Explanation.Stage(
           "gradient", formula: "∂f/∂x: what reached the inputs",
           [.note(ValueFormatter(options: args.session.options.display.plain).format(gradient))]),
@@ -75,7 +84,13 @@ extension Explainers {
     case "logsoftmax": return "g − softmax·Σg"
     case "@": return "G·Bᵀ to A, Aᵀ·G to B"
     case "dot": return "the other operand, weighted by g"
-    case "-(_:)", "negate": return "−g"
+    case "negate": return "−g"
+    case "reshape", "transpose": return "g, shaped back"
+    case "concat": return "each input its own slice of g"
+    case "[]": return "g to the picked elements, 0 elsewhere"
+    case "[]=": return "g outside the assigned part, and that part of g to the value"
+    case "mask": return "g where visible, 0 where blocked"
+    case "attention": return "FlashAttention-2's: each tile's weights recomputed"
     default: return "its own rule"
     }
   }

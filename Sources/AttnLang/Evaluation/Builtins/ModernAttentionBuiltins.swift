@@ -74,8 +74,7 @@ extension Builtins {
       .tensor(
         try flashAttention(
           try args.tensor("q"), keys: try args.tensor("K"), values: try args.tensor("V"),
-          scale: try args.double("scale"), causal: try args.bool("causal"), blockSize: try args.int("block")
-        ).output)
+          scale: try args.double("scale"), causal: try args.bool("causal"), blockSize: try args.int("block")))
     },
   ]
 }
