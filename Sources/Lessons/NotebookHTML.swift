@@ -13,7 +13,7 @@ public enum NotebookHTML {
     + "base-uri 'none'; form-action 'none'"
 
   /// A cell's entry as the page shows it.
-  public struct Entry: Sendable {
+  public struct Entry {
     public var input: String
     public var output: [String]
     public var values: [Value]
@@ -25,7 +25,7 @@ public enum NotebookHTML {
     }
   }
 
-  public enum Block: Sendable {
+  public enum Block {
     case markdown(String)
     case cell([Entry])
     /// An exercise: its hints and its solution folded away until clicked.

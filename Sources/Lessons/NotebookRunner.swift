@@ -1,7 +1,7 @@
 import AttnLang
 
 /// What running one entry of a cell printed, and whether it matched.
-public struct EntryResult: Sendable {
+public struct EntryResult {
   public var entry: Notebook.Entry
   /// The lines printed, as the prompt shows them (values and errors).
   public var actual: [String]
@@ -13,7 +13,7 @@ public struct EntryResult: Sendable {
 }
 
 /// The results of one cell.
-public struct CellResult: Sendable {
+public struct CellResult {
   public var cell: Notebook.Cell
   public var entries: [EntryResult]
   /// For an exercise: what is wrong with it (a check that fails after the

@@ -114,10 +114,12 @@ import _TestSupport
     let session = Session()
     let bystander = Session()
     _ = try session.values("x = 1\nA = randn(1200, 1200, seed: 1)")
-    // From a thread of its own: a busy shared queue could run it only after the chain.
+    // From a thread of its own: a busy shared queue could run it only after
+    // the chain. Only the session's stop request (Sendable) crosses threads.
+    let stop = session.stop
     Thread {
       Thread.sleep(forTimeInterval: 0.05)
-      session.interrupt()
+      stop.request()
     }.start()
     let chain = "y = A" + String(repeating: " @ A", count: 60)
     let errors = session.errors(chain)

@@ -19,24 +19,46 @@ struct TapeMark: Equatable, Sendable {
 /// operations see it through the current ``ExecutionContext`` and record
 /// themselves only when one of their inputs comes from it, so code that
 /// never asks for a gradient pays one comparison per operation.
-final class Tape: @unchecked Sendable {
+///
+/// A tape is reached through the task-local ``ExecutionContext``, which must
+/// be Sendable: its nodes sit behind a mutex (taken once per recorded
+/// operation, uncontended: only the thread that binds the context records).
+final class Tape: Sendable {
   /// Turns the gradient of a node's result into gradients of its inputs.
-  typealias Backward = (Tensor, inout Gradients) throws -> Void
+  typealias Backward = @Sendable (Tensor, inout Gradients) throws -> Void
 
   private static let nextID = Atomic<UInt32>(1)
 
   let id: UInt32
-  /// One entry per node; nil for the inputs being differentiated (leaves).
-  private(set) var backwards: [Backward?] = []
 
-  /// Whether an operation recorded while this tape was current met a tensor
-  /// of another tape: a differentiation inside another one, using what the
-  /// outer one tracks (see ``Tape/refuseNesting(outer:inputs:operation:)``).
-  var metOtherTape = false
+  struct Nodes {
+    /// One entry per node; nil for the inputs being differentiated (leaves).
+    var backwards: [Backward?] = []
+    /// Whether an operation recorded while this tape was current met a
+    /// tensor of another tape: a differentiation inside another one, using
+    /// what the outer one tracks (see ``Tape/refuseNesting(outer:inputs:operation:)``).
+    var metOtherTape = false
+    /// What each node is, kept only while a gradient is being explained
+    /// (``tracedValueWithGradient(at:of:)``): its operation, inputs and value.
+    var trace: [GradientTrace.Node]? = nil
+  }
 
-  /// What each node is, kept only while a gradient is being explained
-  /// (``tracedValueWithGradient(at:of:)``): its operation, inputs and value.
-  var trace: [GradientTrace.Node]? = nil
+  private let nodes = Mutex(Nodes())
+
+  /// How many nodes the tape holds.
+  var count: Int { nodes.withLock { $0.backwards.count } }
+
+  /// Whether a tensor of another tape was met (see ``Nodes/metOtherTape``).
+  var metOtherTape: Bool {
+    get { nodes.withLock { $0.metOtherTape } }
+    set { nodes.withLock { $0.metOtherTape = newValue } }
+  }
+
+  /// The trace being kept, if one is (see ``Nodes/trace``).
+  var trace: [GradientTrace.Node]? {
+    get { nodes.withLock { $0.trace } }
+    set { nodes.withLock { $0.trace = newValue } }
+  }
 
   init() {
     var id = Tape.nextID.add(1, ordering: .relaxed).oldValue
@@ -47,9 +69,12 @@ final class Tape: @unchecked Sendable {
   /// `tensor` as an input to differentiate with respect to: a leaf of the tape.
   func leaf(_ tensor: Tensor) -> Tensor {
     var marked = tensor
-    marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
-    trace?.append(GradientTrace.Node(index: backwards.count, operation: "input", inputs: [], value: tensor.untracked))
-    backwards.append(nil)
+    nodes.withLock { nodes in
+      marked.mark = TapeMark(tape: id, node: UInt32(nodes.backwards.count))
+      nodes.trace?.append(
+        GradientTrace.Node(index: nodes.backwards.count, operation: "input", inputs: [], value: tensor.untracked))
+      nodes.backwards.append(nil)
+    }
     return marked
   }
 
@@ -61,14 +86,16 @@ final class Tape: @unchecked Sendable {
     _ result: Tensor, _ operation: String, inputs: [Tensor] = [], _ backward: @escaping Backward
   ) -> Tensor {
     var marked = result
-    marked.mark = TapeMark(tape: id, node: UInt32(backwards.count))
-    if trace != nil {
-      trace?.append(
-        GradientTrace.Node(
-          index: backwards.count, operation: operation, inputs: inputs.filter(holds).map { Int($0.mark.node) },
-          value: result.untracked))
+    let inputNodes = inputs.filter(holds).map { Int($0.mark.node) }
+    nodes.withLock { nodes in
+      marked.mark = TapeMark(tape: id, node: UInt32(nodes.backwards.count))
+      if nodes.trace != nil {
+        nodes.trace?.append(
+          GradientTrace.Node(
+            index: nodes.backwards.count, operation: operation, inputs: inputNodes, value: result.untracked))
+      }
+      nodes.backwards.append(backward)
     }
-    backwards.append(backward)
     return marked
   }
 
@@ -140,11 +167,15 @@ final class Tape: @unchecked Sendable {
       context.tape = nil
       try context.run {
         for node in stride(from: Int(output.mark.node), through: 0, by: -1) {
-          if trace != nil, let gradient = store.values[node] { trace?[node].gradient = gradient }
-          guard let backward = backwards[node], let gradient = store.values[node] else { continue }
+          let gradient = store.values[node]
+          let backward = nodes.withLock { nodes in
+            if nodes.trace != nil, let gradient { nodes.trace?[node].gradient = gradient }
+            defer { if !keeping { nodes.backwards[node] = nil } }
+            return nodes.backwards[node]
+          }
+          guard let backward, let gradient else { continue }
           store.values[node] = nil
           try backward(gradient, &store)
-          if !keeping { backwards[node] = nil }
         }
       }
     }
@@ -162,7 +193,7 @@ struct Gradients {
 
   init(tape: Tape) {
     self.tape = tape
-    values = [Tensor?](repeating: nil, count: tape.backwards.count)
+    values = [Tensor?](repeating: nil, count: tape.count)
   }
 
   /// Whether `input` needs a gradient (it was made on the tape): a backward

@@ -111,6 +111,10 @@ enum MatrixKernel {
 
   /// The buffers the threads share; each thread writes only its own rows
   /// of C and its own part of the A packing buffer.
+  ///
+  /// Unchecked: raw pointers are not Sendable. Safe because A and B are only
+  /// read, the writes are to disjoint parts, and the buffers outlive the
+  /// parallel section, which returns when every thread is done.
   struct SharedPointers: @unchecked Sendable {
     let a: UnsafePointer<Double>
     let b: UnsafePointer<Double>

@@ -18,6 +18,12 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
 }
 
 /// A mutable buffer that threads write in disjoint parts.
+///
+/// Unchecked: a raw pointer is not Sendable. Safe because every user splits
+/// the buffer so that no two threads touch the same element, the buffer
+/// outlives the parallel section (it is borrowed from an array inside
+/// `withUnsafeMutableBufferPointer` around it), and `concurrentPerform`
+/// returns only when every thread is done.
 struct SharedBuffer: @unchecked Sendable {
   let base: UnsafeMutablePointer<Double>
 }

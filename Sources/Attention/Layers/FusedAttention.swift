@@ -71,6 +71,10 @@ enum FusedAttention {
       statistics?.update(repeating: -.infinity, count: heads * n)
       return Tensor(unchecked: [n, heads * dv], result)
     }
+    if heads * n * m * Swift.max(dk, dv) < smallWork {
+      let finite = small(problem, q.scalars, k.scalars, v.scalars, mask: maskValues, into: &result, statistics)
+      return finite ? Tensor(unchecked: [n, heads * dv], result) : nil
+    }
     let nr = MatrixKernel.nr
     let mr = MatrixKernel.mr
     let dvPadded = (dv + nr - 1) / nr * nr
@@ -121,8 +125,11 @@ enum FusedAttention {
           // This thread's tiles: scores and weights kept keys × queries (Sᵀ,
           // Pᵀ), so softmax runs down columns, vectorized across queries,
           // and Pᵀ is read in place as the transposed A of P·V.
-          let tile = UnsafeMutablePointer<Double>.allocate(capacity: keyBlockPadded * rowBlock)
-          tile.initialize(repeating: 0, count: keyBlockPadded * rowBlock)
+          // Only the rows keys can fill (in whole panels) are ever used: a
+          // short problem makes those, not the whole 147 KB tile.
+          let tileRows = Swift.min(keyBlockPadded, (m + 2 * mr - 1) / (2 * mr) * (2 * mr))
+          let tile = UnsafeMutablePointer<Double>.allocate(capacity: tileRows * rowBlock)
+          tile.initialize(repeating: 0, count: tileRows * rowBlock)
           let packedQueries = UnsafeMutablePointer<Double>.allocate(capacity: queriesPadded * dk)
           let accumulated = UnsafeMutablePointer<Double>.allocate(capacity: rowBlock * dv)
           let running = UnsafeMutablePointer<Double>.allocate(capacity: 6 * rowBlock)
@@ -224,6 +231,52 @@ enum FusedAttention {
     try ExecutionContext.current.checkStop()
     if overflow.load(ordering: .relaxed) { return nil }
     return Tensor(unchecked: [n, heads * dv], result)
+  }
+
+  /// Below this much work (heads·n·m·d) packing tiles costs more than it
+  /// saves: the forward pass goes query by query (``small(_:_:_:_:mask:into:_:)``).
+  static let smallWork = 1 << 14
+
+  /// The forward pass of a small problem, one query at a time with a plain
+  /// softmax: what a training step of a tiny model runs. False when a score
+  /// is not finite (the caller then takes the reference).
+  static func small(
+    _ problem: AttentionProblem, _ q: [Double], _ k: [Double], _ v: [Double], mask: [Double]?,
+    into result: inout [Double], _ statistics: UnsafeMutablePointer<Double>?
+  ) -> Bool {
+    let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
+    var weights = [Double](repeating: 0, count: m)
+    for head in 0..<heads {
+      let kvHead = head / problem.group
+      for i in 0..<n {
+        var largest = -Double.infinity
+        for j in 0..<m {
+          var score = -Double.infinity
+          if !(problem.causal && j > i), mask.map({ $0[i * m + j] != 0 }) ?? true {
+            score = 0
+            for c in 0..<dk { score += q[i * heads * dk + head * dk + c] * k[j * kvHeads * dk + kvHead * dk + c] }
+            score *= problem.scale
+            guard score.isFinite else { return false }
+          }
+          weights[j] = score
+          largest = Swift.max(largest, score)
+        }
+        var total = 0.0
+        if largest > -.infinity {
+          for j in 0..<m {
+            weights[j] = cExp(weights[j] - largest)
+            total += weights[j]
+          }
+        }
+        statistics?[head * n + i] = total > 0 ? largest + cLog(total) : -.infinity
+        for c in 0..<dv {
+          var sum = 0.0
+          if total > 0 { for j in 0..<m { sum += weights[j] * v[j * kvHeads * dv + kvHead * dv + c] } }
+          result[i * heads * dv + head * dv + c] = total > 0 ? sum / total : 0
+        }
+      }
+    }
+    return true
   }
 
   /// Queries and keys per tile of the backward pass.
@@ -401,13 +454,21 @@ enum FusedAttention {
     }
   }
 
-  /// The packed keys and values the threads read.
+  /// The packed keys and values the threads read, and the row statistics
+  /// they write.
+  ///
+  /// Unchecked: raw pointers are not Sendable. Safe because the packed
+  /// buffers are written before the threads start and only read by them,
+  /// each (head, query) statistic is written by the one thread that owns its
+  /// query block, and every buffer outlives the parallel section.
   struct Shared: @unchecked Sendable {
     let packedKeys: UnsafeMutablePointer<Double>
     let packedValues: UnsafeMutablePointer<Double>
     let statistics: UnsafeMutablePointer<Double>?
   }
 
+  /// Read-only input the threads share (the queries). Unchecked for the
+  /// raw pointer; safe because nothing writes it while they run.
   struct SharedConstant: @unchecked Sendable {
     let base: UnsafePointer<Double>
   }

@@ -54,7 +54,7 @@ public func layerNorm(
   }
   let output = Tensor(unchecked: x.shape, result)
   guard let tape = Tape.recording([x, weight, bias]) else { return output }
-  return tape.record(output, "layernorm", inputs: [x]) { gradient, gradients in
+  return tape.record(output, "layernorm", inputs: [x]) { [normalized, inverses] gradient, gradients in
     let g = gradient.scalars
     if let weight, gradients.needs(weight) {
       var total = [Double](repeating: 0, count: d)

@@ -40,7 +40,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
   for row in 0..<rows { total -= logProbabilities.scalars[row * classes + picked[row]] }
   let loss = Tensor(total / Double(rows))
   guard let tape = Tape.recording(logits) else { return loss }
-  return tape.record(loss, "crossentropy", inputs: [logits]) { gradient, gradients in
+  return tape.record(loss, "crossentropy", inputs: [logits]) { [picked] gradient, gradients in
     var delta = logProbabilities.map(cExp)
     for row in 0..<rows { delta.scalars[row * classes + picked[row]] -= 1 }
     let scale = gradient.scalars[0] / Double(rows)

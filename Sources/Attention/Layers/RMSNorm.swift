@@ -34,7 +34,7 @@ public func rmsNorm(_ x: Tensor, weight: Tensor? = nil, eps: Double = 1e-5) thro
   }
   let output = Tensor(unchecked: x.shape, result)
   guard let tape = Tape.recording([x, weight]) else { return output }
-  return tape.record(output, "rmsnorm", inputs: [x]) { gradient, gradients in
+  return tape.record(output, "rmsnorm", inputs: [x]) { [inverses] gradient, gradients in
     let (g, input) = (gradient.scalars, x.scalars)
     if let weight, gradients.needs(weight) {
       var total = [Double](repeating: 0, count: d)

@@ -69,7 +69,7 @@ extension Tensor {
 /// the reduced axis stretched back).
 func recordReduction(
   _ result: Tensor, of x: Tensor, axis: Int?, name: String,
-  local: @escaping (_ input: Tensor, _ output: Tensor) throws -> Tensor
+  local: @escaping @Sendable (_ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   guard let tape = Tape.recording(x) else { return result }
   let input = x.untracked

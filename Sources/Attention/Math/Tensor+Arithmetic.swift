@@ -154,7 +154,7 @@ extension Tensor {
 /// `derivative(g, x, y)` giving the gradient of `x` from the gradient `g` of `y = f(x)`.
 func unaryOperation(
   _ x: Tensor, name: String, _ function: (Double) -> Double,
-  derivative: @escaping (_ gradient: Tensor, _ input: Tensor, _ output: Tensor) throws -> Tensor
+  derivative: @escaping @Sendable (_ gradient: Tensor, _ input: Tensor, _ output: Tensor) throws -> Tensor
 ) -> Tensor {
   let result = x.map(function)
   guard let tape = Tape.recording(x) else { return result }

@@ -46,7 +46,7 @@ public func transpose(_ x: Tensor, axes: [Int]? = nil) throws -> Tensor {
   guard let tape = Tape.recording(x) else { return result }
   var inverse = permutation
   for (position, axis) in permutation.enumerated() { inverse[axis] = position }
-  return tape.record(result, "transpose", inputs: [x]) { gradient, gradients in
+  return tape.record(result, "transpose", inputs: [x]) { [inverse] gradient, gradients in
     gradients.add(try transposeValue(gradient, axes: inverse).result, to: x)
   }
 }

@@ -14,7 +14,7 @@ import _System
 #endif
 
 /// An open file descriptor, closed when the value goes away.
-public final class OpenFile: @unchecked Sendable {
+public final class OpenFile: Sendable {
   /// The descriptor; owned by this object (closed in deinit), never shared.
   public let descriptor: Int32
 

@@ -23,7 +23,7 @@ public struct SessionOptions: Sendable {
 }
 
 /// A value printed by a bare expression statement, or a line `print` wrote.
-public struct Output: Sendable {
+public struct Output {
   public var value: Value
   /// The top-level statement that printed it.
   public var range: SourceRange
@@ -45,7 +45,7 @@ public struct Output: Sendable {
 ///
 /// A failed statement leaves every variable as it was before it, even one
 /// that failed part way through a loop.
-public final class Session: @unchecked Sendable {
+public final class Session {
   /// The session's variables (functions from `def` among them).
   let globals = Globals()
   public var options: SessionOptions
@@ -378,8 +378,13 @@ public struct Program: Sendable {
 /// optional argument (`mask: none`, as help writes defaults) it is the same
 /// as leaving the argument out.
 enum Constants {
-  static let values: [String: Value] = [
-    "inf": .number(.infinity), "nan": .number(.nan), "true": .number(1), "false": .number(0),
-    "pi": .number(Double.pi), "none": .none,
+  static var values: [String: Value] { numbers.mapValues { .number($0) }.merging(["none": .none]) { a, _ in a } }
+
+  /// The constant called `name`, if there is one.
+  static func value(named name: String) -> Value? { name == "none" ? Value.none : numbers[name].map { .number($0) } }
+
+  /// The constants that are numbers (all but `none`).
+  static let numbers: [String: Double] = [
+    "inf": .infinity, "nan": .nan, "true": 1, "false": 0, "pi": Double.pi,
   ]
 }

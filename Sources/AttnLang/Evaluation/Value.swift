@@ -6,7 +6,7 @@ import Attention
 /// allocation, and a rank-0 ``tensor(_:)`` means the same (the two compare
 /// equal and print alike). Lists, records and strings are values too:
 /// assigning or passing one never aliases it.
-public enum Value: Sendable {
+public enum Value {
   /// A number: a rank-0 tensor kept inline.
   case number(Double)
   case tensor(Tensor)
@@ -100,7 +100,7 @@ extension Value: Equatable {
         if p.sharesStorage(with: q) { continue }
         pending.append(contentsOf: zip(p, q))
       case (.string(let p), .string(let q)): if p != q { return false }
-      case (.function(let p), .function(let q)): if p !== q { return false }
+      case (.function(let p), .function(let q)): if !p.isSame(as: q) { return false }
       case (.text(let p), .text(let q)): if p != q { return false }
       case (.figure(let p), .figure(let q)): if p != q { return false }
       case (.explanation(let p), .explanation(let q)): if p != q { return false }
@@ -115,10 +115,10 @@ extension Value: Equatable {
 /// An ordered collection of named values, with value semantics; freed
 /// through the `Trashcan` so that records nested millions deep are freed
 /// without recursion.
-public struct Record: Equatable, Sendable {
+public struct Record: Equatable {
   /// The fields, in a class whose deinit hands their values to the
   /// trashcan; mutated only while uniquely referenced (copy-on-write).
-  final class Storage: @unchecked Sendable {
+  final class Storage {
     var fields: [(name: String, value: Value)]
     init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
     deinit {

@@ -1,11 +1,11 @@
 /// The items of a list value: an array with value semantics, freed through
 /// the `Trashcan` so that a list nested millions deep is freed, and
 /// never overflows the stack. Its storage is copied on write, as Array's.
-public struct ValueList: Sendable {
+public struct ValueList {
   /// The items, in a class whose deinit hands them to the trashcan.
   /// Mutated only while uniquely referenced (copy-on-write), so sharing it
   /// between threads shares only reads.
-  final class Storage: @unchecked Sendable {
+  final class Storage {
     var items: [Value]
     init(_ items: [Value]) { self.items = items }
     deinit { Trashcan.dispose(&items) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Attention
 import AttnLang
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -45,15 +46,14 @@ struct EvaluationOptions: ParsableArguments {
   }
 
   /// One guard for the process (a command runs with one set of options).
-  nonisolated(unsafe) private static var guardOfProcess: MemoryGuard?
-  private static let guardLock = NSLock()
+  private static let guardOfProcess = Mutex<MemoryGuard?>(nil)
   static func memoryGuard(megabytes: Int) -> MemoryGuard {
-    guardLock.lock()
-    defer { guardLock.unlock() }
-    if let guardOfProcess { return guardOfProcess }
-    let made = MemoryGuard(megabytes: megabytes)
-    guardOfProcess = made
-    return made
+    guardOfProcess.withLock { made in
+      if let made { return made }
+      let new = MemoryGuard(megabytes: megabytes)
+      made = new
+      return new
+    }
   }
 
   var sessionOptions: SessionOptions {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AttnLang
 import Foundation
 import Lessons
+import Synchronization
 
 /// `attn grade LESSON SUBMISSION...`: checks students' files against a
 /// lesson's exercises. Each submission runs in a process of its own, so one
@@ -178,12 +179,11 @@ final class PrivateCopy {
 }
 
 /// What a child process printed, read on another thread.
-final class ChildOutput: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: Data?
+final class ChildOutput: Sendable {
+  private let stored = Mutex<Data?>(nil)
   var data: Data? {
-    get { lock.withLock { stored } }
-    set { lock.withLock { stored = newValue } }
+    get { stored.withLock { $0 } }
+    set { stored.withLock { $0 = newValue } }
   }
   var isDone: Bool { data != nil }
 }

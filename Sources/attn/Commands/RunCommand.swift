@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttnLang
 import Foundation
+import Synchronization
 
 /// `attn run FILE...`: evaluates DSL files and prints each bare expression's value.
 struct RunCommand: ParsableCommand {
@@ -85,38 +86,39 @@ struct RunCommand: ParsableCommand {
   func evaluate(_ source: SourceFile, in session: Session, reporter: Reporter) -> Bool {
     guard let timeout else { return reporter.execute(source, in: session) }
     let finished = DispatchSemaphore(value: 0)
-    let result = ResultBox()
+    let result = Mutex<Diagnostics?>(nil)
+    // The session is handed to the worker whole: from here on this thread
+    // touches only its stop request (itself Sendable), never the session.
+    let stop = session.stop
+    nonisolated(unsafe) let handedOver = session
     // A thread with as much stack as the main one has (runWithLargeStack), for deep recursion.
     let worker = Thread {
-      result.error = reporter.run(source, in: session)
+      let error = reporter.run(source, in: handedOver)
+      result.withLock { $0 = error }
       finished.signal()
     }
     worker.stackSize = 512 << 20
     worker.start()
     if finished.wait(timeout: .now() + timeout) == .success {
-      guard let error = result.error else { return true }
+      guard let error = result.withLock({ $0 }) else { return true }
       reporter.report(error)
       return false
     }
     // The stop makes the evaluation fail with "interrupted" at its next step;
     // a single huge operation cannot be stopped, so then the run ends here.
-    session.stop.requestForDeadline()
+    stop.requestForDeadline()
     if finished.wait(timeout: .now() + 2) == .timedOut {
       reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
       Foundation.exit(1)
     }
     // One outcome: a file that finished before it saw the stop ran cleanly;
     // one the stop ended timed out (and did nothing after it).
-    guard let error = result.error else { return true }
-    if session.stop.reason == .deadline, error.items.first?.message == "interrupted" {
+    guard let error = result.withLock({ $0 }) else { return true }
+    if stop.reason == .deadline, error.items.first?.message == "interrupted" {
       reporter.report(message: "timed out after \(timeout) seconds", file: source.name)
     } else {
       reporter.report(error)
     }
     return false
   }
-}
-
-final class ResultBox: @unchecked Sendable {
-  var error: Diagnostics?
 }

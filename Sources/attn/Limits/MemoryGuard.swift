@@ -1,5 +1,6 @@
 import Attention
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -13,12 +14,11 @@ import Foundation
 /// from `/proc/self/statm` every 10 ms and, above the limit, requests a
 /// memory stop of every session it watches; their statements then fail (and
 /// are undone, which frees what they built).
-final class MemoryGuard: @unchecked Sendable {
+final class MemoryGuard: Sendable {
   /// The limit in bytes.
   let limit: Int
-  private let lock = NSLock()
-  private var watched: [StopRequest] = []
-  private var started = false
+  /// The stop requests watched, and whether the polling thread runs.
+  private let state = Mutex<(watched: [StopRequest], started: Bool)>(([], false))
 
   init(megabytes: Int) {
     limit = megabytes.multipliedReportingOverflow(by: 1 << 20).overflow ? .max : megabytes << 20
@@ -26,11 +26,12 @@ final class MemoryGuard: @unchecked Sendable {
 
   /// Watches `stop` from now on.
   func watch(_ stop: StopRequest) {
-    lock.lock()
-    defer { lock.unlock() }
-    watched.append(stop)
-    guard !started else { return }
-    started = true
+    let start = state.withLock { state in
+      state.watched.append(stop)
+      defer { state.started = true }
+      return !state.started
+    }
+    guard start else { return }
     let thread = Thread { [self] in poll() }
     thread.name = "attn memory guard"
     thread.stackSize = 64 << 10
@@ -40,9 +41,7 @@ final class MemoryGuard: @unchecked Sendable {
   private func poll() {
     while true {
       if let resident = MemoryGuard.residentBytes(), resident > limit {
-        lock.lock()
-        for stop in watched { stop.requestForMemory() }
-        lock.unlock()
+        for stop in state.withLock({ $0.watched }) { stop.requestForMemory() }
       }
       usleep(10_000)
     }

@@ -34,6 +34,9 @@ enum Interrupts {
   }
 
   /// Sources that hold SIGTERM and SIGHUP while attn runs.
+  /// Unsafe to the compiler (dispatch sources are not Sendable); written
+  /// once, on the main thread at start-up, and never read: it only keeps
+  /// the sources alive.
   nonisolated(unsafe) static var endingSources: [DispatchSourceSignal] = []
 
   /// On SIGTERM or SIGHUP (a closed terminal, a killed job), removes every

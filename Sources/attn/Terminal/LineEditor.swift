@@ -2,6 +2,11 @@ import AttnLang
 @preconcurrency import CLibEdit
 import Foundation
 
+// libedit calls back through C function pointers, which capture nothing:
+// what the callbacks read lives in these globals. They are unsafe to the
+// compiler but used by one thread only — the one that calls `readline`,
+// inside which libedit runs every callback.
+
 /// The session completion reads from while libedit asks for candidates.
 nonisolated(unsafe) var completionSession: Session?
 nonisolated(unsafe) var completionCandidates: [String] = []

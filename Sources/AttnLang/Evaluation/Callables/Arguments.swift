@@ -34,7 +34,7 @@ struct Arguments {
   func value(_ parameter: String) throws(Diagnostic) -> Value {
     if let index = signature.index(of: parameter) {
       if let argument = values[index] { return argument.value }
-      if case .value(let value, _) = signature.parameters[index].defaultValue { return value }
+      if case .value(let constant, _) = signature.parameters[index].defaultValue { return constant.value }
     }
     throw Diagnostic("\(name) needs \(parameter); usage: \(signature.text)", at: range)
   }

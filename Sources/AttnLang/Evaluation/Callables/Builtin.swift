@@ -88,11 +88,9 @@ public enum Builtins {
 
   static let names: [String] = all.map(\.name).sorted()
 
-  /// Each builtin as a function value, made once.
-  static let functions: [String: Function] = Dictionary(
-    all.map { ($0.name, Function($0)) }, uniquingKeysWith: { a, _ in a })
-
-  static func function(_ builtin: Builtin) -> Function { functions[builtin.name] ?? Function(builtin) }
+  /// A builtin as a function value (equal to every other value of the same
+  /// builtin: see ``Function/isSame(as:)``).
+  static func function(_ builtin: Builtin) -> Function { Function(builtin) }
 
   /// The overview `help()` prints: every builtin by topic with its summary.
   static var overview: String {
@@ -139,7 +137,7 @@ extension Builtins {
   public static func labels(of name: String) -> [String] { table[name]?.signature.namedLabels ?? [] }
 
   /// A builtin as a function value, or nil.
-  public static func function(named name: String) -> Function? { functions[name] }
+  public static func function(named name: String) -> Function? { table[name].map(Function.init) }
 
   /// A builtin's name and parameters, or nil.
   public static func signature(of name: String) -> Signature? { table[name]?.signature }

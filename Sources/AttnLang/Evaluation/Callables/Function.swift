@@ -4,7 +4,10 @@ import Attention
 /// a lambda). Functions are values: stored in variables, lists and
 /// records, passed to `map` and `grad`. Two function values are equal when
 /// they are the same function.
-public final class Function: @unchecked Sendable {
+///
+/// Not Sendable: a function written in the language holds its compiled
+/// body and the values it captured, which belong to its session.
+public final class Function {
   enum Body {
     case builtin(Builtin)
     case user(UserFunction)
@@ -14,6 +17,13 @@ public final class Function: @unchecked Sendable {
 
   init(_ builtin: Builtin) { body = .builtin(builtin) }
   init(_ user: UserFunction) { body = .user(user) }
+
+  /// Whether the two are the same function: the same value, or the same builtin.
+  func isSame(as other: Function) -> Bool {
+    if self === other { return true }
+    if case .builtin(let a) = body, case .builtin(let b) = other.body { return a === b }
+    return false
+  }
 
   /// The name it was defined with (`lambda` for a lambda).
   public var name: String {

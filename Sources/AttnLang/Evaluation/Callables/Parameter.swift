@@ -27,12 +27,28 @@ public struct Parameter: Sendable {
     case any
   }
 
+  /// A default written in a builtin's declaration: a tensor or a string
+  /// (kept apart from ``Value``, which is not Sendable, since builtins are
+  /// shared by every session).
+  public enum Constant: Sendable {
+    case tensor(Tensor)
+    case string(String)
+
+    /// The value a call that leaves the parameter out gets.
+    public var value: Value {
+      switch self {
+      case .tensor(let tensor): return .tensor(tensor)
+      case .string(let string): return .string(string)
+      }
+    }
+  }
+
   /// What happens when a call leaves the parameter out.
   public enum Default: Sendable {
     /// The call must give it.
     case required
     /// This value, shown in the signature as `shown`.
-    case value(Value, shown: String)
+    case value(Constant, shown: String)
     /// The body sees no value and decides; `shown` says what that means
     /// (`none`, `K`, `1/√d_k`).
     case absent(shown: String)

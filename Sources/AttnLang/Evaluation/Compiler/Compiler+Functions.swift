@@ -8,7 +8,7 @@ extension Compiler {
         throw Diagnostic(
           "'\(parameter.name)' is a builtin function; choose another parameter name", at: parameter.range)
       }
-      if Constants.values[parameter.name] != nil {
+      if Constants.value(named: parameter.name) != nil {
         throw Diagnostic("'\(parameter.name)' is a constant; choose another parameter name", at: parameter.range)
       }
     }

@@ -54,7 +54,7 @@ final class Scope {
   /// Where `name` lives, seen from this scope; session variables get a slot
   /// in `globals` if they have none yet.
   func resolve(_ name: String, globals: Globals) -> Resolution {
-    if let constant = Constants.values[name] { return .constant(constant) }
+    if let constant = Constants.value(named: name) { return .constant(constant) }
     if let builtin = Builtins.table[name] { return .builtin(builtin) }
     if let slot = slots[name] { return .local(slot) }
     if let parent, parent.isFunction {

@@ -5,7 +5,7 @@ import Foundation
 /// Requests a deadline stop after a number of seconds unless cancelled first,
 /// from a thread of its own: a timer on a shared queue could wait behind the
 /// very work it is meant to stop.
-public final class Deadline: @unchecked Sendable {
+public final class Deadline: Sendable {
   private let cancelled = DispatchSemaphore(value: 0)
 
   /// Starts the clock for `stop`.
