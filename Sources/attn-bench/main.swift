@@ -22,6 +22,11 @@ let selection = Array(CommandLine.arguments.dropFirst())
 // The library runs here as in the attn executable, which asks malloc to keep
 // freed large blocks for reuse (Sources/_System/Allocator.c).
 attn_keep_freed_memory()
+// As the attn executable does: ATTN_NO_AVX512=1 and ATTN_THREADS=N set the kernels.
+if ProcessInfo.processInfo.environment["ATTN_NO_AVX512"] == "1" { ComputeSettings.allowsAVX512 = false }
+if let threads = ProcessInfo.processInfo.environment["ATTN_THREADS"].flatMap(Int.init) {
+  ComputeSettings.maximumThreads = threads
+}
 
 struct Row {
   var workload: String

@@ -133,7 +133,7 @@ enum MatrixKernel {
       let online = 1
     #endif
     let quota = (try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8)).flatMap(cpuQuota)
-    return Swift.min(online, quota ?? online)
+    return Swift.min(online, quota ?? online, ComputeSettings.maximumThreads ?? online)
   }()
 
   /// The whole processors a cgroup v2 `cpu.max` line allows (`"150000 100000"`

@@ -13,12 +13,9 @@ enum Processor {
   static let hasFusedMultiplyAdd = attn_kernels_have_fma() != 0
 
   /// Whether the AVX-512 matrix kernel may run (x86-64 processors and
-  /// systems with AVX-512F). `ATTN_NO_AVX512=1` in the environment turns it
-  /// off, to compare or to rule it out.
-  static let hasAVX512: Bool = {
-    if let setting = getenv("ATTN_NO_AVX512"), String(cString: setting) == "1" { return false }
-    return attn_kernels_have_avx512() != 0
-  }()
+  /// systems with AVX-512F), unless ``ComputeSettings/allowsAVX512`` turns
+  /// it off.
+  static let hasAVX512: Bool = ComputeSettings.allowsAVX512 && attn_kernels_have_avx512() != 0
 
   typealias Exponentiate = @convention(c) (UnsafeMutablePointer<Double>?, Int, Double, Double) -> Double
 
