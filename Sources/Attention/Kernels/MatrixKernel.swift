@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import _AttentionKernels
 
 #if canImport(Glibc)
@@ -81,10 +82,15 @@ enum MatrixKernel {
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
         let (rowOffset, columnOffset) = (pc, jc)
         let overwrite = pc == 0
+        // Blocks go to whichever thread is free (not thread i to blocks i,
+        // i + threads, …): a core slowed by a neighbour takes fewer, and the
+        // other does not wait for it.
+        let next = BlockCounter()
         let work: @Sendable (Int) -> Void = { thread in
           let myA = shared.packedA + thread * (mc + mr) * kc
-          var block = thread
-          while block < blocks {
+          while true {
+            let block = next.take()
+            if block >= blocks { break }
             let ic = block * mc
             let mcCurrent = Swift.min(mc, m - ic)
             if transposeA {
@@ -95,7 +101,6 @@ enum MatrixKernel {
             macroKernel(
               myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
               overwrite: overwrite)
-            block += threads
           }
         }
         if threads > 1 {
@@ -107,6 +112,13 @@ enum MatrixKernel {
       }
       jc += ncCurrent
     }
+  }
+
+  /// The next block of rows to compute, shared by the threads of a product.
+  final class BlockCounter: Sendable {
+    private let next = Atomic<Int>(0)
+    /// A block no other thread has taken.
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
   }
 
   /// The buffers the threads share; each thread writes only its own rows
