@@ -9,6 +9,13 @@
 /// from then on the first change to each slot since the last checkpoint is
 /// written down too, so ``rollBackIteration()`` can undo only the iteration
 /// that failed (or was interrupted) and keep the completed ones.
+///
+/// Its properties are `@exclusivity(unchecked)`: Swift's run-time check of
+/// overlapping accesses to a class's stored properties costs 60% of a plain
+/// loop (`s = s + i` 100 000 times: 12.1–13.8 ms checked, 7.4–7.7 ms
+/// unchecked, 2026-12-05). Nothing here can overlap: `Globals` belongs to
+/// one `Session`, which is not Sendable, and no accessor calls out while it
+/// holds a property.
 final class Globals {
   @exclusivity(unchecked) private var storage: UnsafeMutablePointer<Value?>
   /// The statement each slot was last changed in (see ``generation``).
