@@ -326,27 +326,15 @@ enum FusedAttention {
           let (dqOut, pkOut, pvOut) = (
             SharedBuffer(base: dqBase), SharedBuffer(base: pkBase), SharedBuffer(base: pvBase)
           )
-          let run: @Sendable (Int) -> Void = { unit in
+          let run: @Sendable (Int, inout Workspace) -> Void = { unit, ws in
             let (head, chunk) = (unit / chunks, unit % chunks)
             let kvHead = head / group
             let rowEnd = Swift.min(n, (chunk + 1) * rowsPerChunk)
-            // This head's keys and values, contiguous; this unit's tiles.
-            var keys = [Double](repeating: 0, count: m * dk)
-            var values = [Double](repeating: 0, count: m * dv)
+            // This head's keys and values, contiguous, in the thread's workspace.
             for j in 0..<m {
-              for c in 0..<dk { keys[j * dk + c] = k[j * kvHeads * dk + kvHead * dk + c] }
-              for c in 0..<dv { values[j * dv + c] = v[j * kvHeads * dv + kvHead * dv + c] }
+              for c in 0..<dk { ws.keys[j * dk + c] = k[j * kvHeads * dk + kvHead * dk + c] }
+              for c in 0..<dv { ws.values[j * dv + c] = v[j * kvHeads * dv + kvHead * dv + c] }
             }
-            var (queryTile, outputTile) = (
-              [Double](repeating: 0, count: block * dk), [Double](repeating: 0, count: block * dv)
-            )
-            var (weights, scores) = (
-              [Double](repeating: 0, count: block * block), [Double](repeating: 0, count: block * block)
-            )
-            var (dqTile, product) = (
-              [Double](repeating: 0, count: block * dk), [Double](repeating: 0, count: block * Swift.max(dk, dv))
-            )
-            var rowSums = [Double](repeating: 0, count: block)
             let dKeys = pkOut.base + unit * m * dk
             let dValues = pvOut.base + unit * m * dv
             var start = chunk * rowsPerChunk
@@ -357,21 +345,22 @@ enum FusedAttention {
                 var total = 0.0
                 for c in 0..<dv {
                   let index = row * heads * dv + head * dv + c
-                  outputTile[i * dv + c] = dO[index]
+                  ws.outputTile[i * dv + c] = dO[index]
                   total += dO[index] * o[index]
                 }
-                rowSums[i] = total
-                for c in 0..<dk { queryTile[i * dk + c] = q[row * heads * dk + head * dk + c] }
+                ws.rowSums[i] = total
+                for c in 0..<dk { ws.queryTile[i * dk + c] = q[row * heads * dk + head * dk + c] }
               }
-              for index in 0..<(rows * dk) { dqTile[index] = 0 }
+              for index in 0..<(rows * dk) { ws.dqTile[index] = 0 }
               let keyEnd = causal ? Swift.min(m, start + rows) : m
               var first = 0
               while first < keyEnd {
                 let columns = Swift.min(block, keyEnd - first)
-                // P: the tile's weights, from S = Q Kᵀ and the saved log-sum-exp.
+                // P: the tile's ws.weights, from S = Q Kᵀ and the saved log-sum-exp.
                 multiply(
-                  queryTile, keys, offsetB: first * dk, into: &weights, m: rows, k: dk, n: columns, transposeB: true)
-                weights.withUnsafeMutableBufferPointer { p in
+                  ws.queryTile, ws.keys, offsetB: first * dk, into: &ws.weights, m: rows, k: dk, n: columns,
+                  transposeB: true)
+                ws.weights.withUnsafeMutableBufferPointer { p in
                   guard let p = p.baseAddress else { return }
                   for i in 0..<rows {
                     let row = start + i
@@ -389,33 +378,41 @@ enum FusedAttention {
                   }
                 }
                 // ∂V += Pᵀ ∂O
-                multiply(weights, outputTile, into: &product, m: columns, k: rows, n: dv, transposeA: true)
-                for index in 0..<(columns * dv) { dValues[first * dv + index] += product[index] }
+                multiply(ws.weights, ws.outputTile, into: &ws.product, m: columns, k: rows, n: dv, transposeA: true)
+                for index in 0..<(columns * dv) { dValues[first * dv + index] += ws.product[index] }
                 // ∂S = P ⊙ (∂O Vᵀ − D) · scale
                 multiply(
-                  outputTile, values, offsetB: first * dv, into: &scores, m: rows, k: dv, n: columns, transposeB: true)
+                  ws.outputTile, ws.values, offsetB: first * dv, into: &ws.scores, m: rows, k: dv, n: columns,
+                  transposeB: true)
                 for i in 0..<rows {
                   for j in 0..<columns {
-                    scores[i * columns + j] = weights[i * columns + j] * (scores[i * columns + j] - rowSums[i]) * scale
+                    ws.scores[i * columns + j] =
+                      ws.weights[i * columns + j] * (ws.scores[i * columns + j] - ws.rowSums[i]) * scale
                   }
                 }
                 // ∂Q += ∂S K, ∂K += ∂Sᵀ Q
-                multiply(scores, keys, offsetB: first * dk, into: &product, m: rows, k: columns, n: dk)
-                for index in 0..<(rows * dk) { dqTile[index] += product[index] }
-                multiply(scores, queryTile, into: &product, m: columns, k: rows, n: dk, transposeA: true)
-                for index in 0..<(columns * dk) { dKeys[first * dk + index] += product[index] }
+                multiply(ws.scores, ws.keys, offsetB: first * dk, into: &ws.product, m: rows, k: columns, n: dk)
+                for index in 0..<(rows * dk) { ws.dqTile[index] += ws.product[index] }
+                multiply(ws.scores, ws.queryTile, into: &ws.product, m: columns, k: rows, n: dk, transposeA: true)
+                for index in 0..<(columns * dk) { dKeys[first * dk + index] += ws.product[index] }
                 first += block
               }
               for i in 0..<rows {
-                for c in 0..<dk { dqOut.base[(start + i) * heads * dk + head * dk + c] = dqTile[i * dk + c] }
+                for c in 0..<dk { dqOut.base[(start + i) * heads * dk + head * dk + c] = ws.dqTile[i * dk + c] }
               }
               start += block
             }
           }
+          let workspace = Workspace(block: block, m: m, dk: dk, dv: dv)
           if big {
-            DispatchQueue.concurrentPerform(iterations: units, execute: run)
+            DispatchQueue.concurrentPerform(iterations: units) { unit in
+              var own = workspace
+              run(unit, &own)
+            }
           } else {
-            for unit in 0..<units { run(unit) }
+            // One workspace for every unit, one after the other.
+            var shared = workspace
+            for unit in 0..<units { run(unit, &shared) }
           }
         }
       }
@@ -435,6 +432,19 @@ enum FusedAttention {
       Tensor(unchecked: [n, heads * dk], dq), Tensor(unchecked: [m, kvHeads * dk], dk_),
       Tensor(unchecked: [m, kvHeads * dv], dv_)
     )
+  }
+
+  /// The buffers one thread of the backward pass works in: a head's keys
+  /// and values, and the tiles of one block of queries and keys.
+  struct Workspace: Sendable {
+    var keys, values, queryTile, outputTile, weights, scores, dqTile, product, rowSums: [Double]
+
+    init(block: Int, m: Int, dk: Int, dv: Int) {
+      func zeros(_ count: Int) -> [Double] { [Double](repeating: 0, count: count) }
+      (keys, values, queryTile, outputTile) = (zeros(m * dk), zeros(m * dv), zeros(block * dk), zeros(block * dv))
+      (weights, scores, dqTile) = (zeros(block * block), zeros(block * block), zeros(block * dk))
+      (product, rowSums) = (zeros(block * Swift.max(dk, dv)), zeros(block))
+    }
   }
 
   /// `C = op(A) · op(B)` on one core, for the backward's tiles (`op(B)`
