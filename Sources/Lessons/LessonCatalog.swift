@@ -10,7 +10,7 @@ public enum LessonCatalog {
       guard let notebook = try? LessonLibrary.load(path) else { continue }
       let number = Int((path as NSString).lastPathComponent.prefix { $0.isNumber }).map(String.init) ?? "-"
       let title = notebook.title.drop { $0.isNumber || $0 == "." || $0 == " " }
-      var line = String(repeating: " ", count: Swift.max(0, 3 - number.count)) + number + "  " + title
+      var line = String(repeating: " ", count: max(0, 3 - number.count)) + number + "  " + title
       let exercises = notebook.exercises.map(\.name)
       if let progress, !exercises.isEmpty {
         let record = progress.lesson(path)

@@ -47,7 +47,7 @@ public enum LessonReport {
       for j in stride(from: b.count - 1, through: 0, by: -1) {
         table[i][j] =
           OutputMatcher.matches(expected: [a[i]], actual: [b[j]])
-          ? table[i + 1][j + 1] + 1 : Swift.max(table[i + 1][j], table[i][j + 1])
+          ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
       }
     }
     var pairs: [(Int, Int)] = []
@@ -69,7 +69,7 @@ public enum LessonReport {
 
   /// TAP version 13: one test point per cell.
   public static func tap(_ files: [(path: String, results: [CellResult], error: String?)]) -> String {
-    let total = files.reduce(0) { $0 + Swift.max($1.results.count, $1.error == nil ? 0 : 1) }
+    let total = files.reduce(0) { $0 + max($1.results.count, $1.error == nil ? 0 : 1) }
     var text = "TAP version 13\n1..\(total)\n"
     var number = 0
     for file in files {

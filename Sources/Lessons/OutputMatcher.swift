@@ -66,7 +66,7 @@ public enum OutputMatcher {
       case (.character(let a), .character(let b)): return a == b
       case (.number(let a, let precision), .number(let b, _)):
         let allowed = tolerance ?? precision
-        return Swift.abs(a - b) <= allowed * (1 + 1e-9) + 1e-300
+        return abs(a - b) <= allowed * (1 + 1e-9) + 1e-300
       default: return false
       }
     }
@@ -128,7 +128,7 @@ public enum OutputMatcher {
         }
         if lookahead > exponentStart, let value = Int(String(characters[(index + 1)..<lookahead])) {
           // A double has no exponent beyond ±400: clamp, so no arithmetic overflows or loops long.
-          exponent = Swift.max(-400, Swift.min(400, value))
+          exponent = max(-400, min(400, value))
           index = lookahead
         }
       }
@@ -137,13 +137,13 @@ public enum OutputMatcher {
       // A number past the range of a double (1e3000000000 is inf) matches only exactly.
       let unit =
         decimals == 0 && exponent == 0 || !value.isFinite
-        ? 0 : pow10(Swift.max(-400, Swift.min(400, exponent - decimals)))
+        ? 0 : pow10(max(-400, min(400, exponent - decimals)))
       return (value, unit, index - start)
     }
 
     static func pow10(_ exponent: Int) -> Double {
       var result = 1.0
-      for _ in 0..<Swift.abs(exponent) { result *= 10 }
+      for _ in 0..<abs(exponent) { result *= 10 }
       return exponent < 0 ? 1 / result : result
     }
   }

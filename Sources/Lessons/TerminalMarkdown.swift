@@ -8,7 +8,7 @@ public enum TerminalMarkdown {
   /// A lesson's prose may come from anyone: its control characters are
   /// shown as escapes, never sent to the terminal; the colors are attn's own.
   public static func render(_ markdown: String, color: Bool, width: Int = 80) -> String {
-    let wrapped = wrap(ControlCharacters.escaped(markdown), width: Swift.max(width - 1, 20))
+    let wrapped = wrap(ControlCharacters.escaped(markdown), width: max(width - 1, 20))
     guard color else { return wrapped }
     return wrapped.split(separator: "\n", omittingEmptySubsequences: false).map { line in
       let text = String(line)

@@ -107,7 +107,7 @@ public final class Walkthrough {
   }
 
   /// `cell 3/12`.
-  public var progress: String { "cell \(Swift.min(cellIndex + 1, cells.count))/\(cells.count)" }
+  public var progress: String { "cell \(min(cellIndex + 1, cells.count))/\(cells.count)" }
 
   /// The Markdown between the previous cell and the current one (for the
   /// first cell, everything before it; past the end, everything after the last).
@@ -147,7 +147,7 @@ public final class Walkthrough {
 
   /// Goes back to the start of the previous cell (or of this one, at the first).
   public func previousCell() {
-    cellIndex = Swift.max(0, Swift.min(cellIndex, cells.count) - (entryIndex == 0 || isFinished ? 1 : 0))
+    cellIndex = max(0, min(cellIndex, cells.count) - (entryIndex == 0 || isFinished ? 1 : 0))
     entryIndex = 0
     needsIntroduction = true
   }

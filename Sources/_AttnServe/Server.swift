@@ -107,7 +107,7 @@ public struct Server {
   /// to the code; no cursor is the end.
   static func cursor(_ request: [String: Any], in code: String) -> Int {
     let scalars = code.unicodeScalars
-    let points = Swift.min(Swift.max((request["cursor"] as? Int) ?? scalars.count, 0), scalars.count)
+    let points = min(max((request["cursor"] as? Int) ?? scalars.count, 0), scalars.count)
     return String(String.UnicodeScalarView(scalars.prefix(points))).count
   }
 

@@ -20,7 +20,7 @@ import _TestSupport
   @Test(arguments: Fixtures.named("unary."))
   func unaryMatchesNumPy(_ fixture: Fixture) throws {
     let functions: [String: (Tensor) -> Tensor] = [
-      "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "tanh": tanh, "sin": sin, "cos": cos, "relu": relu,
+      "exp": exp, "log": log, "sqrt": sqrt, "abs": absolute, "tanh": tanh, "sin": sin, "cos": cos, "relu": relu,
       "sigmoid": sigmoid,
     ]
     let function = try #require(functions[String(fixture.name.dropFirst("unary.".count))])

@@ -24,7 +24,7 @@ import _TestSupport
     case "exp": return { exp($0[0]) }
     case "log": return { log($0[0]) }
     case "sqrt": return { sqrt($0[0]) }
-    case "abs": return { abs($0[0]) }
+    case "abs": return { absolute($0[0]) }
     case "tanh": return { tanh($0[0]) }
     case "sin": return { sin($0[0]) }
     case "cos": return { cos($0[0]) }
@@ -55,10 +55,10 @@ import _TestSupport
     case "sum_1": return { try sum($0[0], axis: 1) }
     case "mean": return { try mean($0[0]) }
     case "mean_1": return { try mean($0[0], axis: 1) }
-    case "max": return { try max($0[0]) }
-    case "max_1": return { try max($0[0], axis: 1) }
-    case "min": return { try min($0[0]) }
-    case "min_0": return { try min($0[0], axis: 0) }
+    case "max": return { try amax($0[0]) }
+    case "max_1": return { try amax($0[0], axis: 1) }
+    case "min": return { try amin($0[0]) }
+    case "min_0": return { try amin($0[0], axis: 0) }
     case "norm": return { try norm($0[0]) }
     case "norm_1": return { try norm($0[0], axis: 1) }
     case "softmax": return { try softmax($0[0]) }
@@ -184,7 +184,7 @@ import _TestSupport
         let numeric = (try test.loss(plus).scalars[0] - test.loss(minus).scalars[0]) / (2 * step)
         let analytic = gradients[position].scalars[element]
         #expect(
-          Swift.abs(numeric - analytic) <= 1e-5 * Swift.max(1, Swift.abs(analytic)),
+          abs(numeric - analytic) <= 1e-5 * max(1, abs(analytic)),
           "\(fixture.name) input \(position)[\(element)]: tape \(analytic), finite differences \(numeric)")
       }
     }
@@ -196,7 +196,7 @@ import _TestSupport
   @Test func gradientOfTheSumOfSoftmaxIsZero() throws {
     let x = try randn([7], seed: 3)
     let g = try gradient(at: x) { try sum(softmax($0)) }
-    #expect(g.scalars.allSatisfy { Swift.abs($0) < 1e-15 })
+    #expect(g.scalars.allSatisfy { abs($0) < 1e-15 })
   }
 
   /// The Jacobian of softmax is diag(p) − p pᵀ.

@@ -268,7 +268,7 @@ import _TestSupport
       for (input, result) in zip(inputs, values) {
         let expected = Foundation.exp(input)
         #expect(
-          Swift.abs(result - expected) <= 2 * expected.ulp || result == expected,
+          abs(result - expected) <= 2 * expected.ulp || result == expected,
           "exp(\(input)) = \(result), expected \(expected)")
       }
       #expect(sum == values.reduce(0, +) || sum.isApproximatelyEqual(to: values.reduce(0, +), tolerance: 1e-12))
@@ -290,7 +290,7 @@ import _TestSupport
       var values: [Double] = [.nan, 1, .nan, 0, .nan]
       _ = values.withUnsafeMutableBufferPointer { build($0.baseAddress, $0.count, 0, 1) }
       #expect(values[0].isNaN && values[2].isNaN && values[4].isNaN)
-      #expect(Swift.abs(values[1] - Foundation.exp(1)) <= 2 * Foundation.exp(1).ulp && values[3] == 1)
+      #expect(abs(values[1] - Foundation.exp(1)) <= 2 * Foundation.exp(1).ulp && values[3] == 1)
     }
   }
 }

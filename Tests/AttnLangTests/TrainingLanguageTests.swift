@@ -40,7 +40,7 @@ import _TestSupport
     var generator = SplitMix64(seed: 3)
     var expected = Array(0..<10)
     for i in stride(from: 9, to: 0, by: -1) {
-      expected.swapAt(i, Swift.min(i, Int(generator.nextUniform() * Double(i + 1))))
+      expected.swapAt(i, min(i, Int(generator.nextUniform() * Double(i + 1))))
     }
     #expect(items == ValueList(expected.map { Value.number(Double($0)) }))
   }

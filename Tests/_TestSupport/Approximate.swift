@@ -7,8 +7,8 @@ extension Double {
   public func isApproximatelyEqual(to other: Double, tolerance: Double = 1e-9) -> Bool {
     if isNaN || other.isNaN { return isNaN && other.isNaN }
     if isInfinite || other.isInfinite { return self == other }
-    let scale = Swift.max(1, Swift.abs(self), Swift.abs(other))
-    return Swift.abs(self - other) <= tolerance * scale
+    let scale = max(1, abs(self), abs(other))
+    return abs(self - other) <= tolerance * scale
   }
 }
 

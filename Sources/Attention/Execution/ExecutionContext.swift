@@ -113,8 +113,8 @@ public struct ExecutionContext: Sendable {
     var count = 1
     var span = 1
     for size in shape {
-      let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(size, 0))
-      let (spanProduct, spanOverflow) = span.multipliedReportingOverflow(by: Swift.max(size, 1))
+      let (product, overflow) = count.multipliedReportingOverflow(by: max(size, 0))
+      let (spanProduct, spanOverflow) = span.multipliedReportingOverflow(by: max(size, 1))
       if overflow || spanOverflow {
         throw ElementLimitExceeded(operation: operation, shape: shape, count: nil, limit: maximumElements)
       }

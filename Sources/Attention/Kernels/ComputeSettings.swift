@@ -21,9 +21,9 @@ public enum ComputeSettings {
   }
 
   /// At most this many threads per product (default: the processors the
-  /// container may use, see ``MatrixKernel``'s CPU quota); at least 1.
+  /// container may use: its cgroup CPU quota); at least 1.
   public static var maximumThreads: Int? {
     get { values.withLock { $0.maximumThreads } }
-    set { values.withLock { $0.maximumThreads = newValue.map { Swift.max(1, $0) } } }
+    set { values.withLock { $0.maximumThreads = newValue.map { max(1, $0) } } }
   }
 }

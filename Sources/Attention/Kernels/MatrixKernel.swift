@@ -61,18 +61,18 @@ enum MatrixKernel {
     // Worker threads cannot see the caller's context: read its stop request here.
     let stop = givenStop ?? ExecutionContext.current.stop
     let threads =
-      m * n * k >= parallelThreshold ? Swift.max(1, Swift.min(maxThreads, (m + mr - 1) / mr)) : 1
+      m * n * k >= parallelThreshold ? max(1, min(maxThreads, (m + mr - 1) / mr)) : 1
     let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
     defer { packedB.deallocate() }
     let packedA = UnsafeMutablePointer<Double>.allocate(capacity: threads * (mc + mr) * kc)
     defer { packedA.deallocate() }
     var jc = 0
     while jc < n {
-      let ncCurrent = Swift.min(nc, n - jc)
+      let ncCurrent = min(nc, n - jc)
       var pc = 0
       while pc < k {
         if stop.isRequested { return }
-        let kcCurrent = Swift.min(kc, k - pc)
+        let kcCurrent = min(kc, k - pc)
         if transposeB {
           packBTransposed(b + jc * k + pc, ldb: k, rows: kcCurrent, columns: ncCurrent, into: packedB)
         } else {
@@ -92,7 +92,7 @@ enum MatrixKernel {
             let block = next.take()
             if block >= blocks { break }
             let ic = block * mc
-            let mcCurrent = Swift.min(mc, m - ic)
+            let mcCurrent = min(mc, m - ic)
             if transposeA {
               packATransposed(shared.a + rowOffset * m + ic, lda: m, rows: mcCurrent, columns: kcCurrent, into: myA)
             } else {
@@ -140,12 +140,12 @@ enum MatrixKernel {
   /// scheduler would throttle.
   static let activeProcessorCount: Int = {
     #if canImport(Glibc) || canImport(Darwin)
-      let online = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+      let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     #else
       let online = 1
     #endif
     let quota = (try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8)).flatMap(cpuQuota)
-    return Swift.min(online, quota ?? online, ComputeSettings.maximumThreads ?? online)
+    return min(online, quota ?? online, ComputeSettings.maximumThreads ?? online)
   }()
 
   /// The whole processors a cgroup v2 `cpu.max` line allows (`"150000 100000"`
@@ -154,7 +154,7 @@ enum MatrixKernel {
     let fields = line.split(whereSeparator: { $0 == " " || $0 == "\n" })
     guard fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]), quota > 0, period > 0
     else { return nil }
-    return Swift.max(1, Int((quota / period).rounded(.up)))
+    return max(1, Int((quota / period).rounded(.up)))
   }
 
   /// The textbook triple loop (i, p, j), for products too small to pack.
@@ -179,7 +179,7 @@ enum MatrixKernel {
     var destination = packed
     var j = 0
     while j < columns {
-      let width = Swift.min(nr, columns - j)
+      let width = min(nr, columns - j)
       for p in 0..<rows {
         let source = b + p * ldb + j
         if width == nr {
@@ -211,7 +211,7 @@ enum MatrixKernel {
     var destination = packed
     var j = 0
     while j < columns {
-      let width = Swift.min(nr, columns - j)
+      let width = min(nr, columns - j)
       for p in 0..<rows {
         for q in 0..<width { destination[q] = b[(j + q) * ldb + p] }
         for q in width..<nr { destination[q] = 0 }
@@ -229,7 +229,7 @@ enum MatrixKernel {
     var destination = packed
     var i = 0
     while i < rows {
-      let height = Swift.min(mr, rows - i)
+      let height = min(mr, rows - i)
       for p in 0..<columns {
         let source = a + p * lda + i
         for r in 0..<height { destination[r] = source[r] }
@@ -248,7 +248,7 @@ enum MatrixKernel {
     var destination = packed
     var i = 0
     while i < rows {
-      let height = Swift.min(mr, rows - i)
+      let height = min(mr, rows - i)
       for p in 0..<columns {
         for r in 0..<height { destination[r] = a[(i + r) * lda + p] }
         for r in height..<mr { destination[r] = 0 }
@@ -320,8 +320,8 @@ enum MatrixKernel {
     let flag: Int32 = overwrite ? 1 : 0
     let kernel = transposedKernel
     func tile(row i: Int, column j: Int) {
-      let height = Swift.min(mr, m - i)
-      let width = Swift.min(nr, n - j)
+      let height = min(mr, m - i)
+      let width = min(nr, n - j)
       let b = packedB + (j / nr) * nr * k
       if height == mr && width == nr {
         kernel(k, a + i, lda, b, c + i * ldc + j, ldc, flag)
@@ -372,8 +372,8 @@ enum MatrixKernel {
     _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     ldc: Int, m: Int, n: Int, k: Int, row i: Int, column j: Int, overwrite: Bool
   ) {
-    let height = Swift.min(mr, m - i)
-    let width = Swift.min(nr, n - j)
+    let height = min(mr, m - i)
+    let width = min(nr, n - j)
     let a = packedA + (i / mr) * mr * k
     let b = packedB + (j / nr) * nr * k
     if height == mr && width == nr {

@@ -4,7 +4,7 @@ import Dispatch
 /// `work` (a rough count of operations) is large enough to pay for threads,
 /// otherwise on the calling thread.
 func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
-  let threads = work >= 1 << 16 ? Swift.min(MatrixKernel.activeProcessorCount, count) : 1
+  let threads = work >= 1 << 16 ? min(MatrixKernel.activeProcessorCount, count) : 1
   guard threads > 1 else {
     body(0..<count)
     return
@@ -12,7 +12,7 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
   let chunk = (count + threads - 1) / threads
   DispatchQueue.concurrentPerform(iterations: threads) { index in
     let start = index * chunk
-    let end = Swift.min(count, start + chunk)
+    let end = min(count, start + chunk)
     if start < end { body(start..<end) }
   }
 }

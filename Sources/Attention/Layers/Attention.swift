@@ -233,7 +233,7 @@ func scaleMaskAndNormalize(
   // The common case — softmax, no scores kept, no mask, positive scale —
   // folds the scale into the exponentials; causal rows just cut off early.
   if scores == nil, mask == nil, !hard, scale > 0 {
-    let visible = causal ? Swift.min(row + 1, columns) : columns
+    let visible = causal ? min(row + 1, columns) : columns
     contiguousSoftmax(weights, count: visible, scale: scale)
     if visible < columns { (weights + visible).update(repeating: 0, count: columns - visible) }
     return

@@ -84,7 +84,7 @@ struct AttentionProblem {
     (self.heads, self.kvHeads) = (heads, kvHeads)
     (n, m) = (queries.rank == 1 ? 1 : queries.shape[0], keys.shape[0])
     (dk, dv) = (queryWidth / heads, valueWidth / kvHeads)
-    self.scale = scale ?? 1 / Double(Swift.max(queryWidth / heads, 1)).squareRoot()
+    self.scale = scale ?? 1 / Double(max(queryWidth / heads, 1)).squareRoot()
     (self.mask, self.causal, self.hard, self.operation) = (mask, causal, hard, operation)
     self.bias = bias?.untracked
     if let mask {

@@ -71,7 +71,7 @@ public func flashAttention(
     var runningSum = 0.0
     var accumulated = [Double](repeating: 0, count: dv)
     for start in stride(from: 0, to: n, by: blockSize) {
-      let end = Swift.min(start + blockSize, n)
+      let end = min(start + blockSize, n)
       var blockMax = -Double.infinity
       for j in start..<end {
         var score = -Double.infinity
@@ -81,9 +81,9 @@ public func flashAttention(
           score = product * scale
         }
         scores[j - start] = score
-        blockMax = Swift.max(blockMax, score)
+        blockMax = max(blockMax, score)
       }
-      let newMax = Swift.max(runningMax, blockMax)
+      let newMax = max(runningMax, blockMax)
       guard newMax > -Double.infinity else {
         if row == 0 {
           observe?(FlashStep(keys: start..<end, blockMax: blockMax, runningMax: newMax, rescale: 1, runningSum: 0))

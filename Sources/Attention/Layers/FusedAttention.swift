@@ -71,7 +71,7 @@ enum FusedAttention {
       statistics?.update(repeating: -.infinity, count: heads * n)
       return Tensor(unchecked: [n, heads * dv], result)
     }
-    if heads * n * m * Swift.max(dk, dv) < smallWork {
+    if heads * n * m * max(dk, dv) < smallWork {
       let finite = small(problem, q.scalars, k.scalars, v.scalars, mask: maskValues, into: &result, statistics)
       return finite ? Tensor(unchecked: [n, heads * dv], result) : nil
     }
@@ -94,7 +94,7 @@ enum FusedAttention {
         for head in 0..<kvHeads {
           for block in 0..<keyBlocks {
             let start = block * keyBlock
-            let count = Swift.min(keyBlock, m - start)
+            let count = min(keyBlock, m - start)
             MatrixKernel.packA(
               keys + start * kvHeads * dk + head * dk, lda: kvHeads * dk, rows: count, columns: dk,
               into: packedKeys + head * keysPerHead + block * keyBlockPadded * dk)
@@ -109,7 +109,7 @@ enum FusedAttention {
     let units = heads * queryBlocks
     // Small problems run on one core: starting threads would cost more.
     let threads =
-      heads * n * m * dk < 1 << 15 ? 1 : Swift.max(1, Swift.min(MatrixKernel.activeProcessorCount, units))
+      heads * n * m * dk < 1 << 15 ? 1 : max(1, min(MatrixKernel.activeProcessorCount, units))
     let next = Atomic<Int>(0)
     let overflow = Atomic<Bool>(false)
     let stop = ExecutionContext.current.stop
@@ -127,7 +127,7 @@ enum FusedAttention {
           // and Pᵀ is read in place as the transposed A of P·V.
           // Only the rows keys can fill (in whole panels) are ever used: a
           // short problem makes those, not the whole 147 KB tile.
-          let tileRows = Swift.min(keyBlockPadded, (m + 2 * mr - 1) / (2 * mr) * (2 * mr))
+          let tileRows = min(keyBlockPadded, (m + 2 * mr - 1) / (2 * mr) * (2 * mr))
           let tile = UnsafeMutablePointer<Double>.allocate(capacity: tileRows * rowBlock)
           tile.initialize(repeating: 0, count: tileRows * rowBlock)
           let packedQueries = UnsafeMutablePointer<Double>.allocate(capacity: queriesPadded * dk)
@@ -148,20 +148,20 @@ enum FusedAttention {
             if unit >= units || stop.isRequested || overflow.load(ordering: .relaxed) { return }
             let head = unit % heads
             let firstRow = (unit / heads) * rowBlock
-            let rows = Swift.min(rowBlock, n - firstRow)
+            let rows = min(rowBlock, n - firstRow)
             let kvHead = head / group
             runningMax.update(repeating: -.infinity, count: rows)
             runningSum.update(repeating: 0, count: rows)
             accumulated.update(repeating: 0, count: rows * dv)
             // Causal: the block's last query sees keys up to its own index.
-            let keyEnd = causal ? Swift.min(m, firstRow + rows) : m
+            let keyEnd = causal ? min(m, firstRow + rows) : m
             MatrixKernel.packBTransposed(
               queryBase.base + firstRow * heads * dk + head * dk, ldb: heads * dk, rows: dk, columns: rows,
               into: packedQueries)
             var start = 0
             while start < keyEnd {
-              let blockRows = Swift.min(keyBlock, m - start)
-              let visible = Swift.min(keyBlock, keyEnd - start)
+              let blockRows = min(keyBlock, m - start)
+              let visible = min(keyBlock, keyEnd - start)
               // Sᵀ for the tile: K block · Q blockᵀ, keys × queries.
               MatrixKernel.macroKernel(
                 shared.packedKeys + kvHead * keysPerHead + (start / keyBlock) * keyBlockPadded * dk, packedQueries,
@@ -169,7 +169,7 @@ enum FusedAttention {
               if causal {
                 // Key start + j is hidden from the queries before it: a prefix of its row.
                 for j in 0..<visible {
-                  let hidden = Swift.min(rows, Swift.max(0, start + j - firstRow))
+                  let hidden = min(rows, max(0, start + j - firstRow))
                   if hidden > 0 { (tile + j * rowBlock).update(repeating: -.infinity, count: hidden) }
                 }
               }
@@ -189,7 +189,7 @@ enum FusedAttention {
                   overflow.store(true, ordering: .relaxed)
                   return
                 }
-                let newMax = Swift.max(runningMax[i], blockMax[i])
+                let newMax = max(runningMax[i], blockMax[i])
                 // A column with nothing visible yet: its exponentials are exp(−inf) = 0.
                 shift[i] = newMax == -.infinity ? 0 : newMax
                 rescale[i] = runningMax[i] == -.infinity ? 0 : cExp((runningMax[i] - newMax) * scale)
@@ -259,7 +259,7 @@ enum FusedAttention {
             guard score.isFinite else { return false }
           }
           weights[j] = score
-          largest = Swift.max(largest, score)
+          largest = max(largest, score)
         }
         var total = 0.0
         if largest > -.infinity {
@@ -302,12 +302,12 @@ enum FusedAttention {
         try zeros(problem.queries.shape), try zeros(problem.keys.shape), try zeros(problem.values.shape)
       )
     }
-    let block = Swift.min(backwardBlock, Swift.max(n, m))
+    let block = min(backwardBlock, max(n, m))
     let maskValues = try problem.maskValues()
-    let big = n * m * Swift.max(dk, dv) >= 1 << 15
+    let big = n * m * max(dk, dv) >= 1 << 15
     let chunks =
       big
-      ? Swift.max(1, Swift.min((MatrixKernel.activeProcessorCount + heads - 1) / heads, (n + block - 1) / block)) : 1
+      ? max(1, min((MatrixKernel.activeProcessorCount + heads - 1) / heads, (n + block - 1) / block)) : 1
     let rowsPerChunk = ((n + chunks - 1) / chunks + block - 1) / block * block
     let units = heads * chunks
     var dq = try Tensor.storage([n, heads * dk], operation: operation)
@@ -329,7 +329,7 @@ enum FusedAttention {
           let run: @Sendable (Int, inout Workspace) -> Void = { unit, ws in
             let (head, chunk) = (unit / chunks, unit % chunks)
             let kvHead = head / group
-            let rowEnd = Swift.min(n, (chunk + 1) * rowsPerChunk)
+            let rowEnd = min(n, (chunk + 1) * rowsPerChunk)
             // This head's keys and values, contiguous, in the thread's workspace.
             for j in 0..<m {
               for c in 0..<dk { ws.keys[j * dk + c] = k[j * kvHeads * dk + kvHead * dk + c] }
@@ -339,7 +339,7 @@ enum FusedAttention {
             let dValues = pvOut.base + unit * m * dv
             var start = chunk * rowsPerChunk
             while start < rowEnd, !stop.isRequested {
-              let rows = Swift.min(block, rowEnd - start)
+              let rows = min(block, rowEnd - start)
               for i in 0..<rows {
                 let row = start + i
                 var total = 0.0
@@ -352,10 +352,10 @@ enum FusedAttention {
                 for c in 0..<dk { ws.queryTile[i * dk + c] = q[row * heads * dk + head * dk + c] }
               }
               for index in 0..<(rows * dk) { ws.dqTile[index] = 0 }
-              let keyEnd = causal ? Swift.min(m, start + rows) : m
+              let keyEnd = causal ? min(m, start + rows) : m
               var first = 0
               while first < keyEnd {
-                let columns = Swift.min(block, keyEnd - first)
+                let columns = min(block, keyEnd - first)
                 // P: the tile's ws.weights, from S = Q Kᵀ and the saved log-sum-exp.
                 multiply(
                   ws.queryTile, ws.keys, offsetB: first * dk, into: &ws.weights, m: rows, k: dk, n: columns,
@@ -443,7 +443,7 @@ enum FusedAttention {
       func zeros(_ count: Int) -> [Double] { [Double](repeating: 0, count: count) }
       (keys, values, queryTile, outputTile) = (zeros(m * dk), zeros(m * dv), zeros(block * dk), zeros(block * dv))
       (weights, scores, dqTile) = (zeros(block * block), zeros(block * block), zeros(block * dk))
-      (product, rowSums) = (zeros(block * Swift.max(dk, dv)), zeros(block))
+      (product, rowSums) = (zeros(block * max(dk, dv)), zeros(block))
     }
   }
 

@@ -10,7 +10,7 @@ public func causalMask(_ n: Int) throws -> Tensor {
 public func causalMask(queries: Int, keys: Int) throws -> Tensor {
   var mask = try zeros([queries, keys])
   for i in 0..<queries {
-    for j in 0..<Swift.min(i + 1, keys) { mask.scalars[i * keys + j] = 1 }
+    for j in 0..<min(i + 1, keys) { mask.scalars[i * keys + j] = 1 }
   }
   return mask
 }
@@ -30,8 +30,8 @@ public func checkMask(_ mask: Tensor, operation: String) throws {
   var position: [Int] = []
   var rest = index
   for size in mask.shape.reversed() {
-    position.insert(rest % Swift.max(size, 1), at: 0)
-    rest /= Swift.max(size, 1)
+    position.insert(rest % max(size, 1), at: 0)
+    rest /= max(size, 1)
   }
   let where_ = position.isEmpty ? "" : "[" + position.map(String.init).joined(separator: ", ") + "]"
   let shown =
@@ -58,7 +58,7 @@ public func slidingWindowMask(_ n: Int, window: Int) throws -> Tensor {
   guard window >= 1 else { throw TensorError("window", "the window must be at least 1, got \(window)") }
   var mask = try zeros([n, n])
   for i in 0..<n {
-    for j in Swift.max(0, i - window + 1)...i { mask.scalars[i * n + j] = 1 }
+    for j in max(0, i - window + 1)...i { mask.scalars[i * n + j] = 1 }
   }
   return mask
 }
@@ -83,7 +83,7 @@ public func alibiBias(_ n: Int, heads: Int) throws -> Tensor {
   let slopes = alibiSlopes(heads)
   for h in 0..<heads {
     for i in 0..<n {
-      for j in 0..<n { bias.scalars[(h * n + i) * n + j] = -slopes[h] * Double(Swift.abs(i - j)) }
+      for j in 0..<n { bias.scalars[(h * n + i) * n + j] = -slopes[h] * Double(abs(i - j)) }
     }
   }
   return bias

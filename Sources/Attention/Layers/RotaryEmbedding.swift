@@ -42,7 +42,7 @@ func rotated(_ x: Tensor, base: Double, offset: Int, direction: Double) throws -
   x.scalars.withUnsafeBufferPointer { input in
     result.withUnsafeMutableBufferPointer { output in
       // An empty x has nothing to rotate (and a step of 0 would not end).
-      for start in stride(from: 0, to: input.count, by: Swift.max(n * d, 1)) {
+      for start in stride(from: 0, to: input.count, by: max(n * d, 1)) {
         for row in 0..<n {
           let position = Double(offset + row)
           let base = start + row * d

@@ -26,7 +26,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     let left = a.rank == 1 ? try a.untracked.reshaped([1, a.count]) : a.untracked
     let right = b.rank == 1 ? try b.untracked.reshaped([b.count, 1]) : b.untracked
     var shape = gradient.shape
-    if a.rank == 1 { shape.insert(1, at: Swift.max(shape.count - (b.rank == 1 ? 0 : 1), 0)) }
+    if a.rank == 1 { shape.insert(1, at: max(shape.count - (b.rank == 1 ? 0 : 1), 0)) }
     if b.rank == 1 { shape.append(1) }
     let g = try gradient.reshaped(shape)
     if gradients.needs(a) {

@@ -109,10 +109,11 @@ public func mean(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
 }
 
 /// The largest element along `axis`, or of every element when `axis` is nil.
-/// NaN propagates, as in NumPy's `max`. The gradient goes to the first
+/// NaN propagates, as in NumPy's `amax`. The gradient goes to the first
 /// largest element of each lane (PyTorch's `max(dim)`; its `max()` of a
-/// whole tensor would split it among ties).
-public func max(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
+/// whole tensor would split it among ties). Named as NumPy's and PyTorch's
+/// `amax`, so that the standard library's `max(a, b)` stays unshadowed.
+public func amax(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
   let result = try x.reduce(axis: axis, operation: "max") { buffer, start, count, stride in
     var best = -Double.infinity
     for k in 0..<count {
@@ -128,9 +129,9 @@ public func max(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
 }
 
 /// The smallest element along `axis`, or of every element when `axis` is nil.
-/// NaN propagates, as in NumPy's `min`. The gradient goes to the first
-/// smallest element of each lane.
-public func min(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
+/// NaN propagates, as in NumPy's `amin`. The gradient goes to the first
+/// smallest element of each lane. Named as NumPy's and PyTorch's `amin`.
+public func amin(_ x: Tensor, axis: Int? = nil) throws -> Tensor {
   let result = try x.reduce(axis: axis, operation: "min") { buffer, start, count, stride in
     var best = Double.infinity
     for k in 0..<count {

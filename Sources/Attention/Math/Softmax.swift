@@ -85,7 +85,7 @@ public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
       for i in 0..<layout.inner {
         let start = o * layout.size * layout.inner + i
         var maximum = -Double.infinity
-        for k in 0..<layout.size { maximum = Swift.max(maximum, buffer[start + k * layout.inner]) }
+        for k in 0..<layout.size { maximum = max(maximum, buffer[start + k * layout.inner]) }
         if maximum == -.infinity {
           for k in 0..<layout.size { buffer[start + k * layout.inner] = -.infinity }
           continue

@@ -214,9 +214,11 @@ public func round(_ x: Tensor) -> Tensor {
   unaryOperation(x, name: "round", { $0.rounded(.toNearestOrEven) }) { g, _, _ in g.untracked.map { _ in 0 } }
 }
 
-/// `|x|` of each element; gradient `g · sign(x)`, 0 at `x = 0` (PyTorch's choice).
-public func abs(_ x: Tensor) -> Tensor {
-  unaryOperation(x, name: "abs", { Swift.abs($0) }) { g, x, y in
+/// `|x|` of each element; gradient `g · sign(x)`, 0 at `x = 0` (PyTorch's
+/// choice). Named as NumPy's `absolute`, so that the standard library's
+/// `abs` stays unshadowed.
+public func absolute(_ x: Tensor) -> Tensor {
+  unaryOperation(x, name: "abs", { abs($0) }) { g, x, y in
     scaled(g, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
   }
 }

@@ -68,7 +68,7 @@ func diagValue(_ v: Tensor) throws -> Tensor {
     for i in 0..<n { scalars[i * n + i] = v.scalars[i] }
     return Tensor(unchecked: [n, n], scalars)
   case 2:
-    let n = Swift.min(v.shape[0], v.shape[1])
+    let n = min(v.shape[0], v.shape[1])
     return Tensor((0..<n).map { v.scalars[$0 * v.shape[1] + $0] })
   default:
     throw TensorError("diag", "expects a vector or a matrix, got \(Tensor.describe(v.shape))")

@@ -70,7 +70,7 @@ public func sliceBounds(start: Int?, end: Int?, step: Int, size: Int) -> (first:
   func clamp(_ value: Int?, _ defaultValue: Int, lower: Int, upper: Int) -> Int {
     guard let value else { return defaultValue }
     let resolved = value < 0 ? value + size : value
-    return Swift.min(Swift.max(resolved, lower), upper)
+    return min(max(resolved, lower), upper)
   }
   if step > 0 {
     let first = clamp(start, 0, lower: 0, upper: size)
@@ -97,7 +97,7 @@ extension Tensor {
   public func gatheringRows(_ indices: Tensor) throws -> Tensor {
     guard rank >= 1 else { throw TensorError("index", "cannot pick rows of a scalar") }
     let rows = try Tensor.rowIndices(indices, count: shape[0], shape: shape)
-    let width = scalars.count / Swift.max(shape[0], 1)
+    let width = scalars.count / max(shape[0], 1)
     let resultShape = indices.shape + shape.dropFirst()
     try Tensor.validate(shape: resultShape, operation: "index")
     var result = try Tensor.uninitializedStorage(resultShape, operation: "index")
@@ -130,7 +130,7 @@ extension Tensor {
     var rows: [Int] = []
     rows.reserveCapacity(indices.count)
     for value in indices.scalars {
-      guard value.isFinite, value.rounded() == value, Swift.abs(value) < 9e15 else {
+      guard value.isFinite, value.rounded() == value, abs(value) < 9e15 else {
         throw TensorError("index", "row indices must be whole numbers, got \(value)")
       }
       let position = Int(value)

@@ -54,7 +54,7 @@ public func rand(_ shape: [Int], seed: UInt64 = 0) throws -> Tensor {
 /// `U(−a, a)` with `a = √(6 / (fanIn + fanOut))` (Glorot & Bengio, 2010),
 /// drawn from `generator` in row-major order.
 public func xavierUniform(fanIn: Int, fanOut: Int, using generator: inout SplitMix64) throws -> Tensor {
-  let bound = (6 / Double(Swift.max(fanIn + fanOut, 1))).squareRoot()
+  let bound = (6 / Double(max(fanIn + fanOut, 1))).squareRoot()
   return try filled([fanIn, fanOut], operation: "xavier") { (2 * generator.nextUniform() - 1) * bound }
 }
 

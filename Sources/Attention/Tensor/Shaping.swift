@@ -77,8 +77,8 @@ func transposeMatrix(_ x: Tensor) -> Tensor {
     result.withUnsafeMutableBufferPointer { target in
       for rowStart in Swift.stride(from: 0, to: rows, by: tile) {
         for columnStart in Swift.stride(from: 0, to: columns, by: tile) {
-          for i in rowStart..<Swift.min(rowStart + tile, rows) {
-            for j in columnStart..<Swift.min(columnStart + tile, columns) {
+          for i in rowStart..<min(rowStart + tile, rows) {
+            for j in columnStart..<min(columnStart + tile, columns) {
               target[j * rows + i] = source[i * columns + j]
             }
           }
@@ -148,7 +148,7 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
   result.reserveCapacity(shape.reduce(1, *))
   for o in 0..<outer {
     for tensor in tensors {
-      let block = tensor.count / Swift.max(outer, 1)
+      let block = tensor.count / max(outer, 1)
       result.append(contentsOf: tensor.scalars[(o * block)..<((o + 1) * block)])
     }
   }

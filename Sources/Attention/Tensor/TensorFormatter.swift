@@ -43,7 +43,7 @@ public struct TensorFormatter: Sendable {
   /// The tensor as text: `[0.0900, 0.2447, 0.6652]`, or a header and rows for a matrix.
   public func format(_ tensor: Tensor) -> String {
     // An empty tensor's other axes can be long: [50000000, 0] prints its rows summarized too.
-    let span = tensor.shape.reduce(1) { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).partialValue }
+    let span = tensor.shape.reduce(1) { $0.multipliedReportingOverflow(by: max($1, 1)).partialValue }
     let summarize = tensor.count > options.summarizeAbove || span > options.summarizeAbove
     // As NumPy: a summarized tensor's format is chosen from the elements shown,
     // so ten million elements cost no more to print than a thousand.
@@ -51,7 +51,7 @@ public struct TensorFormatter: Sendable {
     let mode = Self.mode(for: shown, precision: options.precision)
     // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
     // there are no columns to line up.
-    let width = shown.reduce(0) { Swift.max($0, element($1, mode).count) }
+    let width = shown.reduce(0) { max($0, element($1, mode).count) }
     var body = ""
     if tensor.isScalar {
       body = element(tensor.scalars[0], mode)
@@ -69,7 +69,7 @@ public struct TensorFormatter: Sendable {
 
   static func mode(for scalars: [Double], precision: Int) -> Mode {
     let finite = scalars.filter { $0.isFinite }
-    if finite.allSatisfy({ $0.rounded() == $0 && Swift.abs($0) < 1e16 }) { return .integer }
+    if finite.allSatisfy({ $0.rounded() == $0 && abs($0) < 1e16 }) { return .integer }
     let magnitudes = finite.map(Swift.abs).filter { $0 > 0 }
     let largest = magnitudes.max() ?? 0
     if largest >= 1e8 || (largest > 0 && largest < 1e-4) { return .scientific }
@@ -98,7 +98,7 @@ public struct TensorFormatter: Sendable {
     let brackets = 2 * rank + 1
     let lineLength = brackets + positions.count * (width + 2)
     guard lineLength > options.width, count > 2 else { return positions }
-    let perSide = Swift.max(1, (options.width - brackets - 3) / (width + 2) / 2)
+    let perSide = max(1, (options.width - brackets - 3) / (width + 2) / 2)
     guard 2 * perSide < count else { return positions }
     return Array(0..<perSide) + [nil] + Array((count - perSide)..<count)
   }
@@ -113,9 +113,9 @@ public struct TensorFormatter: Sendable {
     out += "["
     if axis == tensor.rank - 1 {
       out += positions.map { position in
-        guard let position else { return String(repeating: " ", count: Swift.max(width - 1, 0)) + "…" }
+        guard let position else { return String(repeating: " ", count: max(width - 1, 0)) + "…" }
         let text = element(tensor.scalars[offset + position], mode)
-        return String(repeating: " ", count: Swift.max(width - text.count, 0)) + text
+        return String(repeating: " ", count: max(width - text.count, 0)) + text
       }.joined(separator: ", ")
     } else {
       let separator = ",\n" + String(repeating: "\n", count: tensor.rank - axis - 2)
@@ -138,7 +138,7 @@ public struct TensorFormatter: Sendable {
     var offsets = [0]
     var stride = tensor.count
     for size in tensor.shape {
-      stride /= Swift.max(size, 1)
+      stride /= max(size, 1)
       let positions = visiblePositions(size: size, summarize: true).compactMap { $0 }
       offsets = offsets.flatMap { base in positions.map { base + $0 * stride } }
     }

@@ -15,9 +15,9 @@ public enum LearningRateSchedule: Equatable, Sendable {
   public func rate(_ rate: Double, at t: Int) -> Double {
     switch self {
     case .constant: return rate
-    case .linear(let steps): return rate * (1 - Double(t) / Double(Swift.max(steps, 1)))
+    case .linear(let steps): return rate * (1 - Double(t) / Double(max(steps, 1)))
     case .cosine(let steps):
-      return rate * 0.5 * (1 + Foundation.cos(Double.pi * Double(t) / Double(Swift.max(steps, 1))))
+      return rate * 0.5 * (1 + Foundation.cos(Double.pi * Double(t) / Double(max(steps, 1))))
     }
   }
 }

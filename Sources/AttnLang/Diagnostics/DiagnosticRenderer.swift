@@ -77,11 +77,11 @@ public struct DiagnosticRenderer: Sendable {
   static func window(_ line: String, from start: Int, to end: Int) -> (text: String, start: Int, end: Int) {
     let characters = Array(line)
     let limit = 160
-    let start = Swift.min(Swift.max(start, 0), characters.count)
-    let end = Swift.min(Swift.max(end, start), characters.count)
+    let start = min(max(start, 0), characters.count)
+    let end = min(max(end, start), characters.count)
     guard characters.count > limit else { return (line, start, end) }
-    let first = Swift.max(0, Swift.min(start - 40, characters.count - limit))
-    let last = Swift.min(characters.count, first + limit)
+    let first = max(0, min(start - 40, characters.count - limit))
+    let last = min(characters.count, first + limit)
     var text = String(characters[first..<last])
     var offset = first
     if first > 0 {
@@ -89,7 +89,7 @@ public struct DiagnosticRenderer: Sendable {
       offset -= 1
     }
     if last < characters.count { text += "…" }
-    return (text, start - offset, Swift.min(end, last) - offset)
+    return (text, start - offset, min(end, last) - offset)
   }
 
   /// The line with control characters (which could drive the terminal, in a
@@ -108,9 +108,9 @@ public struct DiagnosticRenderer: Sendable {
   /// caret lines up however the terminal shows them.
   func caret(in line: String, from start: Int, to end: Int) -> String {
     let characters = Array(line)
-    var marker = characters[..<Swift.min(start, characters.count)].map { $0 == "\t" ? "\t" : " " }.joined()
+    var marker = characters[..<min(start, characters.count)].map { $0 == "\t" ? "\t" : " " }.joined()
     marker += useColor ? "\u{1B}[1;32m^" : "^"
-    marker += String(repeating: "~", count: Swift.max(end - start - 1, 0))
+    marker += String(repeating: "~", count: max(end - start - 1, 0))
     if useColor { marker += "\u{1B}[0m" }
     return marker
   }

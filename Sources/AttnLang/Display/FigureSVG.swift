@@ -37,7 +37,7 @@ public enum FigureSVG {
       "  <text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" text-anchor=\"end\" \(font)>\(escapeXML(short(low)))</text>\n"
     svg += "  <text x=\"\(left)\" y=\"\(top + plotHeight + 18)\" \(font)>0</text>\n"
     svg +=
-      "  <text x=\"\(left + plotWidth)\" y=\"\(top + plotHeight + 18)\" text-anchor=\"end\" \(font)>\(Swift.max(count - 1, 0))</text>\n"
+      "  <text x=\"\(left + plotWidth)\" y=\"\(top + plotHeight + 18)\" text-anchor=\"end\" \(font)>\(max(count - 1, 0))</text>\n"
     let colors = ["rgb(33,145,140)", "rgb(68,1,84)", "rgb(253,160,37)", "rgb(59,82,139)"]
     for (index, line) in series.enumerated() {
       let points = line.enumerated().compactMap { step, value -> String? in
@@ -106,7 +106,7 @@ public enum FigureSVG {
   static func legend(_ figure: Figure, x: Int, y: Int, height: Int) -> String {
     let (low, high) = figure.valueRange
     let steps = 16
-    let stepHeight = Double(Swift.max(height, 32)) / Double(steps)
+    let stepHeight = Double(max(height, 32)) / Double(steps)
     var svg = "  <g class=\"scale\">\n"
     for step in 0..<steps {
       let (r, g, b) = FigureText.viridis(1 - Double(step) / Double(steps - 1))
@@ -136,7 +136,7 @@ public enum FigureSVG {
     }
     for (index, value) in values.enumerated() {
       let y = top + index * rowHeight
-      let length = largest > 0 && value.isFinite ? Swift.max(value, 0) / largest * Double(barWidth) : 0
+      let length = largest > 0 && value.isFinite ? max(value, 0) / largest * Double(barWidth) : 0
       svg +=
         "  <text class=\"row-label\" x=\"\(left - 6)\" y=\"\(y + 15)\" text-anchor=\"end\" \(font)>\(escapeXML(labels[index]))</text>\n"
       svg += String(

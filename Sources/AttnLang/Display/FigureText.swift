@@ -54,7 +54,7 @@ struct FigureText {
         let parts = row.map { block -> String in
           let text = line < block.count ? block[line] : ""
           let visible = visibleWidth(block.first ?? "")
-          return text + String(repeating: " ", count: Swift.max(0, visible - visibleWidth(text)))
+          return text + String(repeating: " ", count: max(0, visible - visibleWidth(text)))
         }
         lines.append(
           parts.joined(separator: "   ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
@@ -65,7 +65,7 @@ struct FigureText {
     for block in blocks {
       let blockWidth = block.map(visibleWidth).max() ?? 0
       if !row.isEmpty, rowWidth + 3 + blockWidth > width { flush() }
-      row.append(block.map { $0 + String(repeating: " ", count: Swift.max(0, blockWidth - visibleWidth($0))) })
+      row.append(block.map { $0 + String(repeating: " ", count: max(0, blockWidth - visibleWidth($0))) })
       rowWidth += (rowWidth == 0 ? 0 : 3) + blockWidth
     }
     flush()
@@ -81,10 +81,10 @@ struct FigureText {
     let rowLabels = (0..<rows).map { label(figure.rowLabels, $0) }
     let columnLabels = (0..<columns).map { label(figure.columnLabels, $0) }
     let valueWidth = figure.showsValues ? (panel.scalars.map { figure.cellText($0).count }.max() ?? 1) + 1 : 0
-    let cell = Swift.max(
-      3, Swift.min(6, (columnLabels.map(\.count).max() ?? 1) + 1), valueWidth + (style == .plain ? 1 : 0))
+    let cell = max(
+      3, min(6, (columnLabels.map(\.count).max() ?? 1) + 1), valueWidth + (style == .plain ? 1 : 0))
     let gutter = (rowLabels.map(\.count).max() ?? 1) + 1
-    let fit = Swift.max(2, (width - gutter) / cell)
+    let fit = max(2, (width - gutter) / cell)
     let shownColumns = elide(columns, fit: fit)
     let shownRows = elide(rows, fit: 40)
     var lines: [String] = []
@@ -131,14 +131,14 @@ struct FigureText {
   /// shade in plain text, on the color (dark text on light cells) otherwise.
   func shade(_ level: Double, width: Int, text: String? = nil) -> String {
     if level.isNaN { return String(repeating: "?", count: width) }
-    let plainIndex = Swift.min(Int((level * Double(FigureText.ramp.count - 1)).rounded()), FigureText.ramp.count - 1)
+    let plainIndex = min(Int((level * Double(FigureText.ramp.count - 1)).rounded()), FigureText.ramp.count - 1)
     if style == .plain {
       guard let text else { return String(repeating: FigureText.ramp[plainIndex], count: width) }
-      return String(repeating: " ", count: Swift.max(0, width - 1 - text.count)) + text
+      return String(repeating: " ", count: max(0, width - 1 - text.count)) + text
         + String(FigureText.ramp[plainIndex])
     }
     let body =
-      text.map { String(repeating: " ", count: Swift.max(0, width - $0.count)) + $0 }
+      text.map { String(repeating: " ", count: max(0, width - $0.count)) + $0 }
       ?? String(repeating: " ", count: width)
     // Light cells (the upper half of viridis) take dark text.
     let foreground = text == nil ? "" : level > 0.55 ? "\u{1B}[30m" : "\u{1B}[97m"
@@ -147,7 +147,7 @@ struct FigureText {
       return body
     case .palette256:
       let index = FigureText.palette256Ramp[
-        Swift.min(
+        min(
           Int((level * Double(FigureText.palette256Ramp.count - 1)).rounded()), FigureText.palette256Ramp.count - 1)]
       return "\u{1B}[48;5;\(index)m" + foreground + body + "\u{1B}[0m"
     case .trueColor:
@@ -182,8 +182,8 @@ struct FigureText {
       (38, 130, 142), (33, 145, 140), (31, 159, 136), (39, 173, 129), (61, 188, 116), (92, 200, 99),
       (129, 211, 77), (170, 220, 50), (213, 226, 26), (253, 231, 37),
     ]
-    let position = Swift.min(Swift.max(level, 0), 1) * Double(stops.count - 1)
-    let index = Swift.min(Int(position), stops.count - 2)
+    let position = min(max(level, 0), 1) * Double(stops.count - 1)
+    let index = min(Int(position), stops.count - 2)
     let t = position - Double(index)
     let (a, b) = (stops[index], stops[index + 1])
     return (Int(a.0 + (b.0 - a.0) * t), Int(a.1 + (b.1 - a.1) * t), Int(a.2 + (b.2 - a.2) * t))
@@ -196,11 +196,11 @@ struct FigureText {
     let labels = values.indices.map { label(figure.rowLabels, $0) }
     let gutter = (labels.map(\.count).max() ?? 1) + 2
     let largest = Figure.barScale(values)
-    let barWidth = Swift.max(10, Swift.min(40, width - gutter - 12))
+    let barWidth = max(10, min(40, width - gutter - 12))
     var lines: [String] = []
     if let title = figure.title { lines.append(title) }
     for (index, value) in values.enumerated() {
-      let length = largest > 0 && value.isFinite ? Swift.max(value, 0) / largest * Double(barWidth) : 0
+      let length = largest > 0 && value.isFinite ? max(value, 0) / largest * Double(barWidth) : 0
       let whole = Int(length)
       let eighth = Int(((length - Double(whole)) * 8).rounded(.down))
       var bar = String(repeating: "█", count: whole)
@@ -228,8 +228,8 @@ struct FigureText {
       return (figure.title.map { $0 + "\n" } ?? "") + "(nothing to plot)"
     }
     let (top, bottom) = (number(high), number(low))
-    let gutter = Swift.max(top.count, bottom.count) + 1
-    let columns = Swift.max(10, Swift.min(60, width - gutter - 2))
+    let gutter = max(top.count, bottom.count) + 1
+    let columns = max(10, min(60, width - gutter - 2))
     let rows = FigureText.plotHeight
     var dots = [[UInt8]](repeating: [UInt8](repeating: 0, count: columns), count: rows)
     func set(_ x: Int, _ y: Int) {
@@ -252,7 +252,7 @@ struct FigureText {
         let current = point(index, value)
         if let (x0, y0) = previous {
           // Join the points so that steep drops stay one line.
-          let steps = Swift.max(Swift.abs(current.0 - x0), Swift.abs(current.1 - y0), 1)
+          let steps = max(abs(current.0 - x0), abs(current.1 - y0), 1)
           for step in 0...steps {
             let t = Double(step) / Double(steps)
             set(x0 + Int((Double(current.0 - x0) * t).rounded()), y0 + Int((Double(current.1 - y0) * t).rounded()))
@@ -276,7 +276,7 @@ struct FigureText {
       String(repeating: " ", count: gutter + 1) + "└" + String(repeating: "─", count: columns))
     lines.append(
       String(repeating: " ", count: gutter + 2) + "0"
-        + String(repeating: " ", count: Swift.max(1, columns - 1 - last.count))
+        + String(repeating: " ", count: max(1, columns - 1 - last.count))
         + last)
     return lines.joined(separator: "\n")
   }
@@ -290,7 +290,7 @@ struct FigureText {
   }
 
   func pad(_ text: String, _ width: Int) -> String {
-    text + String(repeating: " ", count: Swift.max(0, width - text.count))
+    text + String(repeating: " ", count: max(0, width - text.count))
   }
 
   /// Characters a line takes on screen, not counting color escapes.

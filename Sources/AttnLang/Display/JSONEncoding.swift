@@ -107,7 +107,7 @@ public enum JSONEncoding {
   public static func number(_ value: Double) -> String {
     if value.isNaN { return #""nan""# }
     if value.isInfinite { return value > 0 ? #""inf""# : #""-inf""# }
-    if value.rounded() == value, Swift.abs(value) < 1e15 { return String(Int64(value)) }
+    if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
   }
 

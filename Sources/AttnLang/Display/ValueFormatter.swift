@@ -86,7 +86,7 @@ struct NestedLayout {
       firstPart.append(nodes.count)
       switch node {
       case .list(let items):
-        let shown = Swift.min(items.count, ValueFormatter.listItemsShown)
+        let shown = min(items.count, ValueFormatter.listItemsShown)
         nodes.append(contentsOf: items.prefix(shown))
         partCount.append(shown)
         if items.count > shown { hidden[index] = items.count - shown }
@@ -104,7 +104,7 @@ struct NestedLayout {
     if stopped {
       // The parts of the values kept that were cut off are not shown.
       for container in firstPart.indices where firstPart[container] + partCount[container] > nodes.count {
-        partCount[container] = Swift.max(0, nodes.count - firstPart[container])
+        partCount[container] = max(0, nodes.count - firstPart[container])
       }
     }
     // Parts come after their container: walking backwards sees them first.

@@ -51,7 +51,7 @@ public struct Figure: Equatable, Sendable {
   public func cellText(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if data.scalars.allSatisfy({ !$0.isFinite || $0 == $0.rounded() }), Swift.abs(value) < 1e9 {
+    if data.scalars.allSatisfy({ !$0.isFinite || $0 == $0.rounded() }), abs(value) < 1e9 {
       return String(Int(value))
     }
     let text = String(format: "%.2f", value)
@@ -78,7 +78,7 @@ public struct Figure: Equatable, Sendable {
   public var valueRange: (low: Double, high: Double) {
     let finite = data.scalars.filter { $0.isFinite }
     let high = finite.max() ?? 1
-    let low = Swift.min(finite.min() ?? 0, 0)
+    let low = min(finite.min() ?? 0, 0)
     return (low, high)
   }
 
@@ -110,7 +110,7 @@ public struct Figure: Equatable, Sendable {
     public func level(_ value: Double) -> Double {
       if value.isNaN { return .nan }
       guard high > low else { return value >= high ? 1 : 0 }
-      return Swift.min(Swift.max((value - low) / (high - low), 0), 1)
+      return min(max((value - low) / (high - low), 0), 1)
     }
   }
 }

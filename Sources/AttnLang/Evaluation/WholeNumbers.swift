@@ -6,6 +6,6 @@ func integerProblem(_ value: Double, what: String) -> String {
 
 /// `value` as an `Int` when it is a whole number that fits, else `nil`.
 func exactInteger(_ value: Double) -> Int? {
-  guard value.isFinite, value.rounded() == value, Swift.abs(value) < 9e15 else { return nil }
+  guard value.isFinite, value.rounded() == value, abs(value) < 9e15 else { return nil }
   return Int(value)
 }

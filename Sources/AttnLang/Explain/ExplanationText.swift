@@ -36,7 +36,7 @@ struct ExplanationText {
       return tensorLines(name, tensor)
     case .figure(let figure):
       // Indented by three columns under its stage.
-      return FigureText(style: options.pictures, width: Swift.max(20, options.width - 3), precision: 2).render(figure)
+      return FigureText(style: options.pictures, width: max(20, options.width - 3), precision: 2).render(figure)
         .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
   }
@@ -46,7 +46,7 @@ struct ExplanationText {
     let columns = all.map(\.count).max() ?? 0
     var widths = [Int](repeating: 0, count: columns)
     for row in all {
-      for (index, cell) in row.enumerated() { widths[index] = Swift.max(widths[index], cell.count) }
+      for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
     }
     func line(_ row: [String]) -> String {
       row.enumerated().map { index, cell in
@@ -76,9 +76,9 @@ struct ExplanationText {
       corner = Tensor(Array(tensor.scalars.prefix(ExplanationText.cornerColumns)))
     } else {
       let columns = tensor.shape[tensor.rank - 1]
-      let rows = tensor.count / Swift.max(columns, 1)
-      let keepRows = Swift.min(rows, ExplanationText.cornerRows)
-      let keepColumns = Swift.min(columns, ExplanationText.cornerColumns)
+      let rows = tensor.count / max(columns, 1)
+      let keepRows = min(rows, ExplanationText.cornerRows)
+      let keepColumns = min(columns, ExplanationText.cornerColumns)
       var values: [Double] = []
       for row in 0..<keepRows {
         for column in 0..<keepColumns { values.append(tensor.scalars[row * columns + column]) }

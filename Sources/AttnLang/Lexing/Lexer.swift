@@ -26,8 +26,8 @@ public struct Lexer {
   /// see ``statementBoundaries(of:every:)``); ranges stay those of the whole file.
   init(_ source: SourceFile, range: Range<Int>) {
     bytes = source.bytes
-    position = Swift.max(0, range.lowerBound)
-    end = Swift.min(bytes.count, range.upperBound)
+    position = max(0, range.lowerBound)
+    end = min(bytes.count, range.upperBound)
   }
 
   /// Offsets where the source can be cut into parts of whole top-level
@@ -124,16 +124,16 @@ public struct Lexer {
       depth += 1
       kind = .leftBracket
     case UInt8(ascii: ")"):
-      depth = Swift.max(0, depth - 1)
+      depth = max(0, depth - 1)
       kind = .rightParen
     case UInt8(ascii: "]"):
-      depth = Swift.max(0, depth - 1)
+      depth = max(0, depth - 1)
       kind = .rightBracket
     case UInt8(ascii: "{"):
       braceDepth += 1
       kind = .leftBrace
     case UInt8(ascii: "}"):
-      braceDepth = Swift.max(0, braceDepth - 1)
+      braceDepth = max(0, braceDepth - 1)
       kind = .rightBrace
     case UInt8(ascii: ","): kind = .comma
     case UInt8(ascii: ":"): kind = .colon

@@ -5,12 +5,12 @@ public struct SourceRange: Equatable, Hashable, Sendable {
 
   public init(_ start: Int, _ end: Int) {
     self.start = start
-    self.end = Swift.max(start, end)
+    self.end = max(start, end)
   }
 
   /// The smallest range covering both.
   public func union(_ other: SourceRange) -> SourceRange {
-    SourceRange(Swift.min(start, other.start), Swift.max(end, other.end))
+    SourceRange(min(start, other.start), max(end, other.end))
   }
 }
 
@@ -91,7 +91,7 @@ public struct SourceFile: Sendable {
   public func location(of offset: Int) -> SourceLocation {
     let index = lineIndex(of: offset)
     let start = lineStarts[index]
-    let prefix = bytes[start..<Swift.min(Swift.max(offset, start), bytes.count)]
+    let prefix = bytes[start..<min(max(offset, start), bytes.count)]
     return SourceLocation(line: index + 1, column: String(decoding: prefix, as: UTF8.self).count + 1)
   }
 
@@ -101,21 +101,21 @@ public struct SourceFile: Sendable {
     let start = lineStarts[number - 1]
     var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-    return String(decoding: bytes[start..<Swift.max(start, end)], as: UTF8.self)
+    return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
   }
 
   /// Whether only spaces and tabs come before `range` on its line.
   func isAlone(_ range: SourceRange) -> Bool {
     let start = lineStarts[lineIndex(of: range.start)]
-    return bytes[start..<Swift.min(range.start, bytes.count)].allSatisfy {
+    return bytes[start..<min(range.start, bytes.count)].allSatisfy {
       $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
     }
   }
 
   /// The source text a range covers.
   public func text(in range: SourceRange) -> String {
-    let start = Swift.min(range.start, bytes.count)
-    let end = Swift.min(range.end, bytes.count)
+    let start = min(range.start, bytes.count)
+    let end = min(range.end, bytes.count)
     return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 }

@@ -56,7 +56,7 @@ enum ValueComparison {
       let b = actual.scalars[index]
       if a == b || (a.isNaN && b.isNaN) { continue }
       let gap = abs(a - b)
-      if gap.isNaN || gap > tolerance * Swift.max(1, abs(a)) {
+      if gap.isNaN || gap > tolerance * max(1, abs(a)) {
         if worst == nil || gap > worst!.gap || gap.isNaN { worst = (index, gap.isNaN ? .infinity : gap) }
       }
     }
@@ -129,8 +129,8 @@ enum ValueComparison {
     var indices: [Int] = []
     var rest = offset
     for size in shape.reversed() {
-      indices.insert(rest % Swift.max(size, 1), at: 0)
-      rest /= Swift.max(size, 1)
+      indices.insert(rest % max(size, 1), at: 0)
+      rest /= max(size, 1)
     }
     return "[" + indices.map(String.init).joined(separator: ", ") + "]"
   }

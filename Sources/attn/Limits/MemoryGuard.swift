@@ -63,6 +63,6 @@ final class MemoryGuard: Sendable {
   /// The default limit: three quarters of the machine's memory, at most 8 GiB.
   static var defaultMegabytes: Int {
     let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
-    return Swift.max(256, Swift.min(8192, (physical / 4 * 3) >> 20))
+    return max(256, min(8192, (physical / 4 * 3) >> 20))
   }
 }

@@ -88,12 +88,12 @@ final class TerminalProgress: ProgressReporter {
       let filled = Int(fraction * Double(cells))
       parts[0] +=
         " " + String(repeating: "━", count: filled) + (filled < cells ? "╸" : "")
-        + String(repeating: "─", count: Swift.max(0, cells - filled - 1)) + String(format: " %3.0f%%", fraction * 100)
+        + String(repeating: "─", count: max(0, cells - filled - 1)) + String(format: " %3.0f%%", fraction * 100)
       if speed > 0, step < total { parts.append(duration(Double(total - step) / speed) + " left") }
     }
     if speed > 0 { parts.append(rate(speed)) }
     if let shownText { parts.append(shownText) }
-    return String(parts.joined(separator: " · ").prefix(Swift.max(width - 1, 20)))
+    return String(parts.joined(separator: " · ").prefix(max(width - 1, 20)))
   }
 
   /// The shown variable, labeled: `loss 1.8234` (the first line of a tensor).

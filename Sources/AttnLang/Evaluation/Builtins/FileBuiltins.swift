@@ -229,7 +229,7 @@ extension Arguments {
 /// limit's worth of float64s, plus a header.
 func readLimit() -> Int64 {
   let (bytes, overflow) = ExecutionContext.current.maximumElements.multipliedReportingOverflow(by: 8)
-  return overflow ? Int64.max : Swift.min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
+  return overflow ? Int64.max : min(Int64(bytes), Int64.max - (1 << 20)) + (1 << 20)
 }
 
 extension Arguments {

@@ -70,7 +70,7 @@ extension Builtins {
         numbers.append(Double(step))
       }
       let (start, end, step) = try rangeBounds(numbers, at: args.range)
-      let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+      let count = max(0, Int(((end - start) / step).rounded(.up)))
       try args.runtime.library(args.range, as: "range") {
         try ExecutionContext.current.reserve([count], operation: "range")
       }

@@ -13,7 +13,7 @@ extension Builtins {
     unary("exp", "eˣ of each element", example: "exp([0, 1])", exp),
     unary("log", "the natural logarithm of each element (log 0 = -inf)", example: "log([1, 2.718281828])", log),
     unary("sqrt", "the square root of each element", example: "sqrt([4, 9])", sqrt),
-    unary("abs", "|x| of each element", example: "abs([-2, 3])", abs),
+    unary("abs", "|x| of each element", example: "abs([-2, 3])", absolute),
     unary("tanh", "the hyperbolic tangent of each element", example: "tanh([-1, 0, 1])", tanh),
     unary("sin", "the sine of each element (in radians)", example: "sin([0, pi / 2])", sin),
     unary("cos", "the cosine of each element (in radians)", example: "cos([0, pi])", cos),
@@ -50,8 +50,8 @@ extension Builtins {
   static let reductionBuiltins: [Builtin] = [
     reduction("sum", "the sum of the elements", example: "sum([[1, 2], [3, 4]], axis: 0)") { try sum($0, axis: $1) },
     reduction("mean", "the mean of the elements", example: "mean([1, 2, 3, 4])") { try mean($0, axis: $1) },
-    reduction("max", "the largest element", example: "max([[1, 5], [3, 2]], axis: 1)") { try max($0, axis: $1) },
-    reduction("min", "the smallest element", example: "min([3, 1, 2])") { try min($0, axis: $1) },
+    reduction("max", "the largest element", example: "max([[1, 5], [3, 2]], axis: 1)") { try amax($0, axis: $1) },
+    reduction("min", "the smallest element", example: "min([3, 1, 2])") { try amin($0, axis: $1) },
     reduction("norm", "the Euclidean length √(Σ xᵢ²)", example: "norm([3, 4])\nnorm([[3, 4], [6, 8]], axis: 1)") {
       try norm($0, axis: $1)
     },

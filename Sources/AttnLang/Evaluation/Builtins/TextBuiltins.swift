@@ -102,7 +102,7 @@ extension Builtins {
       guard case .list(var items) = try args.value("items") else { return .none }
       var generator = SplitMix64(seed: try args.seed())
       for i in stride(from: items.count - 1, to: 0, by: -1) {
-        let j = Swift.min(i, Int(generator.nextUniform() * Double(i + 1)))
+        let j = min(i, Int(generator.nextUniform() * Double(i + 1)))
         items.swapAt(i, j)
       }
       return .list(items)

@@ -131,7 +131,7 @@ public struct Parameter: Sendable {
   static func formatDefault(_ value: Double, _ kind: Kind) -> String {
     if kind == .flag { return value == 0 ? "false" : "true" }
     if let whole = exactInteger(value) { return String(whole) }
-    if value != 0, Swift.abs(value) < 1e-3 { return String(format: "%g", value) }
+    if value != 0, abs(value) < 1e-3 { return String(format: "%g", value) }
     return String(value)
   }
 }

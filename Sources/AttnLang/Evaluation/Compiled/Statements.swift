@@ -236,7 +236,7 @@ final class ForLoop: Compiled.Statement {
         numbers.append(try wholeNumber(try code.evaluate(frame), at: boundRange, what: "a range bound"))
       }
       let (start, end, step) = try rangeBounds(numbers, at: range)
-      let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+      let count = max(0, Int(((end - start) / step).rounded(.up)))
       return try run(frame, count: count) { .number(start + Double($0) * step) }
     case .items(let code):
       let items = try code.evaluate(frame)

@@ -54,7 +54,7 @@ final class Frame {
     self.runtime = runtime
     self.globals = runtime.globals
     self.slotCount = slotCount
-    slots = .allocate(capacity: Swift.max(slotCount, 1))
+    slots = .allocate(capacity: max(slotCount, 1))
     slots.initialize(repeating: nil, count: slotCount)
     self.function = function
   }
