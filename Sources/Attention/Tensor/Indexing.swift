@@ -31,14 +31,26 @@ extension Tensor {
 
   /// The selected elements, not recorded for gradients.
   func subscriptedValue(_ indices: [TensorIndex]) throws -> Tensor {
+    let (offset, resultShape, resultStrides) = try selection(indices)
+    if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []) }
+    return gather(shape: resultShape, strides: resultStrides, offset: offset)
+  }
+
+  /// Where `indices` select, as reading and writing both need it: the first
+  /// element's position, and the selected part's shape and strides (in
+  /// elements of `scalars`).
+  ///
+  /// - Throws: ``TensorError`` for too many indices, a zero step, or a
+  ///   position outside its axis (naming the axis size).
+  func selection(_ indices: [TensorIndex]) throws -> (offset: Int, shape: [Int], strides: [Int]) {
     guard indices.count <= rank else {
       throw TensorError(
         "index", "too many indices (\(indices.count)) for tensor of shape \(Tensor.describe(shape))")
     }
     let strides = Tensor.strides(of: shape)
     var offset = 0
-    var resultShape: [Int] = []
-    var resultStrides: [Int] = []
+    var selectedShape: [Int] = []
+    var selectedStrides: [Int] = []
     for axis in 0..<rank {
       let size = shape[axis]
       switch axis < indices.count ? indices[axis] : .all {
@@ -54,14 +66,13 @@ extension Tensor {
         guard step != 0 else { throw TensorError("index", "slice step cannot be zero") }
         let (first, length) = sliceBounds(start: start, end: end, step: step, size: size)
         offset += first * strides[axis]
-        resultShape.append(length)
+        selectedShape.append(length)
         // Wrapping: with a huge step only one position is taken, so the
         // (possibly overflowing) stride is never used to read.
-        resultStrides.append(strides[axis] &* step)
+        selectedStrides.append(strides[axis] &* step)
       }
     }
-    if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []) }
-    return gather(shape: resultShape, strides: resultStrides, offset: offset)
+    return (offset, selectedShape, selectedStrides)
   }
 }
 
@@ -173,33 +184,7 @@ extension Tensor {
   /// - Throws: ``TensorError`` for bad indices or a value that does not
   ///   broadcast to the selected shape.
   public mutating func assign(_ value: Tensor, at indices: [TensorIndex]) throws {
-    guard indices.count <= rank else {
-      throw TensorError(
-        "index", "too many indices (\(indices.count)) for tensor of shape \(Tensor.describe(shape))")
-    }
-    let strides = Tensor.strides(of: shape)
-    var offset = 0
-    var selectedShape: [Int] = []
-    var selectedStrides: [Int] = []
-    for axis in 0..<rank {
-      let size = shape[axis]
-      switch axis < indices.count ? indices[axis] : .all {
-      case .at(let position):
-        let resolved = position < 0 ? position + size : position
-        guard resolved >= 0, resolved < size else {
-          throw TensorError(
-            "index",
-            "index \(position) is out of range for axis \(axis) with size \(size) in \(Tensor.describe(shape))")
-        }
-        offset += resolved * strides[axis]
-      case .slice(let start, let end, let step):
-        guard step != 0 else { throw TensorError("index", "slice step cannot be zero") }
-        let (first, length) = sliceBounds(start: start, end: end, step: step, size: size)
-        offset += first * strides[axis]
-        selectedShape.append(length)
-        selectedStrides.append(strides[axis] &* step)
-      }
-    }
+    let (offset, selectedShape, selectedStrides) = try selection(indices)
     let source = try value.broadcast(to: selectedShape, operation: "index assignment").scalars
     guard !source.isEmpty else { return }
     var index = [Int](repeating: 0, count: selectedShape.count)
