@@ -106,9 +106,12 @@ extension AttentionProblem {
   /// The fastest schedule that computes what is asked: the weights too
   /// (`weights`), or the output alone; recorded when the inputs are.
   func schedule(weights: Bool) -> AttentionSchedule {
-    let gradient = Tape.recording([queries, keys, values]) != nil
-    let preferred: [AttentionSchedule] = [.tiled, heads == 1 ? .rows : .heads, .reference]
-    return preferred.first { supports($0, weights: weights, gradient: gradient) } ?? .reference
+    let tracked = queries.mark.tape != 0 || keys.mark.tape != 0 || values.mark.tape != 0
+    let gradient = tracked && Tape.recording([queries, keys, values]) != nil
+    // In order of preference (checked without making a list: small calls count).
+    if supports(.tiled, weights: weights, gradient: gradient) { return .tiled }
+    let direct: AttentionSchedule = heads == 1 ? .rows : .heads
+    return supports(direct, weights: weights, gradient: gradient) ? direct : .reference
   }
 
   /// Computes the problem by `schedule` (by default the one

@@ -52,8 +52,10 @@ struct AttentionProblem {
     mask: Tensor? = nil, causal: Bool = false, bias: Tensor? = nil, hard: Bool = false, operation: String
   ) throws {
     let kvHeads = kvHeads ?? heads
-    let shapes =
+    // Described only for a message: building it each call costs a microsecond.
+    func shapes() -> String {
       "Q \(Tensor.describe(queries.shape)), K \(Tensor.describe(keys.shape)), V \(Tensor.describe(values.shape))"
+    }
     guard heads >= 1 else { throw TensorError(operation, "heads must be positive, got \(heads)") }
     guard kvHeads >= 1, heads % kvHeads == 0 else {
       throw TensorError(operation, "kvheads must divide heads: \(heads) heads, \(kvHeads) key/value heads")
@@ -61,24 +63,24 @@ struct AttentionProblem {
     guard queries.rank == 2 || (queries.rank == 1 && heads == 1), keys.rank == 2,
       values.rank == 2 || (values.rank == 1 && heads == 1)
     else {
-      throw TensorError(operation, "needs queries [n, d] (or one [d]), keys [m, d] and values [m, dv]: \(shapes)")
+      throw TensorError(operation, "needs queries [n, d] (or one [d]), keys [m, d] and values [m, dv]: \(shapes())")
     }
     let (queryWidth, keyWidth) = (queries.shape[queries.rank - 1], keys.shape[1])
     guard queryWidth % heads == 0 else {
-      throw TensorError(operation, "\(heads) heads do not divide the model width: \(shapes)")
+      throw TensorError(operation, "\(heads) heads do not divide the model width: \(shapes())")
     }
     guard keyWidth == queryWidth / heads * kvHeads else {
       throw TensorError(
         operation,
         heads == 1
-          ? "queries and keys differ in their last axis: \(shapes)"
-          : "K must hold \(kvHeads) heads as wide as Q's (\(queryWidth / heads)): \(shapes)")
+          ? "queries and keys differ in their last axis: \(shapes())"
+          : "K must hold \(kvHeads) heads as wide as Q's (\(queryWidth / heads)): \(shapes())")
     }
     let valueWidth = values.rank == 1 ? 1 : values.shape[1]
     guard values.shape[0] == keys.shape[0], valueWidth % kvHeads == 0 else {
       throw TensorError(
         operation,
-        "values must have one row per key\(kvHeads == 1 ? "" : " and split into \(kvHeads) heads"): \(shapes)")
+        "values must have one row per key\(kvHeads == 1 ? "" : " and split into \(kvHeads) heads"): \(shapes())")
     }
     (self.queries, self.keys, self.values) = (queries, keys, values)
     (self.heads, self.kvHeads) = (heads, kvHeads)
