@@ -54,7 +54,7 @@ struct Attn: ParsableCommand {
       let code = exitCode(for: error)
       if code == .validationFailure {
         printError(fullMessage(for: error))
-        Glibc.exit(2)
+        Foundation.exit(2)
       }
       exit(withError: error)
     }

@@ -22,7 +22,12 @@ enum Interrupts {
   static func install() {
     _ = stop  // initialize it here, never first inside the signal handler
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in Interrupts.stop.request() }
+    // The handler's field is named differently by glibc and Darwin.
+    #if canImport(Darwin)
+      action.__sigaction_u.__sa_handler = { _ in Interrupts.stop.request() }
+    #else
+      action.__sigaction_handler.sa_handler = { _ in Interrupts.stop.request() }
+    #endif
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGINT, &action, nil)
