@@ -234,8 +234,9 @@ final class LockedFlag: @unchecked Sendable {
   }
 }
 
-/// `tempdir()` never piles up: removed when attn ends, on SIGTERM and
-/// SIGHUP too, and — for an attn killed outright — by the next attn.
+/// `tempdir()` never piles up: removed when attn ends, on SIGTERM, SIGHUP
+/// and (for batch commands) SIGINT too, and — for an attn killed outright —
+/// by the next attn.
 @Suite(.serialized) struct TemporaryDirectoryCleanupTests {
   func directories(of pid: Int32) -> [String] {
     let root = FileManager.default.temporaryDirectory.path
@@ -254,7 +255,8 @@ final class LockedFlag: @unchecked Sendable {
     return process
   }
 
-  @Test(arguments: [SIGTERM, SIGHUP]) func anEndingSignalRemovesIt(_ signal: Int32) throws {
+  /// Ctrl-C (SIGINT) ends a batch run the same way.
+  @Test(arguments: [SIGTERM, SIGHUP, SIGINT]) func anEndingSignalRemovesIt(_ signal: Int32) throws {
     let process = try startSpinning()
     #expect(directories(of: process.processIdentifier).count == 1)
     kill(process.processIdentifier, signal)

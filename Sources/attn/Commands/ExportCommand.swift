@@ -40,6 +40,7 @@ struct ExportCommand: ParsableCommand {
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
+    Interrupts.endOnInterrupt()
     let notebook = try loadLessonOrExit(lesson)
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)

@@ -52,6 +52,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
+    Interrupts.endOnInterrupt()
     let reporter = Reporter(
       json: json, precision: evaluation.precision,
       color: !evaluation.noColor && Terminal.wantsColor(STDERR_FILENO))

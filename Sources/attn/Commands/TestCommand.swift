@@ -40,6 +40,7 @@ struct TestCommand: ParsableCommand {
   @OptionGroup var confinement: FileConfinementOptions
 
   func run() throws {
+    Interrupts.endOnInterrupt()
     let files: [String]
     do {
       files = try LessonLibrary.markdownFiles(in: paths)

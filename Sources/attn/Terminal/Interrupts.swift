@@ -48,8 +48,15 @@ enum Interrupts {
   /// session's temporary directory, then ends with status 128 + the signal
   /// (the shell's convention for a process ended by one). The handler runs on
   /// a queue of its own, not inside the signal.
-  static func removeTemporaryDirectoriesWhenEnded() {
-    for signalNumber in [SIGTERM, SIGHUP] {
+  static func removeTemporaryDirectoriesWhenEnded() { endCleanly(on: [SIGTERM, SIGHUP]) }
+
+  /// For batch commands (no prompt to cancel a line at, no kernel to
+  /// interrupt): Ctrl-C ends the process as SIGTERM does, after removing
+  /// the temporary directories, with status 130.
+  static func endOnInterrupt() { endCleanly(on: [SIGINT]) }
+
+  private static func endCleanly(on signals: [Int32]) {
+    for signalNumber in signals {
       signal(signalNumber, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler {
