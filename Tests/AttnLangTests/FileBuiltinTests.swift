@@ -127,6 +127,6 @@ import _TestSupport
     #expect(session.errors("load(\"\(junk)\")").first?.message.contains("not a .safetensors file") == true)
     #expect(
       session.errors("load(\"\(csv)\", name: \"w\")").first?.message
-        == "load: name: picks a tensor of a .safetensors or .npz file")
+        == "load: name: picks a tensor of a .npz or .safetensors file")
   }
 }

@@ -94,6 +94,11 @@ public struct TensorFileFormat: Sendable {
 
   /// `.npy, .npz, .safetensors, .csv`: for help and messages.
   public static var extensionList: String { all.map { "." + $0.fileExtension }.joined(separator: ", ") }
+
+  /// `.npz or .safetensors`: the formats that hold tensors by name.
+  public static var namedExtensionList: String {
+    all.filter(\.holdsNamedTensors).map { "." + $0.fileExtension }.joined(separator: " or ")
+  }
 }
 
 extension TensorFileContents {

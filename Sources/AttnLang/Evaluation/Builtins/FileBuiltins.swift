@@ -25,7 +25,9 @@ extension Builtins {
       name: "load", topic: .pictures,
       parameters: [
         .positional("path", .string, "a \(TensorFileFormat.extensionList) file"),
-        .named("name", .string, shown: "all", "one tensor of a .safetensors or .npz file (only its bytes are read)"),
+        .named(
+          "name", .string, shown: "all",
+          "one tensor of a \(TensorFileFormat.namedExtensionList) file (only its bytes are read)"),
       ],
       summary: "reads tensors from NumPy (.npy, .npz), safetensors or CSV files",
       details: """
@@ -46,7 +48,7 @@ extension Builtins {
       }
       let name = try args.optionalString("name")
       if name != nil, !format.holdsNamedTensors {
-        throw TensorError("load", "name: picks a tensor of a .safetensors or .npz file")
+        throw TensorError("load", "name: picks a tensor of a \(TensorFileFormat.namedExtensionList) file")
       }
       if format.fileExtension == TensorFileFormat.safetensors.fileExtension {
         // Only the header and the tensors asked for are read.
