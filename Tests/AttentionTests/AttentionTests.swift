@@ -126,6 +126,25 @@ import _TestSupport
 }
 
 @Suite struct MultiHeadAttentionTests {
+  /// One head is still `[heads, n, m]` weights, whichever schedule runs:
+  /// plain attention of the projections with scale 1/√d, under a gradient too.
+  @Test func oneHeadKeepsTheHeadsAxis() throws {
+    let x = try randn([3, 4], seed: 1)
+    let w = try MultiHeadWeights.xavier(dModel: 4, seed: 2)
+    let plain = try attention(
+      try matmul(x, w.wq), keys: try matmul(x, w.wk), values: try matmul(x, w.wv), scale: 0.5)
+    for bias in [nil, try zeros([3, 3])] {
+      let result = try multiHeadAttention(x, x, heads: 1, weights: w, bias: bias)
+      #expect(result.weights.shape == [1, 3, 3])
+      #expect(result.weights.isApproximatelyEqual(to: try plain.weights.reshaped([1, 3, 3]), tolerance: 1e-12))
+      _ = try valueWithGradient(at: [x]) { p in
+        let traced = try multiHeadAttention(p[0], p[0], heads: 1, weights: w, bias: bias)
+        #expect(traced.weights.shape == [1, 3, 3])
+        return try sum(traced.weights)
+      }
+    }
+  }
+
   @Test(arguments: Fixtures.named("multihead."))
   func matchesNumPy(_ fixture: Fixture) throws {
     let weights = MultiHeadWeights(

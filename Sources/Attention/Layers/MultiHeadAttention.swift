@@ -138,8 +138,9 @@ func multiHeadAttention(
     try checkBias(bo, name: "bo", width: output.shape[1], operation: operation)
     output = try output + bo
   }
-  return MultiHeadResult(
-    output: output, weights: solved.weights ?? Tensor(unchecked: [problem.heads, problem.n, 0], []))
+  // The weights are [heads, n, m] even for one head (a problem's own shape for one head is [n, m]).
+  let headWeights = try solved.weights.map { try $0.reshaped([problem.heads, problem.n, problem.m]) }
+  return MultiHeadResult(output: output, weights: headWeights ?? Tensor(unchecked: [problem.heads, problem.n, 0], []))
 }
 
 /// The output of ``multiHeadAttention(_:_:heads:kvHeads:weights:mask:causal:bias:)``
