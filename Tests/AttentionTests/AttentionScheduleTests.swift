@@ -80,6 +80,12 @@ import _TestSupport
         if weights, let given = solved.weights, let expected = reference.weights {
           #expect(given.isApproximatelyEqual(to: expected, tolerance: 1e-12), "\(schedule) weights")
         }
+        // Scores, where a schedule keeps them: blocked positions −inf in both.
+        if let given = solved.scores, let expected = reference.scores {
+          #expect(given.shape == expected.shape, "\(schedule) scores")
+          #expect(
+            zip(given.scalars, expected.scalars).allSatisfy { $0 == $1 || abs($0 - $1) < 1e-12 }, "\(schedule) scores")
+        }
         checked += 1
       }
     }
