@@ -46,7 +46,10 @@ enum MatrixKernel {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > 32 * 32 * 32 else {
       c.update(repeating: 0, count: m * n)
-      if transposeA || transposeB {
+      if transposeA != transposeB {
+        // Small with one operand transposed: read it in place (no copy to allocate).
+        simpleMultiply(a, b, c, m: m, k: k, n: n, transposedA: transposeA)
+      } else if transposeA || transposeB {
         // Small: copy the transposed operands into place (cheap here), then the plain loop.
         let plainA = transposeA ? transposedCopy(a, rows: k, columns: m) : UnsafeMutablePointer(mutating: a)
         let plainB = transposeB ? transposedCopy(b, rows: n, columns: k) : UnsafeMutablePointer(mutating: b)
@@ -158,6 +161,35 @@ enum MatrixKernel {
   }
 
   /// The textbook triple loop (i, p, j), for products too small to pack.
+  /// The same with one operand stored transposed, read in place: `Aᵀ`
+  /// (stored `k × m`) when `transposedA`, else `Bᵀ` (stored `n × k`), whose
+  /// rows are then contiguous dot products with A's.
+  static func simpleMultiply(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int,
+    transposedA: Bool
+  ) {
+    if transposedA {
+      for i in 0..<m {
+        let row = c + i * n
+        for p in 0..<k {
+          let scale = a[p * m + i]
+          let source = b + p * n
+          for j in 0..<n { row[j] += scale * source[j] }
+        }
+      }
+      return
+    }
+    for i in 0..<m {
+      let left = a + i * k
+      for j in 0..<n {
+        let right = b + j * k
+        var total = 0.0
+        for p in 0..<k { total += left[p] * right[p] }
+        c[i * n + j] = total
+      }
+    }
+  }
+
   static func simpleMultiply(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int
   ) {
