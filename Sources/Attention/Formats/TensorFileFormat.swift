@@ -92,8 +92,11 @@ public struct TensorFileFormat: Sendable {
     all.first { !$0.magic.isEmpty && bytes.starts(with: $0.magic) }
   }
 
-  /// `.npy, .npz, .safetensors, .csv`: for help and messages.
-  public static var extensionList: String { all.map { "." + $0.fileExtension }.joined(separator: ", ") }
+  /// `.npy, .npz, .safetensors or .csv`: for help and messages.
+  public static var extensionList: String {
+    let names = all.map { "." + $0.fileExtension }
+    return names.dropLast().joined(separator: ", ") + (names.count > 1 ? " or " : "") + (names.last ?? "")
+  }
 
   /// `.npz or .safetensors`: the formats that hold tensors by name.
   public static var namedExtensionList: String {

@@ -177,8 +177,8 @@ enum FileKind {
     throw TensorError(
       operation,
       fileExtension.isEmpty
-        ? "'\(path)' has no extension to say its format; use \(TensorFileFormat.extensionList) (or .svg)"
-        : "unknown file type '.\(fileExtension)' in '\(path)'; use \(TensorFileFormat.extensionList) (or .svg)")
+        ? "'\(path)' has no extension to say its format; use \(TensorFileFormat.extensionList) (or .svg for a picture)"
+        : "unknown file type '.\(fileExtension)' in '\(path)'; use \(TensorFileFormat.extensionList) (or .svg for a picture)")
   }
 }
 

@@ -6,572 +6,572 @@ extension Builtins {
   /// each input after `attn> `, then its output (long ones cut, counting the rest).
   static let exampleTranscripts: [String: String] = [
     "abs": #"""
-    attn> abs([-2, 3])
-    [2, 3]
-    """#,
+      attn> abs([-2, 3])
+      [2, 3]
+      """#,
     "adam": #"""
-    attn> opt = adam({w: [1, 2]}, lr: 0.1)
-    attn> opt = update(opt, {w: [1, -1]})
-    attn> opt.params.w
-    [0.9000, 2.1000]
-    """#,
+      attn> opt = adam({w: [1, 2]}, lr: 0.1)
+      attn> opt = update(opt, {w: [1, -1]})
+      attn> opt.params.w
+      [0.9000, 2.1000]
+      """#,
     "alibi": #"""
-    attn> alibi(4, 2)[0]
-    4×4 tensor
-    [[ 0.0000, -0.0625, -0.1250, -0.1875],
-     [-0.0625,  0.0000, -0.0625, -0.1250],
-     [-0.1250, -0.0625,  0.0000, -0.0625],
-     [-0.1875, -0.1250, -0.0625,  0.0000]]
-    """#,
+      attn> alibi(4, 2)[0]
+      4×4 tensor
+      [[ 0.0000, -0.0625, -0.1250, -0.1875],
+       [-0.0625,  0.0000, -0.0625, -0.1250],
+       [-0.1250, -0.0625,  0.0000, -0.0625],
+       [-0.1875, -0.1250, -0.0625,  0.0000]]
+      """#,
     "append": #"""
-    attn> l = list()
-    attn> l = append(l, 1)
-    attn> l = append(l, "two")
-    attn> l
-    list(1, "two")
-    """#,
+      attn> l = list()
+      attn> l = append(l, 1)
+      attn> l = append(l, "two")
+      attn> l
+      list(1, "two")
+      """#,
     "arange": #"""
-    attn> arange(5)
-    [0, 1, 2, 3, 4]
-    """#,
+      attn> arange(5)
+      [0, 1, 2, 3, 4]
+      """#,
     "argmax": #"""
-    attn> argmax([0.1, 0.7, 0.2])
-    1
-    """#,
+      attn> argmax([0.1, 0.7, 0.2])
+      1
+      """#,
     "attend": #"""
-    attn> U = [[1, 0], [0, 1], [1, 1]]
-    attn> attend([1, 0], U)
-    scores: [1, 0, 1]
-    weights: [0.4223, 0.1554, 0.4223]
-    output: [0.8446, 0.5777]
-    """#,
+      attn> U = [[1, 0], [0, 1], [1, 1]]
+      attn> attend([1, 0], U)
+      scores: [1, 0, 1]
+      weights: [0.4223, 0.1554, 0.4223]
+      output: [0.8446, 0.5777]
+      """#,
     "bars": #"""
-    attn> bars(softmax([2, 1, 0.1]), labels: ["cat", "dog", "car"])
-    cat  ██████████████████████████▎              0.6590
-    dog  █████████▋                               0.2424
-    car  ███▉                                     0.0986
-    """#,
+      attn> bars(softmax([2, 1, 0.1]), labels: ["cat", "dog", "car"])
+      cat  ██████████████████████████▎              0.6590
+      dog  █████████▋                               0.2424
+      car  ███▉                                     0.0986
+      """#,
     "causal": #"""
-    attn> causal(3)
-    3×3 tensor
-    [[1, 0, 0],
-     [1, 1, 0],
-     [1, 1, 1]]
-    """#,
+      attn> causal(3)
+      3×3 tensor
+      [[1, 0, 0],
+       [1, 1, 0],
+       [1, 1, 1]]
+      """#,
     "ceil": #"""
-    attn> ceil([-1.5, 0.5, 2.1])
-    [-1, 1, 3]
-    """#,
+      attn> ceil([-1.5, 0.5, 2.1])
+      [-1, 1, 3]
+      """#,
     "chars": #"""
-    attn> chars("emma")
-    list("e", "m", "m", "a")
-    """#,
+      attn> chars("emma")
+      list("e", "m", "m", "a")
+      """#,
     "concat": #"""
-    attn> concat([1, 2], [3])
-    [1, 2, 3]
-    attn> concat(eye(2), ones(2, 1), axis: 1)
-    2×3 tensor
-    [[1, 0, 1],
-     [0, 1, 1]]
-    """#,
+      attn> concat([1, 2], [3])
+      [1, 2, 3]
+      attn> concat(eye(2), ones(2, 1), axis: 1)
+      2×3 tensor
+      [[1, 0, 1],
+       [0, 1, 1]]
+      """#,
     "cos": #"""
-    attn> cos([0, pi])
-    [1, -1]
-    """#,
+      attn> cos([0, pi])
+      [1, -1]
+      """#,
     "crossentropy": #"""
-    attn> crossentropy([[2, 0, 0], [0, 0, 2]], [0, 2])
-    0.2395
-    attn> crossentropy(zeros(1, 4), [3])
-    1.3863
-    """#,
+      attn> crossentropy([[2, 0, 0], [0, 0, 2]], [0, 2])
+      0.2395
+      attn> crossentropy(zeros(1, 4), [3])
+      1.3863
+      """#,
     "decode": #"""
-    attn> v = vocab(list("emma", "ava"))
-    attn> decode(v, [0, 4, 0])
-    "aa"
-    """#,
+      attn> v = vocab(list("emma", "ava"))
+      attn> decode(v, [0, 4, 0])
+      "aa"
+      """#,
     "diag": #"""
-    attn> diag([1, 2, 3])
-    3×3 tensor
-    [[1, 0, 0],
-     [0, 2, 0],
-     [0, 0, 3]]
-    """#,
+      attn> diag([1, 2, 3])
+      3×3 tensor
+      [[1, 0, 0],
+       [0, 2, 0],
+       [0, 0, 3]]
+      """#,
     "dot": #"""
-    attn> dot([1, 2, 3], [4, 5, 6])
-    32
-    attn> dot([[1, 0], [0, 1]], [[3, 4], [5, 6]])
-    2×2 tensor
-    [[3, 5],
-     [4, 6]]
-    """#,
+      attn> dot([1, 2, 3], [4, 5, 6])
+      32
+      attn> dot([[1, 0], [0, 1]], [[3, 4], [5, 6]])
+      2×2 tensor
+      [[3, 5],
+       [4, 6]]
+      """#,
     "encode": #"""
-    attn> v = vocab(list("emma", "ava"))
-    attn> encode(v, "ava")
-    [0, 3, 0]
-    attn> encode(v, "ava", bos: true)
-    [4, 0, 3, 0, 4]
-    """#,
+      attn> v = vocab(list("emma", "ava"))
+      attn> encode(v, "ava")
+      [0, 3, 0]
+      attn> encode(v, "ava", bos: true)
+      [4, 0, 3, 0, 4]
+      """#,
     "entropy": #"""
-    attn> entropy([0.25, 0.25, 0.25, 0.25])
-    1.3863
-    attn> entropy([1, 0, 0, 0])
-    0
-    """#,
+      attn> entropy([0.25, 0.25, 0.25, 0.25])
+      1.3863
+      attn> entropy([1, 0, 0, 0])
+      0
+      """#,
     "exp": #"""
-    attn> exp([0, 1])
-    [1.0000, 2.7183]
-    """#,
+      attn> exp([0, 1])
+      [1.0000, 2.7183]
+      """#,
     "explain": #"""
-    attn> explain(softmax([1, 2, 3], temperature: 2))
-    explain softmax([1, 2, 3], temperature: 2): softmax, step by step
+      attn> explain(softmax([1, 2, 3], temperature: 2))
+      explain softmax([1, 2, 3], temperature: 2): softmax, step by step
 
-    1. one lane, step by step:  wⱼ = exp((sⱼ − max s)/T) / Σₖ exp((sₖ − max s)/T),  T = 2
-       the scores:
-           j  s  (s − max)/T     exp  weight
-           0  1           -1  0.3679  0.1863
-           1  2      -0.5000  0.6065  0.3072
-           2  3            0       1  0.5065
-         sum                  1.9744       1
-       subtracting the max changes no weight (it cancels in the division) and keeps exp from overflowing
+      1. one lane, step by step:  wⱼ = exp((sⱼ − max s)/T) / Σₖ exp((sₖ − max s)/T),  T = 2
+         the scores:
+             j  s  (s − max)/T     exp  weight
+             0  1           -1  0.3679  0.1863
+             1  2      -0.5000  0.6065  0.3072
+             2  3            0       1  0.5065
+           sum                  1.9744       1
+         subtracting the max changes no weight (it cancels in the division) and keeps exp from overflowing
 
-    2. result
-    … (2 more lines)
-    attn> explain(grad(x -> sum(x * x), [1, 2]))
-    explain grad(x -> sum(x * x), [1, 2]): a gradient by reverse-mode differentiation
+      2. result
+      … (2 more lines)
+      attn> explain(grad(x -> sum(x * x), [1, 2]))
+      explain grad(x -> sum(x * x), [1, 2]): a gradient by reverse-mode differentiation
 
-    1. forward pass:  f runs once; every operation is recorded as a node (1 input, 2 operations)
-         node  operation    from       value
-           n0      input          [1, 2] [2]
-           n1          *  n0, n0  [1, 4] [2]
-           n2        sum      n1           5
-       f = 5
+      1. forward pass:  f runs once; every operation is recorded as a node (1 input, 2 operations)
+           node  operation    from       value
+             n0      input          [1, 2] [2]
+             n1          *  n0, n0  [1, 4] [2]
+             n2        sum      n1           5
+         f = 5
 
-    2. backward pass:  from the output (gradient 1) back to the inputs: each node passes ∂f/∂(node) on to the nodes it came from
-         node  operation    ∂f/∂node                             passes back
-           n2        sum           1                      g to every element
-    … (5 more lines)
-    """#,
+      2. backward pass:  from the output (gradient 1) back to the inputs: each node passes ∂f/∂(node) on to the nodes it came from
+           node  operation    ∂f/∂node                             passes back
+             n2        sum           1                      g to every element
+      … (5 more lines)
+      """#,
     "eye": #"""
-    attn> eye(3)
-    3×3 tensor
-    [[1, 0, 0],
-     [0, 1, 0],
-     [0, 0, 1]]
-    """#,
+      attn> eye(3)
+      3×3 tensor
+      [[1, 0, 0],
+       [0, 1, 0],
+       [0, 0, 1]]
+      """#,
     "fields": #"""
-    attn> fields({wq: eye(2), lr: 0.1})
-    list("wq", "lr")
-    """#,
+      attn> fields({wq: eye(2), lr: 0.1})
+      list("wq", "lr")
+      """#,
     "filter": #"""
-    attn> filter(x -> x > 1, list(1, 2, 3))
-    list(2, 3)
-    """#,
+      attn> filter(x -> x > 1, list(1, 2, 3))
+      list(2, 3)
+      """#,
     "flashattend": #"""
-    attn> K = [[1, 0], [0, 1], [1, 1], [0, 2]]
-    attn> flashattend([1, 0], K, K, block: 2)
-    [0.7311, 0.7689]
-    attn> attend([1, 0], K, K).output
-    [0.7311, 0.7689]
-    """#,
+      attn> K = [[1, 0], [0, 1], [1, 1], [0, 2]]
+      attn> flashattend([1, 0], K, K, block: 2)
+      [0.7311, 0.7689]
+      attn> attend([1, 0], K, K).output
+      [0.7311, 0.7689]
+      """#,
     "floor": #"""
-    attn> floor([-1.5, 0.5, 2.7])
-    [-2, 0, 2]
-    """#,
+      attn> floor([-1.5, 0.5, 2.7])
+      [-2, 0, 2]
+      """#,
     "gelu": #"""
-    attn> gelu([-1, 0, 1])
-    [-0.1587,  0.0000,  0.8413]
-    """#,
+      attn> gelu([-1, 0, 1])
+      [-0.1587,  0.0000,  0.8413]
+      """#,
     "grad": #"""
-    attn> def f(x) = sum(softmax(x) * [1, 2, 3])
-    attn> grad(f, [0.1, 0.2, 0.3])
-    [-0.3206, -0.0221,  0.3427]
-    attn> grad(x -> x^2, 3)
-    6
-    """#,
+      attn> def f(x) = sum(softmax(x) * [1, 2, 3])
+      attn> grad(f, [0.1, 0.2, 0.3])
+      [-0.3206, -0.0221,  0.3427]
+      attn> grad(x -> x^2, 3)
+      6
+      """#,
     "heatmap": #"""
-    attn> heatmap(softmax([[2, 1, 0], [0, 3, 1]]), rows: ["le", "chat"], cols: ["the", "cat", "sat"])
-         the cat sat
-    le   ▓▓▓ ░░░
-    chat     ███ ░░░
-    scale 0.0000 [ ░▒▓█] 0.8438
-    attn> heatmap(list(eye(2), ones(2, 2)), titles: ["before", "after"])
-      before     after
-      0  1       0  1
-    0 ██       0 ██ ██
-    1    ██    1 ██ ██
-    scale 0.0000 [ ░▒▓█] 1.0000
-    """#,
+      attn> heatmap(softmax([[2, 1, 0], [0, 3, 1]]), rows: ["le", "chat"], cols: ["the", "cat", "sat"])
+           the cat sat
+      le   ▓▓▓ ░░░
+      chat     ███ ░░░
+      scale 0.0000 [ ░▒▓█] 0.8438
+      attn> heatmap(list(eye(2), ones(2, 2)), titles: ["before", "after"])
+        before     after
+        0  1       0  1
+      0 ██       0 ██ ██
+      1    ██    1 ██ ██
+      scale 0.0000 [ ░▒▓█] 1.0000
+      """#,
     "help": #"""
-    attn> help(softmax)
-    softmax(x, axis: -1, temperature: 1)
-      turns scores into probabilities along an axis
+      attn> help(softmax)
+      softmax(x, axis: -1, temperature: 1)
+        turns scores into probabilities along an axis
 
-      x               the scores
-      axis: -1        the axis whose lanes are normalized
-      temperature: 1  T > 0: higher flattens, lower sharpens
+        x               the scores
+        axis: -1        the axis whose lanes are normalized
+        temperature: 1  T > 0: higher flattens, lower sharpens
 
-      softmax(x)ᵢ = exp((xᵢ - m)/T) / Σⱼ exp((xⱼ - m)/T),  m = max x
-      Subtracting the max keeps exp from overflowing. An entry of -inf gets weight 0.
-      A row that is all -inf gets all-zero weights here, as in PyTorch's
-      scaled_dot_product_attention; torch.softmax and nn.MultiheadAttention give NaN
-      there instead. Higher temperature T flattens the distribution, lower sharpens it.
-    … (6 more lines)
-    attn> help("attend")
-    attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false, bias: none)
-      softmax attention of a query (or rows of queries) over a set of vectors
+        softmax(x)ᵢ = exp((xᵢ - m)/T) / Σⱼ exp((xⱼ - m)/T),  m = max x
+        Subtracting the max keeps exp from overflowing. An entry of -inf gets weight 0.
+        A row that is all -inf gets all-zero weights here, as in PyTorch's
+        scaled_dot_product_attention; torch.softmax and nn.MultiheadAttention give NaN
+        there instead. Higher temperature T flattens the distribution, lower sharpens it.
+      … (6 more lines)
+      attn> help("attend")
+      attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false, bias: none)
+        softmax attention of a query (or rows of queries) over a set of vectors
 
-      q              the query [d], or queries [m, d]
-      K              the keys [n, d] (with two arguments, also the values)
-      V = K          the values [n, dv]
-      scale: 1       multiplies every score
-      mask: none     1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores
-      causal: false  block key j for query i when j > i
-      hard: false    one-hot at the largest score instead of softmax
-      bias: none     added to the scaled scores (ALiBi: alibi(n, 1)[0]); broadcast to them
+        q              the query [d], or queries [m, d]
+        K              the keys [n, d] (with two arguments, also the values)
+        V = K          the values [n, dv]
+        scale: 1       multiplies every score
+        mask: none     1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores
+        causal: false  block key j for query i when j > i
+        hard: false    one-hot at the largest score instead of softmax
+        bias: none     added to the scaled scores (ALiBi: alibi(n, 1)[0]); broadcast to them
 
-    … (16 more lines)
-    """#,
+      … (16 more lines)
+      """#,
     "jacobian": #"""
-    attn> jacobian(softmax, [1, 2, 3])
-    3×3 tensor
-    [[ 0.0819, -0.0220, -0.0599],
-     [-0.0220,  0.1848, -0.1628],
-     [-0.0599, -0.1628,  0.2227]]
-    attn> jacobian(x -> 2 * x, [1, 2])
-    2×2 tensor
-    [[2, 0],
-     [0, 2]]
-    """#,
+      attn> jacobian(softmax, [1, 2, 3])
+      3×3 tensor
+      [[ 0.0819, -0.0220, -0.0599],
+       [-0.0220,  0.1848, -0.1628],
+       [-0.0599, -0.1628,  0.2227]]
+      attn> jacobian(x -> 2 * x, [1, 2])
+      2×2 tensor
+      [[2, 0],
+       [0, 2]]
+      """#,
     "layernorm": #"""
-    attn> layernorm([[1, 2, 3], [10, 20, 30]])
-    2×3 tensor
-    [[-1.2247,  0.0000,  1.2247],
-     [-1.2247,  0.0000,  1.2247]]
-    """#,
+      attn> layernorm([[1, 2, 3], [10, 20, 30]])
+      2×3 tensor
+      [[-1.2247,  0.0000,  1.2247],
+       [-1.2247,  0.0000,  1.2247]]
+      """#,
     "len": #"""
-    attn> len(list(1, 2, 3))
-    3
-    attn> len("emma")
-    4
-    attn> len(eye(4))
-    4
-    """#,
+      attn> len(list(1, 2, 3))
+      3
+      attn> len("emma")
+      4
+      attn> len(eye(4))
+      4
+      """#,
     "linear": #"""
-    attn> linear([1, 2], [[1, 0, 1], [0, 1, 1]], [0, 0, 10])
-    [1, 2, 13]
-    """#,
+      attn> linear([1, 2], [[1, 0, 1], [0, 1, 1]], [0, 0, 10])
+      [1, 2, 13]
+      """#,
     "lines": #"""
-    attn> save(eye(2), tempdir("eye.csv"))
-    saved [2, 2] to …/eye.csv
-    attn> lines(tempdir("eye.csv"))
-    list("1.0,0.0", "0.0,1.0")
-    """#,
+      attn> save(eye(2), tempdir("eye.csv"))
+      saved [2, 2] to …/eye.csv
+      attn> lines(tempdir("eye.csv"))
+      list("1.0,0.0", "0.0,1.0")
+      """#,
     "list": #"""
-    attn> l = list(1, "two", [3, 4])
-    attn> l[1]
-    "two"
-    attn> len(l)
-    3
-    """#,
+      attn> l = list(1, "two", [3, 4])
+      attn> l[1]
+      "two"
+      attn> len(l)
+      3
+      """#,
     "load": #"""
-    attn> save(eye(2), tempdir("example.npy"))
-    saved [2, 2] to …/example.npy
-    attn> load(tempdir("example.npy"))
-    2×2 tensor
-    [[1, 0],
-     [0, 1]]
-    """#,
+      attn> save(eye(2), tempdir("example.npy"))
+      saved [2, 2] to …/example.npy
+      attn> load(tempdir("example.npy"))
+      2×2 tensor
+      [[1, 0],
+       [0, 1]]
+      """#,
     "log": #"""
-    attn> log([1, 2.718281828])
-    [0.0000, 1.0000]
-    """#,
+      attn> log([1, 2.718281828])
+      [0.0000, 1.0000]
+      """#,
     "logsoftmax": #"""
-    attn> logsoftmax([1, 2, 3])
-    [-2.4076, -1.4076, -0.4076]
-    attn> exp(logsoftmax([1, 2, 3]))
-    [0.0900, 0.2447, 0.6652]
-    """#,
+      attn> logsoftmax([1, 2, 3])
+      [-2.4076, -1.4076, -0.4076]
+      attn> exp(logsoftmax([1, 2, 3]))
+      [0.0900, 0.2447, 0.6652]
+      """#,
     "map": #"""
-    attn> map(x -> x^2, list(1, 2, 3))
-    list(1, 4, 9)
-    attn> map(len, list("a", "bb"))
-    list(1, 2)
-    """#,
+      attn> map(x -> x^2, list(1, 2, 3))
+      list(1, 4, 9)
+      attn> map(len, list("a", "bb"))
+      list(1, 2)
+      """#,
     "matmul": #"""
-    attn> [[1, 2], [3, 4]] @ [1, 1]
-    [3, 7]
-    """#,
+      attn> [[1, 2], [3, 4]] @ [1, 1]
+      [3, 7]
+      """#,
     "max": #"""
-    attn> max([[1, 5], [3, 2]], axis: 1)
-    [5, 3]
-    """#,
+      attn> max([[1, 5], [3, 2]], axis: 1)
+      [5, 3]
+      """#,
     "mean": #"""
-    attn> mean([1, 2, 3, 4])
-    2.5000
-    """#,
+      attn> mean([1, 2, 3, 4])
+      2.5000
+      """#,
     "min": #"""
-    attn> min([3, 1, 2])
-    1
-    """#,
+      attn> min([3, 1, 2])
+      1
+      """#,
     "mse": #"""
-    attn> mse([1, 2, 3], [1, 2, 5])
-    1.3333
-    """#,
+      attn> mse([1, 2, 3], [1, 2, 5])
+      1.3333
+      """#,
     "multihead": #"""
-    attn> X = randn(4, 8, seed: 1)
-    attn> r = multihead(X, heads: 2)
-    attn> shape(r.weights)
-    [2, 4, 4]
-    """#,
+      attn> X = randn(4, 8, seed: 1)
+      attn> r = multihead(X, heads: 2)
+      attn> shape(r.weights)
+      [2, 4, 4]
+      """#,
     "norm": #"""
-    attn> norm([3, 4])
-    5
-    attn> norm([[3, 4], [6, 8]], axis: 1)
-    [5, 10]
-    """#,
+      attn> norm([3, 4])
+      5
+      attn> norm([[3, 4], [6, 8]], axis: 1)
+      [5, 10]
+      """#,
     "onehot": #"""
-    attn> onehot(2, 4)
-    [0, 0, 1, 0]
-    attn> onehot([0, 3], 4)
-    2×4 tensor
-    [[1, 0, 0, 0],
-     [0, 0, 0, 1]]
-    """#,
+      attn> onehot(2, 4)
+      [0, 0, 1, 0]
+      attn> onehot([0, 3], 4)
+      2×4 tensor
+      [[1, 0, 0, 0],
+       [0, 0, 0, 1]]
+      """#,
     "ones": #"""
-    attn> ones(3)
-    [1, 1, 1]
-    """#,
+      attn> ones(3)
+      [1, 1, 1]
+      """#,
     "outer": #"""
-    attn> outer([1, 2], [1, 10, 100])
-    2×3 tensor
-    [[  1,  10, 100],
-     [  2,  20, 200]]
-    """#,
+      attn> outer([1, 2], [1, 10, 100])
+      2×3 tensor
+      [[  1,  10, 100],
+       [  2,  20, 200]]
+      """#,
     "plot": #"""
-    attn> plot(exp(-arange(50) / 10))
-     1.0000 ┤⠱⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠑⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠣⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠈⠢⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠈⠢⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠈⠢⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⠤⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⣀⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠑⠒⠒⠤⠤⣀⣀⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-     0.0074 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠉⠉⠉⠑⠒⠒⠒⠒⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀
-            └────────────────────────────────────────────────────────────
-             0                                                         49
-    attn> plot(list(3, 1, 2), title: "loss")
-    loss
-     3.0000 ┤⠑⠢⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠑⠢⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⡠⠤⠒⠊⠉⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⡠⠤⠒⠊⠉⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⢀⣀⠤⠔⠊⠉⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⠤⡀⠀⠀⠀⠀⠀⠀⠀⢀⣀⠤⠔⠒⠉⠁⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-     1.0000 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠑⠤⣀⠤⠔⠒⠉⠁⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
-            └────────────────────────────────────────────────────────────
-    … (1 more lines)
-    """#,
+      attn> plot(exp(-arange(50) / 10))
+       1.0000 ┤⠱⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠑⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠣⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠈⠢⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠈⠢⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠈⠢⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⠤⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⣀⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠑⠒⠒⠤⠤⣀⣀⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+       0.0074 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠉⠉⠉⠑⠒⠒⠒⠒⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⠤⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀
+              └────────────────────────────────────────────────────────────
+               0                                                         49
+      attn> plot(list(3, 1, 2), title: "loss")
+      loss
+       3.0000 ┤⠑⠢⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠑⠢⣀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠢⢄⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠉⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⡠⠤⠒⠊⠉⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⣀⡠⠤⠒⠊⠉⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⢄⡀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⢀⣀⠤⠔⠊⠉⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠒⠤⡀⠀⠀⠀⠀⠀⠀⠀⢀⣀⠤⠔⠒⠉⠁⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+       1.0000 ┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠈⠑⠤⣀⠤⠔⠒⠉⠁⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+              └────────────────────────────────────────────────────────────
+      … (1 more lines)
+      """#,
     "posenc": #"""
-    attn> posenc(4, 4)
-    4×4 tensor
-    [[ 0.0000,  1.0000,  0.0000,  1.0000],
-     [ 0.8415,  0.5403,  0.0100,  1.0000],
-     [ 0.9093, -0.4161,  0.0200,  0.9998],
-     [ 0.1411, -0.9900,  0.0300,  0.9996]]
-    """#,
+      attn> posenc(4, 4)
+      4×4 tensor
+      [[ 0.0000,  1.0000,  0.0000,  1.0000],
+       [ 0.8415,  0.5403,  0.0100,  1.0000],
+       [ 0.9093, -0.4161,  0.0200,  0.9998],
+       [ 0.1411, -0.9900,  0.0300,  0.9996]]
+      """#,
     "pow": #"""
-    attn> pow([1, 2, 3], 2)
-    [1, 4, 9]
-    """#,
+      attn> pow([1, 2, 3], 2)
+      [1, 4, 9]
+      """#,
     "print": #"""
-    attn> print("loss", 0.25)
-    loss 0.2500
-    """#,
+      attn> print("loss", 0.25)
+      loss 0.2500
+      """#,
     "progress": #"""
-    attn> total = 0
-    attn> for i in progress(range(100)) { total += i }
-    attn> total
-    4950
-    """#,
+      attn> total = 0
+      attn> for i in progress(range(100)) { total += i }
+      attn> total
+      4950
+      """#,
     "rand": #"""
-    attn> rand(3, seed: 2)
-    [0.5912, 0.7491, 0.5956]
-    """#,
+      attn> rand(3, seed: 2)
+      [0.5912, 0.7491, 0.5956]
+      """#,
     "randn": #"""
-    attn> randn(2, 3, seed: 1)
-    2×3 tensor
-    [[-0.0343, -2.5001,  0.0877],
-     [-2.0271,  0.2238, -0.8024]]
-    attn> randn(3, seed: 1, std: 0.1)
-    [-0.0034, -0.2500,  0.0088]
-    """#,
+      attn> randn(2, 3, seed: 1)
+      2×3 tensor
+      [[-0.0343, -2.5001,  0.0877],
+       [-2.0271,  0.2238, -0.8024]]
+      attn> randn(3, seed: 1, std: 0.1)
+      [-0.0034, -0.2500,  0.0088]
+      """#,
     "range": #"""
-    attn> range(4)
-    list(0, 1, 2, 3)
-    attn> range(2, 10, 3)
-    list(2, 5, 8)
-    attn> for i in range(3) { print(i) }
-    0
-    1
-    2
-    """#,
+      attn> range(4)
+      list(0, 1, 2, 3)
+      attn> range(2, 10, 3)
+      list(2, 5, 8)
+      attn> for i in range(3) { print(i) }
+      0
+      1
+      2
+      """#,
     "relu": #"""
-    attn> relu([-1, 0, 2])
-    [0, 0, 2]
-    """#,
+      attn> relu([-1, 0, 2])
+      [0, 0, 2]
+      """#,
     "reshape": #"""
-    attn> reshape(arange(6), 2, 3)
-    2×3 tensor
-    [[0, 1, 2],
-     [3, 4, 5]]
-    """#,
+      attn> reshape(arange(6), 2, 3)
+      2×3 tensor
+      [[0, 1, 2],
+       [3, 4, 5]]
+      """#,
     "rmsnorm": #"""
-    attn> rmsnorm([[1, 2, 3], [10, 20, 30]])
-    2×3 tensor
-    [[0.4629, 0.9258, 1.3887],
-     [0.4629, 0.9258, 1.3887]]
-    """#,
+      attn> rmsnorm([[1, 2, 3], [10, 20, 30]])
+      2×3 tensor
+      [[0.4629, 0.9258, 1.3887],
+       [0.4629, 0.9258, 1.3887]]
+      """#,
     "rope": #"""
-    attn> q = rope([[1, 0, 0, 0], [1, 0, 0, 0]])
-    attn> q
-    2×4 tensor
-    [[1.0000, 0.0000, 0.0000, 0.0000],
-     [0.5403, 0.0000, 0.8415, 0.0000]]
-    attn> dot(q[0], q[1])
-    0.5403
-    """#,
+      attn> q = rope([[1, 0, 0, 0], [1, 0, 0, 0]])
+      attn> q
+      2×4 tensor
+      [[1.0000, 0.0000, 0.0000, 0.0000],
+       [0.5403, 0.0000, 0.8415, 0.0000]]
+      attn> dot(q[0], q[1])
+      0.5403
+      """#,
     "round": #"""
-    attn> round([0.5, 1.5, 2.6, -0.5])
-    [0, 2, 3, 0]
-    """#,
+      attn> round([0.5, 1.5, 2.6, -0.5])
+      [0, 2, 3, 0]
+      """#,
     "sample": #"""
-    attn> sample([0.1, 0.2, 0.7], n: 10, seed: 1)
-    [2, 2, 2, 2, 2, 2, 2, 2, 1, 2]
-    """#,
+      attn> sample([0.1, 0.2, 0.7], n: 10, seed: 1)
+      [2, 2, 2, 2, 2, 2, 2, 2, 1, 2]
+      """#,
     "save": #"""
-    attn> save(softmax([1, 2, 3]), tempdir("p.csv"))
-    saved [3] to …/p.csv
-    """#,
+      attn> save(softmax([1, 2, 3]), tempdir("p.csv"))
+      saved [3] to …/p.csv
+      """#,
     "selfattend": #"""
-    attn> X = [[1, 0], [0, 1], [1, 1]]
-    attn> selfattend(X).weights
-    3×3 tensor
-    [[0.4011, 0.1978, 0.4011],
-     [0.1978, 0.4011, 0.4011],
-     [0.2483, 0.2483, 0.5035]]
-    """#,
+      attn> X = [[1, 0], [0, 1], [1, 1]]
+      attn> selfattend(X).weights
+      3×3 tensor
+      [[0.4011, 0.1978, 0.4011],
+       [0.1978, 0.4011, 0.4011],
+       [0.2483, 0.2483, 0.5035]]
+      """#,
     "sgd": #"""
-    attn> sgd({w: [1, 2]}, {w: [10, -10]}, lr: 0.01)
-    w: [0.9000, 2.1000]
-    """#,
+      attn> sgd({w: [1, 2]}, {w: [10, -10]}, lr: 0.01)
+      w: [0.9000, 2.1000]
+      """#,
     "shape": #"""
-    attn> shape([[1, 2, 3], [4, 5, 6]])
-    [2, 3]
-    """#,
+      attn> shape([[1, 2, 3], [4, 5, 6]])
+      [2, 3]
+      """#,
     "shuffle": #"""
-    attn> shuffle(list(1, 2, 3, 4), seed: 1)
-    list(1, 2, 4, 3)
-    """#,
+      attn> shuffle(list(1, 2, 3, 4), seed: 1)
+      list(1, 2, 4, 3)
+      """#,
     "sigmoid": #"""
-    attn> sigmoid([-2, 0, 2])
-    [0.1192, 0.5000, 0.8808]
-    """#,
+      attn> sigmoid([-2, 0, 2])
+      [0.1192, 0.5000, 0.8808]
+      """#,
     "sin": #"""
-    attn> sin([0, pi / 2])
-    [0, 1]
-    """#,
+      attn> sin([0, pi / 2])
+      [0, 1]
+      """#,
     "softmax": #"""
-    attn> softmax([1, 2, 3])
-    [0.0900, 0.2447, 0.6652]
-    attn> softmax([1, 2, 3], temperature: 10)
-    [0.3006, 0.3322, 0.3672]
-    """#,
+      attn> softmax([1, 2, 3])
+      [0.0900, 0.2447, 0.6652]
+      attn> softmax([1, 2, 3], temperature: 10)
+      [0.3006, 0.3322, 0.3672]
+      """#,
     "split": #"""
-    attn> split("the cat  sat")
-    list("the", "cat", "sat")
-    attn> split("a,b,,c", sep: ",")
-    list("a", "b", "", "c")
-    """#,
+      attn> split("the cat  sat")
+      list("the", "cat", "sat")
+      attn> split("a,b,,c", sep: ",")
+      list("a", "b", "", "c")
+      """#,
     "sqrt": #"""
-    attn> sqrt([4, 9])
-    [2, 3]
-    """#,
+      attn> sqrt([4, 9])
+      [2, 3]
+      """#,
     "stack": #"""
-    attn> stack([1, 2], [3, 4])
-    2×2 tensor
-    [[1, 2],
-     [3, 4]]
-    """#,
+      attn> stack([1, 2], [3, 4])
+      2×2 tensor
+      [[1, 2],
+       [3, 4]]
+      """#,
     "str": #"""
-    attn> str(0.5)
-    "0.5000"
-    attn> "loss: " + str(0.25)
-    "loss: 0.2500"
-    """#,
+      attn> str(0.5)
+      "0.5000"
+      attn> "loss: " + str(0.25)
+      "loss: 0.2500"
+      """#,
     "sum": #"""
-    attn> sum([[1, 2], [3, 4]], axis: 0)
-    [4, 6]
-    """#,
+      attn> sum([[1, 2], [3, 4]], axis: 0)
+      [4, 6]
+      """#,
     "svg": #"""
-    attn> svg(attend([1, 0], eye(2)), tempdir("weights.svg"))
-    saved a bar chart to …/weights.svg
-    """#,
+      attn> svg(attend([1, 0], eye(2)), tempdir("weights.svg"))
+      saved a bar chart to …/weights.svg
+      """#,
     "tanh": #"""
-    attn> tanh([-1, 0, 1])
-    [-0.7616,  0.0000,  0.7616]
-    """#,
+      attn> tanh([-1, 0, 1])
+      [-0.7616,  0.0000,  0.7616]
+      """#,
     "tempdir": #"""
-    attn> save(eye(2), tempdir("identity.csv"))
-    saved [2, 2] to …/identity.csv
-    attn> load(tempdir("identity.csv"))
-    2×2 tensor
-    [[1, 0],
-     [0, 1]]
-    """#,
+      attn> save(eye(2), tempdir("identity.csv"))
+      saved [2, 2] to …/identity.csv
+      attn> load(tempdir("identity.csv"))
+      2×2 tensor
+      [[1, 0],
+       [0, 1]]
+      """#,
     "transpose": #"""
-    attn> transpose([[1, 2, 3], [4, 5, 6]])
-    3×2 tensor
-    [[1, 4],
-     [2, 5],
-     [3, 6]]
-    """#,
+      attn> transpose([[1, 2, 3], [4, 5, 6]])
+      3×2 tensor
+      [[1, 4],
+       [2, 5],
+       [3, 6]]
+      """#,
     "update": #"""
-    attn> opt = adam([1, 2], lr: 0.5)
-    attn> update(opt, [1, -1]).params
-    [0.5000, 2.5000]
-    """#,
+      attn> opt = adam([1, 2], lr: 0.5)
+      attn> update(opt, [1, -1]).params
+      [0.5000, 2.5000]
+      """#,
     "valgrad": #"""
-    attn> r = valgrad(x -> sum(x * x), [1, 2])
-    attn> r.value
-    5
-    attn> r.grad
-    [2, 4]
-    """#,
+      attn> r = valgrad(x -> sum(x * x), [1, 2])
+      attn> r.value
+      5
+      attn> r.grad
+      [2, 4]
+      """#,
     "vocab": #"""
-    attn> v = vocab(list("emma", "ava"))
-    attn> v.chars
-    list("a", "e", "m", "v")
-    attn> v.size
-    5
-    """#,
+      attn> v = vocab(list("emma", "ava"))
+      attn> v.chars
+      list("a", "e", "m", "v")
+      attn> v.size
+      5
+      """#,
     "window": #"""
-    attn> window(4, 2)
-    4×4 tensor
-    [[1, 0, 0, 0],
-     [1, 1, 0, 0],
-     [0, 1, 1, 0],
-     [0, 0, 1, 1]]
-    """#,
+      attn> window(4, 2)
+      4×4 tensor
+      [[1, 0, 0, 0],
+       [1, 1, 0, 0],
+       [0, 1, 1, 0],
+       [0, 0, 1, 1]]
+      """#,
     "zeros": #"""
-    attn> zeros(2, 3)
-    2×3 tensor
-    [[0, 0, 0],
-     [0, 0, 0]]
-    """#,
+      attn> zeros(2, 3)
+      2×3 tensor
+      [[0, 0, 0],
+       [0, 0, 0]]
+      """#,
   ]
 }
