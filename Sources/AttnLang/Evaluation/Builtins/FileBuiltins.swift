@@ -56,7 +56,7 @@ extension Builtins {
         let tensors = try SafetensorsFormat.read(
           FileHandle(fileDescriptor: file.descriptor, closeOnDealloc: false), shown: path, names: name.map { [$0] })
         if name != nil, let only = tensors.first { return .tensor(only.tensor) }
-        return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) }))
+        return .record(namedTensors(tensors))
       }
       let bytes = Array(try args.readFile(path, limit: readLimit()))
       if let actual = TensorFileFormat.recognizing(bytes), actual.fileExtension != format.fileExtension {
@@ -68,7 +68,7 @@ extension Builtins {
       case .table(let columns, let data):
         return .record(Record([("columns", .list(columns.map { .string($0) })), ("data", .tensor(data))]))
       case .named(let tensors):
-        guard let name else { return .record(Record(tensors.map { ($0.name, Value.tensor($0.tensor)) })) }
+        guard let name else { return .record(namedTensors(tensors)) }
         guard let tensor = tensors.first(where: { $0.name == name })?.tensor else {
           throw TensorError(
             "load", "'\(path)' has no array '\(name)'; it has \(tensors.map(\.name).joined(separator: ", "))")
@@ -106,7 +106,7 @@ extension Builtins {
       switch value {
       case .tensor(let tensor): contents = .tensor(tensor)
       case .number(let number): contents = .tensor(Tensor(number))
-      case .record(let record): contents = .named(try savedTensors(record, prefix: ""))
+      case .record(let record): contents = .named(try savedTensors(record, at: args.range(of: "x")))
       default: throw TensorError("save", "can save a tensor or a record of tensors, not a \(value.typeName)")
       }
       try args.writeFile(try format.encode(contents, element), to: path)
@@ -136,21 +136,26 @@ extension Builtins {
   ]
 }
 
+/// A file's tensors by name, as the record `load` gives.
+func namedTensors(_ tensors: [(name: String, tensor: Tensor)]) -> Record {
+  Record(tensors.map { ($0.name, Value.tensor($0.tensor)) })
+}
+
 /// The tensors of a record to save, by name: a record inside it is named
-/// with dots (`layer.w`). Walked without recursion, however deep.
-func savedTensors(_ record: Record, prefix: String) throws -> [(name: String, tensor: Tensor)] {
+/// with dots (`layer.w`). Walked without recursion; records nested deeper
+/// than any structured-value operation allows (``Value/maximumStructureDepth``)
+/// are refused as they are everywhere else.
+func savedTensors(_ record: Record, at range: SourceRange) throws -> [(name: String, tensor: Tensor)] {
   var tensors: [(name: String, tensor: Tensor)] = []
   // Fields still to visit, the next one last.
-  var pending = record.fields.reversed().map { (name: prefix + $0.name, value: $0.value) }
-  while let (name, value) = pending.popLast() {
+  var pending = record.fields.reversed().map { (name: $0.name, value: $0.value, depth: 1) }
+  while let (name, value, depth) = pending.popLast() {
     switch value {
     case .tensor(let tensor): tensors.append((name, tensor))
     case .number(let number): tensors.append((name, Tensor(number)))
     case .record(let inner):
-      guard name.utf8.count < 4096 else {
-        throw TensorError("save", "a name is longer than 4096 bytes: records nest too deep")
-      }
-      pending += inner.fields.reversed().map { (name: name + "." + $0.name, value: $0.value) }
+      guard depth < Value.maximumStructureDepth else { throw Value.tooDeep("save", at: range) }
+      pending += inner.fields.reversed().map { (name: name + "." + $0.name, value: $0.value, depth: depth + 1) }
     default:
       throw TensorError("save", "field '\(name)' is a \(value.typeName); only tensors (and records of them) are saved")
     }
@@ -178,7 +183,8 @@ enum FileKind {
       operation,
       fileExtension.isEmpty
         ? "'\(path)' has no extension to say its format; use \(TensorFileFormat.extensionList) (or .svg for a picture)"
-        : "unknown file type '.\(fileExtension)' in '\(path)'; use \(TensorFileFormat.extensionList) (or .svg for a picture)")
+        : "unknown file type '.\(fileExtension)' in '\(path)'; use \(TensorFileFormat.extensionList) (or .svg for a picture)"
+    )
   }
 }
 
