@@ -46,19 +46,13 @@ enum MatrixKernel {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > 32 * 32 * 32 else {
       c.update(repeating: 0, count: m * n)
-      if transposeA != transposeB {
-        // Small with one operand transposed: read it in place (no copy to allocate).
-        simpleMultiply(a, b, c, m: m, k: k, n: n, transposedA: transposeA)
-      } else if transposeA || transposeB {
-        // Small: copy the transposed operands into place (cheap here), then the plain loop.
-        let plainA = transposeA ? transposedCopy(a, rows: k, columns: m) : UnsafeMutablePointer(mutating: a)
-        let plainB = transposeB ? transposedCopy(b, rows: n, columns: k) : UnsafeMutablePointer(mutating: b)
-        simpleMultiply(plainA, plainB, c, m: m, k: k, n: n)
-        if transposeA { plainA.deallocate() }
-        if transposeB { plainB.deallocate() }
-      } else {
-        simpleMultiply(a, b, c, m: m, k: k, n: n)
-      }
+      // Small: a transposed operand is read in place; with both transposed,
+      // A is copied into place first (cheap at this size).
+      let plainA = transposeA && transposeB ? transposedCopy(a, rows: k, columns: m) : nil
+      simpleMultiply(
+        plainA.map { UnsafePointer($0) } ?? a, b, c, m: m, k: k, n: n, transposedA: transposeA && !transposeB,
+        transposedB: transposeB)
+      plainA?.deallocate()
       return
     }
     // Worker threads cannot see the caller's context: read its stop request here.
@@ -160,43 +154,33 @@ enum MatrixKernel {
     return max(1, Int((quota / period).rounded(.up)))
   }
 
-  /// The textbook triple loop (i, p, j), for products too small to pack.
-  /// The same with one operand stored transposed, read in place: `Aᵀ`
-  /// (stored `k × m`) when `transposedA`, else `Bᵀ` (stored `n × k`), whose
-  /// rows are then contiguous dot products with A's.
+  /// The textbook triple loop (i, p, j), for products too small to pack;
+  /// one operand may be stored transposed and is then read in place: `Aᵀ`
+  /// (stored `k × m`, read with its strides swapped) when `transposedA`,
+  /// `Bᵀ` (stored `n × k`) when `transposedB` — each element then a dot
+  /// product of two contiguous rows.
   static func simpleMultiply(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int,
-    transposedA: Bool
+    transposedA: Bool = false, transposedB: Bool = false
   ) {
-    if transposedA {
+    assert(!(transposedA && transposedB), "at most one operand read transposed")
+    if transposedB {
       for i in 0..<m {
-        let row = c + i * n
-        for p in 0..<k {
-          let scale = a[p * m + i]
-          let source = b + p * n
-          for j in 0..<n { row[j] += scale * source[j] }
+        let left = a + i * k
+        for j in 0..<n {
+          let right = b + j * k
+          var total = 0.0
+          for p in 0..<k { total += left[p] * right[p] }
+          c[i * n + j] = total
         }
       }
       return
     }
-    for i in 0..<m {
-      let left = a + i * k
-      for j in 0..<n {
-        let right = b + j * k
-        var total = 0.0
-        for p in 0..<k { total += left[p] * right[p] }
-        c[i * n + j] = total
-      }
-    }
-  }
-
-  static func simpleMultiply(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int
-  ) {
+    let (rowStride, columnStride) = transposedA ? (1, m) : (k, 1)
     for i in 0..<m {
       let row = c + i * n
       for p in 0..<k {
-        let scale = a[i * k + p]
+        let scale = a[i * rowStride + p * columnStride]
         let source = b + p * n
         for j in 0..<n { row[j] += scale * source[j] }
       }
