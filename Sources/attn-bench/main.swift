@@ -23,10 +23,7 @@ let selection = Array(CommandLine.arguments.dropFirst())
 // freed large blocks for reuse (Sources/_System/Allocator.c).
 attn_keep_freed_memory()
 // As the attn executable does: ATTN_NO_AVX512=1 and ATTN_THREADS=N set the kernels.
-if ProcessInfo.processInfo.environment["ATTN_NO_AVX512"] == "1" { ComputeSettings.allowsAVX512 = false }
-if let threads = ProcessInfo.processInfo.environment["ATTN_THREADS"].flatMap(Int.init) {
-  ComputeSettings.maximumThreads = threads
-}
+ComputeSettings.configure(from: ProcessInfo.processInfo.environment)
 
 struct Row {
   var workload: String

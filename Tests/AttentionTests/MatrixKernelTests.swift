@@ -76,6 +76,17 @@ import _TestSupport
     #expect(MatrixKernel.activeProcessorCount >= 1)
   }
 
+  /// The settings a program hands over from its environment (the library reads none itself).
+  @Test func settingsComeFromTheEnvironmentGiven() {
+    let saved = (ComputeSettings.allowsAVX512, ComputeSettings.maximumThreads)
+    defer { (ComputeSettings.allowsAVX512, ComputeSettings.maximumThreads) = saved }
+    ComputeSettings.configure(from: ["ATTN_THREADS": "0", "ATTN_NO_AVX512": "yes"])
+    #expect(ComputeSettings.allowsAVX512 == saved.0 && ComputeSettings.maximumThreads == saved.1)
+    ComputeSettings.configure(from: ["ATTN_THREADS": "3", "ATTN_NO_AVX512": "1"])
+    #expect(!ComputeSettings.allowsAVX512)
+    #expect(ComputeSettings.maximumThreads == 3)
+  }
+
   @Test func singleThreadedAgreesWithParallel() throws {
     let a = try randn([150, 90], seed: 1)
     let b = try randn([90, 110], seed: 2)

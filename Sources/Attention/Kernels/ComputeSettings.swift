@@ -3,9 +3,16 @@ import Synchronization
 /// How the library's kernels run: which instruction sets they may use and
 /// how many threads a product may take. A program sets them once, before
 /// its first tensor operation (the kernels are chosen when first used);
-/// the library itself reads no environment variables. The `attn` command
-/// fills them from `ATTN_NO_AVX512=1` and `ATTN_THREADS=N`.
+/// the library itself reads no environment variables: a program hands its
+/// environment to ``configure(from:)``, as `attn` and `attn-bench` do.
 public enum ComputeSettings {
+  /// Sets what `environment` asks for: `ATTN_NO_AVX512=1` keeps to the AVX2
+  /// kernels, `ATTN_THREADS=N` limits each product to N threads.
+  public static func configure(from environment: [String: String]) {
+    if environment["ATTN_NO_AVX512"] == "1" { allowsAVX512 = false }
+    if let threads = environment["ATTN_THREADS"].flatMap(Int.init), threads >= 1 { maximumThreads = threads }
+  }
+
   struct Values: Sendable {
     var allowsAVX512 = true
     var maximumThreads: Int? = nil

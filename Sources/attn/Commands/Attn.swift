@@ -41,7 +41,7 @@ struct Attn: ParsableCommand {
     // next use faults in every page again (a third of multi-head attention's
     // gradient at n = 512).
     attn_keep_freed_memory()
-    ComputeSettings.fromEnvironment()
+    ComputeSettings.configure(from: ProcessInfo.processInfo.environment)
     Interrupts.removeTemporaryDirectoriesWhenEnded()
     runWithLargeStack { runCommandLine() }
   }
@@ -58,15 +58,5 @@ struct Attn: ParsableCommand {
       }
       exit(withError: error)
     }
-  }
-}
-
-extension ComputeSettings {
-  /// The kernels' settings from the environment: `ATTN_NO_AVX512=1` keeps to
-  /// the AVX2 kernels, `ATTN_THREADS=N` limits each product to N threads.
-  static func fromEnvironment() {
-    let environment = ProcessInfo.processInfo.environment
-    if environment["ATTN_NO_AVX512"] == "1" { allowsAVX512 = false }
-    if let threads = environment["ATTN_THREADS"].flatMap(Int.init), threads >= 1 { maximumThreads = threads }
   }
 }
