@@ -48,9 +48,8 @@ public enum LessonLibrary {
     var candidates: [String] = []
     if let path = environment["ATTN_LESSONS"], !path.isEmpty { candidates.append(path) }
     candidates.append("lessons")
-    let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-    // Installed: PREFIX/bin/attn next to PREFIX/share/attn/lessons.
-    candidates.append(binary.deletingLastPathComponent().appendingPathComponent("share/attn/lessons").path)
+    let (installed, checkout) = shippedCandidates(executable: executable)
+    candidates.append(installed)
     // The XDG data directories (scripts/install's PREFIX/share is usually among them).
     let home = environment["HOME"] ?? ""
     let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
@@ -58,17 +57,8 @@ public enum LessonLibrary {
       (environment["XDG_DATA_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/local/share:/usr/share")
       .split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
     for directory in [dataHome] + dataDirectories { candidates.append(directory + "/attn/lessons") }
-    // A build directory inside a checkout: walk up to the repository's lessons.
-    var directory = binary
-    for _ in 0..<5 {
-      candidates.append(directory.appendingPathComponent("lessons").path)
-      directory = directory.deletingLastPathComponent()
-    }
-    return candidates.first { path in
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-        && ((try? markdownFiles(in: [path]))?.isEmpty == false)
-    }
+    candidates += checkout
+    return candidates.first { path in isDirectory(path) && ((try? markdownFiles(in: [path]))?.isEmpty == false) }
   }
 
   /// The lesson directories shipped with the running attn: installed beside
@@ -77,17 +67,30 @@ public enum LessonLibrary {
   /// folder in the current directory, `ATTN_LESSONS` or the XDG data
   /// directories may hold anyone's, which run confined.
   public static func shippedDirectories(executable: String = executablePath()) -> [String] {
+    let (installed, checkout) = shippedCandidates(executable: executable)
+    return ([installed] + checkout).filter(isDirectory)
+  }
+
+  /// Where the running attn's own lessons may be — the one list both
+  /// ``defaultDirectory(executable:)`` and ``shippedDirectories(executable:)``
+  /// read, so what is found by default and what runs as built in agree:
+  /// installed (`PREFIX/bin/attn` beside `PREFIX/share/attn/lessons`), and
+  /// the `lessons` folders above a build directory inside a checkout.
+  static func shippedCandidates(executable: String) -> (installed: String, checkout: [String]) {
     let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-    var candidates = [binary.deletingLastPathComponent().appendingPathComponent("share/attn/lessons").path]
+    let installed = binary.deletingLastPathComponent().appendingPathComponent("share/attn/lessons").path
+    var checkout: [String] = []
     var directory = binary
     for _ in 0..<5 {
-      candidates.append(directory.appendingPathComponent("lessons").path)
+      checkout.append(directory.appendingPathComponent("lessons").path)
       directory = directory.deletingLastPathComponent()
     }
-    return candidates.filter { path in
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
+    return (installed, checkout)
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
   }
 
   /// Whether the lesson at `path` is one shipped with attn (see ``shippedDirectories(executable:)``).
