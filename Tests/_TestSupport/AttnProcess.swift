@@ -59,39 +59,29 @@ public enum AttnProcess {
     }
     writer.start()
     // Read both pipes concurrently so a full pipe never blocks the child.
-    let errorData = LockedData()
+    let errorData = Shared<Data?>(nil)
     let errorReader = Thread {
-      errorData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+      errorData.value = stderr.fileHandleForReading.readDataToEndOfFile()
     }
     errorReader.start()
     let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !errorData.isSet { usleep(1000) }
+    while errorData.value == nil { usleep(1000) }
     return Result(
       status: process.terminationStatus,
       crashed: process.terminationReason == .uncaughtSignal,
       stdout: String(decoding: outputData, as: UTF8.self),
-      stderr: String(decoding: errorData.data, as: UTF8.self))
+      stderr: String(decoding: errorData.value ?? Data(), as: UTF8.self))
   }
 }
 
-final class LockedData: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: Data?
-  func set(_ data: Data) {
-    lock.lock()
-    stored = data
-    lock.unlock()
-  }
-  var isSet: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return stored != nil
-  }
-  var data: Data {
-    lock.lock()
-    defer { lock.unlock() }
-    return stored ?? Data()
+/// A value threads of a test share (a flag, what a reader thread read).
+public final class Shared<Value: Sendable>: Sendable {
+  private let stored: Mutex<Value>
+  public init(_ value: Value) { stored = Mutex(value) }
+  public var value: Value {
+    get { stored.withLock { $0 } }
+    set { stored.withLock { $0 = newValue } }
   }
 }
 

@@ -28,7 +28,7 @@ import _TestSupport
       cell += "attn> save([1, 2, 3], \"d/out.csv\")\nattn> save(load(\"d/secret.csv\"), \"seen\(index).csv\")\n"
     }
     try write("# Race\n\n" + cell + "```\n", to: inside.appendingPathComponent("race.md"))
-    let done = LockedFlag()
+    let done = Shared(false)
     let swapper = Thread {
       let d = inside.appendingPathComponent("d").path
       let real = inside.appendingPathComponent("d-real").path
@@ -42,7 +42,7 @@ import _TestSupport
     }
     swapper.start()
     let result = try AttnProcess.run(["test", inside.appendingPathComponent("race.md").path])
-    done.set()
+    done.value = true
     usleep(100_000)
     #expect(!result.crashed)
     #expect(
@@ -216,21 +216,6 @@ import _TestSupport
     #expect(Date().timeIntervalSince(started) < 10)
     #expect(result.stderr.contains("not a regular file (it is a FIFO)"), "\(result.stderr)")
     #expect(result.stdout == "1\n")
-  }
-}
-
-final class LockedFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored = false
-  func set() {
-    lock.lock()
-    stored = true
-    lock.unlock()
-  }
-  var value: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return stored
   }
 }
 
