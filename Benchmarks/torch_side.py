@@ -42,10 +42,15 @@ def multihead(x, wq, wk, wv, wo, heads):
     return (w @ v).transpose(0, 1).reshape(n, d) @ wo
 
 
-def backward_workload(n, d, heads):
+def parameters(n, d):
+    """The input and the four projections, all tracked, from one seed."""
     g = torch.Generator().manual_seed(0)
     x = torch.randn(n, d, generator=g, requires_grad=True)
-    ws = [(torch.rand(d, d, generator=g) - 0.5).requires_grad_() for _ in range(4)]
+    return x, [(torch.rand(d, d, generator=g) - 0.5).requires_grad_() for _ in range(4)]
+
+
+def backward_workload(n, d, heads):
+    x, ws = parameters(n, d)
 
     def step():
         for t in [x] + ws:
@@ -57,9 +62,7 @@ def backward_workload(n, d, heads):
 
 def sdpa_backward_workload(n, d, heads):
     # The output alone, forward and backward, through scaled_dot_product_attention.
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(n, d, generator=g, requires_grad=True)
-    ws = [(torch.rand(d, d, generator=g) - 0.5).requires_grad_() for _ in range(4)]
+    x, ws = parameters(n, d)
 
     def step():
         for t in [x] + ws:
