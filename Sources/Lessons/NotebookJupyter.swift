@@ -4,45 +4,68 @@ import Foundation
 
 /// A lesson as a Jupyter notebook (nbformat 4) for the attn kernel: prose as
 /// Markdown cells, each lesson cell as a code cell with the outputs of a
-/// fresh run — text, SVG pictures, HTML explanations, errors. An exercise
-/// becomes its task's hints as Markdown and its solution as a code cell whose
-/// input is folded away (JupyterLab's `source_hidden`), so the notebook still
-/// runs top to bottom.
+/// fresh run — text, SVG pictures, HTML explanations, errors — as the kernel
+/// gives them.
+///
+/// Exercises are the student's to answer, as at the prompt: the notebook
+/// starts with `:lesson NAME` (so the kernel knows whose exercises these
+/// are), each exercise is an empty code cell with its task as a comment and
+/// a check cell after it (`check("NAME")`, answered ✓ or ✗ by the lesson's
+/// hidden checks in the kernel). Solutions, hints and checks stay out of the
+/// notebook: `:hint NAME` and `:solution NAME` ask the kernel.
 public enum NotebookJupyter {
-  public static func notebook(for notebook: Notebook, results: [CellResult]) -> String {
+  /// Runs `notebook` in `runner`'s session as the exported notebook runs in
+  /// the kernel (exercise cells empty) and returns the notebook.
+  /// - Parameters:
+  ///   - lessonName: what the first cell's `:lesson` names (the lesson's file
+  ///     name, which the kernel finds among the lessons installed with attn).
+  ///   - referenceOptions: the options the exercises' reference sessions run under.
+  public static func export(
+    _ notebook: Notebook, lessonName: String, runner: NotebookRunner, referenceOptions: SessionOptions
+  ) -> String {
     var cells: [[String: Any]] = []
-    var next = 0
     var count = 0
     func identifier() -> String { "cell-\(cells.count)" }
+    func markdown(_ text: String) {
+      cells.append(["cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": text])
+    }
+    func code(_ source: String, outputs: [[String: Any]], tags: [String] = [], run: Bool = true) {
+      if run { count += 1 }
+      let metadata: [String: Any] = tags.isEmpty ? [:] : ["tags": tags]
+      cells.append([
+        "cell_type": "code", "id": identifier(), "metadata": metadata,
+        "execution_count": run ? count : NSNull(), "source": source, "outputs": outputs,
+      ])
+    }
+    let exercises = NotebookExercises(notebook: notebook, referenceOptions: referenceOptions)
+    let setup = ":lesson " + lessonName
+    code(setup, outputs: [stream(NotebookExercises.introduction(to: notebook))], tags: ["lesson"])
+    var lastProse = ""
     for block in notebook.blocks {
       switch block {
       case .prose(let text, _):
         let trimmed = text.trimmingCharacters(in: .newlines)
         if !trimmed.isEmpty {
-          cells.append([
-            "cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any],
-            "source": MarkdownHTML.inertMarkdown(trimmed),
-          ])
+          markdown(MarkdownHTML.inertMarkdown(trimmed))
+          lastProse = trimmed
         }
       case .cell(let cell):
-        guard next < results.count else { continue }
-        let result = results[next]
-        next += 1
-        count += 1
-        var metadata: [String: Any] = [:]
         if let exercise = cell.exercise {
-          var text =
-            "**Exercise `\(exercise.name)`** — answer it at the attn prompt (`attn lesson`), where it is checked."
-          for (number, hint) in exercise.hints.enumerated() {
-            text += "\n\n*Hint \(number + 1):* \(MarkdownHTML.inertMarkdown(hint))"
-          }
-          cells.append(["cell_type": "markdown", "id": identifier(), "metadata": [:] as [String: Any], "source": text])
-          metadata = ["tags": ["solution"], "jupyter": ["source_hidden": true, "outputs_hidden": true]]
+          markdown(
+            "**Exercise `\(exercise.name)`** — write your answer in the next cell and run it, then run the "
+              + "check after it. `:hint \(exercise.name)` gives a hint, `:solution \(exercise.name)` the answer.")
+          code(answerStub(for: exercise, task: lastTask(in: lastProse)), outputs: [], tags: ["answer"], run: false)
+          let checked = exercises.check(exercise, student: runner.session)
+          code("check(\"\(exercise.name)\")", outputs: [stream(checked.text)], tags: ["check"])
+          continue
         }
+        let result = runner.run(cell, in: notebook)
+        count += 1
+        let number = count
         cells.append([
-          "cell_type": "code", "id": identifier(), "metadata": metadata, "execution_count": count,
+          "cell_type": "code", "id": identifier(), "metadata": [:] as [String: Any], "execution_count": number,
           "source": result.entries.map(\.entry.input).joined(separator: "\n"),
-          "outputs": result.entries.flatMap { outputs(of: $0, count: count) },
+          "outputs": result.entries.flatMap { outputs(of: $0, count: number) },
         ])
       }
     }
@@ -50,7 +73,8 @@ public enum NotebookJupyter {
       "nbformat": 4, "nbformat_minor": 5,
       "metadata": [
         "kernelspec": ["name": "attn", "display_name": "attn", "language": "attn"],
-        "language_info": ["name": "attn", "file_extension": ".attn", "mimetype": "text/x-attn"],
+        "language_info": languageInfo,
+        "attn": ["lesson": lessonName],
       ],
       "cells": cells,
     ]
@@ -59,6 +83,42 @@ public enum NotebookJupyter {
         withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
       ?? Data()
     return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// What the kernel says about its language (`language_info`): nbconvert
+  /// and JupyterLab highlight attn with the Pygments lexer `attn` that the
+  /// attn-kernel package registers.
+  public static var languageInfo: [String: Any] {
+    [
+      "name": "attn", "file_extension": ".attn", "mimetype": "text/x-attn", "pygments_lexer": "attn",
+      "codemirror_mode": "python",
+    ]
+  }
+
+  /// A stream output.
+  static func stream(_ text: String) -> [String: Any] {
+    ["output_type": "stream", "name": "stdout", "text": text + "\n"]
+  }
+
+  /// The last paragraph of the prose before an exercise: its task.
+  static func lastTask(in prose: String) -> String {
+    let paragraphs = prose.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    return paragraphs.last { !$0.isEmpty && !$0.hasPrefix("#") } ?? ""
+  }
+
+  /// The cell a student answers in: the task as comments, nothing to run.
+  static func answerStub(for exercise: Exercise, task: String) -> String {
+    var lines = ["# Exercise \(exercise.name): write your answer here."]
+    var line = "#"
+    for word in task.replacingOccurrences(of: "**", with: "").split(whereSeparator: \.isWhitespace) {
+      if line.count + word.count + 1 > 88, line != "#" {
+        lines.append(line)
+        line = "#"
+      }
+      line += " " + word
+    }
+    if line != "#" { lines.append(line) }
+    return lines.joined(separator: "\n")
   }
 
   /// Jupyter outputs for one input: `print` lines as a stream, each value as

@@ -36,6 +36,18 @@ public struct NotebookRunner {
     self.timeLimit = timeLimit
   }
 
+  /// A fresh session (made with `options`) that ran `notebook`'s cells up
+  /// to the cell numbered `last` (its ``Notebook/Cell/index``), exercises'
+  /// solutions included: the reference an exercise's answer is judged against.
+  public static func reference(for notebook: Notebook, throughCell last: Int, options: SessionOptions) -> Session {
+    let session = Session(options: options)
+    let runner = NotebookRunner(session: session)
+    for cell in notebook.cells where cell.index <= last {
+      for entry in cell.entries { _ = runner.output(of: entry.input, name: notebook.path) }
+    }
+    return session
+  }
+
   /// The lines the prompt prints for `input`: each value, or the error as
   /// the REPL shows it (without colors).
   public func output(of input: String, name: String) -> (lines: [String], values: [Value]) {

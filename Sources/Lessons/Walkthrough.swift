@@ -66,11 +66,7 @@ public final class Walkthrough {
   public func reference(options: SessionOptions) -> Session? {
     guard let exercise = currentExercise else { return nil }
     if let made = references[exercise.name] { return made }
-    let session = Session(options: options)
-    let runner = NotebookRunner(session: session)
-    for cell in notebook.cells where cell.index <= cells[cellIndex].index {
-      for entry in cell.entries { _ = runner.output(of: entry.input, name: notebook.path) }
-    }
+    let session = NotebookRunner.reference(for: notebook, throughCell: cells[cellIndex].index, options: options)
     references[exercise.name] = session
     return session
   }

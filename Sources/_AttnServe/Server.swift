@@ -23,10 +23,24 @@ import Lessons
 /// error is `"status": "error"` with `"error": {"message", "text"}` (the
 /// diagnostic as the prompt shows it). SIGINT stops the running request
 /// (it ends with the error `interrupted`); the variables stay.
-public struct Server {
+///
+/// A cell that is one of the notebook commands (``NotebookCommand``:
+/// `:lesson NAME`, `:check NAME` or `check("NAME")`, `:hint NAME`,
+/// `:solution NAME`) answers with text as a stream output: exercises are
+/// checked in the kernel against the lesson installed with attn.
+public final class Server {
   public let session: Session
+  /// Finds the lesson `:lesson NAME` names: the lesson, and the files its
+  /// cells (and its exercises' reference sessions) may use.
+  public typealias LessonFinder = (String) -> Result<(notebook: Notebook, files: FileAccess), NotebookExerciseError>
+  let findLesson: LessonFinder?
+  /// The exercises of the lesson `:lesson` named.
+  var exercises: NotebookExercises?
 
-  public init(session: Session) { self.session = session }
+  public init(session: Session, findLesson: LessonFinder? = nil) {
+    self.session = session
+    self.findLesson = findLesson
+  }
 
   /// Serves standard input until it ends.
   public func run() {
@@ -72,6 +86,7 @@ public struct Server {
   }
 
   func execute(_ code: String) -> [String: Any] {
+    if let command = NotebookCommand.parse(code) { return run(command) }
     let formatter = ValueFormatter(options: session.options.display)
     var outputs: [[String: Any]] = []
     do {
@@ -99,6 +114,53 @@ public struct Server {
         "status": "error", "outputs": outputs,
         "error": ["message": error.items.first?.message ?? "error", "text": text],
       ]
+    }
+  }
+
+  /// A notebook command's answer: text as a stream output, or an error.
+  func run(_ command: NotebookCommand) -> [String: Any] {
+    func say(_ text: String) -> [String: Any] { ["status": "ok", "outputs": [["type": "stream", "text": text]]] }
+    func fail(_ message: String) -> [String: Any] {
+      ["status": "error", "outputs": [] as [Any], "error": ["message": message, "text": "error: " + message]]
+    }
+    if case .lesson(let name) = command {
+      guard !name.isEmpty else { return fail(":lesson needs the lesson's name or number, such as :lesson 3") }
+      guard let findLesson else { return fail(":lesson is not available here") }
+      switch findLesson(name) {
+      case .failure(let error): return fail(error.message)
+      case .success(let found):
+        session.options.files = found.files
+        var options = session.options
+        options.display = options.display.plain
+        exercises = NotebookExercises(notebook: found.notebook, referenceOptions: options)
+        return say(NotebookExercises.introduction(to: found.notebook))
+      }
+    }
+    guard let exercises else {
+      return fail("which lesson? run :lesson NAME first (an exported lesson's first cell does)")
+    }
+    let name: String
+    switch command {
+    case .check(let named), .hint(let named), .solution(let named): name = named
+    case .lesson: name = ""
+    }
+    let exercise: Exercise
+    switch exercises.exercise(name) {
+    case .failure(let error): return fail(error.message)
+    case .success(let found): exercise = found
+    }
+    switch command {
+    case .check: return say(exercises.check(exercise, student: session).text)
+    case .hint: return say(exercises.hint(exercise))
+    case .solution:
+      let inputs = exercises.solution(exercise)
+      var response = execute(inputs.joined(separator: "\n"))
+      let shown: [String: Any] = [
+        "type": "stream", "text": "solution of \(exercise.name):\n" + inputs.joined(separator: "\n"),
+      ]
+      response["outputs"] = [shown] + ((response["outputs"] as? [[String: Any]]) ?? [])
+      return response
+    case .lesson: return fail("unreachable")
     }
   }
 

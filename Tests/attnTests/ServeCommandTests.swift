@@ -153,12 +153,56 @@ import _TestSupport
     #expect(kernel?["name"] as? String == "attn")
     let cells = try #require(notebook["cells"] as? [[String: Any]])
     let code = cells.filter { $0["cell_type"] as? String == "code" }
-    #expect(code.count == 11)
-    let first = try #require(code.first?["outputs"] as? [[String: Any]])
+    // The :lesson cell, 9 lesson cells, and an answer and a check cell per exercise.
+    #expect(code.count == 1 + 9 + 2 * 2)
+    #expect(code.first?["source"] as? String == ":lesson 01-softmax")
+    let first = try #require(code.dropFirst().first?["outputs"] as? [[String: Any]])
     #expect(((first.first?["data"] as? [String: Any])?["text/plain"]) as? String == "[0.6590, 0.2424, 0.0986]")
-    let solutions = code.filter { (($0["metadata"] as? [String: Any])?["tags"] as? [String]) == ["solution"] }
-    #expect(solutions.count == 2, "exercise solutions are folded away")
+    func tagged(_ tag: String) -> Int {
+      code.filter { (($0["metadata"] as? [String: Any])?["tags"] as? [String]) == [tag] }.count
+    }
+    #expect(tagged("answer") == 2 && tagged("check") == 2, "exercises are the student's to answer")
+    #expect(tagged("solution") == 0)
     #expect(try AttnProcess.run(["export", lesson.path]).status == 2)
+  }
+
+  /// A notebook exported from a lesson checks its exercises in the kernel:
+  /// `:lesson` names the lesson, `check("NAME")` judges the answer against
+  /// the lesson's hidden checks, `:hint` and `:solution` help.
+  @Test func exercisesCheckInTheKernel() throws {
+    func execute(_ id: Int, _ code: String) -> String {
+      let object: [String: Any] = ["id": id, "execute": code]
+      let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+      return String(decoding: data, as: UTF8.self)
+    }
+    let replies = try responses([
+      execute(1, "check(\"pick-the-diagonal\")"),
+      execute(2, ":lesson 3"),
+      execute(3, "U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]\nq3 = [1, 1]"),
+      execute(4, "check(\"pick-the-diagonal\")"),
+      execute(5, ":hint"),
+      execute(6, "q3 = 5 * [1, 1]"),
+      execute(7, ":check pick-the-diagonal"),
+      execute(8, ":solution weighted-average"),
+      execute(9, "check(\"weighted-average\")"),
+      execute(10, ":check thrice"),
+      execute(11, ":lesson no-such-lesson"),
+    ])
+    #expect(replies.count == 11)
+    func text(_ reply: [String: Any]) -> String {
+      ((reply["outputs"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined(separator: "\n")
+    }
+    func error(_ reply: [String: Any]) -> String { (reply["error"] as? [String: Any])?["message"] as? String ?? "" }
+    #expect(error(replies[0]).contains("which lesson? run :lesson NAME first"))
+    #expect(text(replies[1]).contains("its exercises: pick-the-diagonal, weighted-average"), "\(replies[1])")
+    #expect(text(replies[3]).hasPrefix("✗ pick-the-diagonal: not yet"), "\(replies[3])")
+    #expect(text(replies[3]).contains("the third vector should get more than 70% of the weight"))
+    #expect(text(replies[4]).hasPrefix("hint: A query scores highest"), "\(replies[4])")
+    #expect(text(replies[6]) == "✓ pick-the-diagonal: passed every check", "\(replies[6])")
+    #expect(text(replies[7]).hasPrefix("solution of weighted-average:\ndef average(w, U) {"), "\(replies[7])")
+    #expect(text(replies[8]) == "✓ weighted-average: passed every check", "\(replies[8])")
+    #expect(error(replies[9]).contains("has no exercise 'thrice'"))
+    #expect(error(replies[10]).contains("no lesson 'no-such-lesson'"))
   }
 }
 

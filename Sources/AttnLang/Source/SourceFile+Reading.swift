@@ -5,6 +5,11 @@ public struct SourceReadError: Error, CustomStringConvertible, Sendable {
   public var path: String
   public var reason: String
   public var description: String { "cannot read '\(path)': \(reason)" }
+
+  public init(path: String, reason: String) {
+    self.path = path
+    self.reason = reason
+  }
 }
 
 extension SourceFile {

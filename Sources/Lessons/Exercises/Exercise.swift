@@ -53,6 +53,23 @@ public struct Exercise: Sendable, Equatable {
   public var hints: [String]
   /// How far a number may be from the reference's.
   public var tolerance = 1e-6
+  /// What the exercise is worth when graded (a `points:` line; 1 by default).
+  public var points = 1.0
+
+  /// When a student may read why a graded answer failed (the checks'
+  /// messages), as Gradescope's test visibility: a `visibility:` line.
+  public enum Visibility: String, Sendable, Equatable, CaseIterable {
+    /// Always (the default).
+    case visible
+    /// Once the assignment's due date has passed.
+    case afterDueDate = "after_due_date"
+    /// Once the instructor publishes the grades.
+    case afterPublished = "after_published"
+    /// Never: the exercise's result is for the instructor only.
+    case hidden
+  }
+
+  public var visibility = Visibility.visible
 
   static func isValidName(_ name: Substring) -> Bool {
     !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
@@ -91,11 +108,27 @@ public struct Exercise: Sendable, Equatable {
         let value = Double(String(trimmed.dropFirst("tolerance:".count)).trimmed), value >= 0, value.isFinite
       {
         tolerance = value
+      } else if trimmed.hasPrefix("points:") {
+        guard let value = Double(String(trimmed.dropFirst("points:".count)).trimmed), value >= 0, value.isFinite
+        else {
+          throw NotebookError(
+            path: path, line: firstLine + offset, message: "'points:' takes a number of points, 0 or more")
+        }
+        points = value
+      } else if trimmed.hasPrefix("visibility:") {
+        let word = String(trimmed.dropFirst("visibility:".count)).trimmed
+        guard let value = Visibility(rawValue: word) else {
+          let words = Visibility.allCases.map(\.rawValue).joined(separator: ", ")
+          throw NotebookError(
+            path: path, line: firstLine + offset, message: "'visibility:' is one of \(words); found '\(word)'")
+        }
+        visibility = value
       } else {
         throw NotebookError(
           path: path, line: firstLine + offset,
           message:
-            "an exercise cell starts with 'check:', 'hint:', 'wrong:' or 'tolerance:' lines, found '\(trimmed)'")
+            "an exercise cell starts with 'check:', 'hint:', 'wrong:', 'tolerance:', 'points:' or 'visibility:' lines, "
+            + "found '\(trimmed)'")
       }
     }
     guard !checks.isEmpty else {

@@ -15,7 +15,10 @@ struct ExportCommand: ParsableCommand {
       It loads nothing from the network, so it opens offline, and runs no script.
       --ipynb writes a Jupyter notebook instead (or as well) that opens with the attn
       kernel (attn jupyter install): prose as Markdown cells, each lesson cell as a code
-      cell with its outputs.
+      cell with its outputs. Its exercises are left for the student: an empty cell with
+      the task as a comment, then check("NAME"), which the kernel answers from the
+      lesson's hidden checks (:hint NAME and :solution NAME help); no solution is in
+      the notebook.
       The lesson's cells read and write files only in its own directory (a private one
       when that is /tmp, ~/Downloads or another shared one) and tempdir()
       (--allow-files DIR opens another).
@@ -45,17 +48,34 @@ struct ExportCommand: ParsableCommand {
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
     options.files = confinement.confined(for: lesson)
-    let results = NotebookRunner(session: evaluation.session(options), timeLimit: lessonTimeout.timeout).run(notebook)
     if let html {
+      let results = NotebookRunner(session: evaluation.session(options), timeLimit: lessonTimeout.timeout)
+        .run(notebook)
       let page = NotebookHTML.page(for: notebook, results: results)
       try write(page, to: html)
       let figures = page.components(separatedBy: "<svg ").count - 1
       print("wrote \(html) (\(results.count) cells, \(figures) figures)")
     }
     if let ipynb {
-      try write(NotebookJupyter.notebook(for: notebook, results: results), to: ipynb)
-      print("wrote \(ipynb) (\(results.count) code cells; open it with the attn kernel: attn jupyter install)")
+      let runner = NotebookRunner(session: evaluation.session(options), timeLimit: lessonTimeout.timeout)
+      var referenceOptions = options
+      referenceOptions.display = options.display.plain
+      let text = NotebookJupyter.export(
+        notebook, lessonName: kernelLessonName, runner: runner, referenceOptions: referenceOptions)
+      try write(text, to: ipynb)
+      print(
+        "wrote \(ipynb) (\(notebook.cells.count) lesson cells, \(notebook.exercises.count) exercises to answer; "
+          + "open it with the attn kernel: attn jupyter install)")
     }
+  }
+
+  /// How the notebook's `:lesson` cell names the lesson: a lesson shipped
+  /// with attn by its file name (the kernel's attn finds it among its own),
+  /// any other by its absolute path.
+  var kernelLessonName: String {
+    let name = ((lesson as NSString).lastPathComponent as NSString).deletingPathExtension
+    if LessonLibrary.isBuiltIn(lesson) { return name }
+    return lesson.hasPrefix("/") ? lesson : FileManager.default.currentDirectoryPath + "/" + lesson
   }
 
   func write(_ text: String, to path: String) throws {

@@ -13,7 +13,8 @@ struct GradeCommand: ParsableCommand {
     abstract: "Check students' files against a lesson's exercises.",
     discussion: """
       LESSON is a lesson, or any Markdown file of exercise cells. Each SUBMISSION (an
-      .attn file) runs in a fresh attn process: first the lesson's own cells (so it may
+      .attn file, or a Jupyter notebook .ipynb whose code cells run in order) runs in a
+      fresh attn process: first the lesson's own cells (so it may
       use q, K, … as the lesson does), then the submission, statement by statement,
       going on after an error; then every exercise's hidden checks compare its values
       with the lesson's solution. Each submission runs in a private copy: a fresh
@@ -24,17 +25,28 @@ struct GradeCommand: ParsableCommand {
       stopped, and one that runs 4 × --timeout seconds in all, crashes or passes
       --max-memory fails every exercise it had not answered — the grader goes on.
 
+      --jobs N grades N submissions at a time, each in its own process with its own
+      limits (a class of 1,000 files grades in minutes).
+
       Reports: text (default), --json (one document), --junit FILE (a test suite per
-      submission, a test case per exercise). Exit status: 0 when every submission
-      passed every exercise, 1 otherwise, 2 on bad usage.
+      submission, a test case per exercise), --gradescope FILE (Gradescope's
+      results.json for one submission: a test per exercise, worth the exercise's
+      'points:', shown as its 'visibility:' says). Exit status: 0 when every
+      submission passed every exercise, 1 otherwise, 2 on bad usage.
       """
   )
 
   @Argument(help: "The lesson (.md) whose exercises are graded.")
   var lesson: String
 
-  @Argument(help: "Students' .attn files.")
+  @Argument(help: "Students' .attn files or Jupyter notebooks (.ipynb).")
   var submissions: [String]
+
+  @Option(name: .long, help: "Grade this many submissions at a time.")
+  var jobs: Int = 1
+
+  @Option(name: .long, help: "Also write Gradescope's autograder results (results.json) for the one submission.")
+  var gradescope: String?
 
   @Flag(name: .long, help: "Print one JSON document instead of text.")
   var json = false
@@ -62,6 +74,12 @@ struct GradeCommand: ParsableCommand {
     guard maxOutput > 0, maxElements > 0, maxMemory > 0 else {
       throw ValidationError("--max-output, --max-elements and --max-memory must be positive")
     }
+    guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+    if gradescope != nil, submissions.count != 1 {
+      throw ValidationError(
+        "--gradescope grades one submission (Gradescope runs the autograder once per student); "
+          + "got \(submissions.count)")
+    }
   }
 
   func run() throws {
@@ -71,24 +89,18 @@ struct GradeCommand: ParsableCommand {
       printError("attn: error: \(lesson) has no exercises (```attn exercise name=NAME cells)")
       throw ExitCode(2)
     }
-    var results: [SubmissionResult] = []
-    var missing = false
-    for path in submissions {
-      let copy: PrivateCopy
-      do {
-        copy = try PrivateCopy(of: path)
-      } catch {
-        printError("attn: error: \(error)")
-        missing = true
-        continue
-      }
-      var result = gradeInChild(copy.path, exercises: exercises)
-      result.file = path
-      results.append(result)
-    }
+    let started = Date()
+    let graded = gradeAll(exercises: exercises)
+    let results = graded.compactMap { $0 }
+    let missing = graded.contains { $0 == nil }
     let names = exercises.map(\.name)
     if let junit {
       try atomicWrite(GradeReport.junit(lesson: lesson, results: results), to: junit)
+    }
+    if let gradescope, let result = results.first {
+      let document = GradescopeReport.document(
+        lesson: notebook.title, exercises: exercises, result: result, seconds: Date().timeIntervalSince(started))
+      try atomicWrite(GradescopeReport.json(document), to: gradescope)
     }
     print(
       json
@@ -96,6 +108,42 @@ struct GradeCommand: ParsableCommand {
         : GradeReport.text(lesson: lesson, exercises: names, results: results), terminator: "")
     if missing { throw ExitCode(2) }
     if results.contains(where: { $0.score < $0.exercises.count }) { throw ExitCode(1) }
+  }
+
+  /// Every submission's result in the order given (nil for a file that
+  /// cannot be read), graded `jobs` at a time.
+  func gradeAll(exercises: [Exercise]) -> [SubmissionResult?] {
+    let results = Mutex<[SubmissionResult?]>(Array(repeating: nil, count: submissions.count))
+    let next = Atomic<Int>(0)
+    let group = DispatchGroup()
+    for _ in 0..<min(jobs, submissions.count) {
+      group.enter()
+      let worker = Thread {
+        defer { group.leave() }
+        while true {
+          let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+          guard index < submissions.count else { return }
+          let path = submissions[index]
+          let copy: PrivateCopy
+          do {
+            copy = try PrivateCopy(of: path)
+            if NotebookSubmission.isNotebook(path) {
+              _ = try NotebookSubmission.source(of: SourceFile(name: path, text: copy.text))
+            }
+          } catch {
+            printError("attn: error: \(error)")
+            continue
+          }
+          var result = gradeInChild(copy.path, exercises: exercises)
+          result.file = path
+          results.withLock { $0[index] = result }
+        }
+      }
+      worker.stackSize = 1 << 20
+      worker.start()
+    }
+    group.wait()
+    return results.withLock { $0 }
   }
 
   /// Runs `attn grade-one` for one submission and reads its result; a child
@@ -154,12 +202,15 @@ struct GradeCommand: ParsableCommand {
 final class PrivateCopy {
   let directory: String
   let path: String
+  /// What the file holds.
+  let text: String
 
   /// - Throws: ``FileAccessError`` when `original` cannot be read as a
   ///   regular file of at most ``SourceFile/maximumSize`` bytes.
   init(of original: String) throws {
     let bytes = try FileAccess.unrestricted().openForReading(original)
       .readAll(limit: Int64(SourceFile.maximumSize), shown: original)
+    text = String(decoding: bytes, as: UTF8.self)
     var template = Array((NSTemporaryDirectory() + "/attn-grade-XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw FileAccessError("cannot make a private directory to grade '\(original)' in")
@@ -208,7 +259,8 @@ struct GradeOneCommand: ParsableCommand {
 
   func run() throws {
     let notebook = try LessonLibrary.load(lesson)
-    let source = try SourceFile.read(submission)
+    var source = try SourceFile.read(submission)
+    if NotebookSubmission.isNotebook(submission) { source = try NotebookSubmission.source(of: source) }
     var evaluation = try EvaluationOptions.parse([
       "--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color",
     ])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AttnLang
 import Foundation
+import Lessons
 import _AttnServe
 
 /// `attn serve --stdio`: requests and responses as JSON Lines, for the
@@ -18,7 +19,10 @@ struct ServeCommand: ParsableCommand {
         {"id": 3, "inspect": "softmax", "cursor": 3}
         {"id": 4, "is_complete": "def f(x) {"}
       SIGINT stops the running request with the error 'interrupted'; the variables
-      stay. The README's Jupyter section describes every field.
+      stay. A cell ':lesson NAME' says which lesson a notebook follows; then
+      ':check NAME' (or check("NAME")) judges an exercise's answer against the lesson's
+      hidden checks, ':hint NAME' gives a hint and ':solution NAME' shows and runs the
+      answer. The README's Jupyter section describes every field.
       """
   )
 
@@ -26,6 +30,7 @@ struct ServeCommand: ParsableCommand {
   var stdio = false
 
   @OptionGroup var evaluation: EvaluationOptions
+  @OptionGroup var confinement: FileConfinementOptions
 
   func validate() throws {
     guard stdio else { throw ValidationError("attn serve needs --stdio") }
@@ -36,6 +41,20 @@ struct ServeCommand: ParsableCommand {
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
     let session = evaluation.session(options, stop: Interrupts.stop)
-    Server(session: session).run()
+    let allowed = confinement.allowFiles
+    Server(session: session) { name in
+      let directory = LessonLibrary.defaultDirectory()
+      let files = directory.flatMap { try? LessonLibrary.markdownFiles(in: [$0]) } ?? []
+      guard let path = LessonLibrary.resolve(name, among: files) ?? (name.hasSuffix(".md") ? name : nil) else {
+        return .failure(.init(message: "no lesson '\(name)' among the lessons installed with attn"))
+      }
+      do {
+        let notebook = try LessonLibrary.load(path)
+        let builtIn = LessonLibrary.isBuiltIn(path)
+        return .success((notebook, Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowed)))
+      } catch {
+        return .failure(.init(message: "\(error)"))
+      }
+    }.run()
   }
 }

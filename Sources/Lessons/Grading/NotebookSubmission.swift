@@ -1,0 +1,38 @@
+import AttnLang
+import Foundation
+
+/// A student's Jupyter notebook (`.ipynb`) as a file to grade: its code
+/// cells in order, one after the other, as if typed into one `.attn` file.
+/// Lines for the kernel rather than the language (`:lesson`, `:check NAME`,
+/// `check("NAME")`, any `:` command) are left out, kept as blank lines so
+/// that line numbers still count the code's lines.
+public enum NotebookSubmission {
+  /// Whether `path` names a notebook rather than an `.attn` file.
+  public static func isNotebook(_ path: String) -> Bool { path.lowercased().hasSuffix(".ipynb") }
+
+  /// The code of the notebook `file` (read as bytes), named as the file.
+  /// - Throws: ``SourceReadError`` when the file is not an nbformat 4 notebook.
+  public static func source(of file: SourceFile) throws -> SourceFile {
+    let data = Data(file.text.utf8)
+    guard let object = try? JSONSerialization.jsonObject(with: data), let notebook = object as? [String: Any],
+      let cells = notebook["cells"] as? [[String: Any]]
+    else {
+      throw SourceReadError(path: file.name, reason: "it is not a Jupyter notebook (no JSON object with 'cells')")
+    }
+    var lines: [String] = []
+    for cell in cells where cell["cell_type"] as? String == "code" {
+      let text: String
+      if let joined = cell["source"] as? String {
+        text = joined
+      } else if let parts = cell["source"] as? [String] {
+        text = parts.joined()
+      } else {
+        continue
+      }
+      for line in text.components(separatedBy: "\n") {
+        lines.append(NotebookCommand.isCommandLine(line) ? "" : line)
+      }
+    }
+    return SourceFile(name: file.name, text: lines.joined(separator: "\n") + "\n")
+  }
+}
