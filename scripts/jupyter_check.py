@@ -2,8 +2,10 @@
 
 Run by scripts/test-jupyter (it sets JUPYTER_PATH to a temporary kernel spec).
 Each code cell's outputs after execution must equal the ones `attn export`
-recorded: the same text, the same pictures, the same errors. Then a kernel
-client checks completion, inspection, an error reply and an interrupt.
+recorded: the same text, the same pictures, the same errors; an exported
+notebook holds no solution. Then a kernel client checks completion,
+inspection, an error reply, an interrupt, and an exercise answered and
+checked in the kernel (--no-client leaves the client out).
 """
 import copy
 import sys
@@ -36,6 +38,10 @@ def check_notebook(path):
         if cell.cell_type == "code":
             cell.outputs = []
     NotebookClient(notebook, kernel_name="attn", timeout=120, allow_errors=True).execute()
+    answers = [cell for cell in expected.cells if "answer" in cell.metadata.get("tags", [])]
+    for cell in answers:
+        if any(line.strip() and not line.startswith("#") for line in cell.source.splitlines()):
+            sys.exit(f"{path}: the answer cell {cell.id} is not empty: {cell.source!r}")
     cells = 0
     for want, got in zip(expected.cells, notebook.cells):
         if want.cell_type != "code":
@@ -78,12 +84,42 @@ def check_client():
         after = reply(client, client.execute("sum(q)"))
         assert after["status"] == "ok", after
         print("jupyter: completion, inspection, errors and interrupt work through a kernel client")
+        check_exercise(client)
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
 
 
+def streamed(client, code):
+    """The text a cell streams, and its reply."""
+    message_id = client.execute(code, stop_on_error=False)
+    text = ""
+    while True:
+        message = client.get_iopub_msg(timeout=60)
+        if message["parent_header"].get("msg_id") != message_id:
+            continue
+        if message["msg_type"] == "stream":
+            text += message["content"]["text"]
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            return text
+
+
+def check_exercise(client):
+    """An exercise of lesson 3 answered in the kernel: wrong, hinted, right."""
+    assert "its exercises: pick-the-diagonal" in streamed(client, ":lesson 3")
+    streamed(client, "U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]\nq3 = [1, 1]")
+    wrong = streamed(client, 'check("pick-the-diagonal")')
+    assert wrong.startswith("✗ pick-the-diagonal: not yet"), wrong
+    assert streamed(client, ":hint pick-the-diagonal").startswith("hint: "), "no hint"
+    streamed(client, "q3 = 5 * [1, 1]")
+    right = streamed(client, 'check("pick-the-diagonal")')
+    assert right.startswith("✓ pick-the-diagonal"), right
+    print("jupyter: an exercise is checked in the kernel (✗, a hint, then ✓)")
+
+
 if __name__ == "__main__":
-    for notebook_path in sys.argv[1:]:
+    arguments = [argument for argument in sys.argv[1:] if argument != "--no-client"]
+    for notebook_path in arguments:
         check_notebook(notebook_path)
-    check_client()
+    if "--no-client" not in sys.argv:
+        check_client()

@@ -3,7 +3,7 @@ import AttnLang
 import Foundation
 import Lessons
 
-/// `attn export LESSON.md --html OUT.html` (or `--ipynb OUT.ipynb`): a lesson
+/// `attn export LESSON --html OUT.html` (or `--ipynb OUT.ipynb`): a lesson
 /// as one self-contained web page, or as a Jupyter notebook for the attn kernel.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The lesson (.md) to export.")
+  @Argument(help: "The lesson to export: a .md file, or an installed lesson's number or name.")
   var lesson: String
 
   @Option(name: .long, help: "The HTML file to write.")
@@ -44,6 +44,7 @@ struct ExportCommand: ParsableCommand {
 
   func run() throws {
     Interrupts.endOnInterrupt()
+    let lesson = lessonPath(self.lesson)
     let notebook = try loadLessonOrExit(lesson)
     var options = evaluation.sessionOptions
     options.display = DisplayOptions(precision: evaluation.precision)
@@ -61,7 +62,7 @@ struct ExportCommand: ParsableCommand {
       var referenceOptions = options
       referenceOptions.display = options.display.plain
       let text = NotebookJupyter.export(
-        notebook, lessonName: kernelLessonName, runner: runner, referenceOptions: referenceOptions)
+        notebook, lessonName: kernelLessonName(lesson), runner: runner, referenceOptions: referenceOptions)
       try write(text, to: ipynb)
       print(
         "wrote \(ipynb) (\(notebook.cells.count) lesson cells, \(notebook.exercises.count) exercises to answer; "
@@ -72,7 +73,7 @@ struct ExportCommand: ParsableCommand {
   /// How the notebook's `:lesson` cell names the lesson: a lesson shipped
   /// with attn by its file name (the kernel's attn finds it among its own),
   /// any other by its absolute path.
-  var kernelLessonName: String {
+  func kernelLessonName(_ lesson: String) -> String {
     let name = ((lesson as NSString).lastPathComponent as NSString).deletingPathExtension
     if LessonLibrary.isBuiltIn(lesson) { return name }
     return lesson.hasPrefix("/") ? lesson : FileManager.default.currentDirectoryPath + "/" + lesson

@@ -36,7 +36,7 @@ struct GradeCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The lesson (.md) whose exercises are graded.")
+  @Argument(help: "The lesson whose exercises are graded: a .md file, or an installed lesson's number or name.")
   var lesson: String
 
   @Argument(help: "Students' .attn files or Jupyter notebooks (.ipynb).")
@@ -83,6 +83,7 @@ struct GradeCommand: ParsableCommand {
   }
 
   func run() throws {
+    let lesson = lessonPath(self.lesson)
     let notebook = try loadLessonOrExit(lesson)
     let exercises = notebook.exercises
     guard !exercises.isEmpty else {
@@ -90,7 +91,7 @@ struct GradeCommand: ParsableCommand {
       throw ExitCode(2)
     }
     let started = Date()
-    let graded = gradeAll(exercises: exercises)
+    let graded = gradeAll(lesson: lesson, exercises: exercises)
     let results = graded.compactMap { $0 }
     let missing = graded.contains { $0 == nil }
     let names = exercises.map(\.name)
@@ -112,7 +113,7 @@ struct GradeCommand: ParsableCommand {
 
   /// Every submission's result in the order given (nil for a file that
   /// cannot be read), graded `jobs` at a time.
-  func gradeAll(exercises: [Exercise]) -> [SubmissionResult?] {
+  func gradeAll(lesson: String, exercises: [Exercise]) -> [SubmissionResult?] {
     let results = Mutex<[SubmissionResult?]>(Array(repeating: nil, count: submissions.count))
     let next = Atomic<Int>(0)
     let group = DispatchGroup()
@@ -134,7 +135,7 @@ struct GradeCommand: ParsableCommand {
             printError("attn: error: \(error)")
             continue
           }
-          var result = gradeInChild(copy.path, exercises: exercises)
+          var result = gradeInChild(copy.path, lesson: lesson, exercises: exercises)
           result.file = path
           results.withLock { $0[index] = result }
         }
@@ -148,7 +149,7 @@ struct GradeCommand: ParsableCommand {
 
   /// Runs `attn grade-one` for one submission and reads its result; a child
   /// that crashes, is killed or runs out of time fails every exercise.
-  func gradeInChild(_ path: String, exercises: [Exercise]) -> SubmissionResult {
+  func gradeInChild(_ path: String, lesson: String, exercises: [Exercise]) -> SubmissionResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
     if !FileManager.default.fileExists(atPath: "/proc/self/exe") {

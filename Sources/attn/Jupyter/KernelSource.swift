@@ -10,16 +10,29 @@ enum KernelSource {
   static let python = #"""
     """The attn kernel for Jupyter: relays cells to `attn serve --stdio`.
 
-    Written by `attn jupyter install`; needs Python 3 with ipykernel.
+    Written by `attn jupyter install`, and shipped as `attn_kernel.kernel` in
+    the attn-kernel wheel; needs Python 3 with ipykernel.
     """
     import json
     import os
+    import shutil
     import signal
     import subprocess
     import sys
 
     from ipykernel.kernelapp import IPKernelApp
     from ipykernel.kernelbase import Kernel
+
+
+    def attn_binary():
+        """The attn to run: $ATTN_BINARY (attn jupyter install sets it), else
+        the one shipped beside this file in the wheel, else attn on the PATH."""
+        if os.environ.get("ATTN_BINARY"):
+            return os.environ["ATTN_BINARY"]
+        shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "attn")
+        if os.access(shipped, os.X_OK):
+            return shipped
+        return shutil.which("attn") or "attn"
 
 
     class AttnKernel(Kernel):
@@ -31,16 +44,15 @@ enum KernelSource {
             "name": "attn",
             "mimetype": "text/x-attn",
             "file_extension": ".attn",
-            "pygments_lexer": "python",
+            "pygments_lexer": "attn",
             "codemirror_mode": "python",
         }
         banner = "attn: neural attention at a prompt"
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            binary = os.environ.get("ATTN_BINARY", "attn")
             self.attn = subprocess.Popen(
-                [binary, "serve", "--stdio", "--no-color"],
+                [attn_binary(), "serve", "--stdio", "--no-color"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
