@@ -27,6 +27,9 @@ struct LessonCommand: ParsableCommand {
   @Argument(help: "The lesson to walk through; omit to list them.")
   var name: String?
 
+  @Flag(name: .long, help: "Print the lessons' file paths (or NAME's), one per line, for scripts.")
+  var paths = false
+
   @OptionGroup var evaluation: EvaluationOptions
   @OptionGroup var lessonTimeout: LessonTimeoutOptions
   @OptionGroup var confinement: FileConfinementOptions
@@ -45,6 +48,10 @@ struct LessonCommand: ParsableCommand {
         throw ExitCode(2)
       }
       guard let name else {
+        if paths {
+          for file in files { print(file) }
+          return
+        }
         print(LessonCatalog.listing(files, progress: ProgressStore.defaultPath().map(ProgressStore.init(path:))))
         return
       }
@@ -55,6 +62,10 @@ struct LessonCommand: ParsableCommand {
       path = found
       // A stranger's ./lessons may be found first: only attn's own are built in.
       builtIn = LessonLibrary.isBuiltIn(found)
+    }
+    if paths {
+      print(path)
+      return
     }
     let allowed = confinement.allowFiles.map {
       $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0
