@@ -19,7 +19,7 @@ import Testing
     **Twice.** Write `twice(v)`, which doubles any vector.
 
     ```attn exercise name=twice
-    points: 2.5
+    points: 2.5   # the harder one
     visibility: after_published
     hint: multiply by 2
     check: twice(x)

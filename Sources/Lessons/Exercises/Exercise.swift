@@ -13,7 +13,10 @@
 /// session, what it gives in a session that ran the lesson and the solution
 /// (numbers to within ``Exercise/tolerance``). Checks that call a function
 /// on hidden random inputs cannot be passed by hard-coding one output. A
-/// comment after a check is what a student who fails it is told.
+/// comment after a check is what a student who fails it is told. For
+/// grading, `points: 2` says what the exercise is worth (1 by default) and
+/// `visibility: after_published` when students see its result on Gradescope
+/// (``Visibility``).
 public struct Exercise: Sendable, Equatable {
   public struct Check: Sendable, Equatable {
     /// The expression, evaluated in both sessions.
@@ -109,14 +112,15 @@ public struct Exercise: Sendable, Equatable {
       {
         tolerance = value
       } else if trimmed.hasPrefix("points:") {
-        guard let value = Double(String(trimmed.dropFirst("points:".count)).trimmed), value >= 0, value.isFinite
+        let (word, _) = Exercise.splitComment(String(trimmed.dropFirst("points:".count)))
+        guard let value = Double(word), value >= 0, value.isFinite
         else {
           throw NotebookError(
             path: path, line: firstLine + offset, message: "'points:' takes a number of points, 0 or more")
         }
         points = value
       } else if trimmed.hasPrefix("visibility:") {
-        let word = String(trimmed.dropFirst("visibility:".count)).trimmed
+        let (word, _) = Exercise.splitComment(String(trimmed.dropFirst("visibility:".count)))
         guard let value = Visibility(rawValue: word) else {
           let words = Visibility.allCases.map(\.rawValue).joined(separator: ", ")
           throw NotebookError(
