@@ -218,7 +218,8 @@ final class PrivateCopy {
     }
     directory = String(cString: made)
     let name = (original as NSString).lastPathComponent
-    path = directory + "/" + (name.hasPrefix(".") || name.isEmpty ? "submission.attn" : name)
+    let plain = NotebookSubmission.isNotebook(name) ? "submission.ipynb" : "submission.attn"
+    path = directory + "/" + (name.hasPrefix(".") || name.isEmpty ? plain : name)
     do {
       try FileAccess.unrestricted().write(bytes, to: path)
     } catch {
