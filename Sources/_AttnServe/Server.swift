@@ -119,49 +119,63 @@ public final class Server {
 
   /// A notebook command's answer: text as a stream output, or an error.
   func run(_ command: NotebookCommand) -> [String: Any] {
-    func say(_ text: String) -> [String: Any] { ["status": "ok", "outputs": [["type": "stream", "text": text]]] }
-    func fail(_ message: String) -> [String: Any] {
-      ["status": "error", "outputs": [] as [Any], "error": ["message": message, "text": "error: " + message]]
-    }
-    if case .lesson(let name) = command {
-      guard !name.isEmpty else { return fail(":lesson needs the lesson's name or number, such as :lesson 3") }
-      guard let findLesson else { return fail(":lesson is not available here") }
-      switch findLesson(name) {
-      case .failure(let error): return fail(error.message)
-      case .success(let found):
-        session.options.files = found.files
-        var options = session.options
-        options.display = options.display.plain
-        exercises = NotebookExercises(notebook: found.notebook, referenceOptions: options)
-        return say(NotebookExercises.introduction(to: found.notebook))
+    switch command {
+    case .lesson(let name): return useLesson(name)
+    case .check(let name):
+      return withExercise(name) { exercises, exercise in
+        Server.say(exercises.check(exercise, student: session).text)
+      }
+    case .hint(let name):
+      return withExercise(name) { exercises, exercise in Server.say(exercises.hint(exercise)) }
+    case .solution(let name):
+      return withExercise(name) { exercises, exercise in
+        let inputs = exercises.solution(exercise)
+        var response = execute(inputs.joined(separator: "\n"))
+        let shown: [String: Any] = [
+          "type": "stream", "text": "solution of \(exercise.name):\n" + inputs.joined(separator: "\n"),
+        ]
+        response["outputs"] = [shown] + ((response["outputs"] as? [[String: Any]]) ?? [])
+        return response
       }
     }
+  }
+
+  /// `:lesson NAME`: this notebook follows that lesson — its exercises, and its files.
+  func useLesson(_ name: String) -> [String: Any] {
+    guard !name.isEmpty else { return Server.fail(":lesson needs the lesson's name or number, such as :lesson 3") }
+    guard let findLesson else { return Server.fail(":lesson is not available here") }
+    switch findLesson(name) {
+    case .failure(let error): return Server.fail(error.message)
+    case .success(let found):
+      session.options.files = found.files
+      var options = session.options
+      options.display = options.display.plain
+      exercises = NotebookExercises(notebook: found.notebook, referenceOptions: options)
+      return Server.say(NotebookExercises.introduction(to: found.notebook))
+    }
+  }
+
+  /// Runs `body` on the exercise `name` names (the last one named when empty), or says why there is none.
+  func withExercise(
+    _ name: String, _ body: (NotebookExercises, Exercise) -> [String: Any]
+  ) -> [String: Any] {
     guard let exercises else {
-      return fail("which lesson? run :lesson NAME first (an exported lesson's first cell does)")
+      return Server.fail("which lesson? run :lesson NAME first (an exported lesson's first cell does)")
     }
-    let name: String
-    switch command {
-    case .check(let named), .hint(let named), .solution(let named): name = named
-    case .lesson: name = ""
-    }
-    let exercise: Exercise
     switch exercises.exercise(name) {
-    case .failure(let error): return fail(error.message)
-    case .success(let found): exercise = found
+    case .failure(let error): return Server.fail(error.message)
+    case .success(let exercise): return body(exercises, exercise)
     }
-    switch command {
-    case .check: return say(exercises.check(exercise, student: session).text)
-    case .hint: return say(exercises.hint(exercise))
-    case .solution:
-      let inputs = exercises.solution(exercise)
-      var response = execute(inputs.joined(separator: "\n"))
-      let shown: [String: Any] = [
-        "type": "stream", "text": "solution of \(exercise.name):\n" + inputs.joined(separator: "\n"),
-      ]
-      response["outputs"] = [shown] + ((response["outputs"] as? [[String: Any]]) ?? [])
-      return response
-    case .lesson: return fail("unreachable")
-    }
+  }
+
+  /// A response of one line of text.
+  static func say(_ text: String) -> [String: Any] {
+    ["status": "ok", "outputs": [["type": "stream", "text": text]]]
+  }
+
+  /// An error response.
+  static func fail(_ message: String) -> [String: Any] {
+    ["status": "error", "outputs": [] as [Any], "error": ["message": message, "text": "error: " + message]]
   }
 
   /// The request's cursor as an offset in Characters: Jupyter counts Unicode
