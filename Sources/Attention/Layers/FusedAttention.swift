@@ -245,38 +245,59 @@ enum FusedAttention {
     into result: inout [Double], _ statistics: UnsafeMutablePointer<Double>?
   ) -> Bool {
     let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
-    var weights = [Double](repeating: 0, count: m)
-    for head in 0..<heads {
-      let kvHead = head / problem.group
-      for i in 0..<n {
-        var largest = -Double.infinity
-        for j in 0..<m {
-          var score = -Double.infinity
-          if !(problem.causal && j > i), mask.map({ $0[i * m + j] != 0 }) ?? true {
-            score = 0
-            for c in 0..<dk { score += q[i * heads * dk + head * dk + c] * k[j * kvHeads * dk + kvHead * dk + c] }
-            score *= problem.scale
-            guard score.isFinite else { return false }
+    let (scale, causal, group) = (problem.scale, problem.causal, problem.group)
+    // Shapes were checked when the problem was built: read through pointers,
+    // without a bounds check per multiply (these loops are all a tiny step is).
+    let weights = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
+    defer { weights.deallocate() }
+    return q.withUnsafeBufferPointer { qBuffer in
+      k.withUnsafeBufferPointer { kBuffer in
+        v.withUnsafeBufferPointer { vBuffer in
+          result.withUnsafeMutableBufferPointer { resultBuffer in
+            guard let q = qBuffer.baseAddress, let k = kBuffer.baseAddress, let output = resultBuffer.baseAddress,
+              let v = vBuffer.baseAddress ?? (m == 0 ? UnsafePointer(weights) : nil)
+            else { return n == 0 || m == 0 }
+            for head in 0..<heads {
+              let kvHead = head / group
+              for i in 0..<n {
+                let query = q + i * heads * dk + head * dk
+                var largest = -Double.infinity
+                let visible = causal ? min(i + 1, m) : m
+                for j in 0..<m {
+                  var score = -Double.infinity
+                  if j < visible, mask.map({ $0[i * m + j] != 0 }) ?? true {
+                    let key = k + j * kvHeads * dk + kvHead * dk
+                    score = 0
+                    for c in 0..<dk { score += query[c] * key[c] }
+                    score *= scale
+                    guard score.isFinite else { return false }
+                  }
+                  weights[j] = score
+                  largest = max(largest, score)
+                }
+                var total = 0.0
+                if largest > -.infinity {
+                  for j in 0..<m {
+                    weights[j] = cExp(weights[j] - largest)
+                    total += weights[j]
+                  }
+                }
+                statistics?[head * n + i] = total > 0 ? largest + cLog(total) : -.infinity
+                let row = output + i * heads * dv + head * dv
+                for c in 0..<dv { row[c] = 0 }
+                guard total > 0 else { continue }
+                for j in 0..<m where weights[j] != 0 {
+                  let weight = weights[j] / total
+                  let value = v + j * kvHeads * dv + kvHead * dv
+                  for c in 0..<dv { row[c] += weight * value[c] }
+                }
+              }
+            }
+            return true
           }
-          weights[j] = score
-          largest = max(largest, score)
-        }
-        var total = 0.0
-        if largest > -.infinity {
-          for j in 0..<m {
-            weights[j] = cExp(weights[j] - largest)
-            total += weights[j]
-          }
-        }
-        statistics?[head * n + i] = total > 0 ? largest + cLog(total) : -.infinity
-        for c in 0..<dv {
-          var sum = 0.0
-          if total > 0 { for j in 0..<m { sum += weights[j] * v[j * kvHeads * dv + kvHead * dv + c] } }
-          result[i * heads * dv + head * dv + c] = total > 0 ? sum / total : 0
         }
       }
     }
-    return true
   }
 
   /// The packed keys and values the threads read, and the row statistics
