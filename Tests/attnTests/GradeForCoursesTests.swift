@@ -76,4 +76,45 @@ import _TestSupport
     #expect(unreadable.status == 2)
     #expect(unreadable.stderr.contains("it is not a Jupyter notebook"), "\(unreadable.stderr)")
   }
+
+  /// Ctrl-C during grading stops the grading processes and removes the
+  /// private copies and their temporary directories, then ends with 130.
+  @Test func anInterruptedGraderLeavesNothingBehind() throws {
+    let (lesson, _, root) = try GradeCommandTests().setUp()
+    let marker = "spin-\(UUID().uuidString)"
+    var files: [String] = []
+    for index in 0..<2 {
+      let file = root.appendingPathComponent("\(marker)-\(index).attn")
+      try "tempdir()\nwhile true { }\n".write(to: file, atomically: true, encoding: .utf8)
+      files.append(file.path)
+    }
+    func copies() -> [String] {
+      let temporary = NSTemporaryDirectory()
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+      return names.filter { $0.hasPrefix("attn-grade-") }.filter { name in
+        let inside = (try? FileManager.default.contentsOfDirectory(atPath: temporary + "/" + name)) ?? []
+        return inside.contains { $0.hasPrefix(marker) }
+      }
+    }
+    let process = Process()
+    process.executableURL = AttnProcess.executable
+    process.arguments = ["grade", lesson.path] + files + ["--jobs", "2", "--timeout", "30"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    for _ in 0..<200 where copies().count < 2 { usleep(50_000) }
+    #expect(copies().count == 2, "both submissions are being graded")
+    usleep(300_000)
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(copies().isEmpty, "the private copies are removed")
+    usleep(100_000)
+    let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    let grading = processes.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+      let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+      return String(decoding: command, as: UTF8.self).contains(marker)
+    }
+    #expect(grading.isEmpty, "the grading processes are stopped")
+  }
 }

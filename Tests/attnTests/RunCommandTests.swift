@@ -73,6 +73,20 @@ import _TestSupport
     #expect(missing.stdout.contains("0.4223"), "other files still run")
   }
 
+  /// A FIFO (or a device) named as a file is refused at once: reading it
+  /// would wait for a writer that may never come.
+  @Test func aFifoIsRefusedNotWaitedOn() throws {
+    let fifo = try makeTemporaryDirectory().appendingPathComponent("pipe.attn")
+    #expect(mkfifo(fifo.path, 0o600) == 0)
+    let started = Date()
+    let result = try AttnProcess.run(["run", fifo.path, path("good.attn")])
+    #expect(Date().timeIntervalSince(started) < 30)
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.contains("not a regular file (it is a FIFO); give - to read standard input"), "\(result.stderr)")
+    #expect(result.stdout.contains("0.4223"), "other files still run")
+  }
+
   @Test func helpAndVersion() throws {
     let version = try AttnProcess.run(["--version"])
     #expect(version.status == 0)

@@ -19,7 +19,8 @@ extension SourceFile {
   /// Reads a file, or standard input when `path` is `-`.
   ///
   /// - Throws: ``SourceReadError`` when the file is missing, unreadable, a
-  ///   directory, or larger than ``maximumSize``.
+  ///   directory or not a regular file (a FIFO would block for ever), or
+  ///   larger than ``maximumSize``.
   public static func read(_ path: String) throws -> SourceFile {
     if path == "-" {
       let data = FileHandle.standardInput.readDataToEndOfFile()
@@ -30,19 +31,22 @@ extension SourceFile {
       throw SourceReadError(path: path, reason: "no such file")
     }
     guard !isDirectory.boolValue else { throw SourceReadError(path: path, reason: "it is a directory") }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw SourceReadError(path: path, reason: "permission denied")
-    }
-    defer { try? handle.close() }
-    let data: Data
+    // Opened without blocking and checked to be a regular file before reading.
+    let file: OpenFile
     do {
-      data = try handle.read(upToCount: maximumSize + 1) ?? Data()
+      file = try FileAccess.unrestricted().openForReading(path)
     } catch {
-      throw SourceReadError(path: path, reason: error.localizedDescription)
+      let reason = "\(error)".replacingOccurrences(of: "cannot read '\(path)': ", with: "")
+      throw SourceReadError(
+        path: path, reason: reason.hasPrefix("not a regular file") ? reason + "; give - to read standard input" : reason
+      )
     }
-    guard data.count <= maximumSize else {
-      throw SourceReadError(path: path, reason: "larger than \(maximumSize >> 20) MiB")
+    guard let bytes = try? file.readAll(limit: Int64(maximumSize), shown: path) else {
+      var info = stat()
+      let tooLarge = fstat(file.descriptor, &info) == 0 && info.st_size > Int64(maximumSize)
+      throw SourceReadError(
+        path: path, reason: tooLarge ? "larger than \(maximumSize >> 20) MiB" : "it could not be read to its end")
     }
-    return SourceFile(name: path, bytes: Array(data))
+    return SourceFile(name: path, bytes: bytes)
   }
 }

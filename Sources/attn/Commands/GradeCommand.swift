@@ -32,7 +32,8 @@ struct GradeCommand: ParsableCommand {
       submission, a test case per exercise), --gradescope FILE (Gradescope's
       results.json for one submission: a test per exercise, worth the exercise's
       'points:', shown as its 'visibility:' says). Exit status: 0 when every
-      submission passed every exercise, 1 otherwise, 2 on bad usage.
+      submission passed every exercise, 1 otherwise, 2 on bad usage; Ctrl-C stops the
+      grading processes, removes the private copies and ends with 130.
       """
   )
 
@@ -90,8 +91,11 @@ struct GradeCommand: ParsableCommand {
       printError("attn: error: \(lesson) has no exercises (```attn exercise name=NAME cells)")
       throw ExitCode(2)
     }
+    Interrupts.endOnInterrupt()
+    Interrupts.whenEnded { GradingLeftovers.removeAll() }
     let started = Date()
     let graded = gradeAll(lesson: lesson, exercises: exercises)
+    GradingLeftovers.waitIfEnding()
     let results = graded.compactMap { $0 }
     let missing = graded.contains { $0 == nil }
     let names = exercises.map(\.name)
@@ -169,6 +173,9 @@ struct GradeCommand: ParsableCommand {
     } catch {
       return .failed(path, exercises: exercises, reason: "could not start a grading process: \(error)")
     }
+    let child = process.processIdentifier
+    GradingLeftovers.children.withLock { _ = $0.insert(child) }
+    defer { GradingLeftovers.children.withLock { _ = $0.remove(child) } }
     let reader = ChildOutput()
     let readThread = Thread { reader.data = output.fileHandleForReading.readDataToEndOfFile() }
     readThread.start()
@@ -213,22 +220,53 @@ final class PrivateCopy {
       .readAll(limit: Int64(SourceFile.maximumSize), shown: original)
     text = String(decoding: bytes, as: UTF8.self)
     var template = Array((NSTemporaryDirectory() + "/attn-grade-XXXXXX").utf8CString)
-    guard let made = mkdtemp(&template) else {
+    guard let pointer = mkdtemp(&template) else {
       throw FileAccessError("cannot make a private directory to grade '\(original)' in")
     }
-    directory = String(cString: made)
+    let made = String(cString: pointer)
+    directory = made
+    GradingLeftovers.directories.withLock { _ = $0.insert(made) }
     let name = (original as NSString).lastPathComponent
     let plain = NotebookSubmission.isNotebook(name) ? "submission.ipynb" : "submission.attn"
     path = directory + "/" + (name.hasPrefix(".") || name.isEmpty ? plain : name)
     do {
       try FileAccess.unrestricted().write(bytes, to: path)
     } catch {
-      try? FileManager.default.removeItem(atPath: directory)
+      try? FileManager.default.removeItem(atPath: made)
+      GradingLeftovers.directories.withLock { _ = $0.remove(made) }
       throw error
     }
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: directory) }
+  deinit {
+    try? FileManager.default.removeItem(atPath: directory)
+    GradingLeftovers.directories.withLock { _ = $0.remove(directory) }
+  }
+}
+
+/// What grading has running or on disk, for an interrupted grader to undo:
+/// the grading processes (stopped) and the private copies (removed), with
+/// the temporary directories the stopped processes leave.
+enum GradingLeftovers {
+  static let children = Mutex<Set<Int32>>([])
+  static let directories = Mutex<Set<String>>([])
+  /// Set once an ending signal arrived: the grading that ends because its
+  /// processes were stopped reports nothing (the signal's handler exits).
+  static let ending = Atomic<Bool>(false)
+
+  static func removeAll() {
+    ending.store(true, ordering: .sequentiallyConsistent)
+    let stopped = children.withLock { $0 }
+    for child in stopped { kill(child, SIGKILL) }
+    if !stopped.isEmpty { usleep(50_000) }
+    for child in stopped { Session.removeTemporaryDirectories(leftBy: child) }
+    for directory in directories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: directory) }
+  }
+
+  /// Waits for the ending signal's handler to exit, if one is at work.
+  static func waitIfEnding() {
+    while ending.load(ordering: .sequentiallyConsistent) { sleep(1) }
+  }
 }
 
 /// What a child process printed, read on another thread.

@@ -1,6 +1,7 @@
 import Attention
 import AttnLang
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -55,11 +56,22 @@ enum Interrupts {
   /// the temporary directories, with status 130.
   static func endOnInterrupt() { endCleanly(on: [SIGINT]) }
 
+  /// What else to undo when an ending signal arrives (``whenEnded(_:)``).
+  private static let endings = Mutex<[@Sendable () -> Void]>([])
+
+  /// Adds `cleanup` to what an ending signal does before attn exits (run on
+  /// the signal's queue, not inside the signal): `attn grade` stops its
+  /// grading processes and removes the private copies.
+  static func whenEnded(_ cleanup: @escaping @Sendable () -> Void) {
+    endings.withLock { $0.append(cleanup) }
+  }
+
   private static func endCleanly(on signals: [Int32]) {
     for signalNumber in signals {
       signal(signalNumber, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler {
+        for cleanup in endings.withLock({ $0 }) { cleanup() }
         Session.removeLiveTemporaryDirectories()
         _exit(128 + signalNumber)
       }
