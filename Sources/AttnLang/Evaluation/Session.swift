@@ -175,9 +175,9 @@ public final class Session {
   /// each value a bare expression prints, and stops at the first error.
   ///
   /// The same text under the same name run again (a benchmark, a statement
-  /// timed in a loop) reuses its compiled code. The prompt parses each input
-  /// first (to know whether it is complete) and runs that program, compiled
-  /// anew each time: `:time` measures compiling too.
+  /// timed in a loop, `:time`) reuses its compiled code. The prompt parses
+  /// each input first (to know whether it is complete) and runs that
+  /// program, compiled anew each time.
   ///
   /// - Throws: ``Diagnostics``: every syntax error (nothing runs then), or
   ///   the one runtime error that stopped evaluation.
