@@ -121,6 +121,7 @@ extension AttentionProblem {
     switch schedule ?? self.schedule(weights: weights) {
     case .reference: return try reference()
     case .rows:
+      if isSmall { return try smallSolution(keepScores: true) }
       let (scores, weights) = try attentionWeights(
         queries, keys: keys, scale: scale, mask: try maskValues(), causal: causal, hard: hard, keepScores: true)
       return AttentionSolution(output: try matmul(weights, values), weights: weights, scores: scores)

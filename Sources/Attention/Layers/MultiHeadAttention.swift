@@ -194,11 +194,9 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
   let stop = ExecutionContext.current.stop
   let parallel = heads > 1 && n * m * dk >= 1 << 15
   let (q, k, v) = (problem.queries, problem.keys, problem.values)
-  if n * m * max(dk, dv) <= 1 << 12 {
-    // Lesson sizes: each head read in place, no copy of its columns (for a
-    // few thousand multiplies the copies cost more than the products).
-    smallHeads(problem, maskValues, into: &concatenated, weights: &allWeights)
-    return (Tensor(unchecked: [n, width], concatenated), Tensor(unchecked: problem.scoreShape, allWeights))
+  if problem.isSmall {
+    let solution = try problem.smallSolution(keepScores: false)
+    return (solution.output, solution.weights ?? Tensor(0))
   }
   concatenated.withUnsafeMutableBufferPointer { outputBuffer in
     allWeights.withUnsafeMutableBufferPointer { weightBuffer in
@@ -248,58 +246,6 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
   }
   try ExecutionContext.current.checkStop()
   return (Tensor(unchecked: [n, width], concatenated), Tensor(unchecked: problem.scoreShape, allWeights))
-}
-
-/// ``parallelHeads(_:)`` for a small problem, on this thread: every head's
-/// scores, weights and output computed from the queries, keys and values
-/// where they are (head `h`'s columns), through pointers.
-private func smallHeads(
-  _ problem: AttentionProblem, _ maskValues: [Double]?, into output: inout [Double], weights: inout [Double]
-) {
-  let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
-  let (scale, causal, group) = (problem.scale, problem.causal, problem.group)
-  problem.queries.scalars.withUnsafeBufferPointer { qBuffer in
-    problem.keys.scalars.withUnsafeBufferPointer { kBuffer in
-      problem.values.scalars.withUnsafeBufferPointer { vBuffer in
-        output.withUnsafeMutableBufferPointer { outputBuffer in
-          weights.withUnsafeMutableBufferPointer { weightBuffer in
-            guard let out = outputBuffer.baseAddress else { return }
-            let weightBase = weightBuffer.baseAddress
-            for head in 0..<heads {
-              let kvHead = head / group
-              for i in 0..<n {
-                let row = weightBase.map { $0 + (head * n + i) * m }
-                if let row, let q = qBuffer.baseAddress, let k = kBuffer.baseAddress {
-                  let query = q + i * heads * dk + head * dk
-                  for j in 0..<m {
-                    let key = k + j * kvHeads * dk + kvHead * dk
-                    var score = 0.0
-                    for c in 0..<dk { score += query[c] * key[c] }
-                    row[j] = score
-                  }
-                } else if let row {
-                  row.update(repeating: 0, count: m)
-                }
-                if let row {
-                  scaleMaskAndNormalize(
-                    scores: nil, weights: row, row: i, columns: m, scale: scale,
-                    mask: maskValues.map { $0[(i * m)..<((i + 1) * m)] }, causal: causal, hard: false)
-                }
-                let result = out + i * heads * dv + head * dv
-                result.update(repeating: 0, count: dv)
-                guard let row, let v = vBuffer.baseAddress else { continue }
-                for j in 0..<m where row[j] != 0 {
-                  let weight = row[j]
-                  let value = v + j * kvHeads * dv + kvHead * dv
-                  for c in 0..<dv { result[c] += weight * value[c] }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
 }
 
 extension Tensor {
