@@ -70,7 +70,7 @@ public struct TensorFormatter: Sendable {
   static func mode(for scalars: [Double], precision: Int) -> Mode {
     let finite = scalars.filter { $0.isFinite }
     if finite.allSatisfy({ $0.rounded() == $0 && abs($0) < 1e16 }) { return .integer }
-    let magnitudes = finite.map(Swift.abs).filter { $0 > 0 }
+    let magnitudes = finite.map(\.magnitude).filter { $0 > 0 }
     let largest = magnitudes.max() ?? 0
     if largest >= 1e8 || (largest > 0 && largest < 1e-4) { return .scientific }
     return .fixed

@@ -17,7 +17,7 @@ public enum LearningRateSchedule: Equatable, Sendable {
     case .constant: return rate
     case .linear(let steps): return rate * (1 - Double(t) / Double(max(steps, 1)))
     case .cosine(let steps):
-      return rate * 0.5 * (1 + Foundation.cos(Double.pi * Double(t) / Double(max(steps, 1))))
+      return rate * 0.5 * (1 + cos(Double.pi * Double(t) / Double(max(steps, 1))))
     }
   }
 }
@@ -92,8 +92,8 @@ public struct Adam: Equatable, Sendable {
     let rate = schedule.rate(learningRate, at: steps)
     steps += 1
     let t = Double(steps)
-    let stepSize = rate / (1 - Foundation.pow(beta1, t))
-    let correction2 = (1 - Foundation.pow(beta2, t)).squareRoot()
+    let stepSize = rate / (1 - cPow(beta1, t))
+    let correction2 = (1 - cPow(beta2, t)).squareRoot()
     var updated = parameters.map(\.untracked)
     for index in parameters.indices {
       let gradient = gradients[index].scalars

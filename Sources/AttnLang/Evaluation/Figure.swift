@@ -88,7 +88,7 @@ public struct Figure: Equatable, Sendable {
   public static func barScale(_ values: [Double]) -> Double {
     let finite = values.filter { $0.isFinite }
     if !finite.isEmpty, finite.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return 1 }
-    return finite.map(Swift.abs).max() ?? 0
+    return finite.map(\.magnitude).max() ?? 0
   }
 
   /// Where `value` falls in ``valueRange``, from 0 to 1 (NaN stays NaN).

@@ -87,7 +87,7 @@ enum Explainers {
   ) -> Explanation.Table {
     let top = row.max() ?? 0
     let shifted = row.map { top.isInfinite ? ($0 == top ? 0 : -Double.infinity) : ($0 - top) / temperature }
-    let exps = shifted.map { Foundation.exp($0) }
+    let exps = shifted.map { exp($0) }
     let total = exps.reduce(0, +)
     var rows: [[String]] = []
     for index in row.indices {

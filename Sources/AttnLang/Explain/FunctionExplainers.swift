@@ -111,9 +111,9 @@ extension Explainers {
     var rowsOfTable: [[String]] = []
     for column in 0..<min(d, 4) {
       let pair = column / 2
-      let frequency = 1 / Foundation.pow(10000, Double(2 * pair) / Double(d))
+      let frequency = 1 / pow(10000, Double(2 * pair) / Double(d))
       let angle = Double(position) * frequency
-      let value = column % 2 == 0 ? Foundation.sin(angle) : Foundation.cos(angle)
+      let value = column % 2 == 0 ? sin(angle) : cos(angle)
       rowsOfTable.append([
         "PE[\(position), \(column)]", column % 2 == 0 ? "sin" : "cos",
         "\(position) / 10000^(\(2 * pair)/\(d)) = \(number(angle, precision))", number(value, precision),
@@ -160,7 +160,7 @@ extension Explainers {
     var first: [Explanation.Item] = [.tensor("log p", logProbabilities)]
     if let row = rows(logits).first {
       let top = row.max() ?? 0
-      let logSum = top + Foundation.log(row.map { Foundation.exp($0 - top) }.reduce(0, +))
+      let logSum = top + log(row.map { exp($0 - top) }.reduce(0, +))
       first.insert(
         .note(
           "the first row: log Σ exp = \(number(logSum, precision)), so log p = logit − \(number(logSum, precision))"),

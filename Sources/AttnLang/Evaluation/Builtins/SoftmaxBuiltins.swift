@@ -71,7 +71,7 @@ extension Builtins {
           "sample: temperature must be a positive number, got \(temperature)", at: args.range(of: "temperature"))
       }
       var p = try args.tensor("p")
-      if temperature != 1 { p = p.map { Foundation.pow($0, 1 / temperature) } }
+      if temperature != 1 { p = p.map { pow($0, 1 / temperature) } }
       return .tensor(try sample(p, n: try args.int("n"), seed: try args.seed()))
     },
     Builtin(
