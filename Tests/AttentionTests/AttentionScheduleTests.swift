@@ -43,6 +43,10 @@ import _TestSupport
     Case(n: 12, m: 12, dk: 4, dv: 4, heads: 2, kvHeads: 2, causal: true, bias: true),
     Case(n: 6, m: 10, dk: 3, dv: 5, heads: 2, kvHeads: 1, mask: true, bias: true),
     Case(n: 150, m: 300, dk: 8, dv: 6, heads: 2, kvHeads: 2, mask: true),
+    // Past the small schedule's 4 096 multiplies: one head row by row, one query, and hard.
+    Case(n: 40, m: 50, dk: 8, dv: 6, mask: true, scale: 0.5),
+    Case(n: 1, m: 700, dk: 8, dv: 3, single: true, causal: false),
+    Case(n: 30, m: 30, dk: 8, dv: 8, causal: true, hard: true),
     Case(n: 200, m: 200, dk: 16, dv: 16, heads: 4, kvHeads: 2, causal: true),
     Case(n: 260, m: 260, dk: 8, dv: 8, heads: 8, kvHeads: 1, window: 40),
     Case(n: 129, m: 257, dk: 5, dv: 7, heads: 1, kvHeads: 1, causal: true, scale: 0.3),
