@@ -36,10 +36,14 @@ public final class Server {
   let findLesson: LessonFinder?
   /// The exercises of the lesson `:lesson` named.
   var exercises: NotebookExercises?
+  /// Where solved exercises and revealed solutions are recorded, as the
+  /// prompt records them (``ProgressStore``); nil records nothing.
+  let progressPath: String?
 
-  public init(session: Session, findLesson: LessonFinder? = nil) {
+  public init(session: Session, findLesson: LessonFinder? = nil, progressPath: String? = nil) {
     self.session = session
     self.findLesson = findLesson
+    self.progressPath = progressPath
   }
 
   /// Serves standard input until it ends.
@@ -123,13 +127,16 @@ public final class Server {
     case .lesson(let name): return useLesson(name)
     case .check(let name):
       return withExercise(name) { exercises, exercise in
-        Server.say(exercises.check(exercise, student: session).text)
+        let checked = exercises.check(exercise, student: session)
+        if checked.passed { recordProgress { $0.markSolved(exercise.name, in: exercises.notebook.path) } }
+        return Server.say(checked.text)
       }
     case .hint(let name):
       return withExercise(name) { exercises, exercise in Server.say(exercises.hint(exercise)) }
     case .solution(let name):
       return withExercise(name) { exercises, exercise in
         let inputs = exercises.solution(exercise)
+        recordProgress { $0.markRevealed(exercise.name, in: exercises.notebook.path) }
         var response = execute(inputs.joined(separator: "\n"))
         let shown: [String: Any] = [
           "type": "stream", "text": "solution of \(exercise.name):\n" + inputs.joined(separator: "\n"),
@@ -166,6 +173,15 @@ public final class Server {
     case .failure(let error): return Server.fail(error.message)
     case .success(let exercise): return body(exercises, exercise)
     }
+  }
+
+  /// Records a change of progress; a store that cannot be written is not
+  /// the student's problem in a notebook, so it is left as it was.
+  func recordProgress(_ change: (inout ProgressStore) -> Void) {
+    guard let progressPath else { return }
+    var store = ProgressStore(path: progressPath)
+    change(&store)
+    try? store.save()
   }
 
   /// A response of one line of text.

@@ -4,8 +4,9 @@ import _TestSupport
 
 /// `attn serve --stdio`, the machine mode the Jupyter kernel speaks.
 @Suite struct ServeCommandTests {
-  func responses(_ requests: [String]) throws -> [[String: Any]] {
-    let result = try AttnProcess.run(["serve", "--stdio"], input: requests.joined(separator: "\n") + "\n")
+  func responses(_ requests: [String], environment: [String: String] = [:]) throws -> [[String: Any]] {
+    let result = try AttnProcess.run(
+      ["serve", "--stdio"], input: requests.joined(separator: "\n") + "\n", environment: environment)
     #expect(result.status == 0, "\(result.stderr)")
     return result.stdout.split(separator: "\n").compactMap {
       try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -175,19 +176,21 @@ import _TestSupport
       let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
       return String(decoding: data, as: UTF8.self)
     }
-    let replies = try responses([
-      execute(1, "check(\"pick-the-diagonal\")"),
-      execute(2, ":lesson 3"),
-      execute(3, "U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]\nq3 = [1, 1]"),
-      execute(4, "check(\"pick-the-diagonal\")"),
-      execute(5, ":hint"),
-      execute(6, "q3 = 5 * [1, 1]"),
-      execute(7, ":check pick-the-diagonal"),
-      execute(8, ":solution weighted-average"),
-      execute(9, "check(\"weighted-average\")"),
-      execute(10, ":check thrice"),
-      execute(11, ":lesson no-such-lesson"),
-    ])
+    let state = try makeTemporaryDirectory()
+    let replies = try responses(
+      [
+        execute(1, "check(\"pick-the-diagonal\")"),
+        execute(2, ":lesson 3"),
+        execute(3, "U = [[1, 0], [0, 1], [0.7, 0.7], [-1, 0]]\nq3 = [1, 1]"),
+        execute(4, "check(\"pick-the-diagonal\")"),
+        execute(5, ":hint"),
+        execute(6, "q3 = 5 * [1, 1]"),
+        execute(7, ":check pick-the-diagonal"),
+        execute(8, ":solution weighted-average"),
+        execute(9, "check(\"weighted-average\")"),
+        execute(10, ":check thrice"),
+        execute(11, ":lesson no-such-lesson"),
+      ], environment: ["XDG_STATE_HOME": state.path])
     #expect(replies.count == 11)
     func text(_ reply: [String: Any]) -> String {
       ((reply["outputs"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }.joined(separator: "\n")
@@ -203,6 +206,13 @@ import _TestSupport
     #expect(text(replies[8]) == "✓ weighted-average: passed every check", "\(replies[8])")
     #expect(error(replies[9]).contains("has no exercise 'thrice'"))
     #expect(error(replies[10]).contains("no lesson 'no-such-lesson'"))
+    // Progress is recorded as at the prompt: `attn lesson` shows it.
+    let progress =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: state.appendingPathComponent("attn/progress.json"))) as? [String: Any]
+    let lesson = progress?["03-selecting-a-vector.md"] as? [String: Any]
+    #expect(lesson?["solved"] as? [String] == ["pick-the-diagonal", "weighted-average"])
+    #expect(lesson?["revealed"] as? [String] == ["weighted-average"])
   }
 }
 

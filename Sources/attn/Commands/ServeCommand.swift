@@ -42,19 +42,22 @@ struct ServeCommand: ParsableCommand {
     options.display = DisplayOptions(precision: evaluation.precision)
     let session = evaluation.session(options, stop: Interrupts.stop)
     let allowed = confinement.allowFiles
-    Server(session: session) { name in
-      let directory = LessonLibrary.defaultDirectory()
-      let files = directory.flatMap { try? LessonLibrary.markdownFiles(in: [$0]) } ?? []
-      guard let path = LessonLibrary.resolve(name, among: files) ?? (name.hasSuffix(".md") ? name : nil) else {
-        return .failure(.init(message: "no lesson '\(name)' among the lessons installed with attn"))
-      }
-      do {
-        let notebook = try LessonLibrary.load(path)
-        let builtIn = LessonLibrary.isBuiltIn(path)
-        return .success((notebook, Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowed)))
-      } catch {
-        return .failure(.init(message: "\(error)"))
-      }
-    }.run()
+    Server(
+      session: session,
+      findLesson: { name in
+        let directory = LessonLibrary.defaultDirectory()
+        let files = directory.flatMap { try? LessonLibrary.markdownFiles(in: [$0]) } ?? []
+        guard let path = LessonLibrary.resolve(name, among: files) ?? (name.hasSuffix(".md") ? name : nil) else {
+          return .failure(.init(message: "no lesson '\(name)' among the lessons installed with attn"))
+        }
+        do {
+          let notebook = try LessonLibrary.load(path)
+          let builtIn = LessonLibrary.isBuiltIn(path)
+          return .success((notebook, Repl.fileAccess(forLesson: path, builtIn: builtIn, allowing: allowed)))
+        } catch {
+          return .failure(.init(message: "\(error)"))
+        }
+      }, progressPath: ProgressStore.defaultPath()
+    ).run()
   }
 }
