@@ -54,7 +54,8 @@ import _TestSupport
       of: "check: twice(x)\n", with: "points: 3\nvisibility: after_published\ncheck: twice(x)\n")
     try points.write(to: lesson, atomically: true, encoding: .utf8)
     let submitted = root.appendingPathComponent("alice.ipynb")
-    try notebook([":lesson doubling", "def twice(v) = 2 * v", "check(\"twice\")", "s = 5"]).write(to: submitted)
+    try notebook([":lesson doubling", "def twice(v) = 2 * v", "check(\"twice\")", "s = 5\ny = nothing_here"])
+      .write(to: submitted)
     let results = root.appendingPathComponent("results.json")
     let result = try AttnProcess.run(["grade", lesson.path, submitted.path, "--gradescope", results.path])
     #expect(result.status == 1, "one of two exercises passes: \(result.stdout) \(result.stderr)")
@@ -67,6 +68,9 @@ import _TestSupport
     #expect(tests.map { $0["max_score"] as? Double } == [3, 1])
     #expect(tests.map { $0["visibility"] as? String } == ["after_published", "visible"])
     #expect((tests[1]["output"] as? String)?.contains("expected 6, got 5") == true, "\(tests[1])")
+    #expect(
+      (object["output"] as? String)?.contains("code cell 4, line 2: unknown name 'nothing_here'") == true,
+      "a notebook's errors name the cell: \(object["output"] ?? "")")
 
     let two = try AttnProcess.run(["grade", lesson.path, submitted.path, submitted.path, "--gradescope", "r.json"])
     #expect(two.status == 2 && two.stderr.contains("--gradescope grades one submission"))

@@ -13,14 +13,30 @@ public enum NotebookSubmission {
   /// The code of the notebook `file` (read as bytes), named as the file.
   /// - Throws: ``SourceReadError`` when the file is not an nbformat 4 notebook.
   public static func source(of file: SourceFile) throws -> SourceFile {
+    let lines = try codeLines(of: file)
+    return SourceFile(name: file.name, text: lines.map(\.text).joined(separator: "\n") + "\n")
+  }
+
+  /// Where line `line` (1-based) of ``source(of:)`` is in the notebook: its
+  /// code cell (1-based, counting code cells) and its line in that cell.
+  public static func place(ofLine line: Int, in file: SourceFile) -> (cell: Int, line: Int)? {
+    guard let lines = try? codeLines(of: file), line >= 1, line <= lines.count else { return nil }
+    return (lines[line - 1].cell, lines[line - 1].line)
+  }
+
+  /// Each line of the code cells with where it came from; the kernel's
+  /// command lines blanked.
+  static func codeLines(of file: SourceFile) throws -> [(text: String, cell: Int, line: Int)] {
     let data = Data(file.text.utf8)
     guard let object = try? JSONSerialization.jsonObject(with: data), let notebook = object as? [String: Any],
       let cells = notebook["cells"] as? [[String: Any]]
     else {
       throw SourceReadError(path: file.name, reason: "it is not a Jupyter notebook (no JSON object with 'cells')")
     }
-    var lines: [String] = []
+    var lines: [(text: String, cell: Int, line: Int)] = []
+    var number = 0
     for cell in cells where cell["cell_type"] as? String == "code" {
+      number += 1
       let text: String
       if let joined = cell["source"] as? String {
         text = joined
@@ -29,10 +45,10 @@ public enum NotebookSubmission {
       } else {
         continue
       }
-      for line in text.components(separatedBy: "\n") {
-        lines.append(NotebookCommand.isCommandLine(line) ? "" : line)
+      for (index, line) in text.components(separatedBy: "\n").enumerated() {
+        lines.append((NotebookCommand.isCommandLine(line) ? "" : line, number, index + 1))
       }
     }
-    return SourceFile(name: file.name, text: lines.joined(separator: "\n") + "\n")
+    return lines
   }
 }

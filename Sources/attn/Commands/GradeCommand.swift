@@ -299,8 +299,9 @@ struct GradeOneCommand: ParsableCommand {
 
   func run() throws {
     let notebook = try LessonLibrary.load(lesson)
-    var source = try SourceFile.read(submission)
-    if NotebookSubmission.isNotebook(submission) { source = try NotebookSubmission.source(of: source) }
+    let file = try SourceFile.read(submission)
+    let isNotebook = NotebookSubmission.isNotebook(submission)
+    let source = isNotebook ? try NotebookSubmission.source(of: file) : file
     var evaluation = try EvaluationOptions.parse([
       "--max-elements", String(maxElements), "--max-memory", String(maxMemory), "--no-color",
     ])
@@ -310,10 +311,19 @@ struct GradeOneCommand: ParsableCommand {
     studentOptions.files = confinement.confined(for: lesson)
     var referenceOptions = evaluation.sessionOptions
     referenceOptions.files = confinement.confined(for: lesson)
-    let result = Grader.grade(
+    var result = Grader.grade(
       source, against: notebook, student: evaluation.session(studentOptions),
       submissionFiles: confinement.confined(for: submission), reference: evaluation.session(referenceOptions),
       limits: Grader.Limits(timeLimit: timeout, outputLimit: maxOutput))
+    if isNotebook {
+      // A notebook's errors say which code cell, and which line of it.
+      result.problems = result.problems.map { problem in
+        guard let line = problem.line, let place = NotebookSubmission.place(ofLine: line, in: file) else {
+          return problem
+        }
+        return .init(line: nil, message: "code cell \(place.cell), line \(place.line): \(problem.message)")
+      }
+    }
     let data = try JSONEncoder().encode(result)
     FileHandle.standardOutput.write(data)
   }
