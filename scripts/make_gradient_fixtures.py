@@ -514,6 +514,21 @@ program("opt.params.w", adam_prelude, tp[0].detach())
 program("opt.params.b", adam_prelude, tp[1].detach())
 program("sgd({w: [1, 2]}, {w: [10, -10]}, lr: 0.01).w", "", torch.tensor([0.9, 2.1]))
 
+# Additive (Bahdanau) attention as lesson 7 writes it, score_j = vᵀ tanh(s W_q + H_j W_k),
+# its context read through the weights: gradients for its parameters and for the states.
+Hn, sn, cn = normal(4, 3), normal(3), normal(3)
+Pn = {"Wq": normal(3, 3, scale=0.5), "Wk": normal(3, 3, scale=0.5), "v": normal(3)}
+tP = {k: torch.tensor(v, requires_grad=True) for k, v in Pn.items()}
+tH = torch.tensor(Hn, requires_grad=True)
+w_add = torch.softmax(torch.tanh(tH @ tP["Wk"] + torch.tensor(sn) @ tP["Wq"]) @ tP["v"], -1)
+((w_add @ tH) * torch.tensor(cn)).sum().backward()
+additive_prelude = (f"H = {lit(Hn)}\ns = {lit(sn)}\nP = {{" + ", ".join(f"{k}: {lit(v)}" for k, v in Pn.items()) + "}\n"
+                    "def additive(p, s, H) = softmax(tanh(H @ p.Wk + s @ p.Wq) @ p.v)\n"
+                    f"def read(P, H) = sum((additive(P, s, H) @ H) * {lit(cn)})")
+for k in Pn:
+    program(f"grad(P -> read(P, H), P).{k}", additive_prelude, tP[k].grad)
+program("grad(X -> read(P, X), H)", additive_prelude, tH.grad)
+
 out = os.path.join(os.path.dirname(__file__), "..", "Tests", "AttnLangTests", "Fixtures", "gradients.json")
 with open(out, "w") as f:
     json.dump(language, f, indent=1, sort_keys=True)
