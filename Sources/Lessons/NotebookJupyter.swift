@@ -60,13 +60,9 @@ public enum NotebookJupyter {
           continue
         }
         let result = runner.run(cell, in: notebook)
-        count += 1
-        let number = count
-        cells.append([
-          "cell_type": "code", "id": identifier(), "metadata": [:] as [String: Any], "execution_count": number,
-          "source": result.entries.map(\.entry.input).joined(separator: "\n"),
-          "outputs": result.entries.flatMap { outputs(of: $0, count: number) },
-        ])
+        code(
+          result.entries.map(\.entry.input).joined(separator: "\n"),
+          outputs: result.entries.flatMap { outputs(of: $0, count: count + 1) })
       }
     }
     let document: [String: Any] = [

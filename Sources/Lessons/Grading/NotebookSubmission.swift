@@ -17,11 +17,10 @@ public enum NotebookSubmission {
     return SourceFile(name: file.name, text: lines.map(\.text).joined(separator: "\n") + "\n")
   }
 
-  /// Where line `line` (1-based) of ``source(of:)`` is in the notebook: its
+  /// Where each line of ``source(of:)`` is in the notebook, in order: its
   /// code cell (1-based, counting code cells) and its line in that cell.
-  public static func place(ofLine line: Int, in file: SourceFile) -> (cell: Int, line: Int)? {
-    guard let lines = try? codeLines(of: file), line >= 1, line <= lines.count else { return nil }
-    return (lines[line - 1].cell, lines[line - 1].line)
+  public static func places(of file: SourceFile) throws -> [(cell: Int, line: Int)] {
+    try codeLines(of: file).map { ($0.cell, $0.line) }
   }
 
   /// Each line of the code cells with where it came from; the kernel's

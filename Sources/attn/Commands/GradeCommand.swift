@@ -317,10 +317,10 @@ struct GradeOneCommand: ParsableCommand {
       limits: Grader.Limits(timeLimit: timeout, outputLimit: maxOutput))
     if isNotebook {
       // A notebook's errors say which code cell, and which line of it.
+      let places = try NotebookSubmission.places(of: file)
       result.problems = result.problems.map { problem in
-        guard let line = problem.line, let place = NotebookSubmission.place(ofLine: line, in: file) else {
-          return problem
-        }
+        guard let line = problem.line, line >= 1, line <= places.count else { return problem }
+        let place = places[line - 1]
         return .init(line: nil, message: "code cell \(place.cell), line \(place.line): \(problem.message)")
       }
     }

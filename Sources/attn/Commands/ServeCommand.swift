@@ -45,9 +45,9 @@ struct ServeCommand: ParsableCommand {
     Server(
       session: session,
       findLesson: { name in
-        let directory = LessonLibrary.defaultDirectory()
-        let files = directory.flatMap { try? LessonLibrary.markdownFiles(in: [$0]) } ?? []
-        guard let path = LessonLibrary.resolve(name, among: files) ?? (name.hasSuffix(".md") ? name : nil) else {
+        // Found as attn export and attn grade find a lesson.
+        let path = lessonPath(name)
+        guard FileManager.default.fileExists(atPath: path) else {
           return .failure(.init(message: "no lesson '\(name)' among the lessons installed with attn"))
         }
         do {
