@@ -217,7 +217,7 @@ final class LessonWalker {
     try walker.type("k\r", after: "attn> ", in: "lesson 5")
     #expect(terminal.waitFor("\r\n50\r\n", after: walker.mark), "the solution ran: \(walker.tail)")
     try walker.type(":lesson\r", after: "attn> ", in: "lesson 5")
-    #expect(terminal.waitFor("(· 0/2 exercises, 1 solution shown)", after: walker.mark), "\(walker.tail)")
+    #expect(terminal.waitFor("(· 0/3 exercises, 1 solution shown)", after: walker.mark), "\(walker.tail)")
     try walker.type("\u{04}", after: "attn> ", in: "lesson 5")
     #expect(terminal.waitForExit() == 0)
   }
