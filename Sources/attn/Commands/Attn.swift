@@ -19,8 +19,8 @@ struct Attn: ParsableCommand {
     commandName: "attn",
     abstract: "Learn neural attention at an interactive prompt.",
     discussion: """
-      With no subcommand, starts the attn> prompt (or, when standard input is not a
-      terminal, evaluates the lines it reads). Exit status: 0 when everything ran
+      With no subcommand, starts the attn> prompt (or, when standard input is not a \
+      terminal, evaluates the lines it reads). Exit status: 0 when everything ran \
       cleanly, 1 when any file had an error or a lesson a mismatch, 2 on bad usage.
       """,
     version: "attn \(version)",

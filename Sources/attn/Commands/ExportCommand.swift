@@ -10,17 +10,17 @@ struct ExportCommand: ParsableCommand {
     commandName: "export",
     abstract: "Run a lesson and write it as an HTML page or a Jupyter notebook.",
     discussion: """
-      The page has the prose, each cell's inputs and fresh outputs, and every heatmap,
-      bar chart and attention result's weights as inline SVG (with a tooltip per cell).
-      It loads nothing from the network, so it opens offline, and runs no script.
-      --ipynb writes a Jupyter notebook instead (or as well) that opens with the attn
-      kernel (attn jupyter install): prose as Markdown cells, each lesson cell as a code
-      cell with its outputs. Its exercises are left for the student: an empty cell with
-      the task as a comment, then check("NAME"), which the kernel answers from the
-      lesson's hidden checks (:hint NAME and :solution NAME help); no solution is in
-      the notebook.
-      The lesson's cells read and write files only in its own directory (a private one
-      when that is /tmp, ~/Downloads or another shared one) and tempdir()
+      The page has the prose, each cell's inputs and fresh outputs, and every heatmap, \
+      bar chart and attention result's weights as inline SVG (with a tooltip per cell). \
+      It loads nothing from the network, so it opens offline, and runs no script. \
+      --ipynb writes a Jupyter notebook instead (or as well) that opens with the attn \
+      kernel (attn jupyter install): prose as Markdown cells, each lesson cell as a code \
+      cell with its outputs. Its exercises are left for the student: an empty cell with \
+      the task as a comment, then check("NAME"), which the kernel answers from the \
+      lesson's hidden checks (:hint NAME and :solution NAME help); no solution is in \
+      the notebook. \
+      The lesson's cells read and write files only in its own directory (a private one \
+      when that is /tmp, ~/Downloads or another shared one) and tempdir() \
       (--allow-files DIR opens another).
       """
   )

@@ -12,27 +12,27 @@ struct GradeCommand: ParsableCommand {
     commandName: "grade",
     abstract: "Check students' files against a lesson's exercises.",
     discussion: """
-      LESSON is a lesson, or any Markdown file of exercise cells. Each SUBMISSION (an
-      .attn file, or a Jupyter notebook .ipynb whose code cells run in order) runs in a
-      fresh attn process: first the lesson's own cells (so it may
-      use q, K, … as the lesson does), then the submission, statement by statement,
-      going on after an error; then every exercise's hidden checks compare its values
-      with the lesson's solution. Each submission runs in a private copy: a fresh
-      directory holding only that file, where it may read and write, with tempdir()
-      and the --allow-files directories (data for the class) — never the folder of
-      the other submissions, nor the lesson's (its hidden checks). A statement or check that runs longer than --timeout
-      seconds is stopped, a submission that prints more than --max-output bytes is
-      stopped, and one that runs 4 × --timeout seconds in all, crashes or passes
+      LESSON is a lesson, or any Markdown file of exercise cells. Each SUBMISSION (an \
+      .attn file, or a Jupyter notebook .ipynb whose code cells run in order) runs in a \
+      fresh attn process: first the lesson's own cells (so it may \
+      use q, K, … as the lesson does), then the submission, statement by statement, \
+      going on after an error; then every exercise's hidden checks compare its values \
+      with the lesson's solution. Each submission runs in a private copy: a fresh \
+      directory holding only that file, where it may read and write, with tempdir() \
+      and the --allow-files directories (data for the class) — never the folder of \
+      the other submissions, nor the lesson's (its hidden checks). A statement or check that runs longer than --timeout \
+      seconds is stopped, a submission that prints more than --max-output bytes is \
+      stopped, and one that runs 4 × --timeout seconds in all, crashes or passes \
       --max-memory fails every exercise it had not answered — the grader goes on.
 
-      --jobs N grades N submissions at a time, each in its own process with its own
+      --jobs N grades N submissions at a time, each in its own process with its own \
       limits (a class of 1,000 files grades in minutes).
 
-      Reports: text (default), --json (one document), --junit FILE (a test suite per
-      submission, a test case per exercise), --gradescope FILE (Gradescope's
-      results.json for one submission: a test per exercise, worth the exercise's
-      'points:', shown as its 'visibility:' says). Exit status: 0 when every
-      submission passed every exercise, 1 otherwise, 2 on bad usage; Ctrl-C stops the
+      Reports: text (default), --json (one document), --junit FILE (a test suite per \
+      submission, a test case per exercise), --gradescope FILE (Gradescope's \
+      results.json for one submission: a test per exercise, worth the exercise's \
+      'points:', shown as its 'visibility:' says). Exit status: 0 when every \
+      submission passed every exercise, 1 otherwise, 2 on bad usage; Ctrl-C stops the \
       grading processes, removes the private copies and ends with 130.
       """
   )

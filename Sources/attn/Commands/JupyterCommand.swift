@@ -7,11 +7,11 @@ struct JupyterCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "jupyter", abstract: "Set up attn as a Jupyter kernel.",
     discussion: """
-      attn jupyter install writes the kernel spec (kernel.json and a small Python
-      wrapper kernel) so that Jupyter offers an "attn" kernel: cells keep one session,
-      pictures show as SVG, explain as collapsible stages, errors as Jupyter errors,
-      Tab completes and Shift-Tab shows help, and interrupting stops the running cell
-      keeping the variables. The kernel needs Python 3 with ipykernel
+      attn jupyter install writes the kernel spec (kernel.json and a small Python \
+      wrapper kernel) so that Jupyter offers an "attn" kernel: cells keep one session, \
+      pictures show as SVG, explain as collapsible stages, errors as Jupyter errors, \
+      Tab completes and Shift-Tab shows help, and interrupting stops the running cell \
+      keeping the variables. The kernel needs Python 3 with ipykernel \
       (pip install ipykernel); it runs this attn binary.
       """,
     subcommands: [JupyterInstall.self])

@@ -9,17 +9,17 @@ struct LessonCommand: ParsableCommand {
     commandName: "lesson",
     abstract: "List the lessons, or walk through one at the prompt.",
     discussion: """
-      NAME is a lesson's number (3), file name (03-selecting-a-vector) or a word of it
-      (softmax). At the prompt each input of the lesson is offered on the line as the
-      lesson writes it (a block line by line): Enter runs it, typing replaces it with
-      your own command, an editing key (arrows, Backspace) edits it; attn says whether
-      the output matches the lesson's. :skip skips an input, :next the cell, :back goes
-      back, :quit returns to the plain prompt keeping the variables; :help lesson at
-      the prompt says more. Without a terminal, prints the
-      whole lesson with fresh outputs. Lessons are read from $ATTN_LESSONS, ./lessons,
-      or the lessons folder next to the attn build; NAME may also be the path of a
-      lesson file (.md) from elsewhere, whose cells then read and write files only in
-      its own directory (a private one when that is /tmp, ~/Downloads or another
+      NAME is a lesson's number (3), file name (03-selecting-a-vector) or a word of it \
+      (softmax). At the prompt each input of the lesson is offered on the line as the \
+      lesson writes it (a block line by line): Enter runs it, typing replaces it with \
+      your own command, an editing key (arrows, Backspace) edits it; attn says whether \
+      the output matches the lesson's. :skip skips an input, :next the cell, :back goes \
+      back, :quit returns to the plain prompt keeping the variables; :help lesson at \
+      the prompt says more. Without a terminal, prints the \
+      whole lesson with fresh outputs. Lessons are read from $ATTN_LESSONS, ./lessons, \
+      or the lessons folder next to the attn build; NAME may also be the path of a \
+      lesson file (.md) from elsewhere, whose cells then read and write files only in \
+      its own directory (a private one when that is /tmp, ~/Downloads or another \
       shared one) and tempdir() (--allow-files DIR opens another).
       """
   )

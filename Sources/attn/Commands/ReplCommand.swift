@@ -8,8 +8,8 @@ struct ReplCommand: ParsableCommand {
     commandName: "repl",
     abstract: "Start the attn> prompt (the default command).",
     discussion: """
-      Type expressions and see their values; :help lists the commands. When standard
-      input is not a terminal, reads lines without prompts and exits 0 if none had an
+      Type expressions and see their values; :help lists the commands. When standard \
+      input is not a terminal, reads lines without prompts and exits 0 if none had an \
       error, else 1.
       """
   )

@@ -9,20 +9,20 @@ struct RunCommand: ParsableCommand {
     commandName: "run",
     abstract: "Evaluate attn files and print their values.",
     discussion: """
-      Each file runs in a fresh session and stops at its first error; the other files
-      still run. Errors look like the compiler's: file:line:column: error: message,
-      the line, and a caret. With --json, every printed value and every error is one
+      Each file runs in a fresh session and stops at its first error; the other files \
+      still run. Errors look like the compiler's: file:line:column: error: message, \
+      the line, and a caret. With --json, every printed value and every error is one \
       JSON object per line on standard output, for graders and CI:
         {"file": "f.attn", "line": 3, "value": {"type": "tensor", "shape": [2], "data": [0.5, 0.5]}}
         {"file": "f.attn", "line": 4, "column": 9, "error": "dot: last axes differ: [3] vs [2]"}
         {"file": "f.attn", "line": 5, "print": "loss 0.25"}
-      An error inside a function adds "stack": the calls that led to it, innermost first.
-      Exit status: 0 when every file ran cleanly, 1 when any had an error (or timed
+      An error inside a function adds "stack": the calls that led to it, innermost first. \
+      Exit status: 0 when every file ran cleanly, 1 when any had an error (or timed \
       out), 2 on bad usage such as an unknown option or a file that cannot be read.
 
-      Files run as you: load, save, svg and lines use any path you could. For files
-      from others, --sandbox confines each to its own directory (where relative paths
-      start) and tempdir() — a private one for a file in a directory many files share
+      Files run as you: load, save, svg and lines use any path you could. For files \
+      from others, --sandbox confines each to its own directory (where relative paths \
+      start) and tempdir() — a private one for a file in a directory many files share \
       (/, a system directory, /tmp, ~/Downloads); --allow-files DIR opens another.
       """
   )

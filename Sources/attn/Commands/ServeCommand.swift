@@ -11,17 +11,17 @@ struct ServeCommand: ParsableCommand {
     commandName: "serve",
     abstract: "Answer requests from another program (the Jupyter kernel) as JSON Lines.",
     discussion: """
-      With --stdio, reads one JSON request per line on standard input and writes one
-      JSON response per line on standard output, keeping one session (its variables)
+      With --stdio, reads one JSON request per line on standard input and writes one \
+      JSON response per line on standard output, keeping one session (its variables) \
       across requests:
         {"id": 1, "execute": "x = softmax([1, 2])\\nx"}
         {"id": 2, "complete": "soft", "cursor": 4}
         {"id": 3, "inspect": "softmax", "cursor": 3}
         {"id": 4, "is_complete": "def f(x) {"}
-      SIGINT stops the running request with the error 'interrupted'; the variables
-      stay. A cell ':lesson NAME' says which lesson a notebook follows; then
-      ':check NAME' (or check("NAME")) judges an exercise's answer against the lesson's
-      hidden checks, ':hint NAME' gives a hint and ':solution NAME' shows and runs the
+      SIGINT stops the running request with the error 'interrupted'; the variables \
+      stay. A cell ':lesson NAME' says which lesson a notebook follows; then \
+      ':check NAME' (or check("NAME")) judges an exercise's answer against the lesson's \
+      hidden checks, ':hint NAME' gives a hint and ':solution NAME' shows and runs the \
       answer. The README's Jupyter section describes every field.
       """
   )

@@ -9,16 +9,16 @@ struct TestCommand: ParsableCommand {
     commandName: "test",
     abstract: "Check that lessons' cells still print what they record.",
     discussion: """
-      Runs every ```attn cell of each Markdown file (directories are searched for .md
-      files) in one session per file, and compares each output with the one written
-      below its input: numbers to the precision written, '...' as a wildcard. Each
-      mismatch is reported as file:line: with a diff. The last line counts the cells:
-      'N passed, N failed'. Exit status: 0 when every cell passes, 1 otherwise, 2 on
+      Runs every ```attn cell of each Markdown file (directories are searched for .md \
+      files) in one session per file, and compares each output with the one written \
+      below its input: numbers to the precision written, '...' as a wildcard. Each \
+      mismatch is reported as file:line: with a diff. The last line counts the cells: \
+      'N passed, N failed'. Exit status: 0 when every cell passes, 1 otherwise, 2 on \
       bad usage.
 
-      A lesson's cells read and write files only in the lesson's own directory (where
-      relative paths start) and tempdir(); --allow-files DIR opens another directory.
-      A lesson in a directory many files share (/, a system directory, /tmp,
+      A lesson's cells read and write files only in the lesson's own directory (where \
+      relative paths start) and tempdir(); --allow-files DIR opens another directory. \
+      A lesson in a directory many files share (/, a system directory, /tmp, \
       ~/Downloads) works in a private directory instead.
       """
   )
