@@ -15,6 +15,17 @@ import _TestSupport
     #expect(tensor.isApproximatelyEqual(to: fixture.tensor("expected"), tolerance: 1e-9), "\(tensor.scalars)")
   }
 
+  /// adamw, update, schedule and clipgrad against torch.optim.AdamW,
+  /// nanoGPT's get_lr and torch.nn.utils.clip_grad_norm_.
+  @Test(arguments: Fixtures.languageTraining)
+  func trainingMatchesPyTorch(_ fixture: Fixture) throws {
+    let session = Session()
+    _ = try session.values(fixture.string("prelude"))
+    let value = try session.value(fixture.name)
+    let tensor = try #require(value.tensor, "\(fixture.name) gave \(value.typeName)")
+    #expect(tensor.isApproximatelyEqual(to: fixture.tensor("expected"), tolerance: 1e-12), "\(tensor.scalars)")
+  }
+
   @Test func valgradGivesBothFromOnePass() throws {
     let session = Session()
     let result = try session.value("valgrad(x -> sum(x * x), [1, 2])")

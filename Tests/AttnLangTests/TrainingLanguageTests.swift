@@ -165,7 +165,7 @@ import _TestSupport
       ])
     #expect(
       messages("adam([1], decay: \"linear\")") == [
-        "adam: decay: \"linear\" needs steps: (how many steps the run takes)"
+        "adam: decay: \"linear\" needs steps: (the step at which it ends)"
       ])
     #expect(messages("update(3, [1])") == ["update: opt must be an optimizer made by adam(…)"])
     #expect(
@@ -223,5 +223,44 @@ import _TestSupport
     #expect(
       session.errors("flashattend([1, 0], eye(2), eye(2), block: 0)").first?.message
         == "flashattend: block must be at least 1, got 0")
+  }
+
+  /// adamw decays matrices only; its options and clipgrad's limit are
+  /// checked before anything runs, and every mistake names the argument.
+  @Test func adamwScheduleAndClippingMistakes() throws {
+    let session = Session()
+    _ = try session.values("opt = adamw({W: [[1, 2]], b: [1, 2]}, lr: 0.1, weight_decay: 0.5)")
+    // Zero gradients: only the decay moves the matrix, and the vector not at all.
+    _ = try session.values("after = update(opt, {W: [[0, 0]], b: [0, 0]}).params")
+    #expect(try session.value("after.W") == .tensor(try Tensor(rows: [[0.95, 1.9]])))
+    #expect(try session.value("after.b") == .tensor(Tensor([1, 2])))
+    // An Adam record has no decay, and older optimizer records without warmup still update.
+    _ = try session.values(
+      "old = {params: [1], m: [0], v: [0], t: 0, lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: \"constant\", steps: 0}"
+    )
+    let moved = try #require(try session.value("update(old, [1]).params").tensor)
+    #expect(moved.isApproximatelyEqual(to: Tensor([0.9]), tolerance: 1e-8), "\(moved.scalars)")
+    func message(_ code: String) -> String? { session.errors(code).first?.message }
+    #expect(
+      message("adamw([1], decay: \"cosine\")") == "adamw: decay: \"cosine\" needs steps: (the step at which it ends)")
+    #expect(
+      message("adamw([1], decay: \"step\")")
+        == "adamw: decay: must be \"constant\", \"linear\" or \"cosine\", got \"step\"")
+    #expect(
+      message("adam([1], decay: \"cosine\", steps: 10, warmup: 10)")
+        == "adam: warmup: 10 must be shorter than steps: 10")
+    #expect(message("adamw([1], warmup: -2)") == "adamw: warmup: must be 0 or more")
+    #expect(message("adamw([1], weight_decay: -1)") == "adamw: weight_decay: must be 0 or more, got -1.0")
+    #expect(message("clipgrad([1], 0)") == "clipgrad: max must be a positive number, got 0.0")
+    #expect(
+      message("clipgrad({a: \"x\"}, 1)")
+        == "clipgrad: g must be a tensor, or records and lists of tensors; g.a is a string")
+    #expect(message("schedule(opt, -1)") == "schedule: t must hold whole numbers of steps from 0, got -1.0")
+    #expect(message("schedule(opt, 0.5)") == "schedule: t must hold whole numbers of steps from 0, got 0.5")
+    #expect(message("schedule([1], 2)") == "schedule: opt must be an optimizer made by adam(…) or adamw(…)")
+    #expect(try session.value("schedule(opt, [[0, 1]])") == .tensor(try Tensor(rows: [[0.1, 0.1]])), "keeps t's shape")
+    // Hostile values: a huge step, NaN gradients — answers, not crashes.
+    #expect(message("schedule(opt, 1e300)") == "schedule: t must hold whole numbers of steps from 0, got 1e+300")
+    #expect(try session.value("clipgrad([0 / 0, 1], 1).norm").tensor?.scalars.first?.isNaN == true)
   }
 }

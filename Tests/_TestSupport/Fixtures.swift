@@ -5,7 +5,7 @@ import Foundation
 /// `scripts/make_fixtures.py` from NumPy.
 public struct Fixture: @unchecked Sendable, CustomStringConvertible {
   public let name: String
-  let values: [String: Any]
+  public let values: [String: Any]
 
   public init(name: String, values: [String: Any]) {
     self.name = name
@@ -78,6 +78,14 @@ public enum Fixtures {
 
   /// Adam runs from torch.optim.Adam (scripts/make_gradient_fixtures.py).
   public static let adam: [Fixture] = load("AttentionTests/Fixtures/adam.json")
+
+  /// AdamW runs under nanoGPT's schedule and clip_grad_norm_ cases from
+  /// PyTorch (scripts/make_training_fixtures.py).
+  public static let training: [Fixture] = load("AttentionTests/Fixtures/training.json")
+
+  /// adamw, update, schedule and clipgrad through the language, with
+  /// PyTorch's answers (scripts/make_training_fixtures.py).
+  public static let languageTraining: [Fixture] = load("AttnLangTests/Fixtures/training.json")
 
   static func load(_ relativePath: String) -> [Fixture] {
     let url = URL(fileURLWithPath: #filePath)

@@ -1,24 +1,66 @@
 import Foundation
 
-/// How the learning rate changes over a run of `steps` steps, at step `t`
-/// (counted from 0): kept constant, decayed linearly to 0
-/// (`lr · (1 − t/steps)`), or along half a cosine (`lr · ½(1 + cos(π t/steps))`).
-public enum LearningRateSchedule: Equatable, Sendable {
+/// How the learning rate changes over a run, at step `t` (counted from 0), as
+/// nanoGPT's `get_lr` computes it.
+///
+/// For the first `warmup` steps the rate climbs in a straight line,
+/// `lr · (t + 1)/(warmup + 1)`. Then it is kept constant, or decays from `lr`
+/// to `minimum` at step `steps` — in a straight line or along half a cosine:
+///
+///     r = (t − warmup)/(steps − warmup)
+///     linear: minimum + (1 − r)(lr − minimum)      cosine: minimum + ½(1 + cos πr)(lr − minimum)
+///
+/// and stays at `minimum` after `steps`. With no warmup and a minimum of 0,
+/// `linear` is `lr · (1 − t/steps)` and `cosine` is `lr · ½(1 + cos(π t/steps))`.
+public struct LearningRateSchedule: Equatable, Sendable {
+  /// What the rate does after the warmup.
+  public enum Decay: String, CaseIterable, Equatable, Sendable {
+    /// The rate stays the base rate.
+    case constant
+    /// The rate falls in a straight line to the minimum.
+    case linear
+    /// The rate falls along half a cosine to the minimum.
+    case cosine
+  }
+
+  /// What the rate does after the warmup.
+  public var decay: Decay
+  /// The step at which a decaying rate reaches `minimum`.
+  public var steps: Int
+  /// How many steps the rate climbs from near 0 to the base rate.
+  public var warmup: Int
+  /// The rate a decay ends at (`min_lr`).
+  public var minimum: Double
+
+  /// A schedule from its parts; `steps` matters only for a decay.
+  public init(decay: Decay, steps: Int = 0, warmup: Int = 0, minimum: Double = 0) {
+    self.decay = decay
+    self.steps = steps
+    self.warmup = warmup
+    self.minimum = minimum
+  }
+
   /// The same learning rate at every step.
-  case constant
-  /// Decaying in a straight line from the learning rate to 0 at `steps`.
-  case linear(steps: Int)
-  /// Decaying along half a cosine from the learning rate to 0 at `steps`.
-  case cosine(steps: Int)
+  public static let constant = LearningRateSchedule(decay: .constant)
+
+  /// Decaying in a straight line to `minimum` at `steps`, after `warmup` steps.
+  public static func linear(steps: Int, warmup: Int = 0, minimum: Double = 0) -> LearningRateSchedule {
+    LearningRateSchedule(decay: .linear, steps: steps, warmup: warmup, minimum: minimum)
+  }
+
+  /// Decaying along half a cosine to `minimum` at `steps`, after `warmup` steps.
+  public static func cosine(steps: Int, warmup: Int = 0, minimum: Double = 0) -> LearningRateSchedule {
+    LearningRateSchedule(decay: .cosine, steps: steps, warmup: warmup, minimum: minimum)
+  }
 
   /// The learning rate at step `t` for a base rate `rate`.
   public func rate(_ rate: Double, at t: Int) -> Double {
-    switch self {
-    case .constant: return rate
-    case .linear(let steps): return rate * (1 - Double(t) / Double(max(steps, 1)))
-    case .cosine(let steps):
-      return rate * 0.5 * (1 + cos(Double.pi * Double(t) / Double(max(steps, 1))))
-    }
+    if t < warmup { return rate * Double(t + 1) / Double(warmup + 1) }
+    if decay == .constant { return rate }
+    if t > steps { return minimum }
+    let ratio = min(max(Double(t - warmup) / Double(max(steps - warmup, 1)), 0), 1)
+    let coefficient = decay == .linear ? 1 - ratio : 0.5 * (1 + cos(Double.pi * ratio))
+    return minimum + coefficient * (rate - minimum)
   }
 }
 
@@ -45,7 +87,12 @@ public func sgdStep(_ parameters: [Tensor], gradients: [Tensor], learningRate: D
 ///     m ← β₁ m + (1 − β₁) g          v ← β₂ v + (1 − β₂) g²   (m as torch.lerp computes it)
 ///     p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 ///
-/// with `lr` from the schedule at step `t − 1`.
+/// with `lr` from the schedule at step `t − 1`. With a `weightDecay` it is
+/// AdamW (Loshchilov & Hutter, 2019) as `torch.optim.AdamW` computes it: first
+/// `p ← p · (1 − lr · weightDecay)`, decoupled from the gradient — applied,
+/// as nanoGPT groups its parameters, only to parameters of rank 2 or more
+/// (weight matrices and embeddings), never to vectors such as biases and
+/// LayerNorm gains.
 public struct Adam: Equatable, Sendable {
   /// The step size before the schedule is applied (`lr`).
   public var learningRate: Double
@@ -57,6 +104,8 @@ public struct Adam: Equatable, Sendable {
   public var epsilon: Double
   /// How the learning rate changes over the steps.
   public var schedule: LearningRateSchedule
+  /// Decoupled weight decay (AdamW) for parameters of rank 2 or more; 0 is Adam.
+  public var weightDecay: Double
   /// Steps taken so far.
   public var steps: Int
   /// The running averages of the gradients (`m`), one per parameter.
@@ -67,9 +116,10 @@ public struct Adam: Equatable, Sendable {
   /// A fresh optimizer for parameters of these shapes (moments start at 0).
   public init(
     shapes: [[Int]], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-    schedule: LearningRateSchedule = .constant
+    schedule: LearningRateSchedule = .constant, weightDecay: Double = 0
   ) throws {
     self.learningRate = learningRate
+    self.weightDecay = weightDecay
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -97,6 +147,7 @@ public struct Adam: Equatable, Sendable {
     var updated = parameters.map(\.untracked)
     for index in parameters.indices {
       let gradient = gradients[index].scalars
+      let shrink = weightDecay != 0 && parameters[index].rank >= 2 ? 1 - rate * weightDecay : 1
       updated[index].scalars.withUnsafeMutableBufferPointer { p in
         firstMoments[index].scalars.withUnsafeMutableBufferPointer { m in
           secondMoments[index].scalars.withUnsafeMutableBufferPointer { v in
@@ -105,6 +156,7 @@ public struct Adam: Equatable, Sendable {
             let weight = 1 - beta1
             for i in p.indices {
               let g = gradient[i]
+              if shrink != 1 { p[i] *= shrink }
               m[i] = weight < 0.5 ? m[i] + weight * (g - m[i]) : g - (g - m[i]) * (1 - weight)
               v[i] = v[i] * beta2 + (1 - beta2) * g * g
               p[i] += -stepSize * (m[i] / (v[i].squareRoot() / correction2 + epsilon))
@@ -115,6 +167,36 @@ public struct Adam: Equatable, Sendable {
     }
     return updated
   }
+}
+
+/// Scales gradients down so that their global 2-norm (over all of them, as
+/// one vector) is at most `maxNorm`, as `torch.nn.utils.clip_grad_norm_`:
+/// each is multiplied by `min(1, maxNorm / (norm + 1e-6))`.
+///
+/// - Returns: the scaled gradients and their norm *before* scaling.
+/// - Throws: ``TensorError`` when `maxNorm` is not a positive number.
+public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (gradients: [Tensor], norm: Double) {
+  guard maxNorm > 0, maxNorm.isFinite else {
+    throw TensorError("clipgrad", "the largest norm must be a positive number, got \(maxNorm)")
+  }
+  // The norm of the per-tensor norms, as PyTorch computes it.
+  var squares = 0.0
+  for gradient in gradients {
+    var sum = 0.0
+    for value in gradient.scalars { sum += value * value }
+    let norm = sum.squareRoot()
+    squares += norm * norm
+  }
+  let norm = squares.squareRoot()
+  let factor = min(maxNorm / (norm + 1e-6), 1)
+  let scaled = gradients.map { gradient in
+    var result = gradient.untracked
+    result.scalars.withUnsafeMutableBufferPointer { values in
+      for i in values.indices { values[i] *= factor }
+    }
+    return result
+  }
+  return (scaled, norm)
 }
 
 func checkGradients(_ parameters: [Tensor], _ gradients: [Tensor], operation: String) throws {

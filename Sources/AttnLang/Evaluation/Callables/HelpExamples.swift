@@ -15,6 +15,13 @@ extension Builtins {
       attn> opt.params.w
       [0.9000, 2.1000]
       """#,
+    "adamw": #"""
+      attn> opt = adamw({W: [[1, 2]], b: [1, 2]}, lr: 0.1, weight_decay: 0.5)
+      attn> update(opt, {W: [[0, 0]], b: [0, 0]}).params
+      W: 1×2 tensor
+        [[0.9500, 1.9000]]
+      b: [1, 2]
+      """#,
     "alibi": #"""
       attn> alibi(4, 2)[0]
       4×4 tensor
@@ -65,6 +72,12 @@ extension Builtins {
     "chars": #"""
       attn> chars("emma")
       list("e", "m", "m", "a")
+      """#,
+    "clipgrad": #"""
+      attn> clipgrad({w: [3, 4], b: [0]}, 1)
+      grad: w: [0.6000, 0.8000]
+        b: [0]
+      norm: 5
       """#,
     "concat": #"""
       attn> concat([1, 2], [3])
@@ -456,6 +469,11 @@ extension Builtins {
     "save": #"""
       attn> save(softmax([1, 2, 3]), tempdir("p.csv"))
       saved [3] to …/p.csv
+      """#,
+    "schedule": #"""
+      attn> opt = adamw([1], lr: 1e-3, decay: "cosine", steps: 100, warmup: 10, min_lr: 1e-4)
+      attn> schedule(opt, [0, 9, 10, 55, 100, 150])
+      [0.0001, 0.0009, 0.0010, 0.0006, 0.0001, 0.0001]
       """#,
     "selfattend": #"""
       attn> X = [[1, 0], [0, 1], [1, 1]]
