@@ -138,6 +138,105 @@ program("c.grad.A", clip_prelude, pA.grad)
 program("c.grad.B", clip_prelude, pB.grad)
 program("c.norm", clip_prelude, total)
 
+# --- A batch axis: [B, T, C] through attention, layers and the loss, gradients by autograd -------
+import torch.nn.functional as F
+
+
+def tensors(**arrays):
+    return {k: torch.tensor(v, requires_grad=True) for k, v in arrays.items()}
+
+
+def record(values):
+    return "{" + ", ".join(f"{k}: {lit(v)}" for k, v in values.items()) + "}"
+
+
+def gradient_programs(name, arrays, torch_loss, attn_loss, extra=""):
+    """grad(P -> attn_loss, P).k for each input k, against autograd on torch_loss."""
+    t = tensors(**arrays)
+    value = torch_loss(t)
+    value.backward()
+    prelude = f"P = {record(arrays)}\n{extra}def {name}(P) = {attn_loss}"
+    program(f"{name}(P)", prelude, value.detach())
+    for k in arrays:
+        program(f"grad({name}, P).{k}", prelude, t[k].grad)
+
+
+B, T, C = 2, 4, 6
+Cw = normal(B, T, C)
+gradient_programs(
+    "batch_attend", {"Q": normal(B, T, C), "K": normal(B, T, C), "V": normal(B, T, 3)},
+    lambda t: (F.scaled_dot_product_attention(t["Q"], t["K"], t["V"], is_causal=True, scale=0.5)
+               * torch.tensor(Cw[:, :, :3])).sum(),
+    f"sum(attend(P.Q, P.K, P.V, scale: 0.5, causal: true).output * {lit(Cw[:, :, :3])})")
+gradient_programs(
+    "batch_selfattend", {"X": normal(B, T, C), "wq": normal(C, 4, scale=0.4), "wk": normal(C, 4, scale=0.4),
+                         "wv": normal(C, C, scale=0.4)},
+    lambda t: (F.scaled_dot_product_attention(t["X"] @ t["wq"], t["X"] @ t["wk"], t["X"] @ t["wv"])
+               * torch.tensor(Cw)).sum(),
+    f"sum(selfattend(P.X, wq: P.wq, wk: P.wk, wv: P.wv).output * {lit(Cw)})")
+
+
+def torch_heads(x, wq, wk, wv, wo, heads, causal=True):
+    b, n, d = x.shape
+    split = lambda y: y.view(b, n, heads, d // heads).transpose(1, 2)
+    y = F.scaled_dot_product_attention(split(x @ wq), split(x @ wk), split(x @ wv), is_causal=causal)
+    return y.transpose(1, 2).contiguous().view(b, n, d) @ wo
+
+
+mh = {"X": normal(B, T, C), "wq": normal(C, C, scale=0.4), "wk": normal(C, C, scale=0.4),
+      "wv": normal(C, C, scale=0.4), "wo": normal(C, C, scale=0.4)}
+gradient_programs(
+    "batch_multihead", mh,
+    lambda t: (torch_heads(t["X"], t["wq"], t["wk"], t["wv"], t["wo"], 2) * torch.tensor(Cw)).sum(),
+    f"sum(multihead(P.X, heads: 2, wq: P.wq, wk: P.wk, wv: P.wv, wo: P.wo, causal: true).output * {lit(Cw)})")
+
+ids = rng.integers(0, 5, size=(B, T))
+targets = rng.integers(0, 5, size=(B, T))
+gradient_programs(
+    "batch_loss", {"Z": normal(B, T, 5)},
+    lambda t: F.cross_entropy(t["Z"].view(-1, 5), torch.tensor(targets).view(-1)),
+    f"crossentropy(P.Z, {lit(targets)})")
+gradient_programs(
+    "batch_embed", {"E": normal(5, C)},
+    lambda t: (t["E"][torch.tensor(ids)] * torch.tensor(Cw)).sum(),
+    f"sum(P.E[{lit(ids)}] * {lit(Cw)})")
+gradient_programs(
+    "batch_layers", {"X": normal(B, T, C), "g": normal(C), "b": normal(C), "W": normal(C, 3, scale=0.5)},
+    lambda t: (F.gelu(F.layer_norm(t["X"], (C,), t["g"], t["b"])) @ t["W"] * torch.tensor(Cw[:, :, :3])).sum(),
+    f"sum(linear(gelu(layernorm(P.X, weight: P.g, bias: P.b)), P.W) * {lit(Cw[:, :, :3])})")
+gradient_programs(
+    "batch_matmul", {"A": normal(B, T, C), "M": normal(B, C, 3)},
+    lambda t: ((t["A"] @ t["M"]) * torch.tensor(Cw[:, :, :3])).sum(),
+    f"sum((P.A @ P.M) * {lit(Cw[:, :, :3])})")
+
+# One pre-LayerNorm Transformer block with weight tying, nanoGPT's shape in miniature:
+# tokens [B, T] -> embeddings + positions -> x + attn(ln(x)) -> x + mlp(ln(x)) -> ln -> logits via wte.
+V = 7
+gpt = {"wte": normal(V, C, scale=0.3), "wpe": normal(T, C, scale=0.3), "wq": normal(C, C, scale=0.3),
+       "wk": normal(C, C, scale=0.3), "wv": normal(C, C, scale=0.3), "wo": normal(C, C, scale=0.3),
+       "fc": normal(C, 4 * C, scale=0.3), "proj": normal(4 * C, C, scale=0.3)}
+tok = rng.integers(0, V, size=(B, T))
+nxt = rng.integers(0, V, size=(B, T))
+
+
+def torch_gpt(t):
+    x = t["wte"][torch.tensor(tok)] + t["wpe"]
+    x = x + torch_heads(F.layer_norm(x, (C,)), t["wq"], t["wk"], t["wv"], t["wo"], 2)
+    x = x + F.gelu(F.layer_norm(x, (C,)) @ t["fc"]) @ t["proj"]
+    logits = F.layer_norm(x, (C,)) @ t["wte"].T
+    return F.cross_entropy(logits.view(-1, V), torch.tensor(nxt).view(-1))
+
+
+gradient_programs(
+    "tiny_gpt", gpt, torch_gpt,
+    f"block(P, {lit(tok)}, {lit(nxt)})",
+    extra=("def block(P, tok, nxt) {\n"
+           "  x = P.wte[tok] + P.wpe\n"
+           "  x = x + multihead(layernorm(x), heads: 2, wq: P.wq, wk: P.wk, wv: P.wv, wo: P.wo, causal: true).output\n"
+           "  x = x + gelu(layernorm(x) @ P.fc) @ P.proj\n"
+           "  return crossentropy(layernorm(x) @ transpose(P.wte), nxt)\n"
+           "}\n"))
+
 with open(os.path.join(here, "..", "Tests", "AttnLangTests", "Fixtures", "training.json"), "w") as f:
     json.dump(language, f, indent=None, separators=(",", ":"), sort_keys=True)
     f.write("\n")

@@ -201,6 +201,23 @@ struct Gradients {
   @inline(__always)
   func needs(_ input: Tensor) -> Bool { tape.holds(input) }
 
+  /// Adds `gradient` to the elements of `input`'s gradient that start at
+  /// `offset` (row-major), zeros elsewhere: the backward of taking one
+  /// element of a batch costs the element, not the whole batch.
+  mutating func add(_ gradient: Tensor, to input: Tensor, atOffset offset: Int) {
+    guard tape.holds(input) else { return }
+    let node = Int(input.mark.node)
+    assert(offset >= 0 && offset + gradient.count <= input.count, "a part outside its input")
+    var total = values[node] ?? Tensor(unchecked: input.shape, [Double](repeating: 0, count: input.count))
+    values[node] = nil
+    total.scalars.withUnsafeMutableBufferPointer { total in
+      gradient.scalars.withUnsafeBufferPointer { more in
+        for index in more.indices { total[offset + index] += more[index] }
+      }
+    }
+    values[node] = total
+  }
+
   /// Adds `gradient` to what `input` has received (gradients of a value used
   /// twice add up). `gradient` must have `input`'s shape.
   mutating func add(_ gradient: Tensor, to input: Tensor) {

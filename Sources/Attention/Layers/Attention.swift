@@ -33,6 +33,10 @@ public struct AttentionResult: Equatable, Sendable {
 /// With `scale: 1` this is the lecture's plain inner product; the Transformer
 /// uses `1/√d` (see ``selfAttention(_:wq:wk:wv:scale:mask:causal:)``).
 ///
+/// With a leading batch axis — queries `[B, m, d]`, keys `[B, n, d]`,
+/// values `[B, n, dv]` — each element is attended on its own and the results
+/// are `[B, …]`; a mask or bias without the batch axis is shared by all.
+///
 /// - Parameters:
 ///   - query: `[d]` (one query) or `[m, d]` (one per row).
 ///   - keys: `[n, d]`, the vectors compared with the query.
@@ -60,6 +64,10 @@ public func attention(
   _ query: Tensor, keys: Tensor, values: Tensor, scale: Double = 1, mask: Tensor? = nil,
   causal: Bool = false, hard: Bool = false, bias: Tensor? = nil
 ) throws -> AttentionResult {
+  if keys.rank == 3 {
+    return try batchedAttention(
+      query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, hard: hard, bias: bias)
+  }
   let problem = try AttentionProblem(
     queries: query, keys: keys, values: values, scale: scale, mask: mask, causal: causal, bias: bias, hard: hard,
     operation: "attention")

@@ -8,15 +8,31 @@
 /// Gradient: `∂logits = (softmax(logits) − onehot(targets)) · g / n`; none
 /// for the targets.
 ///
+/// A batch of sequences — logits `[B, T, classes]`, targets `[B, T]` — is
+/// averaged over all `B·T` positions, as PyTorch on the flattened view
+/// (`F.cross_entropy(logits.view(-1, classes), targets.view(-1))`).
+///
 /// - Parameters:
-///   - logits: `[n, classes]`, or one row `[classes]`.
-///   - targets: `[n]` whole numbers in `0..<classes` (a number for one row).
+///   - logits: `[n, classes]`, or one row `[classes]`, or `[B, T, classes]`.
+///   - targets: `[n]` whole numbers in `0..<classes` (a number for one row; `[B, T]` for a batch).
 /// - Throws: ``TensorError`` naming the shapes when they do not match, or a
 ///   target that is not a class.
 public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
   let operation = "crossentropy"
+  if logits.rank == 3 {
+    guard targets.shape == Array(logits.shape.prefix(2)) else {
+      throw TensorError(
+        operation,
+        "needs one target per position: logits \(Tensor.describe(logits.shape)) vs targets \(Tensor.describe(targets.shape))"
+      )
+    }
+    let positions = logits.shape[0] * logits.shape[1]
+    return try crossEntropy(
+      try logits.reshaped([positions, logits.shape[2]]), try targets.untracked.reshaped([positions]))
+  }
   guard (1...2).contains(logits.rank) else {
-    throw TensorError(operation, "logits must be [n, classes] or [classes], got \(Tensor.describe(logits.shape))")
+    throw TensorError(
+      operation, "logits must be [n, classes], [classes] or [B, T, classes], got \(Tensor.describe(logits.shape))")
   }
   let classes = logits.shape[logits.rank - 1]
   let rows = logits.rank == 2 ? logits.shape[0] : 1

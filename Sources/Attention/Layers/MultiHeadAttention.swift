@@ -115,32 +115,63 @@ func multiHeadAttention(
   mask: Tensor?, causal: Bool, bias: Tensor?, needWeights: Bool
 ) throws -> MultiHeadResult {
   let operation = "multihead"
-  guard query.rank == 2, keyValue.rank == 2 else {
+  let batched = query.rank == 3 || keyValue.rank == 3
+  guard (query.rank == 2 && keyValue.rank == 2) || batched else {
     throw TensorError(
       operation,
-      "inputs must be [n, d], got \(Tensor.describe(query.shape)) and \(Tensor.describe(keyValue.shape))")
-  }
-  let problem = try AttentionProblem(
-    queries: try project(query, weights.wq, bias: weights.bq, name: "q", operation: operation),
-    keys: try project(keyValue, weights.wk, bias: weights.bk, name: "k", operation: operation),
-    values: try project(keyValue, weights.wv, bias: weights.bv, name: "v", operation: operation),
-    heads: heads, kvHeads: kvHeads, mask: mask, causal: causal, bias: bias, operation: operation)
-  let width = problem.heads * problem.dv
-  guard weights.wo.rank == 2, weights.wo.shape[0] == width else {
-    throw TensorError(
-      operation,
-      "wo must be [\(width), d_out] for \(heads) heads of width \(problem.dv), got \(Tensor.describe(weights.wo.shape))"
+      "inputs must be [n, d] or batches [B, n, d], got \(Tensor.describe(query.shape)) and \(Tensor.describe(keyValue.shape))"
     )
   }
-  let solved = try problem.solve(weights: needWeights)
-  var output = try matmul(solved.output, weights.wo)
+  let batch = batched ? try batchSize([("query", query), ("key/value", keyValue)], operation: operation) : 1
+  // The projections see the whole batch at once: one product each.
+  let (q, k, v) = (
+    try project(query, weights.wq, bias: weights.bq, name: "q", operation: operation),
+    try project(keyValue, weights.wk, bias: weights.bk, name: "k", operation: operation),
+    try project(keyValue, weights.wv, bias: weights.bv, name: "v", operation: operation)
+  )
+  if batch == 0 {
+    let problem = try AttentionProblem(
+      queries: emptyElement(q), keys: emptyElement(k), values: emptyElement(v), heads: heads, kvHeads: kvHeads,
+      operation: operation)
+    guard weights.wo.rank == 2, weights.wo.shape[0] == problem.heads * problem.dv else {
+      throw TensorError(
+        operation, "wo must be [\(problem.heads * problem.dv), d_out], got \(Tensor.describe(weights.wo.shape))")
+    }
+    let (n, m) = (query.shape[1], keyValue.shape[1])
+    return MultiHeadResult(
+      output: try Tensor(shape: [0, n, weights.wo.shape[1]], scalars: []),
+      weights: try Tensor(shape: [0, heads, n, needWeights ? m : 0], scalars: []))
+  }
+  let (queries, keys, values) = batched ? (q.batchElements(), k.batchElements(), v.batchElements()) : ([q], [k], [v])
+  var outputs: [Tensor] = []
+  var headWeights: [Tensor] = []
+  for b in 0..<batch {
+    let problem = try AttentionProblem(
+      queries: queries[b], keys: keys[b], values: values[b], heads: heads, kvHeads: kvHeads,
+      mask: batched ? try batchPart(mask, b, batch: batch, batchedRank: 3, name: "mask", operation: operation) : mask,
+      causal: causal,
+      bias: batched ? try batchPart(bias, b, batch: batch, batchedRank: 4, name: "bias", operation: operation) : bias,
+      operation: operation)
+    let width = problem.heads * problem.dv
+    guard weights.wo.rank == 2, weights.wo.shape[0] == width else {
+      throw TensorError(
+        operation,
+        "wo must be [\(width), d_out] for \(heads) heads of width \(problem.dv), got \(Tensor.describe(weights.wo.shape))"
+      )
+    }
+    let solved = try problem.solve(weights: needWeights)
+    outputs.append(solved.output)
+    // The weights are [heads, n, m] even for one head (a problem's own shape for one head is [n, m]).
+    headWeights.append(
+      try solved.weights?.reshaped([problem.heads, problem.n, problem.m])
+        ?? Tensor(unchecked: [problem.heads, problem.n, 0], []))
+  }
+  var output = try matmul(batched ? try stack(outputs) : outputs[0], weights.wo)
   if let bo = weights.bo {
-    try checkBias(bo, name: "bo", width: output.shape[1], operation: operation)
+    try checkBias(bo, name: "bo", width: output.shape[output.rank - 1], operation: operation)
     output = try output + bo
   }
-  // The weights are [heads, n, m] even for one head (a problem's own shape for one head is [n, m]).
-  let headWeights = try solved.weights.map { try $0.reshaped([problem.heads, problem.n, problem.m]) }
-  return MultiHeadResult(output: output, weights: headWeights ?? Tensor(unchecked: [problem.heads, problem.n, 0], []))
+  return MultiHeadResult(output: output, weights: batched ? try stack(headWeights) : headWeights[0])
 }
 
 /// The output of ``multiHeadAttention(_:_:heads:kvHeads:weights:mask:causal:bias:)``
@@ -168,7 +199,7 @@ public func multiHeadAttentionOutput(
 private func project(_ x: Tensor, _ w: Tensor, bias: Tensor?, name: String, operation: String) throws -> Tensor {
   let projected = try project(x, w, name: "w" + name, operation: operation)
   guard let bias else { return projected }
-  try checkBias(bias, name: "b" + name, width: projected.shape[1], operation: operation)
+  try checkBias(bias, name: "b" + name, width: projected.shape[projected.rank - 1], operation: operation)
   return try projected + bias
 }
 

@@ -6,11 +6,13 @@ extension Builtins {
     Builtin(
       name: "attend", topic: .attention,
       parameters: [
-        .positional("q", .tensor, "the query [d], or queries [m, d]"),
-        .positional("K", .tensor, "the keys [n, d] (with two arguments, also the values)"),
-        .optional("V", .tensor, shown: "K", "the values [n, dv]"),
+        .positional("q", .tensor, "the query [d], or queries [m, d] (a batch: [B, m, d])"),
+        .positional("K", .tensor, "the keys [n, d] (with two arguments, also the values; a batch: [B, n, d])"),
+        .optional("V", .tensor, shown: "K", "the values [n, dv] (a batch: [B, n, dv])"),
         .named("scale", .number, default: 1, "multiplies every score"),
-        .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores"),
+        .named(
+          "mask", .tensor, shown: "none",
+          "1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores"),
         .named("causal", .flag, default: 0, "block key j for query i when j > i"),
         .named("hard", .flag, default: 0, "one-hot at the largest score instead of softmax"),
         .named("bias", .tensor, shown: "none", "added to the scaled scores (ALiBi: alibi(n, 1)[0]); broadcast to them"),
@@ -24,6 +26,9 @@ extension Builtins {
         K is [n, d]; V is [n, dv]. mask: has 1 = attend, 0 = blocked; causal: true
         blocks key j for query i when j > i. A fully blocked row gets zero weights.
         Returns a record with fields scores, weights, output.
+        A batch — q [B, m, d], K [B, n, d], V [B, n, dv] — attends each element on its
+        own: results [B, m, n] and [B, m, dv]; a mask or bias without the B axis is
+        shared by all, one with it ([B, m, n]) is per element.
         Gradients (grad) flow to q, K and V; blocked positions get exactly 0. With
         hard: true the choice is a step: q and K get zero gradient, V only its chosen row's.
         """,
@@ -40,7 +45,7 @@ extension Builtins {
     Builtin(
       name: "selfattend", topic: .attention,
       parameters: [
-        .positional("X", .tensor, "the sequence [n, d], one row per token"),
+        .positional("X", .tensor, "the sequence [n, d], one row per token (a batch: [B, n, d])"),
         .named("wq", .tensor, shown: "I", "query projection [d, d_k]"),
         .named("wk", .tensor, shown: "I", "key projection [d, d_k]"),
         .named("wv", .tensor, shown: "I", "value projection [d, d_v]"),
@@ -53,7 +58,8 @@ extension Builtins {
         Q = X·wq, K = X·wk, V = X·wv   (a missing projection is the identity)
         result = attend(Q, K, V, scale: 1/√d_k)
         The 1/√d_k scale keeps the scores' variance near 1 however wide the keys.
-        Returns a record with fields scores, weights, output.
+        Returns a record with fields scores, weights, output. A batch X [B, n, d]
+        attends within each sequence: weights [B, n, n], output [B, n, d_v].
         """,
       example: "X = [[1, 0], [0, 1], [1, 1]]\nselfattend(X).weights"
     ) { args in
@@ -67,10 +73,12 @@ extension Builtins {
     Builtin(
       name: "multihead", topic: .attention,
       parameters: [
-        .positional("Xq", .tensor, "the queries' sequence [n, d_model]"),
+        .positional("Xq", .tensor, "the queries' sequence [n, d_model] (a batch: [B, n, d_model])"),
         .optional("Xkv", .tensor, shown: "Xq", "the keys' and values' sequence [m, d_model] (cross-attention)"),
         .namedRequired("heads", .integer, "the number of heads h; it must divide d_model"),
-        .named("kvheads", .integer, shown: "heads", "grouped-query attention: key/value heads, each shared by heads/kvheads query heads"),
+        .named(
+          "kvheads", .integer, shown: "heads",
+          "grouped-query attention: key/value heads, each shared by heads/kvheads query heads"),
         .named("wq", .tensor, shown: "Xavier", "query projection [d_model, d_model]"),
         .named("wk", .tensor, shown: "Xavier", "key projection"),
         .named("wv", .tensor, shown: "Xavier", "value projection"),
@@ -78,7 +86,8 @@ extension Builtins {
         .named("mask", .tensor, shown: "none", "1 = may attend, 0 = blocked (only 0 and 1); [n, m]"),
         .named("causal", .flag, default: 0, "block key j for query i when j > i"),
         .named("seed", .integer, default: 0, "seed of the weights not given"),
-        .named("bias", .tensor, shown: "none", "added to each head's scaled scores [heads, n, m] (ALiBi: alibi(n, heads))"),
+        .named(
+          "bias", .tensor, shown: "none", "added to each head's scaled scores [heads, n, m] (ALiBi: alibi(n, heads))"),
         .named("bq", .tensor, shown: "none", "query bias [d_model], added to Xq·wq"),
         .named("bk", .tensor, shown: "none", "key bias, added to Xkv·wk"),
         .named("bv", .tensor, shown: "none", "value bias, added to Xkv·wv"),
@@ -98,6 +107,10 @@ extension Builtins {
         attention; g = 1 is multi-query): wk and wv are then [d_model, g·d_k], and K, V
         (the cache of a decoder) are heads/g times smaller.
         Returns a record with output [n, d_model] and weights [heads, n, m].
+        A batch Xq [B, n, d_model] (and Xkv [B, m, d_model]) gives output
+        [B, n, d_model] and weights [B, heads, n, m]; the projections run over the whole
+        batch at once. A mask [n, m] is shared, [B, n, m] per sequence; a bias
+        [heads, n, m] shared, [B, heads, n, m] per sequence.
         """,
       example: "X = randn(4, 8, seed: 1)\nr = multihead(X, heads: 2)\nshape(r.weights)"
     ) { args in

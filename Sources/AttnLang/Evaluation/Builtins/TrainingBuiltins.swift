@@ -5,8 +5,8 @@ extension Builtins {
     Builtin(
       name: "crossentropy", topic: .training,
       parameters: [
-        .positional("logits", .tensor, "scores, one row per example [n, classes] (or one row)"),
-        .positional("targets", .tensor, "the right class of each row, whole numbers [n]"),
+        .positional("logits", .tensor, "scores, one row per example [n, classes] (or one row, or [B, T, classes])"),
+        .positional("targets", .tensor, "the right class of each row, whole numbers [n] (or [B, T])"),
       ],
       summary: "the mean cross-entropy loss of rows of scores against their right classes",
       details: """
@@ -14,6 +14,8 @@ extension Builtins {
         as torch.nn.functional.cross_entropy. 0 when every row puts all its weight on the
         right class; log(classes) when the rows are uniform.
         Gradient: (softmax(logits) − onehot(targets)) / n; none for the targets.
+        A batch of sequences, logits [B, T, classes] against targets [B, T], is the mean
+        over all B·T positions (F.cross_entropy on the flattened view).
         """,
       example: "crossentropy([[2, 0, 0], [0, 0, 2]], [0, 2])\ncrossentropy(zeros(1, 4), [3])"
     ) { args in .tensor(try crossEntropy(try args.tensor("logits"), try args.tensor("targets"))) },

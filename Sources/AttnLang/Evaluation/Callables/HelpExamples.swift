@@ -233,16 +233,16 @@ extension Builtins {
       attend(q, K, V = K, scale: 1, mask: none, causal: false, hard: false, bias: none)
         softmax attention of a query (or rows of queries) over a set of vectors
 
-        q              the query [d], or queries [m, d]
-        K              the keys [n, d] (with two arguments, also the values)
-        V = K          the values [n, dv]
+        q              the query [d], or queries [m, d] (a batch: [B, m, d])
+        K              the keys [n, d] (with two arguments, also the values; a batch: [B, n, d])
+        V = K          the values [n, dv] (a batch: [B, n, dv])
         scale: 1       multiplies every score
         mask: none     1 = may attend, 0 = blocked (nothing else: an additive mask m is m == 0); broadcast to the scores
         causal: false  block key j for query i when j > i
         hard: false    one-hot at the largest score instead of softmax
         bias: none     added to the scaled scores (ALiBi: alibi(n, 1)[0]); broadcast to them
 
-      … (16 more lines)
+      … (19 more lines)
       """#,
     "jacobian": #"""
       attn> jacobian(softmax, [1, 2, 3])
