@@ -263,4 +263,116 @@ import _TestSupport
     #expect(message("schedule(opt, 1e300)") == "schedule: t must hold whole numbers of steps from 0, got 1e+300")
     #expect(try session.value("clipgrad([0 / 0, 1], 1).norm").tensor?.scalars.first?.isNaN == true)
   }
+
+  /// batch draws nanoGPT's windows: x and y one token apart, each start a
+  /// SplitMix64 uniform over 0 ..< len − T, the same seed the same windows.
+  @Test func batchDrawsWindowsAndTheirNextTokens() throws {
+    let session = Session()
+    _ = try session.values("data = arange(100) * 2\nb = batch(data, 4, 8, seed: 3)")
+    let x = try #require(try session.value("b.x").tensor)
+    let y = try #require(try session.value("b.y").tensor)
+    #expect(x.shape == [4, 8] && y.shape == [4, 8])
+    var generator = SplitMix64(seed: 3)
+    for row in 0..<4 {
+      let start = Int(generator.nextUniform() * 92)
+      #expect(Array(x.scalars[row * 8..<row * 8 + 8]) == (start..<start + 8).map { Double($0 * 2) })
+      #expect(Array(y.scalars[row * 8..<row * 8 + 8]) == (start + 1..<start + 9).map { Double($0 * 2) })
+    }
+    #expect(try session.value("batch(data, 4, 8, seed: 3).x") == .tensor(x))
+    #expect(try session.value("batch(data, 4, 8, seed: 4).x") != .tensor(x))
+    func message(_ code: String) -> String? { session.errors(code).first?.message }
+    #expect(
+      message("batch(data, 4, 100)")
+        == "batch: windows of 100 tokens and their targets need more than 100 tokens, data has 100")
+    #expect(message("batch(reshape(data, 10, 10), 2, 3)") == "batch: data must be a vector of token ids, got [10, 10]")
+    #expect(message("batch(data, 0, 3)") == "batch: needs at least one window of at least one token, got 0 of 3")
+    #expect(message("batch(data, 4, 8, seed: -1)") == "batch: seed: must be non-negative, got -1")
+    #expect(message("batch(data, 100000000, 50)")?.hasPrefix("batch: ") == true, "refused before allocating")
+  }
+
+  /// dropout drops while a gradient is computed and nowhere else; its
+  /// gradient goes through the same mask, scaled as torch's.
+  @Test func dropoutOnlyWhileTraining() throws {
+    let session = Session()
+    _ = try session.values("x = randn(100, 100, seed: 1)\nw = randn(100, 100, seed: 2)")
+    #expect(try session.value("dropout(x, 0.3, seed: 5)") == session.value("x"), "evaluation: the identity")
+    let dropped = try #require(try session.value("dropout(x, 0.3, seed: 5, training: true)").tensor)
+    let x = try #require(try session.value("x").tensor)
+    var zeros = 0
+    for (value, original) in zip(dropped.scalars, x.scalars) {
+      if value == 0 { zeros += 1 } else { #expect(abs(value - original / 0.7) < 1e-12) }
+    }
+    #expect((2_700...3_300).contains(zeros), "about 30% of 10,000 dropped: \(zeros)")
+    // Under grad "auto" drops, with the mask the same seed draws, and the gradient is mask / (1 − p).
+    _ = try session.values(
+      "g = grad(x -> sum(dropout(x, 0.3, seed: 5) * w), x)\nexpected = (dropout(x, 0.3, seed: 5, training: true) != 0) * w / 0.7"
+    )
+    let gradient = try #require(try session.value("g").tensor)
+    #expect(gradient.isApproximatelyEqual(to: try #require(try session.value("expected").tensor), tolerance: 1e-12))
+    #expect(try session.value("grad(x -> sum(dropout(x, 0.3, seed: 5, training: false) * w), x)") == session.value("w"))
+    #expect(try session.value("sum(dropout(x, 1, seed: 2, training: true) != 0)") == .number(0), "p = 1 drops all")
+    func message(_ code: String) -> String? { session.errors(code).first?.message }
+    #expect(message("dropout(x, 1.5, seed: 1)") == "dropout: p must be in [0, 1], got 1.5")
+    #expect(
+      message("dropout(x, 0.1, seed: 1, training: \"yes\")") == "dropout: training: must be \"auto\", true or false")
+    #expect(
+      message("dropout(x, 0.1)")?.contains("seed") == true, "the seed is required: \(message("dropout(x, 0.1)") ?? "")")
+  }
+
+  @Test func readKeepsEveryCharacter() throws {
+    let directory = try makeTemporaryDirectory()
+    try Data("To be,\r\nor not\n".utf8).write(to: directory.appendingPathComponent("play.txt"))
+    try Data([0xFF, 0xFE, 0x41]).write(to: directory.appendingPathComponent("binary.txt"))
+    let session = Session()
+    #expect(try session.value("read(\"\(directory.path)/play.txt\")") == .string("To be,\r\nor not\n"))
+    #expect(
+      session.errors("read(\"\(directory.path)/binary.txt\")").first?.message
+        == "read: '\(directory.path)/binary.txt' is not UTF-8 text")
+    #expect(
+      session.errors("read(\"/nonexistent.txt\")").first?.message
+        == "read: cannot read '/nonexistent.txt': no such file")
+  }
+
+  /// generate continues a context token by token from the model's last
+  /// position: a model that always predicts "one more" counts; top_k 1 is
+  /// greedy; block crops what the model sees; a batch continues each row.
+  @Test func generateContinuesFromTheLastPosition() throws {
+    let session = Session()
+    // Logits favouring (last token + 1) mod 5, very strongly.
+    _ = try session.values("def counter(t) = 50 * onehot((t + 1) % 5, 5)")
+    #expect(try session.value("generate(counter, [0], 6, top_k: 1)") == .tensor(Tensor([0, 1, 2, 3, 4, 0, 1])))
+    #expect(
+      try session.value("generate(counter, [[3], [1]], 2, top_k: 1)")
+        == .tensor(try Tensor(rows: [[3, 4, 0], [1, 2, 3]])), "every row continued")
+    // block: the model sees at most the last 2 tokens. This one predicts how many it saw (mod 5).
+    _ = try session.values("def length(t) = 50 * onehot(zeros(len(t)) + len(t) % 5, 5)")
+    #expect(try session.value("generate(length, [0, 1, 2], 3, top_k: 1)") == .tensor(Tensor([0, 1, 2, 3, 4, 0])))
+    #expect(
+      try session.value("generate(length, [0, 1, 2], 3, block: 2, top_k: 1)") == .tensor(Tensor([0, 1, 2, 2, 2, 2])))
+    #expect(
+      session.errors("generate(t -> zeros(len(t), 5), [0], 1, block: 0)").first?.message
+        == "generate: block must be at least 1, got 0")
+    // Seeded draws: the same seed, the same text; a flat model visits every token.
+    let flat = try #require(try session.value("generate(t -> zeros(len(t), 4), [0], 400, seed: 7)").tensor)
+    #expect(try session.value("generate(t -> zeros(len(t), 4), [0], 400, seed: 7)") == .tensor(flat))
+    #expect(Set(flat.scalars) == [0, 1, 2, 3])
+    // top_k 2 of [0, 1, 2, 3] logits never draws 0 or 1.
+    let top = try #require(
+      try session.value("generate(t -> ones(len(t), 1) * [0, 1, 2, 3], [3], 200, top_k: 2, seed: 2)").tensor)
+    #expect(Set(top.scalars.dropFirst()) == [2, 3])
+    func message(_ code: String) -> String? { session.errors(code).first?.message }
+    #expect(message("generate(t -> zeros(5), [0], 1)") == "generate: f must give logits [T, V] for ids [1], got [5]")
+    #expect(message("generate(t -> \"x\", [0], 1)") == "generate: f must give logits [T, V] for ids [1], got a string")
+    #expect(
+      message("generate(counter, [0], 1, temperature: 0)") == "generate: temperature must be a positive number, got 0.0"
+    )
+    #expect(message("generate(counter, [0], 1, top_k: 0)") == "generate: top_k must be at least 1, got 0")
+    #expect(
+      message("generate(counter, zeros(0), 1)")
+        == "generate: ids must be a context of at least one token, [T] or [B, T], got [0]")
+    #expect(
+      message("generate(t -> log(zeros(len(t), 3)), [0], 1)")
+        == "generate: f gave logits that are all -inf: no token can follow")
+    #expect(message("generate(counter, [0], -1)") == "generate: n must be 0 or more, got -1")
+  }
 }

@@ -70,6 +70,11 @@ public struct ExecutionContext: Sendable {
   /// The tape operations record on while a gradient is computed (see ``valueWithGradient(at:of:)``).
   var tape: Tape? = nil
 
+  /// Whether a gradient is being computed in this context (inside
+  /// ``valueWithGradient(at:of:)`` and its kin): what training-only layers
+  /// such as dropout ask.
+  public var isComputingGradient: Bool { tape != nil }
+
   /// A context with a limit (unlimited by default) and a fresh stop request.
   public init(maximumElements: Int = .max, stop: StopRequest = StopRequest()) {
     self.maximumElements = maximumElements

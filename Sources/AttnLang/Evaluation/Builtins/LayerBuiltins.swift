@@ -3,6 +3,42 @@ import Attention
 extension Builtins {
   static let layerBuiltins: [Builtin] = [
     Builtin(
+      name: "dropout", topic: .layers,
+      parameters: [
+        .positional("x", .tensor, "activations"),
+        .positional("p", .number, "the probability of zeroing each element, in [0, 1]"),
+        .namedRequired("seed", .integer, "which elements are dropped: give each step (and layer) its own"),
+        .named("training", .any, default: "auto", "\"auto\" (while a gradient is computed), true or false"),
+      ],
+      summary: "each element zeroed with probability p, the rest scaled by 1/(1 − p), while training",
+      details: """
+        As torch.nn.functional.dropout: the expected value of every element is unchanged,
+        and the gradient goes through the same mask. It applies only while training, and
+        training is while grad (or valgrad) computes a gradient: the loss a training step
+        differentiates drops, the same loss evaluated for a report or sampling does not —
+        PyTorch's model.train() and model.eval() without the switch. training: true or
+        false overrides it. Each seed draws its own mask (SplitMix64, one uniform per
+        element): pass the step, e.g. seed: 1000 * step + layer.
+        """,
+      example: "dropout(ones(2, 4), 0.5, seed: 1, training: true)\ndropout(ones(2, 4), 0.5, seed: 1)"
+    ) { args in
+      let x = try args.tensor("x")
+      let probability = try args.double("p")
+      guard probability >= 0, probability <= 1 else {
+        throw Diagnostic("dropout: p must be in [0, 1], got \(probability)", at: args.range(of: "p"))
+      }
+      let training: Bool
+      switch try args.value("training") {
+      case .string("auto"): training = ExecutionContext.current.isComputingGradient
+      case .number(let flag) where flag == 0 || flag == 1: training = flag == 1
+      default:
+        throw Diagnostic(
+          "dropout: training: must be \"auto\", true or false", at: args.range(of: "training"))
+      }
+      guard training else { return .tensor(x) }
+      return .tensor(try dropout(x, probability: probability, seed: try args.seed()))
+    },
+    Builtin(
       name: "posenc", topic: .layers,
       parameters: [.positional("n", .integer, "positions"), .positional("d", .integer, "dimensions")],
       summary: "sinusoidal positional encodings for n positions in d dimensions",

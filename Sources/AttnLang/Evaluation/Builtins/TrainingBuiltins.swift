@@ -112,6 +112,28 @@ extension Builtins {
       return .record(optimizer)
     },
     Builtin(
+      name: "batch", topic: .training,
+      parameters: [
+        .positional("data", .tensor, "token ids, a vector"),
+        .positional("B", .integer, "how many windows"),
+        .positional("T", .integer, "tokens per window (the block size)"),
+        .named("seed", .integer, default: 0, "where the windows start: give each step its own"),
+      ],
+      summary: "B random windows of T tokens and their next tokens: {x: [B, T], y: [B, T]}",
+      details: """
+        As nanoGPT's get_batch: each window starts at a uniform random position in
+        0 ..< len(data) − T, x holds its T tokens and y the T tokens one further on, so
+        y[b, t] is what the model should predict after reading x[b, 0..t].
+          b = batch(train, 12, 64, seed: step)
+          loss = crossentropy(model(P, b.x), b.y)
+        """,
+      example: "b = batch(range(10), 2, 4, seed: 1)\nb.x\nb.y"
+    ) { args in
+      let (x, y) = try sampleBatch(
+        from: try args.tensor("data"), count: try args.int("B"), length: try args.int("T"), seed: try args.seed())
+      return .record(Record([("x", .tensor(x)), ("y", .tensor(y))]))
+    },
+    Builtin(
       name: "schedule", topic: .training,
       parameters: [
         .positional("opt", .any, "an optimizer from adam(…) or adamw(…)"),

@@ -81,6 +81,7 @@ public enum Builtins {
   static let all: [Builtin] =
     attentionBuiltins + modernAttentionBuiltins + softmaxBuiltins + layerBuiltins + creationBuiltins + mathBuiltins
     + reductionBuiltins + shapeBuiltins + pictureBuiltins + fileBuiltins + gradientBuiltins + trainingBuiltins
+    + generationBuiltins
     + textBuiltins + languageBuiltins
     + sessionBuiltins + explainBuiltins
 

@@ -58,6 +58,17 @@ extension Builtins {
       dog  █████████▋                               0.2424
       car  ███▉                                     0.0986
       """#,
+    "batch": #"""
+      attn> b = batch(range(10), 2, 4, seed: 1)
+      attn> b.x
+      2×4 tensor
+      [[3, 4, 5, 6],
+       [4, 5, 6, 7]]
+      attn> b.y
+      2×4 tensor
+      [[4, 5, 6, 7],
+       [5, 6, 7, 8]]
+      """#,
     "causal": #"""
       attn> causal(3)
       3×3 tensor
@@ -116,6 +127,16 @@ extension Builtins {
       2×2 tensor
       [[3, 5],
        [4, 6]]
+      """#,
+    "dropout": #"""
+      attn> dropout(ones(2, 4), 0.5, seed: 1, training: true)
+      2×4 tensor
+      [[2, 2, 2, 0],
+       [0, 2, 2, 2]]
+      attn> dropout(ones(2, 4), 0.5, seed: 1)
+      2×4 tensor
+      [[1, 1, 1, 1],
+       [1, 1, 1, 1]]
       """#,
     "encode": #"""
       attn> v = vocab(list("emma", "ava"))
@@ -193,6 +214,13 @@ extension Builtins {
     "gelu": #"""
       attn> gelu([-1, 0, 1])
       [-0.1587,  0.0000,  0.8413]
+      """#,
+    "generate": #"""
+      attn> flip = t -> 3 * onehot(1 - t, 2)
+      attn> generate(flip, [0], 8, seed: 1)
+      [0, 1, 0, 1, 0, 1, 0, 1, 0]
+      attn> generate(flip, [0], 8, top_k: 1)
+      [0, 1, 0, 1, 0, 1, 0, 1, 0]
       """#,
     "grad": #"""
       attn> def f(x) = sum(softmax(x) * [1, 2, 3])
@@ -432,6 +460,12 @@ extension Builtins {
       0
       1
       2
+      """#,
+    "read": #"""
+      attn> save(eye(2), tempdir("eye.csv"))
+      saved [2, 2] to …/eye.csv
+      attn> read(tempdir("eye.csv"))
+      "1.0,0.0\n0.0,1.0\n"
       """#,
     "relu": #"""
       attn> relu([-1, 0, 2])
