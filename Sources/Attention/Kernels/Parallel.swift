@@ -27,3 +27,9 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
 struct SharedBuffer: @unchecked Sendable {
   let base: UnsafeMutablePointer<Double>
 }
+
+/// A buffer that threads only read. Unchecked for the same reasons as
+/// ``SharedBuffer``: it is borrowed around the parallel section.
+struct ConstantBuffer: @unchecked Sendable {
+  let base: UnsafePointer<Double>
+}

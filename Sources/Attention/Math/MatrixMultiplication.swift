@@ -13,6 +13,15 @@
 /// - Complexity: O(m·k·n) per matrix; large products use every core.
 /// - Throws: ``TensorError`` naming both shapes when the inner sizes differ.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+  if a.rank >= 3, b.rank == 2 {
+    // A stack of matrices times one matrix ([B, T, C] @ [C, D], a layer over a
+    // batch) is one product of all the rows: one large product instead of B
+    // small ones, forward and backward.
+    _ = try matmulShape(a.shape, b.shape)
+    let k = a.shape[a.rank - 1]
+    let rows = a.shape.dropLast().reduce(1, *)
+    return try matmul(try a.reshaped([rows, k]), b).reshaped(Array(a.shape.dropLast()) + [b.shape[1]])
+  }
   let result = try matmulValue(a, b)
   guard let tape = Tape.recording(a, b) else { return result }
   return tape.record(result, "@", inputs: [a, b]) { gradient, gradients in

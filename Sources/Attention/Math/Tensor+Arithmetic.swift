@@ -263,10 +263,49 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 /// element (Hendrycks & Gimpel, 2016; PyTorch's exact `F.gelu`); gradient
 /// `g · (Φ(x) + x φ(x))` with φ the standard normal density.
 public func gelu(_ x: Tensor) -> Tensor {
-  unaryOperation(x, name: "gelu", { 0.5 * $0 * (1 + cErf($0 * 0.7071067811865476)) }) { g, x, y in
-    scaled(g, x, y) { x, _ in
-      0.5 * (1 + cErf(x * 0.7071067811865476)) + x * cExp(-0.5 * x * x) * 0.3989422804014327
+  // Φ(x) is kept for the backward, which then needs one exp per element and no
+  // second erf; both passes run in parallel chunks (erf is most of the cost).
+  let count = x.count
+  var cdf = [Double](repeating: 0, count: count)
+  var values = [Double](repeating: 0, count: count)
+  x.scalars.withUnsafeBufferPointer { input in
+    cdf.withUnsafeMutableBufferPointer { phi in
+      values.withUnsafeMutableBufferPointer { output in
+        guard let input = input.baseAddress, let phi = phi.baseAddress, let output = output.baseAddress else { return }
+        let (source, cdfOut, result) = (
+          ConstantBuffer(base: input), SharedBuffer(base: phi), SharedBuffer(base: output)
+        )
+        forEachChunk(count, work: count * 16) { range in
+          for i in range {
+            let value = source.base[i]
+            let p = 0.5 * (1 + cErf(value * 0.7071067811865476))
+            cdfOut.base[i] = p
+            result.base[i] = value * p
+          }
+        }
+      }
     }
+  }
+  let result = Tensor(unchecked: x.shape, values)
+  guard let tape = Tape.recording(x) else { return result }
+  let (input, phi) = (x.untracked, Tensor(unchecked: x.shape, cdf))
+  return tape.record(result, "gelu", inputs: [x]) { gradient, gradients in
+    var delta = gradient.untracked
+    delta.scalars.withUnsafeMutableBufferPointer { g in
+      input.scalars.withUnsafeBufferPointer { x in
+        phi.scalars.withUnsafeBufferPointer { p in
+          guard let g = g.baseAddress, let x = x.baseAddress, let p = p.baseAddress else { return }
+          let (out, source, cdf) = (SharedBuffer(base: g), ConstantBuffer(base: x), ConstantBuffer(base: p))
+          forEachChunk(count, work: count * 8) { range in
+            for i in range {
+              let value = source.base[i]
+              out.base[i] *= cdf.base[i] + value * cExp(-0.5 * value * value) * 0.3989422804014327
+            }
+          }
+        }
+      }
+    }
+    gradients.add(delta, to: x)
   }
 }
 
