@@ -69,7 +69,7 @@ import _TestSupport
       "encode",
       "decode", "shuffle", "lines", "tempdir", "explain", "sin", "cos", "rope", "alibi", "window", "flashattend",
       "crossentropy", "mse", "logsoftmax", "rmsnorm", "gelu", "adam", "update", "sgd",
-      "adamw", "schedule", "clipgrad", "batch", "dropout", "read", "generate",
+      "adamw", "schedule", "clipgrad", "batch", "dropout", "readtext", "generate",
     ]
     let missing = Builtins.publicNames.filter { !covered.contains($0) && !tested.contains($0) }
     #expect(missing.isEmpty, "no value test for \(missing)")

@@ -324,13 +324,13 @@ import _TestSupport
     try Data("To be,\r\nor not\n".utf8).write(to: directory.appendingPathComponent("play.txt"))
     try Data([0xFF, 0xFE, 0x41]).write(to: directory.appendingPathComponent("binary.txt"))
     let session = Session()
-    #expect(try session.value("read(\"\(directory.path)/play.txt\")") == .string("To be,\r\nor not\n"))
+    #expect(try session.value("readtext(\"\(directory.path)/play.txt\")") == .string("To be,\r\nor not\n"))
     #expect(
-      session.errors("read(\"\(directory.path)/binary.txt\")").first?.message
-        == "read: '\(directory.path)/binary.txt' is not UTF-8 text")
+      session.errors("readtext(\"\(directory.path)/binary.txt\")").first?.message
+        == "readtext: '\(directory.path)/binary.txt' is not UTF-8 text")
     #expect(
-      session.errors("read(\"/nonexistent.txt\")").first?.message
-        == "read: cannot read '/nonexistent.txt': no such file")
+      session.errors("readtext(\"/nonexistent.txt\")").first?.message
+        == "readtext: cannot read '/nonexistent.txt': no such file")
   }
 
   /// generate continues a context token by token from the model's last

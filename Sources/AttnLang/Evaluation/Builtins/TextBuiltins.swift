@@ -4,18 +4,18 @@ import Foundation
 extension Builtins {
   static let textBuiltins: [Builtin] = [
     Builtin(
-      name: "read", topic: .text, parameters: [.positional("path", .string, "a text file (UTF-8)")],
+      name: "readtext", topic: .text, parameters: [.positional("path", .string, "a text file (UTF-8)")],
       summary: "a whole text file as one string",
       details: """
         Every character is kept, line endings too (a corpus for a character model:
         v = vocab(text), ids = encode(v, text)). Only the file you name is read.
         """,
-      example: "save(eye(2), tempdir(\"eye.csv\"))\nread(tempdir(\"eye.csv\"))"
+      example: "save(eye(2), tempdir(\"eye.csv\"))\nreadtext(tempdir(\"eye.csv\"))"
     ) { args in
       let path = try args.string("path")
       let data = try args.readFile(path, limit: readLimit())
       guard let text = String(data: data, encoding: .utf8) else {
-        throw TensorError("read", "'\(path)' is not UTF-8 text")
+        throw TensorError("readtext", "'\(path)' is not UTF-8 text")
       }
       return .string(text)
     },

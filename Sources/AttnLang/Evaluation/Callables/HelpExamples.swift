@@ -461,10 +461,10 @@ extension Builtins {
       1
       2
       """#,
-    "read": #"""
+    "readtext": #"""
       attn> save(eye(2), tempdir("eye.csv"))
       saved [2, 2] to …/eye.csv
-      attn> read(tempdir("eye.csv"))
+      attn> readtext(tempdir("eye.csv"))
       "1.0,0.0\n0.0,1.0\n"
       """#,
     "relu": #"""

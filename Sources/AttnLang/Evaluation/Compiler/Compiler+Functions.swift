@@ -4,10 +4,6 @@ extension Compiler {
   /// A `def` or lambda, compiled once, here.
   mutating func function(_ declaration: FunctionDeclaration) throws(Diagnostic) -> Compiled.Expression {
     for parameter in declaration.parameters {
-      if Builtins.table[parameter.name] != nil {
-        throw Diagnostic(
-          "'\(parameter.name)' is a builtin function; choose another parameter name", at: parameter.range)
-      }
       if Constants.value(named: parameter.name) != nil {
         throw Diagnostic("'\(parameter.name)' is a constant; choose another parameter name", at: parameter.range)
       }

@@ -53,9 +53,14 @@ final class Scope {
 
   /// Where `name` lives, seen from this scope; session variables get a slot
   /// in `globals` if they have none yet.
+  ///
+  /// A function's parameters and locals come before the builtins: a
+  /// parameter named `batch` or a local `schedule` is the function's own,
+  /// so a builtin added later cannot break a function written before it.
+  /// Session variables cannot take a builtin's name (the prompt's compiled
+  /// inputs would disagree about which one a name means).
   func resolve(_ name: String, globals: Globals) -> Resolution {
     if let constant = Constants.value(named: name) { return .constant(constant) }
-    if let builtin = Builtins.table[name] { return .builtin(builtin) }
     if let slot = slots[name] { return .local(slot) }
     if let parent, parent.isFunction {
       if name == functionName, parent.slots[name] != nil { return .currentFunction }
@@ -69,6 +74,7 @@ final class Scope {
         return outer
       }
     }
+    if let builtin = Builtins.table[name] { return .builtin(builtin) }
     return .global(globals.slot(for: name))
   }
 
