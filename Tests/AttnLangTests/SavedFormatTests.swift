@@ -82,8 +82,13 @@ import _TestSupport
     #expect(error("save({a: [1]}, \(file("r.npy")))")?.contains("holds one tensor; save a record to .npz") == true)
     #expect(error("save([1, 2], \(file("t.safetensors")))")?.contains("save a record of them, such as {w: x}") == true)
     #expect(
-      error("save({a: list(1)}, \(file("l.npz")))")
-        == "save: field 'a' is a list of 1; only tensors (and records of them) are saved")
+      error("save({a: list(\"x\")}, \(file("l.npz")))")
+        == "save: field 'a.0' is a string; only tensors (and records and lists of them) are saved")
+    // Lists are named by position, as PyTorch names a ModuleList's weights.
+    _ = try session.values("save({h: list({w: [1, 2]}, {w: [3]}), b: 5}, \(file("m.safetensors")))")
+    let saved = try SafetensorsFormat.read(file: directory.appendingPathComponent("m.safetensors").path)
+    #expect(saved.map(\.name) == ["b", "h.0.w", "h.1.w"])
+    #expect(saved.map(\.tensor) == [Tensor(5), Tensor([1, 2]), Tensor([3])])
     #expect(
       error("save([1], \(file("x.npy")), dtype: \"int8\")")
         == "save: dtype must be \"float64\" or \"float32\", got \"int8\"")

@@ -88,7 +88,9 @@ extension Builtins {
         .npy as np.save writes it; .npz as np.savez (a tensor alone is arr_0); .safetensors
         with its names sorted, as Hugging Face's package writes it; .csv one row per line.
         A record's fields are the names; a record inside a record is named with dots
-        ({layer: {w: W}} → "layer.w"), as models name their weights. dtype: "float32" halves
+        ({layer: {w: W}} → "layer.w"), and a list's items by their positions
+        ({h: list({w: W0}, {w: W1})} → "h.0.w", "h.1.w", as PyTorch's ModuleList), as
+        models name their weights. dtype: "float32" halves
         the file (.npy, .npz, .safetensors). The file is written whole or not at all.
         """,
       example: "save(softmax([1, 2, 3]), tempdir(\"p.csv\"))"
@@ -142,7 +144,8 @@ func namedTensors(_ tensors: [(name: String, tensor: Tensor)]) -> Record {
 }
 
 /// The tensors of a record to save, by name: a record inside it is named
-/// with dots (`layer.w`). Walked without recursion; records nested deeper
+/// with dots (`layer.w`), a list's items by position (`h.0.w`, as PyTorch
+/// names a `ModuleList`'s). Walked without recursion; records nested deeper
 /// than any structured-value operation allows (``Value/maximumStructureDepth``)
 /// are refused as they are everywhere else.
 func savedTensors(_ record: Record, at range: SourceRange) throws -> [(name: String, tensor: Tensor)] {
@@ -156,8 +159,14 @@ func savedTensors(_ record: Record, at range: SourceRange) throws -> [(name: Str
     case .record(let inner):
       guard depth < Value.maximumStructureDepth else { throw Value.tooDeep("save", at: range) }
       pending += inner.fields.reversed().map { (name: name + "." + $0.name, value: $0.value, depth: depth + 1) }
+    case .list(let items):
+      guard depth < Value.maximumStructureDepth else { throw Value.tooDeep("save", at: range) }
+      pending += items.enumerated().reversed().map {
+        (name: "\(name).\($0.offset)", value: $0.element, depth: depth + 1)
+      }
     default:
-      throw TensorError("save", "field '\(name)' is a \(value.typeName); only tensors (and records of them) are saved")
+      throw TensorError(
+        "save", "field '\(name)' is a \(value.typeName); only tensors (and records and lists of them) are saved")
     }
   }
   return tensors
