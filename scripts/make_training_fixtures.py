@@ -209,6 +209,15 @@ gradient_programs(
     lambda t: ((t["A"] @ t["M"]) * torch.tensor(Cw[:, :, :3])).sum(),
     f"sum((P.A @ P.M) * {lit(Cw[:, :, :3])})")
 
+gradient_programs(
+    "batch_rmsnorm", {"X": normal(B, T, C), "g": normal(C)},
+    lambda t: (F.rms_norm(t["X"], (C,), t["g"], eps=1e-5) * torch.tensor(Cw)).sum(),
+    f"sum(rmsnorm(P.X, weight: P.g) * {lit(Cw)})")
+gradient_programs(
+    "batch_dropout_off", {"X": normal(B, T, C)},
+    lambda t: (F.dropout(t["X"], 0.5, training=False) * torch.tensor(Cw)).sum(),
+    f"sum(dropout(P.X, 0.5, seed: 1, training: false) * {lit(Cw)})")
+
 # One pre-LayerNorm Transformer block with weight tying, nanoGPT's shape in miniature:
 # tokens [B, T] -> embeddings + positions -> x + attn(ln(x)) -> x + mlp(ln(x)) -> ln -> logits via wte.
 V = 7

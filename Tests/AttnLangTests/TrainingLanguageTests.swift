@@ -119,7 +119,11 @@ import _TestSupport
   @Test func progressMistakes() {
     #expect(
       Session().errors("for i in progress(range(3), every: 2) { }").map(\.message) == [
-        "progress takes a sequence and show: \"name\" (the variable to show), as in progress(range(100), show: \"loss\")"
+        "progress takes a sequence, show: \"name\" (the variable to show) and tokens: n (tokens per step), as in progress(range(100), show: \"loss\", tokens: 12 * 64)"
+      ])
+    #expect(
+      Session().errors("for i in progress(range(3), tokens: \"x\") { }").map(\.message) == [
+        "progress: tokens: must be a positive number (tokens per step)"
       ])
   }
 

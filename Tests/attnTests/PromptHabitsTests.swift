@@ -70,6 +70,22 @@ import _TestSupport
     #expect(!summary.contains("\n") && !summary.contains("\u{1B}"), "one line, no bar: \(summary)")
   }
 
+  /// tokens: says how many tokens a step processes; the summary gives the
+  /// rate in tokens per second too (steps/s × tokens, grouped by thousands).
+  @Test func aProgressLoopCountsTokens() throws {
+    let file = try makeTemporaryDirectory().appendingPathComponent("train.attn")
+    try "loss = 5\nfor i in progress(range(3000), show: \"loss\", tokens: 12 * 64) { loss = loss * 0.999 }\n"
+      .write(to: file, atomically: true, encoding: .utf8)
+    let result = try AttnProcess.run(["run", file.path])
+    let summary = result.stderr.trimmingCharacters(in: .newlines)
+    let rates = try #require(summary.firstMatch(of: /· ([\d.]+) steps\/s · ([\d,]+) tokens\/s · loss/), "\(summary)")
+    let steps = try #require(Double(rates.1))
+    let tokens = try #require(Double(rates.2.replacingOccurrences(of: ",", with: "")))
+    #expect(abs(tokens - steps * 768) <= 768, "\(summary)")
+    let bad = try AttnProcess.run(["run", "-"], input: "for i in progress(range(3), tokens: -1) { }\n")
+    #expect(bad.stderr.contains("progress: tokens: must be a positive number (tokens per step)"), "\(bad.stderr)")
+  }
+
   @Test func helpLessonExplainsTheWalkthrough() throws {
     let result = try prompt(":help lesson\n")
     #expect(result.stdout.contains("Enter          runs the offered line"))

@@ -11,10 +11,23 @@ public protocol ProgressReporter: AnyObject {
   func advanced(to step: Int, of total: Int?, showing value: Value?)
   /// The loop ended after `steps` steps; `stopped` when Ctrl-C ended it early.
   func finished(steps: Int, of total: Int?, stopped: Bool)
+  /// As ``started(total:showing:)``, for a loop that also says how many
+  /// tokens each step processes (`tokens: B * T`), so that a rate in tokens
+  /// per second can be shown.
+  func started(total: Int?, showing shown: String?, tokensPerStep: Double?)
+}
+
+extension ProgressReporter {
+  /// Reporters that show no token rate ignore it.
+  public func started(total: Int?, showing shown: String?, tokensPerStep: Double?) {
+    started(total: total, showing: shown)
+  }
 }
 
 /// What a `for … in progress(…)` loop reports, compiled.
 struct ProgressCode {
   /// The variable whose value the bar shows (`show: "loss"`), and its name.
   var shown: (slot: Slot, name: String)?
+  /// How many tokens one step processes (`tokens: B * T`), evaluated when the loop starts.
+  var tokens: (code: Compiled.Expression, range: SourceRange)? = nil
 }

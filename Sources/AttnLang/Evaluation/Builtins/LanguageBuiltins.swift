@@ -81,6 +81,7 @@ extension Builtins {
       parameters: [
         .positional("items", .any, "what the loop walks through: range(n), a list, …"),
         .named("show", .string, shown: "none", "the name of a variable to show at each step, such as \"loss\""),
+        .named("tokens", .number, shown: "none", "tokens one step processes (B·T), to show tokens per second"),
       ],
       summary: "in 'for x in progress(…)': a progress bar for a long loop",
       details: """
@@ -88,7 +89,8 @@ extension Builtins {
         the step, the rate, the time left and the variable's value; it never draws into
         pipes, files or lesson checks. Ctrl-C ends such a loop after the step in progress,
         keeps every variable (the parameters trained so far) and says at which step it
-        stopped. Anywhere else progress(items) is just items.
+        stopped. With tokens: 12 * 64 (a batch's tokens) the rate is also given in tokens
+        per second. Anywhere else progress(items) is just items.
         """,
       example: "total = 0\nfor i in progress(range(100)) { total += i }\ntotal"
     ) { args in try args.value("items") },

@@ -251,7 +251,14 @@ final class ForLoop: Compiled.Statement {
     let runtime = frame.runtime
     let stop = runtime.context.stop
     let reporter = progress != nil ? runtime.session.progress : nil
-    reporter?.started(total: count, showing: progress?.shown?.name)
+    var tokensPerStep: Double? = nil
+    if let tokens = progress?.tokens {
+      guard case .number(let value) = try tokens.code.evaluate(frame), value > 0, value.isFinite else {
+        throw Diagnostic("progress: tokens: must be a positive number (tokens per step)", at: tokens.range)
+      }
+      tokensPerStep = value
+    }
+    reporter?.started(total: count, showing: progress?.shown?.name, tokensPerStep: tokensPerStep)
     var done = 0
     var flow = Flow.next
     do throws(Diagnostic) {

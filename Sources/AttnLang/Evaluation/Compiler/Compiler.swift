@@ -93,15 +93,20 @@ struct Compiler {
       case .builtin = scope.resolve("progress", globals: globals), let first = arguments.first, first.label == nil
     {
       var shown: (slot: Slot, name: String)? = nil
+      var tokens: (code: Compiled.Expression, range: SourceRange)? = nil
       for argument in arguments.dropFirst() {
+        if argument.label == "tokens" {
+          tokens = (try expression(argument.value), argument.value.range)
+          continue
+        }
         guard argument.label == "show", case .string(let variable) = argument.value.kind else {
           throw Diagnostic(
-            "progress takes a sequence and show: \"name\" (the variable to show), as in progress(range(100), show: \"loss\")",
+            "progress takes a sequence, show: \"name\" (the variable to show) and tokens: n (tokens per step), as in progress(range(100), show: \"loss\", tokens: 12 * 64)",
             at: argument.value.range)
         }
         shown = (try self.slot(for: variable, at: argument.value.range), variable)
       }
-      progress = ProgressCode(shown: shown)
+      progress = ProgressCode(shown: shown, tokens: tokens)
       sequence = first.value
     }
     // `for i in range(…)` with the builtin range counts without making the list.
