@@ -104,5 +104,12 @@ import _TestSupport
       }
       .contains("bias [3, 2, 3, 3] must have 3 axes, or 4 with a batch of 2 first"))
     #expect(message { try selfAttention(try randn([2, 2, 3, 4], seed: 1)) }.contains("or a batch [B, n, d]"))
+    // A scalar or vector beside a batch is refused, not read past its end.
+    #expect(message { try attention(Tensor(5), keys: q, values: q) }.contains("(Q differs): Q [], K [2, 3, 4]"))
+    #expect(
+      message { try multiHeadAttention(Tensor([1, 2, 3, 4]), q, heads: 2, weights: weights) }.contains(
+        "(query differs)"))
+    #expect(
+      message { try multiHeadAttention(q, Tensor(1), heads: 2, weights: weights) }.contains("(key/value differs)"))
   }
 }

@@ -378,5 +378,8 @@ import _TestSupport
       message("generate(t -> log(zeros(len(t), 3)), [0], 1)")
         == "generate: f gave logits that are all -inf: no token can follow")
     #expect(message("generate(counter, [0], -1)") == "generate: n must be 0 or more, got -1")
+    #expect(
+      message("generate(counter, zeros(0, 3), 2)")
+        == "generate: ids must be a context of at least one token, [T] or [B, T], got [0, 3]")
   }
 }

@@ -71,8 +71,8 @@ public struct ExecutionContext: Sendable {
   var tape: Tape? = nil
 
   /// Whether a gradient is being computed in this context (inside
-  /// ``valueWithGradient(at:of:)`` and its kin): what training-only layers
-  /// such as dropout ask.
+  /// `valueWithGradient` and its kin): what training-only layers such as
+  /// dropout ask.
   public var isComputingGradient: Bool { tape != nil }
 
   /// A context with a limit (unlimited by default) and a fresh stop request.

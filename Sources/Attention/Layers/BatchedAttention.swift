@@ -40,9 +40,10 @@ func batchPart(_ tensor: Tensor?, _ b: Int, batch: Int, batchedRank: Int, name: 
   return try tensor.untracked.subscripted([.at(tensor.shape[0] == 1 ? 0 : b)])
 }
 
-/// Checks that batched inputs agree on the batch size and returns it.
+/// Checks that batched inputs are all `[B, n, d]` with one `B` and returns it
+/// (the caller saw at least one of rank 3; any other rank is refused here).
 func batchSize(_ tensors: [(name: String, tensor: Tensor)], operation: String) throws -> Int {
-  let batch = tensors[0].tensor.shape[0]
+  let batch = tensors.first { $0.tensor.rank == 3 }?.tensor.shape[0] ?? -1
   for (name, tensor) in tensors where tensor.rank != 3 || tensor.shape[0] != batch {
     let shapes = tensors.map { "\($0.name) \(Tensor.describe($0.tensor.shape))" }.joined(separator: ", ")
     throw TensorError(

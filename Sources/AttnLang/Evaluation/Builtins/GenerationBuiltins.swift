@@ -26,7 +26,7 @@ extension Builtins {
       let function = try args.function("f")
       var ids = try args.tensor("ids").untracked
       let count = try args.int("n")
-      guard ids.rank == 1 || ids.rank == 2, ids.shape.last ?? 0 > 0 else {
+      guard ids.rank == 1 || ids.rank == 2, ids.count > 0 else {
         throw Diagnostic(
           "generate: ids must be a context of at least one token, [T] or [B, T], got \(Tensor.describe(ids.shape))",
           at: args.range(of: "ids"))
