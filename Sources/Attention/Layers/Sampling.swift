@@ -28,24 +28,24 @@ public func sample(_ p: Tensor, n: Int = 1, seed: UInt64 = 0) throws -> Tensor {
     guard total > 0 else {
       throw TensorError("sample", "probabilities of row \(row) sum to zero in \(Tensor.describe(p.shape))")
     }
-    for _ in 0..<n {
-      let target = generator.nextUniform() * total
-      var cumulative = 0.0
-      var chosen = classes - 1
-      for (index, weight) in weights.enumerated() {
-        cumulative += weight
-        if target < cumulative, weight > 0 {
-          chosen = index
-          break
-        }
-      }
-      // Rounding can leave the target past the last sum; take the last
-      // class that has any weight.
-      if target >= cumulative, let last = weights.lastIndex(where: { $0 > 0 }) {
-        chosen = last - weights.startIndex
-      }
-      result.append(Double(chosen))
-    }
+    for _ in 0..<n { result.append(Double(drawIndex(from: weights, total: total, using: &generator))) }
   }
   return Tensor(unchecked: p.rank == 1 ? [n] : [rows, n], result)
+}
+
+/// One index drawn from `weights` (non-negative, summing to `total` > 0) by
+/// inverse transform sampling with one uniform `u` from `generator`: the
+/// first position whose running sum exceeds `u · total`, among those with
+/// weight. Rounding can leave the target past the last sum; then the last
+/// position that has any weight.
+///
+/// - Returns: a position counted from the slice's start (0 for its first element).
+public func drawIndex(from weights: ArraySlice<Double>, total: Double, using generator: inout SplitMix64) -> Int {
+  let target = generator.nextUniform() * total
+  var cumulative = 0.0
+  for (position, weight) in weights.enumerated() where weight > 0 {
+    cumulative += weight
+    if target < cumulative { return position }
+  }
+  return weights.lastIndex { $0 > 0 }.map { $0 - weights.startIndex } ?? weights.count - 1
 }

@@ -97,12 +97,6 @@ extension Builtins {
       throw Diagnostic("generate: f gave logits that are all -inf: no token can follow", at: args.range(of: "f"))
     }
     let weights = try softmax(Tensor(scaled)).scalars
-    let target = generator.nextUniform() * weights.reduce(0, +)
-    var cumulative = 0.0
-    for (index, weight) in weights.enumerated() where weight > 0 {
-      cumulative += weight
-      if target < cumulative { return index }
-    }
-    return weights.lastIndex { $0 > 0 } ?? 0
+    return drawIndex(from: weights[...], total: weights.reduce(0, +), using: &generator)
   }
 }

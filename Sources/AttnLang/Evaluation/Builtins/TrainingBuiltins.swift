@@ -89,18 +89,13 @@ extension Builtins {
       else {
         throw Diagnostic("update: opt must be an optimizer made by adam(…)", at: args.range(of: "opt"))
       }
-      func number(_ field: String) throws(Diagnostic) -> Double {
-        guard case .number(let value)? = optimizer[field] else {
-          throw Diagnostic("update: the optimizer's field '\(field)' must be a number", at: args.range(of: "opt"))
-        }
-        return value
-      }
+      func number(_ field: String) throws(Diagnostic) -> Double { try optimizerNumber(optimizer, field, args) }
       let (current, structure) = try tensors(of: parameters, args, "opt.params")
       let gradients = try tensors(of: try args.value("g"), like: parameters, args, "g").tensors
       var adam = try Adam(
         shapes: current.map(\.shape), learningRate: try number("lr"), beta1: try number("beta1"),
         beta2: try number("beta2"), epsilon: try number("eps"), schedule: try schedule(of: optimizer, args),
-        weightDecay: optimizer["weight_decay"] == nil ? 0 : try number("weight_decay"))
+        weightDecay: try optimizerNumber(optimizer, "weight_decay", args, missing: 0))
       adam.steps = Int(try number("t"))
       adam.firstMoments = try tensors(of: m, like: parameters, args, "opt.m").tensors
       adam.secondMoments = try tensors(of: v, like: parameters, args, "opt.v").tensors
@@ -247,6 +242,18 @@ extension Builtins {
     return .record(Record(fields))
   }
 
+  /// A number field of an optimizer record; `missing` (when given) stands for
+  /// a field that records from before it existed lack.
+  static func optimizerNumber(_ optimizer: Record, _ field: String, _ args: Arguments, missing: Double? = nil)
+    throws(Diagnostic) -> Double
+  {
+    if optimizer[field] == nil, let missing { return missing }
+    guard case .number(let value)? = optimizer[field] else {
+      throw Diagnostic("\(args.name): the optimizer's field '\(field)' must be a number", at: args.range(of: "opt"))
+    }
+    return value
+  }
+
   /// The schedule an optimizer record describes (records from before warmup
   /// and min_lr existed have neither).
   static func schedule(of optimizer: Record, _ args: Arguments) throws(Diagnostic) -> LearningRateSchedule {
@@ -258,13 +265,7 @@ extension Builtins {
       }
       return Int(number)
     }
-    var minimum = 0.0
-    if let value = optimizer["min_lr"] {
-      guard case .number(let number) = value else {
-        throw Diagnostic("\(args.name): the optimizer's field 'min_lr' must be a number", at: args.range(of: "opt"))
-      }
-      minimum = number
-    }
+    let minimum = try optimizerNumber(optimizer, "min_lr", args, missing: 0)
     let decay: LearningRateSchedule.Decay =
       switch optimizer["decay"] {
       case .string(let name)?: LearningRateSchedule.Decay(rawValue: name) ?? .constant
