@@ -65,6 +65,8 @@ def main():
     ws = [xavier(rng, 16) for _ in range(4)]
     A8, B8, C8 = rng.normal(size=(8, 8)), rng.normal(size=(8, 8)), rng.normal(size=(8, 8))
     results["small ops 8x8"] = median_time(lambda: softmax(A8 @ B8 + C8))
+    A8f, B8f, C8f = (m.astype(np.float32) for m in (A8, B8, C8))
+    results["small ops 8x8 float32"] = median_time(lambda: softmax(A8f @ B8f + C8f))
     results["small attend"] = median_time(lambda: attend(q, K, V))
     results["small selfattend"] = median_time(lambda: selfattend(X))
     results["small multihead"] = median_time(lambda: multihead(X, X, 2, *ws))
@@ -98,6 +100,9 @@ def main():
         results[f"multihead output n={n} d={d} h={h}"] = median_time(lambda: multihead(Xl, Xl, h, *wl)[0], budget=2.0)
     A = rng.normal(size=(1024, 1024))
     results["matmul 1024"] = median_time(lambda: A @ A, budget=2.0)
+    # OpenBLAS's sgemm.
+    A32 = A.astype(np.float32)
+    results["matmul 1024 float32"] = median_time(lambda: A32 @ A32, budget=2.0)
     results["numpy"] = np.__version__
     print(json.dumps(results))
 

@@ -74,12 +74,13 @@ def sdpa_backward_workload(n, d, heads):
     return step
 
 
-def output_workload(n, d, heads):
+def output_workload(n, d, heads, dtype=torch.float64):
     # PyTorch's fastest general path: nn.MultiheadAttention without weights
-    # (need_weights=False goes through scaled_dot_product_attention), float64.
+    # (need_weights=False goes through scaled_dot_product_attention), float64
+    # or float32.
     g = torch.Generator().manual_seed(0)
-    x = torch.randn(1, n, d, generator=g)
-    module = torch.nn.MultiheadAttention(d, heads, bias=False, batch_first=True).double().eval()
+    x = torch.randn(1, n, d, generator=g).to(dtype)
+    module = torch.nn.MultiheadAttention(d, heads, bias=False, batch_first=True).to(dtype).eval()
 
     def step():
         with torch.inference_mode():
@@ -97,6 +98,9 @@ def main():
     )
     for n, d, h in [(1024, 512, 8), (4096, 256, 4)]:
         results[f"multihead output n={n} d={d} h={h} vs PyTorch"] = median_time(output_workload(n, d, h), budget=2.0)
+    results["multihead output n=4096 d=256 h=4 float32 vs PyTorch"] = median_time(
+        output_workload(4096, 256, 4, torch.float32), budget=2.0
+    )
     print(json.dumps(results))
 
 

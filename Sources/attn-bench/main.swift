@@ -119,6 +119,12 @@ try workload("small ops 8x8") {
   try statement(
     "softmax(A @ B + C)", setup: "A = randn(8, 8, seed: 1)\nB = randn(8, 8, seed: 2)\nC = randn(8, 8, seed: 3)")
 }
+try workload("small ops 8x8 float32") {
+  try statement(
+    "softmax(A @ B + C)",
+    setup: "A = randn(8, 8, seed: 1, dtype: \"float32\")\nB = randn(8, 8, seed: 2, dtype: \"float32\")\n"
+      + "C = randn(8, 8, seed: 3, dtype: \"float32\")")
+}
 try workload("small attend") { try statement("attend(q, K, V)", setup: smallSetup) }
 try workload("small selfattend") { try statement("selfattend(X)", setup: smallSetup) }
 try workload("small multihead") { try statement("multihead(X, heads: 2)", setup: smallSetup) }
@@ -162,6 +168,17 @@ for (n, d, heads) in [(1024, 512, 8), (4096, 256, 4)] {
   }
 }
 
+// float32 through the language, as a student's float32 model runs it.
+try workload(
+  "multihead output n=4096 d=256 h=4 float32 vs PyTorch",
+  flops: Double(4 * 2 * 4096 * 256 * 256 + 2 * 2 * 4096 * 4096 * 256)
+) {
+  try statement(
+    "y = multihead(X, heads: 4, wq: W[0], wk: W[1], wv: W[2], wo: W[3]).output",
+    setup: "X = randn(4096, 256, seed: 1, dtype: \"float32\")\n"
+      + "W = map(i -> randn(256, 256, seed: 2 + i, std: 0.06, dtype: \"float32\"), range(4))")
+}
+
 // Gradients: multi-head attention forward and backward (all inputs and weights), against PyTorch.
 for (n, d, heads) in [(512, 256, 8), (8, 16, 2)] {
   try workload("multihead backward n=\(n) d=\(d) h=\(heads)") {
@@ -193,6 +210,10 @@ try workload("multihead output backward n=4096 d=256 h=4 vs PyTorch") {
 
 try workload("matmul 1024", flops: 2 * pow(1024, 3)) {
   let a = try randn([1024, 1024], seed: 1)
+  return try medianTime(budget: 2) { _ = try matmul(a, a) }
+}
+try workload("matmul 1024 float32", flops: 2 * pow(1024, 3)) {
+  let a = try randn([1024, 1024], seed: 1).converted(to: .float32)
   return try medianTime(budget: 2) { _ = try matmul(a, a) }
 }
 

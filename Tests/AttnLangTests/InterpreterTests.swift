@@ -73,7 +73,10 @@ import _TestSupport
       session.errors("r.weight").map(\.message) == [
         "no field 'weight'; this record has 'scores', 'weights', 'output'; did you mean 'weights'?"
       ])
-    #expect(session.errors("A.size").map(\.message) == ["no field 'size' on a tensor; tensors have '.T' and '.shape'"])
+    #expect(
+      session.errors("A.size").map(\.message) == [
+        "no field 'size' on a tensor; tensors have '.T', '.shape' and '.dtype'"
+      ])
     #expect(
       session.errors("r[0]").map(\.message) == ["a record is indexed by a field name in quotes, as in r[\"weights\"]"])
     #expect(try session.value("r[\"weights\"]") == session.value("r.weights"))

@@ -91,7 +91,7 @@ import _TestSupport
     #expect(saved.map(\.tensor) == [Tensor(5), Tensor([1, 2]), Tensor([3])])
     #expect(
       error("save([1], \(file("x.npy")), dtype: \"int8\")")
-        == "save: dtype must be \"float64\" or \"float32\", got \"int8\"")
+        == "save: dtype must be \"float64\", \"float32\" or \"bfloat16\", got \"int8\"")
     #expect(error("save([1], \(file("x.csv")), dtype: \"float32\")")?.contains("dtype does not apply") == true)
     #expect(error("save(\"text\", \(file("x.npy")))") == "save: can save a tensor or a record of tensors, not a string")
     // A record nested a million deep is refused at the depth every structured operation allows, not by the stack.

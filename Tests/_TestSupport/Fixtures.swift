@@ -87,6 +87,10 @@ public enum Fixtures {
   /// PyTorch's answers (scripts/make_training_fixtures.py).
   public static let languageTraining: [Fixture] = load("AttnLangTests/Fixtures/training.json")
 
+  /// float32 and bfloat16 computations through the language, with PyTorch's
+  /// answers in those types (scripts/make_precision_fixtures.py).
+  public static let languagePrecision: [Fixture] = load("AttnLangTests/Fixtures/precision.json")
+
   static func load(_ relativePath: String) -> [Fixture] {
     let url = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent()

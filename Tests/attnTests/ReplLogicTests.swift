@@ -64,7 +64,7 @@ import _TestSupport
   @Test func recordFieldsAfterADot() {
     #expect(complete("r.") == ["output", "scores", "weights"])
     #expect(complete("r.we") == ["weights"])
-    #expect(complete("weights.") == ["T", "shape"])
+    #expect(complete("weights.") == ["T", "dtype", "shape"])
   }
 
   @Test func namedArgumentsInsideACall() {

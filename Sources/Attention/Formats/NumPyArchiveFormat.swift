@@ -8,7 +8,7 @@ public enum NumPyArchiveFormat {
   ///
   /// - Throws: ``TensorError`` (operation `save`) for an archive past the
   ///   4 GB a ZIP file without ZIP64 can hold.
-  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement = .float64) throws
+  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement? = nil) throws
     -> [UInt8]
   {
     var archive: [UInt8] = []

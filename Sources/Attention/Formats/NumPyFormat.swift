@@ -76,12 +76,16 @@ public enum NumPyFormat {
         scalars[index] = element.read(bytes, at: dataStart + index * element.size)
       }
     }
-    return try Tensor(shape: shape, scalars: scalars)
+    guard case .float32 = element else { return try Tensor(shape: shape, scalars: scalars) }
+    return try Tensor(shape: shape, scalars: scalars, dtype: .float32)
   }
 
   /// `.npy` bytes (version 1.0, little-endian, C order) for `tensor`, its
-  /// elements stored as `element` (float64 by default).
-  public static func encode(_ tensor: Tensor, as element: StoredElement = .float64) -> [UInt8] {
+  /// elements stored as `element` (by default as the tensor's own type;
+  /// NumPy has no bfloat16, so bfloat16 is widened to float32, exactly).
+  public static func encode(_ tensor: Tensor, as requested: StoredElement? = nil) -> [UInt8] {
+    var element = StoredElement.of(tensor, requested: requested)
+    if element == .bfloat16 { element = .float32 }
     let shape =
       tensor.shape.count == 1
       ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
@@ -92,7 +96,7 @@ public enum NumPyFormat {
     header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
     let length = header.utf8.count
     var bytes = magic + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
-    element.append(tensor.scalars, to: &bytes)
+    element.append(tensor, to: &bytes)
     return bytes
   }
 

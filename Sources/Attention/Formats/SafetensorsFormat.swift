@@ -3,7 +3,8 @@ import Foundation
 /// Reading Hugging Face's `.safetensors` format: an 8-byte little-endian
 /// header length, a JSON header naming each tensor's dtype, shape and byte
 /// range, then the raw little-endian data. F64, F32, F16, BF16 and the
-/// integer and boolean dtypes are read as `Double`.
+/// integer and boolean dtypes are read: F32 and F16 as float32 tensors,
+/// BF16 as bfloat16, the rest as float64.
 ///
 /// ``read(file:names:)`` reads the header and then only the byte ranges of
 /// the tensors asked for, so one matrix of a large model costs its own size.
@@ -77,23 +78,24 @@ public enum SafetensorsFormat {
   }
 
   /// A `.safetensors` file holding `tensors`, each stored as `element`
-  /// (`F64` or `F32`): the names sorted, the header padded with spaces to a
+  /// (`F64`, `F32` or `BF16`; by default as the tensor's own type): the names sorted, the header padded with spaces to a
   /// multiple of 8 bytes, the data in the header's order — what the
   /// `safetensors` package writes and reads.
   ///
   /// - Throws: ``TensorError`` (operation `save`) for two tensors of one name.
-  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement = .float64) throws
+  public static func encode(_ tensors: [(name: String, tensor: Tensor)], as element: StoredElement? = nil) throws
     -> [UInt8]
   {
     let sorted = tensors.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     for (first, second) in zip(sorted, sorted.dropFirst()) where first.name == second.name {
       throw TensorError("save", "two tensors are named '\(first.name)'")
     }
-    let dtype = element == .float64 ? "F64" : "F32"
     var offset = 0
     var fields: [String] = []
     for (name, tensor) in sorted {
-      let end = offset + tensor.count * element.size
+      let stored = StoredElement.of(tensor, requested: element)
+      let dtype = ["float64": "F64", "float32": "F32", "bfloat16": "BF16"][stored.rawValue, default: "F64"]
+      let end = offset + tensor.count * stored.size
       let shape = tensor.shape.map(String.init).joined(separator: ",")
       fields.append(
         "\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
@@ -104,7 +106,7 @@ public enum SafetensorsFormat {
     var bytes: [UInt8] = []
     for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * UInt64(index)))) }
     bytes += header
-    for (_, tensor) in sorted { element.append(tensor.scalars, to: &bytes) }
+    for (_, tensor) in sorted { StoredElement.of(tensor, requested: element).append(tensor, to: &bytes) }
     return bytes
   }
 
@@ -232,7 +234,15 @@ public enum SafetensorsFormat {
       default: scalars[index] = Double(raw)
       }
     }
-    return try Tensor(shape: entry.shape, scalars: scalars)
+    // Floating types keep their precision: F32 and F16 (exact in float32) as
+    // float32, BF16 as bfloat16; F64 and integers as float64.
+    let dtype: DType =
+      switch entry.dtype {
+      case "F32", "F16": .float32
+      case "BF16": .bfloat16
+      default: .float64
+      }
+    return try Tensor(shape: entry.shape, scalars: scalars, dtype: dtype)
   }
 
   /// An IEEE half-precision number, exactly.

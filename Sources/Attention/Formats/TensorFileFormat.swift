@@ -1,17 +1,43 @@
 /// How a writer stores each element.
 public enum StoredElement: String, CaseIterable, Sendable {
-  case float64, float32
+  case float64, float32, bfloat16
 
   /// Bytes per element.
-  public var size: Int { self == .float64 ? 8 : 4 }
+  public var size: Int {
+    switch self {
+    case .float64: 8
+    case .float32: 4
+    case .bfloat16: 2
+    }
+  }
 
-  /// Appends `values`, little-endian, to `bytes`.
-  func append(_ values: [Double], to bytes: inout [UInt8]) {
-    bytes.reserveCapacity(bytes.count + values.count * size)
-    for value in values {
-      switch self {
-      case .float64: withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-      case .float32: withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+  /// How `tensor` is stored: as `requested`, else as its own type.
+  static func of(_ tensor: Tensor, requested: StoredElement?) -> StoredElement {
+    if let requested { return requested }
+    switch tensor.dtype {
+    case .float64: return .float64
+    case .float32: return .float32
+    case .bfloat16: return .bfloat16
+    }
+  }
+
+  /// Appends the elements of `tensor`, little-endian, to `bytes` (exact
+  /// when this is the tensor's own type, else rounded to nearest).
+  func append(_ tensor: Tensor, to bytes: inout [UInt8]) {
+    bytes.reserveCapacity(bytes.count + tensor.count * size)
+    switch (self, tensor.elements) {
+    case (.float32, .float32(let values)):
+      for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+    case (.bfloat16, .bfloat16(let values)):
+      for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    default:
+      for value in tensor.scalars {
+        switch self {
+        case .float64: withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .float32: withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .bfloat16:
+          withUnsafeBytes(of: Float(value).bfloat16Bits.littleEndian) { bytes.append(contentsOf: $0) }
+        }
       }
     }
   }
@@ -39,8 +65,9 @@ public struct TensorFileFormat: Sendable {
   public var holdsNamedTensors: Bool
   /// Reads a whole file's bytes.
   public var decode: @Sendable ([UInt8]) throws -> TensorFileContents
-  /// Writes contents, each element stored as the given type.
-  public var encode: @Sendable (TensorFileContents, StoredElement) throws -> [UInt8]
+  /// Writes contents, each element stored as the given type (`nil`: each
+  /// tensor as its own ``DType``).
+  public var encode: @Sendable (TensorFileContents, StoredElement?) throws -> [UInt8]
 
   /// `.npy`: one tensor (NumPy's `np.save`).
   public static let npy = TensorFileFormat(
@@ -75,7 +102,7 @@ public struct TensorFileFormat: Sendable {
       return header.map { .table(columns: $0, data: data) } ?? .tensor(data)
     },
     encode: { contents, element in
-      guard element == .float64 else { throw TensorError("save", "CSV holds numbers as text; dtype does not apply") }
+      guard element == nil else { throw TensorError("save", "CSV holds numbers as text; dtype does not apply") }
       return Array(try CSVFormat.encode(try contents.single(for: "csv")).utf8)
     })
 

@@ -25,6 +25,7 @@ import _AttentionKernels
 /// ``ExecutionContext``) is polled between blocks so a long product can be
 /// abandoned (the result is then incomplete: callers check).
 enum MatrixKernel {
+  // The float64 tile; float32's is 6 × 16 (``KernelElement``).
   static let mr = 6
   static let nr = 8
   static let kc = 256
@@ -38,18 +39,20 @@ enum MatrixKernel {
   /// `transposeA`, A is stored as its transpose (`k×m`), likewise B (`n×k`)
   /// — read transposed while packing, so the gradient of a product needs no
   /// transposed copies.
-  static func multiply(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+  static func multiply<T: KernelElement>(
+    _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
     m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
     maxThreads: Int = activeProcessorCount, stop givenStop: StopRequest? = nil
   ) {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > 32 * 32 * 32 else {
       c.update(repeating: 0, count: m * n)
-      // Small: a transposed operand is read in place; with both transposed,
-      // A is copied into place first (cheap at this size).
+      guard k > 0 else { return }
+      // Small: the textbook triple loop (in C, for both types); a transposed
+      // operand is read in place; with both transposed, A is copied into place
+      // first (cheap at this size).
       let plainA = transposeA && transposeB ? transposedCopy(a, rows: k, columns: m) : nil
-      simpleMultiply(
+      T.smallProduct(
         plainA.map { UnsafePointer($0) } ?? a, b, c, m: m, k: k, n: n, transposedA: transposeA && !transposeB,
         transposedB: transposeB)
       plainA?.deallocate()
@@ -58,10 +61,10 @@ enum MatrixKernel {
     // Worker threads cannot see the caller's context: read its stop request here.
     let stop = givenStop ?? ExecutionContext.current.stop
     let threads =
-      m * n * k >= parallelThreshold ? max(1, min(maxThreads, (m + mr - 1) / mr)) : 1
-    let packedB = UnsafeMutablePointer<Double>.allocate(capacity: kc * (nc + nr))
+      m * n * k >= parallelThreshold ? max(1, min(maxThreads, (m + T.tileRows - 1) / T.tileRows)) : 1
+    let packedB = UnsafeMutablePointer<T>.allocate(capacity: kc * (nc + T.tileColumns))
     defer { packedB.deallocate() }
-    let packedA = UnsafeMutablePointer<Double>.allocate(capacity: threads * (mc + mr) * kc)
+    let packedA = UnsafeMutablePointer<T>.allocate(capacity: threads * (mc + T.tileRows) * kc)
     defer { packedA.deallocate() }
     var jc = 0
     while jc < n {
@@ -84,7 +87,7 @@ enum MatrixKernel {
         // other does not wait for it.
         let next = BlockCounter()
         let work: @Sendable (Int) -> Void = { thread in
-          let myA = shared.packedA + thread * (mc + mr) * kc
+          let myA = shared.packedA + thread * (mc + T.tileRows) * kc
           while true {
             let block = next.take()
             if block >= blocks { break }
@@ -95,7 +98,7 @@ enum MatrixKernel {
             } else {
               packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
             }
-            macroKernel(
+            T.macroKernel(
               myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
               overwrite: overwrite)
           }
@@ -124,11 +127,11 @@ enum MatrixKernel {
   /// Unchecked: raw pointers are not Sendable. Safe because A and B are only
   /// read, the writes are to disjoint parts, and the buffers outlive the
   /// parallel section, which returns when every thread is done.
-  struct SharedPointers: @unchecked Sendable {
-    let a: UnsafePointer<Double>
-    let b: UnsafePointer<Double>
-    let c: UnsafeMutablePointer<Double>
-    let packedA: UnsafeMutablePointer<Double>
+  struct SharedPointers<T>: @unchecked Sendable {
+    let a: UnsafePointer<T>
+    let b: UnsafePointer<T>
+    let c: UnsafeMutablePointer<T>
+    let packedA: UnsafeMutablePointer<T>
   }
 
   /// The threads a product may use: the processors online, fewer when the
@@ -154,65 +157,34 @@ enum MatrixKernel {
     return max(1, Int((quota / period).rounded(.up)))
   }
 
-  /// The textbook triple loop (i, p, j), for products too small to pack;
-  /// one operand may be stored transposed and is then read in place: `Aᵀ`
-  /// (stored `k × m`, read with its strides swapped) when `transposedA`,
-  /// `Bᵀ` (stored `n × k`) when `transposedB` — each element then a dot
-  /// product of two contiguous rows.
-  static func simpleMultiply(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int,
-    transposedA: Bool = false, transposedB: Bool = false
-  ) {
-    assert(!(transposedA && transposedB), "at most one operand read transposed")
-    if transposedB {
-      for i in 0..<m {
-        let left = a + i * k
-        for j in 0..<n {
-          let right = b + j * k
-          var total = 0.0
-          for p in 0..<k { total += left[p] * right[p] }
-          c[i * n + j] = total
-        }
-      }
-      return
-    }
-    let (rowStride, columnStride) = transposedA ? (1, m) : (k, 1)
-    for i in 0..<m {
-      let row = c + i * n
-      for p in 0..<k {
-        let scale = a[i * rowStride + p * columnStride]
-        let source = b + p * n
-        for j in 0..<n { row[j] += scale * source[j] }
-      }
-    }
-  }
-
   /// Copies a `rows × columns` block of B into panels of `nr` columns:
   /// panel q holds, for each row p, the values B[p, q·nr ..< q·nr+nr] (zero-padded).
-  static func packB(
-    _ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  static func packB<T: KernelElement>(
+    _ b: UnsafePointer<T>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
     var destination = packed
     var j = 0
     while j < columns {
-      let width = min(nr, columns - j)
+      let width = min(T.tileColumns, columns - j)
       for p in 0..<rows {
         let source = b + p * ldb + j
-        if width == nr {
-          for q in 0..<nr { destination[q] = source[q] }
+        if width == T.tileColumns {
+          for q in 0..<T.tileColumns { destination[q] = source[q] }
         } else {
           for q in 0..<width { destination[q] = source[q] }
-          for q in width..<nr { destination[q] = 0 }
+          for q in width..<T.tileColumns { destination[q] = 0 }
         }
-        destination += nr
+        destination += T.tileColumns
       }
-      j += nr
+      j += T.tileColumns
     }
   }
 
   /// A new buffer holding the transpose of a `rows × columns` matrix (the caller deallocates it).
-  static func transposedCopy(_ x: UnsafePointer<Double>, rows: Int, columns: Int) -> UnsafeMutablePointer<Double> {
-    let result = UnsafeMutablePointer<Double>.allocate(capacity: rows * columns)
+  static func transposedCopy<T: KernelElement>(_ x: UnsafePointer<T>, rows: Int, columns: Int) -> UnsafeMutablePointer<
+    T
+  > {
+    let result = UnsafeMutablePointer<T>.allocate(capacity: rows * columns)
     for i in 0..<rows {
       for j in 0..<columns { result[j * rows + i] = x[i * columns + j] }
     }
@@ -221,56 +193,56 @@ enum MatrixKernel {
 
   /// As ``packB(_:ldb:rows:columns:into:)`` for a B stored transposed:
   /// logical `B[p, q]` is at `b[q · ldb + p]`.
-  static func packBTransposed(
-    _ b: UnsafePointer<Double>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  static func packBTransposed<T: KernelElement>(
+    _ b: UnsafePointer<T>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
     var destination = packed
     var j = 0
     while j < columns {
-      let width = min(nr, columns - j)
+      let width = min(T.tileColumns, columns - j)
       for p in 0..<rows {
         for q in 0..<width { destination[q] = b[(j + q) * ldb + p] }
-        for q in width..<nr { destination[q] = 0 }
-        destination += nr
+        for q in width..<T.tileColumns { destination[q] = 0 }
+        destination += T.tileColumns
       }
-      j += nr
+      j += T.tileColumns
     }
   }
 
   /// As ``packA(_:lda:rows:columns:into:)`` for an A stored transposed:
   /// logical `A[r, p]` is at `a[p · lda + r]`, so each step's `mr` values are contiguous.
-  static func packATransposed(
-    _ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  static func packATransposed<T: KernelElement>(
+    _ a: UnsafePointer<T>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
     var destination = packed
     var i = 0
     while i < rows {
-      let height = min(mr, rows - i)
+      let height = min(T.tileRows, rows - i)
       for p in 0..<columns {
         let source = a + p * lda + i
         for r in 0..<height { destination[r] = source[r] }
-        for r in height..<mr { destination[r] = 0 }
-        destination += mr
+        for r in height..<T.tileRows { destination[r] = 0 }
+        destination += T.tileRows
       }
-      i += mr
+      i += T.tileRows
     }
   }
 
   /// Copies a `rows × columns` block of A into panels of `mr` rows:
   /// panel r holds, for each column p, the values A[r·mr ..< r·mr+mr, p] (zero-padded).
-  static func packA(
-    _ a: UnsafePointer<Double>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<Double>
+  static func packA<T: KernelElement>(
+    _ a: UnsafePointer<T>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
     var destination = packed
     var i = 0
     while i < rows {
-      let height = min(mr, rows - i)
+      let height = min(T.tileRows, rows - i)
       for p in 0..<columns {
         for r in 0..<height { destination[r] = a[(i + r) * lda + p] }
-        for r in height..<mr { destination[r] = 0 }
-        destination += mr
+        for r in height..<T.tileRows { destination[r] = 0 }
+        destination += T.tileRows
       }
-      i += mr
+      i += T.tileRows
     }
   }
 

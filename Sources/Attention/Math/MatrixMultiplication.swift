@@ -54,6 +54,15 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 func transposedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
   let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
   let n = transposeB ? b.shape[0] : b.shape[1]
+  let dtype = DType.promoted(a, b)
+  if dtype != .float64 {
+    try ExecutionContext.current.reserve([m, n], operation: "matmul")
+    let result = singlePrecisionProduct(a.floats, b.floats, count: m * n) { x, y, c in
+      MatrixKernel.multiply(x, y, c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
+    }
+    try ExecutionContext.current.checkStop()
+    return Tensor(unchecked: [m, n], floats: result, dtype: dtype)
+  }
   var result = try Tensor.uninitializedStorage([m, n], operation: "matmul")
   a.scalars.withUnsafeBufferPointer { x in
     b.scalars.withUnsafeBufferPointer { y in
@@ -93,10 +102,21 @@ func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   // Plain matrices and vectors need no batch broadcasting (the common case).
   let batchA =
     batchShape.isEmpty
-    ? a : try Tensor(unchecked: left, a.scalars).broadcast(to: batchShape + [m, k], operation: "matmul")
+    ? a : try Tensor(unchecked: left, elements: a.elements).broadcast(to: batchShape + [m, k], operation: "matmul")
   let batchB =
     batchShape.isEmpty
-    ? b : try Tensor(unchecked: right, b.scalars).broadcast(to: batchShape + [k, n], operation: "matmul")
+    ? b : try Tensor(unchecked: right, elements: b.elements).broadcast(to: batchShape + [k, n], operation: "matmul")
+  let dtype = DType.promoted(a, b)
+  if dtype != .float64 {
+    try ExecutionContext.current.reserve(resultShape, operation: "matmul")
+    let result = singlePrecisionProduct(batchA.floats, batchB.floats, count: resultShape.reduce(1, *)) { x, y, c in
+      for batch in 0..<batches {
+        multiplyMatrices(x + batch * m * k, y + batch * k * n, c + batch * m * n, m: m, k: k, n: n)
+      }
+    }
+    try ExecutionContext.current.checkStop()
+    return Tensor(unchecked: resultShape, floats: result, dtype: dtype)
+  }
   // Every element is written by the kernel, so the result starts uninitialized.
   var result = try Tensor.uninitializedStorage(resultShape, operation: "matmul")
   batchA.scalars.withUnsafeBufferPointer { x in
@@ -133,6 +153,15 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   case (_, 1): shape = [m]
   default: shape = [m, n]
   }
+  let dtype = DType.promoted(a, b)
+  if dtype != .float64 {
+    try ExecutionContext.current.reserve(shape, operation: "matmul")
+    let result = singlePrecisionProduct(a.floats, b.floats, count: m * n) { x, y, c in
+      multiplyMatrices(x, y, c, m: m, k: k, n: n)
+    }
+    try ExecutionContext.current.checkStop()
+    return Tensor(unchecked: shape, floats: result, dtype: dtype)
+  }
   var result = try Tensor.uninitializedStorage(shape, operation: "matmul")
   a.scalars.withUnsafeBufferPointer { x in
     b.scalars.withUnsafeBufferPointer { y in
@@ -143,6 +172,26 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   }
   try ExecutionContext.current.checkStop()
   return Tensor(unchecked: shape, result)
+}
+
+/// A float32 product: `body` computes `count` results from the operands'
+/// elements (each read in place, or rounded from float64 / widened from
+/// bfloat16 by the caller), accumulating in float32 as PyTorch does on a CPU.
+func singlePrecisionProduct(
+  _ a: [Float], _ b: [Float], count: Int,
+  _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) -> [Float] {
+  var result = [Float](repeating: 0, count: count)
+  a.withUnsafeBufferPointer { x in
+    b.withUnsafeBufferPointer { y in
+      result.withUnsafeMutableBufferPointer { out in
+        // Empty operands (k = 0) leave the zeros: an empty sum.
+        guard let x = x.baseAddress, let y = y.baseAddress, let c = out.baseAddress else { return }
+        body(x, y, c)
+      }
+    }
+  }
+  return result
 }
 
 /// The shape of `matmul(a, b)` for operands of these shapes, without computing it.
@@ -216,6 +265,7 @@ func dotValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   case (1, 2): return try matmulValue(b, a)
   default:
     let (m, n, d) = (a.shape[0], b.shape[0], a.shape[1])
+    if DType.promoted(a, b) != .float64 { return try matmulValue(a, transposeMatrix(b)) }
     // Small score matrices: inner products of rows, both read contiguously;
     // large ones: transpose once and use the blocked kernel.
     guard m * n * d <= 32 * 32 * 32 else { return try matmulValue(a, transposeMatrix(b)) }
@@ -236,8 +286,8 @@ func dotValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 /// `C = A · B` for row-major `A` (m×k), `B` (k×n) into `C` (m×n), overwriting `C`.
-func multiplyMatrices(
-  _ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ c: UnsafeMutablePointer<Double>?,
+func multiplyMatrices<T: KernelElement>(
+  _ a: UnsafePointer<T>?, _ b: UnsafePointer<T>?, _ c: UnsafeMutablePointer<T>?,
   m: Int, k: Int, n: Int
 ) {
   guard let c, m > 0, n > 0 else { return }

@@ -103,6 +103,15 @@ extension Tensor {
   /// case, so the compiler inlines it into the loop (a closure chosen at run
   /// time costs an indirect call per element).
   static func combine(_ a: Tensor, _ b: Tensor, shape: [Int], _ operation: BinaryOperation) -> Tensor {
+    if a.dtype != .float64 || b.dtype != .float64, DType.promoted(a, b) != .float64 {
+      switch operation {
+      case .add: return combineFloats(a, b, shape: shape) { $0 + $1 }
+      case .subtract: return combineFloats(a, b, shape: shape) { $0 - $1 }
+      case .multiply: return combineFloats(a, b, shape: shape) { $0 * $1 }
+      case .divide: return combineFloats(a, b, shape: shape) { $0 / $1 }
+      default: break
+      }
+    }
     switch operation {
     case .add: return combine(a, b, shape: shape) { $0 + $1 }
     case .subtract: return combine(a, b, shape: shape) { $0 - $1 }
@@ -143,10 +152,12 @@ extension Tensor {
     unaryOperation(a, name: "negate", { -$0 }) { gradient, _, _ in -gradient }
   }
 
-  /// Applies `transform` to every element, keeping the shape. Not
+  /// Applies `transform` to every element, keeping the shape and the type
+  /// (computed in `Double`, rounded back for float32 and bfloat16). Not
   /// differentiated: the result is a constant for gradients.
   public func map(_ transform: (Double) -> Double) -> Tensor {
-    Tensor(unchecked: shape, scalars.map(transform))
+    let result = Tensor(unchecked: shape, scalars.map(transform))
+    return dtype == .float64 ? result : result.converted(to: dtype)
   }
 }
 
@@ -286,7 +297,7 @@ public func gelu(_ x: Tensor) -> Tensor {
       }
     }
   }
-  let result = Tensor(unchecked: x.shape, values)
+  let result = Tensor(unchecked: x.shape, values).converted(to: x.dtype)
   guard let tape = Tape.recording(x) else { return result }
   let (input, phi) = (x.untracked, Tensor(unchecked: x.shape, cdf))
   return tape.record(result, "gelu", inputs: [x]) { gradient, gradients in

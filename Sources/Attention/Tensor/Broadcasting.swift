@@ -22,11 +22,14 @@ public func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws -> 
 extension Tensor {
   /// Strides for reading `self` as if it had `shape` (its broadcast shape):
   /// axes of size 1 that were stretched get stride 0.
-  func broadcastStrides(to shape: [Int]) -> [Int] {
-    let own = Tensor.strides(of: self.shape)
-    let lead = shape.count - self.shape.count
+  func broadcastStrides(to shape: [Int]) -> [Int] { Tensor.broadcastStrides(of: self.shape, to: shape) }
+
+  /// Strides for reading a tensor of `own` shape as if it had `shape`.
+  static func broadcastStrides(of own: [Int], to shape: [Int]) -> [Int] {
+    let strides = Tensor.strides(of: own)
+    let lead = shape.count - own.count
     return shape.indices.map { axis in
-      axis < lead || self.shape[axis - lead] == 1 ? 0 : own[axis - lead]
+      axis < lead || own[axis - lead] == 1 ? 0 : strides[axis - lead]
     }
   }
 
@@ -60,49 +63,74 @@ extension Tensor {
   }
 
   /// Applies `body` to corresponding elements of `a` and `b`, read with
-  /// broadcasting into `shape` (which must be their broadcast shape).
+  /// broadcasting into `shape` (which must be their broadcast shape),
+  /// computing in `Double`; the result has the type the two promote to
+  /// (``DType/promoted(_:_:)``), rounded to it.
   static func combine(
     _ a: Tensor, _ b: Tensor, shape: [Int], _ body: (Double, Double) -> Double
   ) -> Tensor {
+    let result = Tensor(
+      unchecked: shape, combine(a.scalars, a.shape, b.scalars, b.shape, shape: shape, body))
+    let dtype = DType.promoted(a, b)
+    return dtype == .float64 ? result : result.converted(to: dtype)
+  }
+
+  /// As ``combine(_:_:shape:_:)`` computing in `Float`, for operands that
+  /// promote to float32 or bfloat16 (the result is rounded to that type).
+  static func combineFloats(
+    _ a: Tensor, _ b: Tensor, shape: [Int], _ body: (Float, Float) -> Float
+  ) -> Tensor {
+    Tensor(
+      unchecked: shape, floats: combine(a.floats, a.shape, b.floats, b.shape, shape: shape, body),
+      dtype: DType.promoted(a, b))
+  }
+
+  /// `body` applied to corresponding elements of `x` (of `shapeX`) and `y`
+  /// (of `shapeY`), read with broadcasting into `shape`, in row-major order.
+  @inline(__always)
+  static func combine<Element: BinaryFloatingPoint>(
+    _ x: [Element], _ shapeX: [Int], _ y: [Element], _ shapeY: [Int], shape: [Int],
+    _ body: (Element, Element) -> Element
+  ) -> [Element] {
     let count = shape.reduce(1, *)
-    var result = [Double](repeating: 0, count: count)
-    if a.shape == shape, b.shape == shape {
-      a.scalars.withUnsafeBufferPointer { x in
-        b.scalars.withUnsafeBufferPointer { y in
+    var result = [Element](repeating: 0, count: count)
+    if shapeX == shape, shapeY == shape {
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
           result.withUnsafeMutableBufferPointer { out in
             for i in 0..<count { out[i] = body(x[i], y[i]) }
           }
         }
       }
-      return Tensor(unchecked: shape, result)
+      return result
     }
-    if b.count == 1, a.shape == shape {
-      let y = b.scalars[0]
-      a.scalars.withUnsafeBufferPointer { x in
+    if y.count == 1, shapeX == shape {
+      let y = y[0]
+      x.withUnsafeBufferPointer { x in
         result.withUnsafeMutableBufferPointer { out in
           for i in 0..<count { out[i] = body(x[i], y) }
         }
       }
-      return Tensor(unchecked: shape, result)
+      return result
     }
-    if a.count == 1, b.shape == shape {
-      let x = a.scalars[0]
-      b.scalars.withUnsafeBufferPointer { y in
+    if x.count == 1, shapeY == shape {
+      let x = x[0]
+      y.withUnsafeBufferPointer { y in
         result.withUnsafeMutableBufferPointer { out in
           for i in 0..<count { out[i] = body(x, y[i]) }
         }
       }
-      return Tensor(unchecked: shape, result)
+      return result
     }
     // General case: walk the output in row-major order with an odometer,
     // moving each operand's offset by its (possibly zero) stride.
-    let stridesA = a.broadcastStrides(to: shape)
-    let stridesB = b.broadcastStrides(to: shape)
+    let stridesA = broadcastStrides(of: shapeX, to: shape)
+    let stridesB = broadcastStrides(of: shapeY, to: shape)
     var index = [Int](repeating: 0, count: shape.count)
     var offsetA = 0
     var offsetB = 0
-    a.scalars.withUnsafeBufferPointer { x in
-      b.scalars.withUnsafeBufferPointer { y in
+    x.withUnsafeBufferPointer { x in
+      y.withUnsafeBufferPointer { y in
         result.withUnsafeMutableBufferPointer { out in
           for i in 0..<count {
             out[i] = body(x[offsetA], y[offsetB])
@@ -121,6 +149,6 @@ extension Tensor {
         }
       }
     }
-    return Tensor(unchecked: shape, result)
+    return result
   }
 }

@@ -32,7 +32,7 @@ extension Tensor {
   /// The selected elements, not recorded for gradients.
   func subscriptedValue(_ indices: [TensorIndex]) throws -> Tensor {
     let (offset, resultShape, resultStrides) = try selection(indices)
-    if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []) }
+    if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []).converted(to: dtype) }
     return gather(shape: resultShape, strides: resultStrides, offset: offset)
   }
 
@@ -108,18 +108,27 @@ extension Tensor {
   public func gatheringRows(_ indices: Tensor) throws -> Tensor {
     guard rank >= 1 else { throw TensorError("index", "cannot pick rows of a scalar") }
     let rows = try Tensor.rowIndices(indices, count: shape[0], shape: shape)
-    let width = scalars.count / max(shape[0], 1)
+    let width = count / max(shape[0], 1)
     let resultShape = indices.shape + shape.dropFirst()
     try Tensor.validate(shape: resultShape, operation: "index")
-    var result = try Tensor.uninitializedStorage(resultShape, operation: "index")
-    scalars.withUnsafeBufferPointer { source in
-      result.withUnsafeMutableBufferPointer { target in
-        for (position, row) in rows.enumerated() {
-          for column in 0..<width { target[position * width + column] = source[row * width + column] }
+    try ExecutionContext.current.reserve(resultShape, operation: "index")
+    struct Move: ElementMove {
+      let rows: [Int]
+      let width: Int
+      func callAsFunction<Element>(_ values: [Element]) -> [Element] {
+        [Element](unsafeUninitializedCapacity: rows.count * width) { target, initialized in
+          values.withUnsafeBufferPointer { source in
+            for (position, row) in rows.enumerated() {
+              for column in 0..<width {
+                target.initializeElement(at: position * width + column, to: source[row * width + column])
+              }
+            }
+          }
+          initialized = rows.count * width
         }
       }
     }
-    let picked = Tensor(unchecked: resultShape, result)
+    let picked = Tensor(unchecked: resultShape, elements: elements.applying(Move(rows: rows, width: width)))
     guard let tape = Tape.recording(self) else { return picked }
     let (input, shape) = (self, self.shape)
     return tape.record(picked, "[]", inputs: [self]) { gradient, gradients in

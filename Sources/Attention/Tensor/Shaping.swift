@@ -27,7 +27,7 @@ extension Tensor {
         "cannot reshape \(Tensor.describe(shape)) (\(count) elements) into \(Tensor.describe(resolved)) (\(newCount) elements)"
       )
     }
-    let result = Tensor(unchecked: resolved, scalars)
+    let result = Tensor(unchecked: resolved, elements: elements)
     guard let tape = Tape.recording(self) else { return result }
     let (input, shape) = (self, self.shape)
     return tape.record(result, "reshape", inputs: [input]) { gradient, gradients in
@@ -69,50 +69,63 @@ func transposeValue(_ x: Tensor, axes: [Int]?) throws -> (result: Tensor, permut
 
 /// The transpose of a rank-2 tensor, copied in tiles so both sides stay in cache.
 func transposeMatrix(_ x: Tensor) -> Tensor {
-  let rows = x.shape[0]
-  let columns = x.shape[1]
-  var result = [Double](repeating: 0, count: x.count)
-  let tile = 32
-  x.scalars.withUnsafeBufferPointer { source in
-    result.withUnsafeMutableBufferPointer { target in
-      for rowStart in Swift.stride(from: 0, to: rows, by: tile) {
-        for columnStart in Swift.stride(from: 0, to: columns, by: tile) {
-          for i in rowStart..<min(rowStart + tile, rows) {
-            for j in columnStart..<min(columnStart + tile, columns) {
-              target[j * rows + i] = source[i * columns + j]
+  struct Move: ElementMove {
+    let rows: Int
+    let columns: Int
+    func callAsFunction<Element>(_ values: [Element]) -> [Element] {
+      let tile = 32
+      return [Element](unsafeUninitializedCapacity: values.count) { target, initialized in
+        values.withUnsafeBufferPointer { source in
+          for rowStart in Swift.stride(from: 0, to: rows, by: tile) {
+            for columnStart in Swift.stride(from: 0, to: columns, by: tile) {
+              for i in rowStart..<min(rowStart + tile, rows) {
+                for j in columnStart..<min(columnStart + tile, columns) {
+                  target.initializeElement(at: j * rows + i, to: source[i * columns + j])
+                }
+              }
             }
           }
         }
+        initialized = values.count
       }
     }
   }
-  return Tensor(unchecked: [columns, rows], result)
+  let (rows, columns) = (x.shape[0], x.shape[1])
+  return Tensor(unchecked: [columns, rows], elements: x.elements.applying(Move(rows: rows, columns: columns)))
 }
 
 extension Tensor {
   /// Copies the elements found at `offset + Σ index[k]·strides[k]` into a new
   /// contiguous tensor of `shape`.
   func gather(shape: [Int], strides: [Int], offset: Int) -> Tensor {
-    let count = shape.reduce(1, *)
-    var result = [Double](repeating: 0, count: count)
-    guard count > 0 else { return Tensor(unchecked: shape, result) }
-    var index = [Int](repeating: 0, count: shape.count)
-    var position = offset
-    scalars.withUnsafeBufferPointer { source in
-      for i in 0..<count {
-        result[i] = source[position]
-        var axis = shape.count - 1
-        while axis >= 0 {
-          index[axis] += 1
-          position &+= strides[axis]
-          if index[axis] < shape[axis] { break }
-          position &-= strides[axis] &* shape[axis]
-          index[axis] = 0
-          axis -= 1
+    struct Move: ElementMove {
+      let shape: [Int]
+      let strides: [Int]
+      let offset: Int
+      func callAsFunction<Element>(_ values: [Element]) -> [Element] {
+        let count = shape.reduce(1, *)
+        var index = [Int](repeating: 0, count: shape.count)
+        var position = offset
+        return [Element](unsafeUninitializedCapacity: count) { result, initialized in
+          values.withUnsafeBufferPointer { source in
+            for i in 0..<count {
+              result.initializeElement(at: i, to: source[position])
+              var axis = shape.count - 1
+              while axis >= 0 {
+                index[axis] += 1
+                position &+= strides[axis]
+                if index[axis] < shape[axis] { break }
+                position &-= strides[axis] &* shape[axis]
+                index[axis] = 0
+                axis -= 1
+              }
+            }
+          }
+          initialized = count
         }
       }
     }
-    return Tensor(unchecked: shape, result)
+    return Tensor(unchecked: shape, elements: elements.applying(Move(shape: shape, strides: strides, offset: offset)))
   }
 }
 
@@ -152,7 +165,7 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
       result.append(contentsOf: tensor.scalars[(o * block)..<((o + 1) * block)])
     }
   }
-  let joined = Tensor(unchecked: shape, result)
+  let joined = Tensor(unchecked: shape, result).converted(to: DType.promoted(tensors))
   guard let tape = Tape.recording(tensors) else { return joined }
   return tape.record(joined, "concat", inputs: tensors) { gradient, gradients in
     var start = 0

@@ -1,17 +1,47 @@
-/// An n-dimensional array of `Double` scalars in row-major order.
+/// An n-dimensional array of floating-point scalars in row-major order.
 ///
 /// `Tensor` is a value type: copies share storage until one of them is
-/// mutated (copy-on-write through the wrapped array), and the scalars are
-/// always contiguous, so kernels can run directly over `scalars`.
+/// mutated (copy-on-write through the wrapped array), and the elements are
+/// always contiguous, so kernels can run directly over them.
 /// Ranks 0 (a scalar) to ``Tensor/maximumRank`` are supported.
+///
+/// Each tensor stores its elements as its ``dtype``: `float64` (the
+/// default), `float32` or `bfloat16`. ``scalars`` reads them widened to
+/// `Double` whatever the storage (exactly: every float32 and bfloat16 is a
+/// double), and writing through it rounds to the tensor's type; see
+/// ``converted(to:)`` and ``DType/promoted(_:)`` for how types combine.
 public struct Tensor: Sendable {
   /// The highest rank a tensor may have.
   public static let maximumRank = 4
 
   /// The size of each axis, outermost first. Empty for a scalar.
   public private(set) var shape: [Int]
-  /// The elements in row-major (C) order; `scalars.count == shape.product`.
-  public internal(set) var scalars: [Double]
+  /// The elements in the type they are stored in.
+  var elements: Elements
+
+  /// The elements in row-major (C) order as doubles; `scalars.count ==
+  /// shape.product`. For a float32 or bfloat16 tensor reading widens (a
+  /// copy) and writing rounds each value to the tensor's type.
+  public internal(set) var scalars: [Double] {
+    get { elements.doubles }
+    set { elements = Elements(rounding: newValue, to: elements.dtype) }
+    _modify {
+      if case .float64(var values) = elements {
+        // Take the array out so that it is uniquely referenced while modified.
+        elements = .float64([])
+        defer { elements = .float64(values) }
+        yield &values
+      } else {
+        let dtype = elements.dtype
+        var values = elements.doubles
+        defer { elements = Elements(rounding: values, to: dtype) }
+        yield &values
+      }
+    }
+  }
+
+  /// The type the elements are stored in.
+  public var dtype: DType { elements.dtype }
   /// Where this tensor was made on a gradient tape, if it was (see ``Tape``).
   var mark = TapeMark.none
 
@@ -27,7 +57,16 @@ public struct Tensor: Sendable {
         "tensor", "shape \(Tensor.describe(shape)) needs \(count) scalars, got \(scalars.count)")
     }
     self.shape = shape
-    self.scalars = scalars
+    self.elements = .float64(scalars)
+  }
+
+  /// Creates a tensor of `dtype` from a shape and its row-major scalars,
+  /// each rounded to the nearest value of that type.
+  ///
+  /// - Throws: as ``init(shape:scalars:)``.
+  public init(shape: [Int], scalars: [Double], dtype: DType) throws {
+    try self.init(shape: shape, scalars: scalars)
+    if dtype != .float64 { elements = Elements(rounding: scalars, to: dtype) }
   }
 
   /// Creates a tensor without checking; for the library's own results,
@@ -35,8 +74,43 @@ public struct Tensor: Sendable {
   init(unchecked shape: [Int], _ scalars: [Double]) {
     assert(shape.reduce(1, *) == scalars.count, "shape and scalar count disagree")
     self.shape = shape
-    self.scalars = scalars
+    self.elements = .float64(scalars)
   }
+
+  /// Creates a tensor of stored elements without checking.
+  init(unchecked shape: [Int], elements: Elements) {
+    assert(shape.reduce(1, *) == elements.count, "shape and scalar count disagree")
+    self.shape = shape
+    self.elements = elements
+  }
+
+  /// Creates a tensor without checking from single-precision values, stored as `dtype`.
+  init(unchecked shape: [Int], floats: [Float], dtype: DType) {
+    self.init(unchecked: shape, elements: Elements(floats: floats, as: dtype))
+  }
+
+  /// The elements as `Float` (rounded from a float64 tensor's).
+  var floats: [Float] { elements.floats }
+
+  /// This tensor with its elements stored as `dtype`, each rounded to the
+  /// nearest value of that type (ties to even; as PyTorch's `.to(dtype)`,
+  /// a double goes to bfloat16 through float32). The same tensor when it
+  /// already is of that type. A tensor on a gradient tape stays on it: the
+  /// gradient passes through the conversion unchanged, as through
+  /// PyTorch's.
+  public func converted(to dtype: DType) -> Tensor {
+    guard dtype != self.dtype else { return self }
+    var result = self
+    switch (elements, dtype) {
+    case (.float64(let values), _): result.elements = Elements(rounding: values, to: dtype)
+    case (.float32(let values), _): result.elements = Elements(floats: values, as: dtype)
+    case (.bfloat16, _): result.elements = Elements(floats: elements.floats, as: dtype)
+    }
+    return result
+  }
+
+  /// The bytes the elements occupy.
+  public var byteCount: Int { elements.byteCount }
 
   /// Creates a rank-0 tensor holding one value.
   public init(_ value: Double) {
@@ -86,7 +160,7 @@ public struct Tensor: Sendable {
   /// The number of axes.
   public var rank: Int { shape.count }
   /// The total number of elements.
-  public var count: Int { scalars.count }
+  public var count: Int { elements.count }
   /// Whether the tensor has rank 0.
   public var isScalar: Bool { shape.isEmpty }
 
@@ -95,7 +169,7 @@ public struct Tensor: Sendable {
   public var isTracked: Bool { mark.tape != 0 }
 
   /// The single value of a tensor with exactly one element, else `nil`.
-  public var scalarValue: Double? { scalars.count == 1 ? scalars[0] : nil }
+  public var scalarValue: Double? { count == 1 ? scalars[0] : nil }
 
   /// Row-major strides of `shape`: how far apart neighbours along each axis are.
   public static func strides(of shape: [Int]) -> [Int] {
@@ -144,7 +218,9 @@ public struct Tensor: Sendable {
 }
 
 extension Tensor: Equatable {
-  /// Equal shapes and elements (NaN differs from itself, as for `Double`);
-  /// whether either is on a gradient tape does not matter.
-  public static func == (a: Tensor, b: Tensor) -> Bool { a.shape == b.shape && a.scalars == b.scalars }
+  /// Equal types, shapes and elements (NaN differs from itself, as for
+  /// `Double`); whether either is on a gradient tape does not matter.
+  public static func == (a: Tensor, b: Tensor) -> Bool {
+    a.dtype == b.dtype && a.shape == b.shape && a.scalars == b.scalars
+  }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// largest magnitude is ≥ 1e8 or every nonzero one is below 1e-4), and all are
 /// right-aligned to one width so columns line up — except a vector of whole
 /// numbers, which prints as written (`[2, 384]`, like a shape). Matrices and higher ranks
-/// get a header with their shape (`2×3 tensor`).
+/// get a header with their shape (`2×3 tensor`). A tensor that is not float64 says its
+/// type: `[0.5000, 0.2500] float32`, `2×3 bfloat16 tensor`.
 public struct TensorFormatter: Sendable {
   /// How tensors print.
   public struct Options: Equatable, Sendable {
@@ -62,8 +63,9 @@ public struct TensorFormatter: Sendable {
         tensor, axis: 0, offset: 0, indent: 0, width: tensor.rank == 1 && mode == .integer ? 1 : width, mode: mode,
         summarize: summarize, columns: columns, into: &body)
     }
-    guard tensor.rank >= 2 else { return body }
-    let header = tensor.shape.map(String.init).joined(separator: "×") + " tensor"
+    let type = tensor.dtype == .float64 ? "" : " " + tensor.dtype.rawValue
+    guard tensor.rank >= 2 else { return body + type }
+    let header = tensor.shape.map(String.init).joined(separator: "×") + type + " tensor"
     return header + "\n" + body
   }
 

@@ -108,8 +108,9 @@ func field(of base: Value, _ name: String, at range: SourceRange, runtime: Runti
     switch name {
     case "T": return Value(try runtime.library(range, as: ".T") { try transpose(tensor) })
     case "shape": return .tensor(Tensor(tensor.shape.map(Double.init)))
+    case "dtype": return .string(tensor.dtype.rawValue)
     default:
-      throw Diagnostic("no field '\(name)' on a tensor; tensors have '.T' and '.shape'", at: range)
+      throw Diagnostic("no field '\(name)' on a tensor; tensors have '.T', '.shape' and '.dtype'", at: range)
     }
   default:
     break

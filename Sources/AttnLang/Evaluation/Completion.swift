@@ -36,7 +36,7 @@ public enum Completion {
   static func fields(of name: String, session: Session) -> [String] {
     switch session.variables[name] {
     case .record(let record): return record.fieldNames
-    case .tensor, .number: return ["T", "shape"]
+    case .tensor, .number: return ["T", "dtype", "shape"]
     default: return []
     }
   }

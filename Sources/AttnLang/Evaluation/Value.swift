@@ -30,7 +30,8 @@ public enum Value {
   /// The value of a library result: a rank-0 tensor becomes a number.
   @inline(__always)
   public init(_ tensor: Tensor) {
-    self = tensor.rank == 0 && !tensor.isTracked ? .number(tensor.scalars[0]) : .tensor(tensor)
+    self =
+      tensor.rank == 0 && !tensor.isTracked && tensor.dtype == .float64 ? .number(tensor.scalars[0]) : .tensor(tensor)
   }
 
   /// The tensor this value is (a number as rank 0), else nil.

@@ -2,6 +2,7 @@
 #define ATTN_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 // The innermost loops of the Attention library, in C so that each can be
 // compiled for more than one instruction set without build flags: the
@@ -21,6 +22,33 @@ void attn_microkernel_6x8_fma(
     ptrdiff_t k, const double *a, const double *b, double *c, ptrdiff_t ldc, int overwrite);
 void attn_microkernel_6x8_portable(
     ptrdiff_t k, const double *a, const double *b, double *c, ptrdiff_t ldc, int overwrite);
+
+/// The float32 tile C[0..<6, 0..<16] (+)= Σₚ a[p·6 + r] · b[p·16 + q], for
+/// panels packed as for the 6×8 kernel with 16 values of B per step.
+void attn_single_microkernel_6x16_fma(
+    ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite);
+void attn_single_microkernel_6x16_portable(
+    ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite);
+
+/// C = A·B for small products (no packing), overwriting C (m × n): A is
+/// m × k (stored k × m with `transposed_a`), B is k × n (stored n × k with
+/// `transposed_b`); at most one of the two flags.
+void attn_small_product_float64(
+    ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const double *a, const double *b, double *c, int transposed_a,
+    int transposed_b);
+void attn_small_product_float32(
+    ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *a, const float *b, float *c, int transposed_a,
+    int transposed_b);
+
+/// Element conversions for `count` values: widening is exact; narrowing
+/// rounds to nearest, ties to even (bfloat16 from a double goes through
+/// float32, as PyTorch converts); NaN stays NaN.
+void attn_widen_float32(const float *source, double *target, ptrdiff_t count);
+void attn_narrow_float64(const double *source, float *target, ptrdiff_t count);
+void attn_float32_to_bfloat16(const float *source, uint16_t *target, ptrdiff_t count);
+void attn_float64_to_bfloat16(const double *source, uint16_t *target, ptrdiff_t count);
+void attn_bfloat16_to_float32(const uint16_t *source, float *target, ptrdiff_t count);
+void attn_bfloat16_to_float64(const uint16_t *source, double *target, ptrdiff_t count);
 
 /// 1 when this processor (and its operating system) runs AVX-512 code, else 0.
 int attn_kernels_have_avx512(void);

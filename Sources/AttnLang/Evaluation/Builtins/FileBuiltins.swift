@@ -28,13 +28,17 @@ extension Builtins {
         .named(
           "name", .string, shown: "all",
           "one tensor of a \(TensorFileFormat.namedExtensionList) file (only its bytes are read)"),
+        .named(
+          "dtype", .string, shown: "the file's", "convert every tensor read: \"float64\", \"float32\", \"bfloat16\""),
       ],
       summary: "reads tensors from NumPy (.npy, .npz), safetensors or CSV files",
       details: """
         .npy: float64, float32, int64 or int32, C or Fortran order, as np.save writes them —
         dump real attention weights from PyTorch with np.save("w.npy", attn.numpy()).
+        Floating types stay as stored (float32 stays float32, BF16 bfloat16; F16 becomes
+        float32, integers float64) unless dtype: asks for one type (dtype: "float64").
         .npz (np.savez) and .safetensors (Hugging Face models; F64, F32, F16, BF16 and
-        integers, all read as float64) give a record of their tensors by name — use
+        integers) give a record of their tensors by name — use
         r["encoder.layer.0.attention.self.query.weight"] for names with dots — or, with
         name:, that one tensor. .csv: numbers separated by commas, one row per line (one
         line gives a vector); a first line of names gives a record {columns, data}.
@@ -42,46 +46,17 @@ extension Builtins {
         """,
       example: "save(eye(2), tempdir(\"example.npy\"))\nload(tempdir(\"example.npy\"))"
     ) { args in
-      let path = try args.string("path")
-      guard case .tensors(let format) = try args.fileKind(path, writing: false) else {
-        throw TensorError("load", "cannot load a picture; load \(TensorFileFormat.extensionList) files")
-      }
-      let name = try args.optionalString("name")
-      if name != nil, !format.holdsNamedTensors {
-        throw TensorError("load", "name: picks a tensor of a \(TensorFileFormat.namedExtensionList) file")
-      }
-      if format.fileExtension == TensorFileFormat.safetensors.fileExtension {
-        // Only the header and the tensors asked for are read.
-        let file = try args.openFile(path)
-        let tensors = try SafetensorsFormat.read(
-          FileHandle(fileDescriptor: file.descriptor, closeOnDealloc: false), shown: path, names: name.map { [$0] })
-        if name != nil, let only = tensors.first { return .tensor(only.tensor) }
-        return .record(namedTensors(tensors))
-      }
-      let bytes = Array(try args.readFile(path, limit: readLimit()))
-      if let actual = TensorFileFormat.recognizing(bytes), actual.fileExtension != format.fileExtension {
-        throw TensorError(
-          "load", "'\(path)' is \(actual.description) by its first bytes: name it .\(actual.fileExtension)")
-      }
-      switch try format.decode(bytes) {
-      case .tensor(let tensor): return .tensor(tensor)
-      case .table(let columns, let data):
-        return .record(Record([("columns", .list(columns.map { .string($0) })), ("data", .tensor(data))]))
-      case .named(let tensors):
-        guard let name else { return .record(namedTensors(tensors)) }
-        guard let tensor = tensors.first(where: { $0.name == name })?.tensor else {
-          throw TensorError(
-            "load", "'\(path)' has no array '\(name)'; it has \(tensors.map(\.name).joined(separator: ", "))")
-        }
-        return .tensor(tensor)
-      }
+      let value = try args.loadTensors()
+      return args.has("dtype") ? value.converted(to: try args.dtype(), replacing: true) : value
     },
     Builtin(
       name: "save", topic: .pictures,
       parameters: [
         .positional("x", .any, "a tensor, or a record of tensors for .npz and .safetensors"),
         .positional("path", .string, "a \(TensorFileFormat.extensionList) file"),
-        .named("dtype", .string, shown: "\"float64\"", "how each number is stored: \"float64\" or \"float32\""),
+        .named(
+          "dtype", .string, shown: "each tensor's",
+          "store every number as \"float64\", \"float32\" or \"bfloat16\" (.safetensors)"),
       ],
       summary: "writes a tensor (.npy, .csv) or a record of tensors (.npz, .safetensors) to a file",
       details: """
@@ -90,16 +65,15 @@ extension Builtins {
         A record's fields are the names; a record inside a record is named with dots
         ({layer: {w: W}} → "layer.w"), and a list's items by their positions
         ({h: list({w: W0}, {w: W1})} → "h.0.w", "h.1.w", as PyTorch's ModuleList), as
-        models name their weights. dtype: "float32" halves
-        the file (.npy, .npz, .safetensors). The file is written whole or not at all.
+        models name their weights. Each tensor is stored in its own type (x.dtype) unless
+        dtype: says otherwise: "float32" halves a float64 file. NumPy has no bfloat16: .npy
+        and .npz store bfloat16 tensors as float32 (exactly). The file is written whole or
+        not at all.
         """,
       example: "save(softmax([1, 2, 3]), tempdir(\"p.csv\"))"
     ) { args in
       let path = try args.string("path")
-      let dtype = try args.optionalString("dtype") ?? "float64"
-      guard let element = StoredElement(rawValue: dtype) else {
-        throw TensorError("save", "dtype must be \"float64\" or \"float32\", got \"\(dtype)\"")
-      }
+      let element = try args.has("dtype") ? StoredElement(rawValue: try args.dtype().rawValue) : nil
       guard case .tensors(let format) = try args.fileKind(path, writing: true) else {
         throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
       }
@@ -285,6 +259,44 @@ extension Arguments {
         columnLabels: try labels("cols", count: tensor.shape[tensor.rank - 1]), title: title)
     default:
       throw Diagnostic("\(name): cannot draw a tensor of shape \(Tensor.describe(tensor.shape))", at: range)
+    }
+  }
+
+  /// What `load` reads, each tensor in the type it is stored in.
+  func loadTensors() throws -> Value {
+    let args = self
+    let path = try args.string("path")
+    guard case .tensors(let format) = try args.fileKind(path, writing: false) else {
+      throw TensorError("load", "cannot load a picture; load \(TensorFileFormat.extensionList) files")
+    }
+    let name = try args.optionalString("name")
+    if name != nil, !format.holdsNamedTensors {
+      throw TensorError("load", "name: picks a tensor of a \(TensorFileFormat.namedExtensionList) file")
+    }
+    if format.fileExtension == TensorFileFormat.safetensors.fileExtension {
+      // Only the header and the tensors asked for are read.
+      let file = try args.openFile(path)
+      let tensors = try SafetensorsFormat.read(
+        FileHandle(fileDescriptor: file.descriptor, closeOnDealloc: false), shown: path, names: name.map { [$0] })
+      if name != nil, let only = tensors.first { return .tensor(only.tensor) }
+      return .record(namedTensors(tensors))
+    }
+    let bytes = Array(try args.readFile(path, limit: readLimit()))
+    if let actual = TensorFileFormat.recognizing(bytes), actual.fileExtension != format.fileExtension {
+      throw TensorError(
+        "load", "'\(path)' is \(actual.description) by its first bytes: name it .\(actual.fileExtension)")
+    }
+    switch try format.decode(bytes) {
+    case .tensor(let tensor): return .tensor(tensor)
+    case .table(let columns, let data):
+      return .record(Record([("columns", .list(columns.map { .string($0) })), ("data", .tensor(data))]))
+    case .named(let tensors):
+      guard let name else { return .record(namedTensors(tensors)) }
+      guard let tensor = tensors.first(where: { $0.name == name })?.tensor else {
+        throw TensorError(
+          "load", "'\(path)' has no array '\(name)'; it has \(tensors.map(\.name).joined(separator: ", "))")
+      }
+      return .tensor(tensor)
     }
   }
 }

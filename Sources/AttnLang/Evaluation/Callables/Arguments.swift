@@ -125,6 +125,20 @@ struct Arguments {
     return strings
   }
 
+  /// The element type named by `dtype:` ("float64" when left out).
+  func dtype(_ parameter: String = "dtype") throws(Diagnostic) -> DType {
+    guard has(parameter) else { return .float64 }
+    let name = try string(parameter)
+    guard let dtype = DType(rawValue: name) else {
+      var message = "\(self.name): \(parameter) must be \"float64\", \"float32\" or \"bfloat16\", got \"\(name)\""
+      if let suggestion = closestMatch(to: name, in: DType.allCases.map(\.rawValue)) {
+        message += "; did you mean \"\(suggestion)\"?"
+      }
+      throw Diagnostic(message, at: range(of: parameter))
+    }
+    return dtype
+  }
+
   /// A non-negative seed for the random generator; default 0.
   func seed() throws(Diagnostic) -> UInt64 {
     let value = try int("seed")

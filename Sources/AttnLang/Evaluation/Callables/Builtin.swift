@@ -34,6 +34,8 @@ final class Builtin: Sendable {
   /// what it prints (``Builtins/exampleTranscripts``, checked by the tests).
   let example: String
   let run: @Sendable (Arguments) throws -> Value
+  /// Whether its results take the type of its arguments (see `call`).
+  let promotesTypes: Bool
 
   init(
     name: String, topic: Topic, parameters: [Parameter], summary: String, details: String = "", example: String,
@@ -45,6 +47,7 @@ final class Builtin: Sendable {
     self.details = details
     self.example = example
     self.run = run
+    self.promotesTypes = Builtin.promotesTypes(name, topic)
   }
 
   var name: String { signature.name }

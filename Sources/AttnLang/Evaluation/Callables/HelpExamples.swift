@@ -69,6 +69,10 @@ extension Builtins {
       [[4, 5, 6, 7],
        [5, 6, 7, 8]]
       """#,
+    "bfloat16": #"""
+      attn> bfloat16([0.1, 1/3, 1000.5])
+      [   0.1001,    0.3340, 1000.0000] bfloat16
+      """#,
     "causal": #"""
       attn> causal(3)
       3×3 tensor
@@ -206,6 +210,16 @@ extension Builtins {
       [0.7311, 0.7689]
       attn> attend([1, 0], K, K).output
       [0.7311, 0.7689]
+      """#,
+    "float32": #"""
+      attn> float32([0.1, 1/3])
+      [0.1000, 0.3333] float32
+      attn> float32(exp(89))
+      inf float32
+      """#,
+    "float64": #"""
+      attn> float64(float32(0.1))
+      0.1000
       """#,
     "floor": #"""
       attn> floor([-1.5, 0.5, 2.7])

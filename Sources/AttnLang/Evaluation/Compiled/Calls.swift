@@ -86,7 +86,7 @@ final class BuiltinCall: Compiled.Expression {
   override func evaluate(_ frame: Frame) throws(Diagnostic) -> Value {
     let empty = spareValues.take() ?? [ArgumentValue?](repeating: nil, count: builtin.signature.parameters.count)
     let call = try arguments(frame, filling: empty)
-    let result = try frame.runtime.library(range, as: builtin.name) { try builtin.run(call) }
+    let result = try frame.runtime.library(range, as: builtin.name) { try builtin.call(call) }
     // Reuse the array: once the call is consumed this is its only reference
     // (a builtin that kept `call` makes the reset copy instead, which is correct).
     var values = (consume call).values

@@ -70,7 +70,7 @@ final class Runtime {
       let (values, rest) = try builtin.signature.bind(positional: positional, named: named, callRange: range)
       let arguments = Arguments(
         signature: builtin.signature, values: values, rest: rest, range: range, runtime: self, source: source)
-      let result = try library(range, as: builtin.name) { try builtin.run(arguments) }
+      let result = try library(range, as: builtin.name) { try builtin.call(arguments) }
       if case .tensor(let tensor) = result { return Value(tensor) }
       return result
     case .user(let user):

@@ -1,0 +1,96 @@
+import _AttentionKernels
+
+/// An element type the blocked matrix product runs on: its register tile
+/// (`tileRows × tileColumns` of C held in SIMD registers) and the
+/// micro-kernels that compute it. float64 uses 6 × 8 tiles (12 × 16 with
+/// AVX-512); float32 uses 6 × 16, twice the columns in the same registers.
+protocol KernelElement: BinaryFloatingPoint, Sendable {
+  /// Rows of a packed panel of A: the tile's height.
+  static var tileRows: Int { get }
+  /// Columns of a packed panel of B: the tile's width.
+  static var tileColumns: Int { get }
+  /// Runs the micro-kernels over every tile of an `m × n` block of C from
+  /// packed panels of A and B (see ``MatrixKernel``).
+  static func macroKernel(
+    _ packedA: UnsafePointer<Self>, _ packedB: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>,
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool)
+  /// `C = A·B` without packing, for small products (`attn_small_product_…`).
+  static func smallProduct(
+    _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, m: Int, k: Int, n: Int,
+    transposedA: Bool, transposedB: Bool)
+}
+
+extension Double: KernelElement {
+  static var tileRows: Int { MatrixKernel.mr }
+  static var tileColumns: Int { MatrixKernel.nr }
+  @inline(__always)
+  static func macroKernel(
+    _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+  ) {
+    MatrixKernel.macroKernel(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
+  }
+
+  static func smallProduct(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, m: Int, k: Int,
+    n: Int, transposedA: Bool, transposedB: Bool
+  ) {
+    attn_small_product_float64(m, k, n, a, b, c, transposedA ? 1 : 0, transposedB ? 1 : 0)
+  }
+}
+
+extension Float: KernelElement {
+  static var tileRows: Int { 6 }
+  static var tileColumns: Int { 16 }
+
+  typealias MicroKernel =
+    @convention(c) (Int, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int32)
+    -> Void
+
+  /// The fused multiply-add kernel where the processor has it, else the portable one.
+  static let microKernel: MicroKernel =
+    Processor.hasFusedMultiplyAdd ? attn_single_microkernel_6x16_fma : attn_single_microkernel_6x16_portable
+
+  static func smallProduct(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, k: Int, n: Int,
+    transposedA: Bool, transposedB: Bool
+  ) {
+    attn_small_product_float32(m, k, n, a, b, c, transposedA ? 1 : 0, transposedB ? 1 : 0)
+  }
+
+  static func macroKernel(
+    _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+  ) {
+    let (mr, nr) = (tileRows, tileColumns)
+    let flag: Int32 = overwrite ? 1 : 0
+    var scratch = [Float](repeating: 0, count: mr * nr)
+    var j = 0
+    while j < n {
+      let width = min(nr, n - j)
+      let b = packedB + (j / nr) * nr * k
+      var i = 0
+      while i < m {
+        let height = min(mr, m - i)
+        let a = packedA + (i / mr) * mr * k
+        if height == mr && width == nr {
+          microKernel(k, a, b, c + i * ldc + j, ldc, flag)
+        } else {
+          // An edge tile: the full tile into scratch, then the part that exists.
+          scratch.withUnsafeMutableBufferPointer { tile in
+            guard let tile = tile.baseAddress else { return }
+            microKernel(k, a, b, tile, nr, 1)
+            for r in 0..<height {
+              for q in 0..<width {
+                let target = c + (i + r) * ldc + j + q
+                target.pointee = overwrite ? tile[r * nr + q] : target.pointee + tile[r * nr + q]
+              }
+            }
+          }
+        }
+        i += mr
+      }
+      j += nr
+    }
+  }
+}

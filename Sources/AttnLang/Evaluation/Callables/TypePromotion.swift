@@ -1,0 +1,115 @@
+import Attention
+
+/// How builtins treat float32 and bfloat16 tensors: as PyTorch, a result
+/// has the type its tensor arguments promote to (``DType/promoted(_:)``:
+/// the widest type among tensors with axes; numbers do not widen a float32
+/// tensor). Builtins with a single-precision path of their own compute in
+/// it; the others compute in float64 and their results are rounded here,
+/// which is what a float32 computation gives up to its last bits.
+extension Builtin {
+  /// Builtins whose results keep the type they were made in: conversions,
+  /// files, indices, ids and sizes.
+  static let keepingResultTypes: Set<String> = [
+    "float32", "float64", "bfloat16", "load", "argmax", "sample", "onehot", "shape", "len", "range", "arange",
+    "batch", "encode", "generate", "help", "explain", "print", "str",
+  ]
+
+  /// Parameters that hold indices, masks or biases rather than values of
+  /// the computation: as PyTorch's integer targets and boolean masks, they
+  /// do not widen the result.
+  static let parametersNotPromoting: Set<String> = ["targets", "ids", "mask", "bias", "i"]
+
+  /// Whether results are rounded to the arguments' type: not for
+  /// ``keepingResultTypes``, nor for the builtins of lists, strings, text,
+  /// files, pictures and help, which hold values rather than compute them
+  /// (`list(x, y)` keeps each item as it is).
+  static func promotesTypes(_ name: String, _ topic: Topic) -> Bool {
+    !keepingResultTypes.contains(name) && ![.language, .session, .text, .pictures].contains(topic)
+  }
+
+  /// Runs the builtin on `arguments`; float64 tensors in its result are
+  /// rounded to the type the arguments promote to when that is narrower.
+  func call(_ arguments: Arguments) throws -> Value {
+    let result = try run(arguments)
+    guard promotesTypes, let dtype = narrowType(of: arguments) else { return result }
+    return result.converted(to: dtype)
+  }
+
+  /// The type the arguments' tensors promote to, or nil when that is
+  /// float64 (nearly always: the check stops at the first look when no
+  /// argument holds a narrower tensor). Tensors are looked for in the
+  /// arguments and the items of lists given for them (`stack(list(…))`);
+  /// gradients and training look through records and lists of parameters
+  /// at any depth, as they walk them themselves.
+  func narrowType(of arguments: Arguments) -> DType? {
+    var tensors: [Tensor] = []
+    var narrow = false
+    let deepest = topic == .gradients || topic == .training ? Value.maximumStructureDepth : 1
+    func collect(_ value: Value) {
+      var pending = [(value, 0)]
+      while let (value, depth) = pending.popLast() {
+        switch value {
+        case .tensor(let tensor):
+          narrow = narrow || tensor.dtype != .float64
+          tensors.append(tensor)
+        case .list(let items) where depth < deepest:
+          pending += items.map { ($0, depth + 1) }
+        case .record(let record) where depth < deepest:
+          pending += record.fields.map { ($0.value, depth + 1) }
+        default: break
+        }
+      }
+    }
+    for (index, argument) in arguments.values.enumerated() {
+      guard let argument, !Builtin.parametersNotPromoting.contains(signature.parameters[index].name) else {
+        continue
+      }
+      collect(argument.value)
+    }
+    for argument in arguments.rest { collect(argument.value) }
+    guard narrow else { return nil }
+    let dtype = DType.promoted(tensors)
+    return dtype == .float64 ? nil : dtype
+  }
+}
+
+extension Value {
+  /// This value with every float64 tensor in it (in lists and records too,
+  /// up to ``maximumStructureDepth``) converted to `dtype`; a number
+  /// becomes a rank-0 tensor of that type when it is the whole result
+  /// (`sum(x)`), not inside a record or list (an optimizer's step count).
+  ///
+  /// With `replacing`, as `float32(p)` asks: every tensor and number,
+  /// whatever its type (a float64 number stays a number).
+  func converted(to dtype: DType, replacing: Bool = false, depth: Int = 0) -> Value {
+    switch self {
+    case .number(let value) where depth == 0 || replacing:
+      return dtype == .float64 ? self : .tensor(Tensor(value).converted(to: dtype))
+    case .tensor(let tensor) where tensor.dtype == .float64 || replacing:
+      return Value(tensor.converted(to: dtype))
+    case .list(let items) where depth < Value.maximumStructureDepth:
+      return .list(ValueList(items.map { $0.converted(to: dtype, replacing: replacing, depth: depth + 1) }))
+    case .record(let record) where depth < Value.maximumStructureDepth:
+      return .record(
+        Record(record.fields.map { ($0.name, $0.value.converted(to: dtype, replacing: replacing, depth: depth + 1)) }))
+    default:
+      return self
+    }
+  }
+
+  /// Whether this is a number or tensor, or a record or list holding only
+  /// those (at any depth up to ``maximumStructureDepth``).
+  var holdsOnlyNumbers: Bool {
+    var pending = [(self, 0)]
+    while let (value, depth) = pending.popLast() {
+      switch value {
+      case .number, .tensor: continue
+      case .list(let items) where depth < Value.maximumStructureDepth: pending += items.map { ($0, depth + 1) }
+      case .record(let record) where depth < Value.maximumStructureDepth:
+        pending += record.fields.map { ($0.value, depth + 1) }
+      default: return false
+      }
+    }
+    return true
+  }
+}

@@ -1,0 +1,57 @@
+#include "AttentionKernels.h"
+#include "Vectors.h"
+
+// The float32 tile of the matrix product: 6 rows × 16 columns, twelve
+// 8-wide accumulators (two per row) in registers for the whole k loop —
+// twice the columns of the float64 6×8 tile in the same registers.
+
+typedef float v8f __attribute__((vector_size(32)));
+
+ATTN_INLINE v8f load8f(const float *p) {
+  v8f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store8f(float *p, v8f v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE v8f multiply_add8f(v8f a, v8f b, v8f c, int fused) {
+  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
+  return c + a * b;
+}
+
+ATTN_INLINE void single_microkernel(
+    ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite, int fused) {
+  v8f acc[6][2] = {{0}};
+  for (ptrdiff_t p = 0; p < k; p++) {
+    v8f b0 = load8f(b), b1 = load8f(b + 8);
+    for (int r = 0; r < 6; r++) {
+      float x = a[r];
+      v8f broadcast = {x, x, x, x, x, x, x, x};
+      acc[r][0] = multiply_add8f(broadcast, b0, acc[r][0], fused);
+      acc[r][1] = multiply_add8f(broadcast, b1, acc[r][1], fused);
+    }
+    a += 6;
+    b += 16;
+  }
+  for (int r = 0; r < 6; r++) {
+    float *row = c + r * ldc;
+    if (overwrite) {
+      store8f(row, acc[r][0]);
+      store8f(row + 8, acc[r][1]);
+    } else {
+      store8f(row, load8f(row) + acc[r][0]);
+      store8f(row + 8, load8f(row + 8) + acc[r][1]);
+    }
+  }
+}
+
+ATTN_FMA_TARGET void attn_single_microkernel_6x16_fma(
+    ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite) {
+  single_microkernel(k, a, b, c, ldc, overwrite, 1);
+}
+
+void attn_single_microkernel_6x16_portable(
+    ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite) {
+  single_microkernel(k, a, b, c, ldc, overwrite, 0);
+}
