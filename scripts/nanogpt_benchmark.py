@@ -63,10 +63,11 @@ def main():
         import json
         last = json.loads([line for line in log.splitlines() if '"value"' in line][-1])["value"]
         attn_val = float(last["data"][0] if "data" in last else last["value"])
+        attn_dtype = last.get("dtype", "float64")
 
         print(f"| nanoGPT train.py (PyTorch {__import__('torch').__version__}, float32) | {torch_wall:.0f} s | "
               f"{TOKENS / torch_wall:,.0f} | {torch_peak:.0f} MB | {torch_val:.4f} |")
-        print(f"| attn run Benchmarks/nanogpt.attn (float64) | {attn_wall:.0f} s | {TOKENS / attn_wall:,.0f} | "
+        print(f"| attn run Benchmarks/nanogpt.attn ({attn_dtype}) | {attn_wall:.0f} s | {TOKENS / attn_wall:,.0f} | "
               f"{attn_peak:.0f} MB | {attn_val:.4f} |")
         print(f"time ratio attn / nanoGPT: {attn_wall / torch_wall:.2f}; val loss difference {attn_val - torch_val:+.4f}")
         check = subprocess.run([sys.executable, os.path.join(here, "scripts", "check_nanogpt_checkpoint.py"), nanogpt,

@@ -74,6 +74,16 @@ import _TestSupport
     #expect(try display(session, "[0.5, 0.25]") == "[0.5000, 0.2500]", "float64 prints as before")
   }
 
+  @Test func jsonSaysTheTypeAndWritesShortestNumbers() throws {
+    let session = Session()
+    #expect(
+      JSONEncoding.encode(try session.value("float32([0.1, 2])"))
+        == #"{"type": "tensor", "shape": [2], "dtype": "float32", "data": [0.1, 2]}"#)
+    #expect(
+      JSONEncoding.encode(try session.value("[0.1, 2]")) == #"{"type": "tensor", "shape": [2], "data": [0.1, 2]}"#,
+      "float64 as before")
+  }
+
   @Test func filesKeepTheirTypes() throws {
     let session = Session()
     _ = try session.values(

@@ -65,8 +65,9 @@ public enum CSVFormat {
     guard columns > 0 else { return "\n" }
     var lines: [String] = []
     var index = 0
+    let values = tensor.scalars
     while index < tensor.count {
-      lines.append(tensor.scalars[index..<(index + columns)].map(format).joined(separator: ","))
+      lines.append(values[index..<(index + columns)].map(format).joined(separator: ","))
       index += columns
     }
     return lines.joined(separator: "\n") + "\n"

@@ -34,6 +34,10 @@ final class Tape: Sendable {
   struct Nodes {
     /// One entry per node; nil for the inputs being differentiated (leaves).
     var backwards: [Backward?] = []
+    /// Each node's element type: its gradient is given to its backward in
+    /// that type, as a PyTorch tensor's gradient has the tensor's dtype (so
+    /// a float32 model's backward products run in float32).
+    var types: [DType] = []
     /// Whether an operation recorded while this tape was current met a
     /// tensor of another tape: a differentiation inside another one, using
     /// what the outer one tracks (see ``Tape/refuseNesting(outer:inputs:operation:)``).
@@ -74,6 +78,7 @@ final class Tape: Sendable {
       nodes.trace?.append(
         GradientTrace.Node(index: nodes.backwards.count, operation: "input", inputs: [], value: tensor.untracked))
       nodes.backwards.append(nil)
+      nodes.types.append(tensor.dtype)
     }
     return marked
   }
@@ -95,6 +100,7 @@ final class Tape: Sendable {
             index: nodes.backwards.count, operation: operation, inputs: inputNodes, value: result.untracked))
       }
       nodes.backwards.append(backward)
+      nodes.types.append(result.dtype)
     }
     return marked
   }
@@ -167,21 +173,21 @@ final class Tape: Sendable {
       context.tape = nil
       try context.run {
         for node in stride(from: Int(output.mark.node), through: 0, by: -1) {
-          let gradient = store.values[node]
-          let backward = nodes.withLock { nodes in
-            if nodes.trace != nil, let gradient { nodes.trace?[node].gradient = gradient }
+          let (backward, dtype) = nodes.withLock { nodes in
             defer { if !keeping { nodes.backwards[node] = nil } }
-            return nodes.backwards[node]
+            return (nodes.backwards[node], nodes.types[node])
           }
-          guard let backward, let gradient else { continue }
+          guard let gradient = store.values[node]?.converted(to: dtype) else { continue }
+          nodes.withLock { nodes in if nodes.trace != nil { nodes.trace?[node].gradient = gradient } }
+          guard let backward else { continue }
           store.values[node] = nil
           try backward(gradient, &store)
         }
       }
     }
     return try leaves.map { leaf in
-      if holds(leaf), let gradient = store.values[Int(leaf.mark.node)] { return gradient }
-      return try Tensor(repeating: 0, shape: leaf.shape)
+      if holds(leaf), let gradient = store.values[Int(leaf.mark.node)] { return gradient.converted(to: leaf.dtype) }
+      return try Tensor(repeating: 0, shape: leaf.shape).converted(to: leaf.dtype)
     }
   }
 }

@@ -62,9 +62,9 @@ enum MatrixKernel {
     let stop = givenStop ?? ExecutionContext.current.stop
     let threads =
       m * n * k >= parallelThreshold ? max(1, min(maxThreads, (m + T.tileRows - 1) / T.tileRows)) : 1
-    let packedB = UnsafeMutablePointer<T>.allocate(capacity: kc * (nc + T.tileColumns))
+    let packedB = UnsafeMutablePointer<T>.allocate(capacity: T.blockDepth * (nc + T.tileColumns))
     defer { packedB.deallocate() }
-    let packedA = UnsafeMutablePointer<T>.allocate(capacity: threads * (mc + T.tileRows) * kc)
+    let packedA = UnsafeMutablePointer<T>.allocate(capacity: threads * (T.blockRows + T.tileRows) * T.blockDepth)
     defer { packedA.deallocate() }
     var jc = 0
     while jc < n {
@@ -72,13 +72,13 @@ enum MatrixKernel {
       var pc = 0
       while pc < k {
         if stop.isRequested { return }
-        let kcCurrent = min(kc, k - pc)
+        let kcCurrent = min(T.blockDepth, k - pc)
         if transposeB {
           packBTransposed(b + jc * k + pc, ldb: k, rows: kcCurrent, columns: ncCurrent, into: packedB)
         } else {
           packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
         }
-        let blocks = (m + mc - 1) / mc
+        let blocks = (m + T.blockRows - 1) / T.blockRows
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
         let (rowOffset, columnOffset) = (pc, jc)
         let overwrite = pc == 0
@@ -87,12 +87,12 @@ enum MatrixKernel {
         // other does not wait for it.
         let next = BlockCounter()
         let work: @Sendable (Int) -> Void = { thread in
-          let myA = shared.packedA + thread * (mc + T.tileRows) * kc
+          let myA = shared.packedA + thread * (T.blockRows + T.tileRows) * T.blockDepth
           while true {
             let block = next.take()
             if block >= blocks { break }
-            let ic = block * mc
-            let mcCurrent = min(mc, m - ic)
+            let ic = block * T.blockRows
+            let mcCurrent = min(T.blockRows, m - ic)
             if transposeA {
               packATransposed(shared.a + rowOffset * m + ic, lda: m, rows: mcCurrent, columns: kcCurrent, into: myA)
             } else {

@@ -46,10 +46,12 @@ public func layerNorm(
     for i in 0..<d { normalized[start + i] = (normalized[start + i] - mean) * inverse }
   }
   var result = normalized
+  // Read once: `scalars` of a float32 tensor is a widened copy.
+  let (scales, shifts) = (weight?.scalars, bias?.scalars)
   for row in 0..<rows {
     for i in 0..<d {
-      if let weight { result[row * d + i] *= weight.scalars[i] }
-      if let bias { result[row * d + i] += bias.scalars[i] }
+      if let scales { result[row * d + i] *= scales[i] }
+      if let shifts { result[row * d + i] += shifts[i] }
     }
   }
   let output = Tensor(unchecked: x.shape, result)
@@ -69,17 +71,18 @@ public func layerNorm(
     guard gradients.needs(x) else { return }
     // ∂x = (1/σ)(g' − mean(g') − x̂ · mean(g' ⊙ x̂)), with g' = g ⊙ weight.
     var dx = try Tensor.uninitializedStorage(x.shape, operation: "layernorm")
+    let scales = weight?.scalars ?? [Double](repeating: 1, count: d)
     for row in 0..<rows {
       var sum = 0.0
       var dotted = 0.0
       for i in 0..<d {
-        let scaled = g[row * d + i] * (weight?.scalars[i] ?? 1)
+        let scaled = g[row * d + i] * scales[i]
         sum += scaled
         dotted += scaled * normalized[row * d + i]
       }
       let (meanScaled, meanDotted) = (sum / Double(d), dotted / Double(d))
       for i in 0..<d {
-        let scaled = g[row * d + i] * (weight?.scalars[i] ?? 1)
+        let scaled = g[row * d + i] * scales[i]
         dx[row * d + i] = inverses[row] * (scaled - meanScaled - normalized[row * d + i] * meanDotted)
       }
     }

@@ -52,15 +52,16 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
     picked[row] = Int(value)
   }
   let logProbabilities = try logSoftmax(logits.untracked)
+  let values = logProbabilities.scalars
   var total = 0.0
-  for row in 0..<rows { total -= logProbabilities.scalars[row * classes + picked[row]] }
+  for row in 0..<rows { total -= values[row * classes + picked[row]] }
   let loss = Tensor(total / Double(rows))
   guard let tape = Tape.recording(logits) else { return loss }
   return tape.record(loss, "crossentropy", inputs: [logits]) { [picked] gradient, gradients in
-    var delta = logProbabilities.map(cExp)
-    for row in 0..<rows { delta.scalars[row * classes + picked[row]] -= 1 }
+    var delta = logProbabilities.scalars.map(cExp)
+    for row in 0..<rows { delta[row * classes + picked[row]] -= 1 }
     let scale = gradient.scalars[0] / Double(rows)
-    gradients.add(delta.map { $0 * scale }, to: logits)
+    gradients.add(Tensor(unchecked: logits.shape, delta.map { $0 * scale }), to: logits)
   }
 }
 

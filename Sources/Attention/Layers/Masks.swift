@@ -24,8 +24,9 @@ public func causalMask(queries: Int, keys: Int) throws -> Tensor {
 ///
 /// - Throws: ``TensorError`` naming the first value that is neither 0 nor 1.
 public func checkMask(_ mask: Tensor, operation: String) throws {
-  guard let index = mask.scalars.firstIndex(where: { $0 != 0 && $0 != 1 }) else { return }
-  let value = mask.scalars[index]
+  let values = mask.scalars
+  guard let index = values.firstIndex(where: { $0 != 0 && $0 != 1 }) else { return }
+  let value = values[index]
   // The element's position, outermost axis first.
   var position: [Int] = []
   var rest = index

@@ -23,13 +23,15 @@ public func rmsNorm(_ x: Tensor, weight: Tensor? = nil, eps: Double = 1e-5) thro
   // Each row's 1/√(mean(x²) + ε), kept for the gradient.
   var inverses = [Double](repeating: 0, count: rows)
   var result = try Tensor.uninitializedStorage(x.shape, operation: "rmsnorm")
+  // Read once: `scalars` of a float32 tensor is a widened copy.
+  let scales = weight?.scalars ?? [Double](repeating: 1, count: d)
   x.scalars.withUnsafeBufferPointer { input in
     for row in 0..<rows {
       var squares = 0.0
       for i in 0..<d { squares += input[row * d + i] * input[row * d + i] }
       let inverse = 1 / (squares / Double(d) + eps).squareRoot()
       inverses[row] = inverse
-      for i in 0..<d { result[row * d + i] = input[row * d + i] * inverse * (weight?.scalars[i] ?? 1) }
+      for i in 0..<d { result[row * d + i] = input[row * d + i] * inverse * scales[i] }
     }
   }
   let output = Tensor(unchecked: x.shape, result)
@@ -47,10 +49,10 @@ public func rmsNorm(_ x: Tensor, weight: Tensor? = nil, eps: Double = 1e-5) thro
     for row in 0..<rows {
       let r = inverses[row]
       var dotted = 0.0
-      for i in 0..<d { dotted += g[row * d + i] * (weight?.scalars[i] ?? 1) * input[row * d + i] }
+      for i in 0..<d { dotted += g[row * d + i] * scales[i] * input[row * d + i] }
       let correction = r * r * r * dotted / Double(d)
       for i in 0..<d {
-        dx[row * d + i] = r * g[row * d + i] * (weight?.scalars[i] ?? 1) - correction * input[row * d + i]
+        dx[row * d + i] = r * g[row * d + i] * scales[i] - correction * input[row * d + i]
       }
     }
     gradients.add(Tensor(unchecked: x.shape, dx), to: x)

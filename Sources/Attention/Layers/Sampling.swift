@@ -19,8 +19,9 @@ public func sample(_ p: Tensor, n: Int = 1, seed: UInt64 = 0) throws -> Tensor {
   var generator = SplitMix64(seed: seed)
   var result: [Double] = []
   result.reserveCapacity(rows * n)
+  let probabilities = p.scalars
   for row in 0..<rows {
-    let weights = p.scalars[(row * classes)..<((row + 1) * classes)]
+    let weights = probabilities[(row * classes)..<((row + 1) * classes)]
     guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
       throw TensorError("sample", "probabilities must be finite and non-negative in \(Tensor.describe(p.shape))")
     }

@@ -52,7 +52,8 @@ public func diag(_ v: Tensor) throws -> Tensor {
     if shape.count == 2, back.shape != shape {
       // A non-square matrix: its diagonal goes back into a zero matrix of its shape.
       var full = try Tensor(repeating: 0, shape: shape)
-      for i in 0..<gradient.count { full.scalars[i * shape[1] + i] = gradient.scalars[i] }
+      let values = gradient.scalars
+      for i in 0..<gradient.count { full.scalars[i * shape[1] + i] = values[i] }
       back = full
     }
     gradients.add(back, to: v)
@@ -65,11 +66,13 @@ func diagValue(_ v: Tensor) throws -> Tensor {
   case 1:
     let n = v.shape[0]
     var scalars = try Tensor.storage([n, n], operation: "diag")
-    for i in 0..<n { scalars[i * n + i] = v.scalars[i] }
+    let values = v.scalars
+    for i in 0..<n { scalars[i * n + i] = values[i] }
     return Tensor(unchecked: [n, n], scalars)
   case 2:
     let n = min(v.shape[0], v.shape[1])
-    return Tensor((0..<n).map { v.scalars[$0 * v.shape[1] + $0] })
+    let values = v.scalars
+    return Tensor((0..<n).map { values[$0 * v.shape[1] + $0] })
   default:
     throw TensorError("diag", "expects a vector or a matrix, got \(Tensor.describe(v.shape))")
   }

@@ -159,10 +159,11 @@ public func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
   try ExecutionContext.current.reserve(shape, operation: "concat")
   var result: [Double] = []
   result.reserveCapacity(shape.reduce(1, *))
+  let values = tensors.map(\.scalars)
   for o in 0..<outer {
-    for tensor in tensors {
+    for (tensor, scalars) in zip(tensors, values) {
       let block = tensor.count / max(outer, 1)
-      result.append(contentsOf: tensor.scalars[(o * block)..<((o + 1) * block)])
+      result.append(contentsOf: scalars[(o * block)..<((o + 1) * block)])
     }
   }
   let joined = Tensor(unchecked: shape, result).converted(to: DType.promoted(tensors))

@@ -48,19 +48,22 @@ public struct TensorFormatter: Sendable {
     let summarize = tensor.count > options.summarizeAbove || span > options.summarizeAbove
     // As NumPy: a summarized tensor's format is chosen from the elements shown,
     // so ten million elements cost no more to print than a thousand.
-    let shown = summarize ? visibleScalars(of: tensor) : tensor.scalars
+    // Read once: `scalars` of a float32 tensor is a widened copy.
+    let values = tensor.scalars
+    let shown = summarize ? visibleScalars(of: tensor, values) : values
     let mode = Self.mode(for: shown, precision: options.precision)
     // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
     // there are no columns to line up.
     let width = shown.reduce(0) { max($0, element($1, mode).count) }
     var body = ""
     if tensor.isScalar {
-      body = element(tensor.scalars[0], mode)
+      body = element(values[0], mode)
     } else {
       let columns = columnPositions(
         count: tensor.shape[tensor.rank - 1], rank: tensor.rank, width: width, summarize: summarize)
       write(
-        tensor, axis: 0, offset: 0, indent: 0, width: tensor.rank == 1 && mode == .integer ? 1 : width, mode: mode,
+        tensor, values, axis: 0, offset: 0, indent: 0, width: tensor.rank == 1 && mode == .integer ? 1 : width,
+        mode: mode,
         summarize: summarize, columns: columns, into: &body)
     }
     let type = tensor.dtype == .float64 ? "" : " " + tensor.dtype.rawValue
@@ -106,7 +109,7 @@ public struct TensorFormatter: Sendable {
   }
 
   func write(
-    _ tensor: Tensor, axis: Int, offset: Int, indent: Int, width: Int, mode: Mode, summarize: Bool,
+    _ tensor: Tensor, _ values: [Double], axis: Int, offset: Int, indent: Int, width: Int, mode: Mode, summarize: Bool,
     columns: [Int?], into out: inout String
   ) {
     let size = tensor.shape[axis]
@@ -116,7 +119,7 @@ public struct TensorFormatter: Sendable {
     if axis == tensor.rank - 1 {
       out += positions.map { position in
         guard let position else { return String(repeating: " ", count: max(width - 1, 0)) + "…" }
-        let text = element(tensor.scalars[offset + position], mode)
+        let text = element(values[offset + position], mode)
         return String(repeating: " ", count: max(width - text.count, 0)) + text
       }.joined(separator: ", ")
     } else {
@@ -125,7 +128,7 @@ public struct TensorFormatter: Sendable {
         if index > 0 { out += separator + String(repeating: " ", count: indent + 1) }
         if let position {
           write(
-            tensor, axis: axis + 1, offset: offset + position * stride, indent: indent + 1, width: width,
+            tensor, values, axis: axis + 1, offset: offset + position * stride, indent: indent + 1, width: width,
             mode: mode, summarize: summarize, columns: columns, into: &out)
         } else {
           out += "…"
@@ -136,7 +139,7 @@ public struct TensorFormatter: Sendable {
   }
 
   /// The elements a summarized tensor shows: those at the shown positions of every axis.
-  func visibleScalars(of tensor: Tensor) -> [Double] {
+  func visibleScalars(of tensor: Tensor, _ values: [Double]) -> [Double] {
     var offsets = [0]
     var stride = tensor.count
     for size in tensor.shape {
@@ -144,7 +147,7 @@ public struct TensorFormatter: Sendable {
       let positions = visiblePositions(size: size, summarize: true).compactMap { $0 }
       offsets = offsets.flatMap { base in positions.map { base + $0 * stride } }
     }
-    return tensor.count == 0 ? [] : offsets.map { tensor.scalars[$0] }
+    return tensor.count == 0 ? [] : offsets.map { values[$0] }
   }
 
   /// The positions shown along an axis; `nil` marks the elided middle.

@@ -70,6 +70,7 @@ public enum FigureSVG {
     var svg = header(width: width, height: height, label: figure.title ?? "heatmap")
     for (index, panel) in panels.enumerated() {
       let x0 = index * panelWidth
+      let panelValues = panel.scalars
       let title = panels.count > 1 ? figure.panelTitle(index) + (figure.title.map { " · " + $0 } ?? "") : figure.title
       if let title {
         svg += "  <text x=\"\(x0 + left)\" y=\"15\" \(font) font-weight=\"bold\">\(escapeXML(title))</text>\n"
@@ -83,7 +84,7 @@ public enum FigureSVG {
         svg +=
           "  <text class=\"row-label\" x=\"\(x0 + left - 6)\" y=\"\(top + row * cell + cell / 2 + 4)\" text-anchor=\"end\" \(font)>\(escapeXML(label))</text>\n"
         for column in 0..<columns {
-          let value = panel.scalars[row * columns + column]
+          let value = panelValues[row * columns + column]
           let (r, g, b) = FigureText.viridis(levels.level(value))
           let fill = value.isNaN ? "#cccccc" : "rgb(\(r),\(g),\(b))"
           svg +=

@@ -78,9 +78,10 @@ struct FigureText {
     let levels = figure.levels
     let rows = panel.rank == 2 ? panel.shape[0] : 1
     let columns = panel.rank == 2 ? panel.shape[1] : panel.count
+    let panelValues = panel.scalars
     let rowLabels = (0..<rows).map { label(figure.rowLabels, $0) }
     let columnLabels = (0..<columns).map { label(figure.columnLabels, $0) }
-    let valueWidth = figure.showsValues ? (panel.scalars.map { figure.cellText($0).count }.max() ?? 1) + 1 : 0
+    let valueWidth = figure.showsValues ? (panelValues.map { figure.cellText($0).count }.max() ?? 1) + 1 : 0
     let cell = max(
       3, min(6, (columnLabels.map(\.count).max() ?? 1) + 1), valueWidth + (style == .plain ? 1 : 0))
     let gutter = (rowLabels.map(\.count).max() ?? 1) + 1
@@ -104,7 +105,7 @@ struct FigureText {
           line += pad("…", cell)
           continue
         }
-        let value = panel.scalars[row * columns + column]
+        let value = panelValues[row * columns + column]
         let text = figure.showsValues ? figure.cellText(value) : nil
         line += shade(levels.level(value), width: cell - 1, text: text) + " "
       }

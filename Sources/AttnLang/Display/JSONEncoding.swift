@@ -2,8 +2,11 @@ import Attention
 
 /// JSON for values, as `attn run --json` writes them:
 /// a tensor is `{"type": "tensor", "shape": [...], "data": [...]}` with the
-/// data flat in row-major order, numbers at full (round-trip) precision and
-/// non-finite numbers as the strings `"nan"`, `"inf"`, `"-inf"`; a record is
+/// data flat in row-major order, numbers at full (round-trip) precision of
+/// their type and non-finite numbers as the strings `"nan"`, `"inf"`,
+/// `"-inf"`; a float32 or bfloat16 tensor also has `"dtype": "float32"` (its
+/// numbers written as the shortest decimals that round to them in float32:
+/// `0.1`, not `0.10000000149011612`); a record is
 /// `{"type": "record", "fields": {...}}`; a string is
 /// `{"type": "string", "value": "..."}`; a list
 /// `{"type": "list", "items": [...]}`; a function
@@ -59,8 +62,12 @@ public enum JSONEncoding {
       return #"{"type": "none"}"#
     case .tensor(let tensor):
       let shape = tensor.shape.map(String.init).joined(separator: ", ")
-      let data = tensor.scalars.map(number).joined(separator: ", ")
-      return #"{"type": "tensor", "shape": [\#(shape)], "data": [\#(data)]}"#
+      guard tensor.dtype != .float64 else {
+        let data = tensor.scalars.map(number).joined(separator: ", ")
+        return #"{"type": "tensor", "shape": [\#(shape)], "data": [\#(data)]}"#
+      }
+      let data = tensor.scalars.map { singlePrecisionNumber($0) }.joined(separator: ", ")
+      return #"{"type": "tensor", "shape": [\#(shape)], "dtype": "\#(tensor.dtype.rawValue)", "data": [\#(data)]}"#
     case .string(let text):
       return #"{"type": "string", "value": \#(string(text))}"#
     case .list, .record:
@@ -109,6 +116,12 @@ public enum JSONEncoding {
     if value.isInfinite { return value > 0 ? #""inf""# : #""-inf""# }
     if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
     return "\(value)"
+  }
+
+  /// A float32 (or bfloat16) value as the shortest decimal that reads back as it in float32.
+  static func singlePrecisionNumber(_ value: Double) -> String {
+    if !value.isFinite || (value.rounded() == value && abs(value) < 1e15) { return number(value) }
+    return "\(Float(value))"
   }
 
   /// A JSON string literal with the required escapes.

@@ -64,8 +64,8 @@ public struct Figure: Equatable, Sendable {
   /// A line plot's series, each `[n]`.
   public var series: [[Double]] {
     guard data.rank == 2 else { return [data.scalars] }
-    let length = data.shape[1]
-    return (0..<data.shape[0]).map { Array(data.scalars[($0 * length)..<(($0 + 1) * length)]) }
+    let (length, values) = (data.shape[1], data.scalars)
+    return (0..<data.shape[0]).map { Array(values[($0 * length)..<(($0 + 1) * length)]) }
   }
 
   /// The matrices to draw: one per head for a rank-3 heatmap.

@@ -54,7 +54,8 @@ enum Explainers {
     guard tensor.rank >= 1 else { return [tensor.scalars] }
     let width = tensor.shape[tensor.rank - 1]
     guard width > 0 else { return [] }
-    return stride(from: 0, to: tensor.count, by: width).map { Array(tensor.scalars[$0..<($0 + width)]) }
+    let values = tensor.scalars
+    return stride(from: 0, to: tensor.count, by: width).map { Array(values[$0..<($0 + width)]) }
   }
 
   /// The table of an inner product a · b, term by term, with at most

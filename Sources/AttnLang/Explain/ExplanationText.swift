@@ -80,8 +80,9 @@ struct ExplanationText {
       let keepRows = min(rows, ExplanationText.cornerRows)
       let keepColumns = min(columns, ExplanationText.cornerColumns)
       var values: [Double] = []
+      let all = tensor.scalars
       for row in 0..<keepRows {
-        for column in 0..<keepColumns { values.append(tensor.scalars[row * columns + column]) }
+        for column in 0..<keepColumns { values.append(all[row * columns + column]) }
       }
       corner = (try? Tensor(shape: [keepRows, keepColumns], scalars: values)) ?? Tensor(values)
     }

@@ -147,8 +147,9 @@ extension Explainers {
     let lanes = rows(logProbabilities)
     var table: [[String]] = []
     var total = 0.0
+    let wanted = targets.scalars
     for (row, lane) in lanes.enumerated() {
-      let target = Int(targets.scalars[min(row, targets.count - 1)])
+      let target = Int(wanted[min(row, targets.count - 1)])
       let value = target >= 0 && target < lane.count ? lane[target] : .nan
       total -= value
       if row < 12 {

@@ -48,7 +48,8 @@ extension Builtins {
       let rows = ids.rank == 1 ? 1 : ids.shape[0]
       let length = ids.shape[ids.rank - 1]
       try ExecutionContext.current.reserve([rows, length + count], operation: "generate")
-      var sequences = (0..<rows).map { Array(ids.scalars[$0 * length..<($0 + 1) * length]) }
+      let given = ids.scalars
+      var sequences = (0..<rows).map { Array(given[$0 * length..<($0 + 1) * length]) }
       var generator = SplitMix64(seed: try args.seed())
       for _ in 0..<count {
         try args.runtime.checkStop(at: args.range)
