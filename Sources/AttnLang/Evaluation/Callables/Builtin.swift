@@ -36,6 +36,9 @@ final class Builtin: Sendable {
   let run: @Sendable (Arguments) throws -> Value
   /// Whether its results take the type of its arguments (see `call`).
   let promotesTypes: Bool
+  /// For each parameter, whether its tensors count in that type (not
+  /// indices, masks or biases: ``parametersNotPromoting``).
+  let promotingParameters: [Bool]
 
   init(
     name: String, topic: Topic, parameters: [Parameter], summary: String, details: String = "", example: String,
@@ -48,6 +51,7 @@ final class Builtin: Sendable {
     self.example = example
     self.run = run
     self.promotesTypes = Builtin.promotesTypes(name, topic)
+    self.promotingParameters = parameters.map { !Builtin.parametersNotPromoting.contains($0.name) }
   }
 
   var name: String { signature.name }

@@ -42,15 +42,30 @@ extension Builtin {
   /// gradients and training look through records and lists of parameters
   /// at any depth, as they walk them themselves.
   func narrowType(of arguments: Arguments) -> DType? {
-    var tensors: [Tensor] = []
+    // The common case first, allocating nothing: numbers and float64 tensors.
     var narrow = false
+    for (index, argument) in arguments.values.enumerated() where promotingParameters[index] {
+      switch argument?.value {
+      case .tensor(let tensor): narrow = narrow || tensor.dtype != .float64
+      case .list, .record: narrow = true  // looked into below
+      default: break
+      }
+    }
+    for argument in arguments.rest {
+      switch argument.value {
+      case .tensor(let tensor): narrow = narrow || tensor.dtype != .float64
+      case .list, .record: narrow = true
+      default: break
+      }
+    }
+    guard narrow else { return nil }
+    var tensors: [Tensor] = []
     let deepest = topic == .gradients || topic == .training ? Value.maximumStructureDepth : 1
     func collect(_ value: Value) {
       var pending = [(value, 0)]
       while let (value, depth) = pending.popLast() {
         switch value {
         case .tensor(let tensor):
-          narrow = narrow || tensor.dtype != .float64
           tensors.append(tensor)
         case .list(let items) where depth < deepest:
           pending += items.map { ($0, depth + 1) }
@@ -60,14 +75,11 @@ extension Builtin {
         }
       }
     }
-    for (index, argument) in arguments.values.enumerated() {
-      guard let argument, !Builtin.parametersNotPromoting.contains(signature.parameters[index].name) else {
-        continue
-      }
-      collect(argument.value)
+    for (index, argument) in arguments.values.enumerated() where promotingParameters[index] {
+      if let argument { collect(argument.value) }
     }
     for argument in arguments.rest { collect(argument.value) }
-    guard narrow else { return nil }
+    guard tensors.contains(where: { $0.dtype != .float64 }) else { return nil }
     let dtype = DType.promoted(tensors)
     return dtype == .float64 ? nil : dtype
   }
