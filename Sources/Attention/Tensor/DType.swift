@@ -21,24 +21,6 @@ public enum DType: String, CaseIterable, Sendable, Comparable {
     }
   }
 
-  /// The spacing of values just above 1 (`torch.finfo(dtype).eps`).
-  public var epsilon: Double {
-    switch self {
-    case .bfloat16: 0x1p-7
-    case .float32: Double(Float.ulpOfOne)
-    case .float64: Double.ulpOfOne
-    }
-  }
-
-  /// The largest finite value (`torch.finfo(dtype).max`).
-  public var greatestFiniteMagnitude: Double {
-    switch self {
-    case .bfloat16: Double(Float(bitPattern: 0x7F7F_0000))
-    case .float32: Double(Float.greatestFiniteMagnitude)
-    case .float64: Double.greatestFiniteMagnitude
-    }
-  }
-
   /// Orders by precision, so the wider of two types is their `max`
   /// (PyTorch's promotion among floating types: bfloat16 < float32 < float64).
   public static func < (a: DType, b: DType) -> Bool { a.byteCount < b.byteCount }
@@ -68,18 +50,6 @@ public enum DType: String, CaseIterable, Sendable, Comparable {
     if a.rank == 0 && b.rank != 0 { return y }
     if b.rank == 0 && a.rank != 0 { return x }
     return max(x, y)
-  }
-
-  /// `value` rounded to the nearest value of this type (ties to even):
-  /// itself for float64; through float32 first for bfloat16, as PyTorch
-  /// converts a double.
-  @inline(__always)
-  public func round(_ value: Double) -> Double {
-    switch self {
-    case .float64: value
-    case .float32: Double(Float(value))
-    case .bfloat16: Double(Float(bfloat16Bits: Float(value).bfloat16Bits))
-    }
   }
 }
 
