@@ -64,8 +64,9 @@ extension Builtins {
       to: .bfloat16,
       summary: "x stored as bfloat16: float32's 8 exponent bits, 7 mantissa bits (rounded, ties to even)",
       details: """
-        The top 16 bits of a float32: the same range (3.4e38) with 2–3 significant digits. As
-        PyTorch on a CPU, operations compute in float32 and round their results back to bfloat16.
+        The top 16 bits of a float32: the same range (3.4e38) with 2–3 significant digits. Every
+        result is rounded back to bfloat16, as PyTorch on a CPU does; arithmetic and products
+        compute in float32 on the way, other operations in float64.
         """,
       example: "bfloat16([0.1, 1/3, 1000.5])"),
     Builtin(
