@@ -94,7 +94,7 @@ public enum SafetensorsFormat {
     var fields: [String] = []
     for (name, tensor) in sorted {
       let stored = StoredElement.of(tensor, requested: element)
-      let dtype = ["float64": "F64", "float32": "F32", "bfloat16": "BF16"][stored.rawValue, default: "F64"]
+      let dtype = stored.safetensorsName
       let end = offset + tensor.count * stored.size
       let shape = tensor.shape.map(String.init).joined(separator: ",")
       fields.append(
@@ -254,6 +254,17 @@ public enum SafetensorsFormat {
     case 0: return sign * fraction * 0x1p-24
     case 31: return fraction == 0 ? sign * .infinity : .nan
     default: return sign * (1 + fraction / 1024) * cPow(2, Double(exponent - 15))
+    }
+  }
+}
+
+extension StoredElement {
+  /// The element's name in a safetensors header.
+  var safetensorsName: String {
+    switch self {
+    case .float64: "F64"
+    case .float32: "F32"
+    case .bfloat16: "BF16"
     }
   }
 }

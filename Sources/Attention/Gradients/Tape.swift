@@ -173,13 +173,14 @@ final class Tape: Sendable {
       context.tape = nil
       try context.run {
         for node in stride(from: Int(output.mark.node), through: 0, by: -1) {
-          let (backward, dtype) = nodes.withLock { nodes in
+          let stored = store.values[node]
+          let (backward, gradient) = nodes.withLock { nodes in
             defer { if !keeping { nodes.backwards[node] = nil } }
-            return (nodes.backwards[node], nodes.types[node])
+            let gradient = stored?.converted(to: nodes.types[node])
+            if nodes.trace != nil, let gradient { nodes.trace?[node].gradient = gradient }
+            return (nodes.backwards[node], gradient)
           }
-          guard let gradient = store.values[node]?.converted(to: dtype) else { continue }
-          nodes.withLock { nodes in if nodes.trace != nil { nodes.trace?[node].gradient = gradient } }
-          guard let backward else { continue }
+          guard let backward, let gradient else { continue }
           store.values[node] = nil
           try backward(gradient, &store)
         }

@@ -74,7 +74,6 @@ extension Float: KernelElement {
   ) {
     let (mr, nr) = (tileRows, tileColumns)
     let flag: Int32 = overwrite ? 1 : 0
-    var scratch = [Float](repeating: 0, count: mr * nr)
     var j = 0
     while j < n {
       let width = min(nr, n - j)
@@ -86,17 +85,9 @@ extension Float: KernelElement {
         if height == mr && width == nr {
           microKernel(k, a, b, c + i * ldc + j, ldc, flag)
         } else {
-          // An edge tile: the full tile into scratch, then the part that exists.
-          scratch.withUnsafeMutableBufferPointer { tile in
-            guard let tile = tile.baseAddress else { return }
-            microKernel(k, a, b, tile, nr, 1)
-            for r in 0..<height {
-              for q in 0..<width {
-                let target = c + (i + r) * ldc + j + q
-                target.pointee = overwrite ? tile[r * nr + q] : target.pointee + tile[r * nr + q]
-              }
-            }
-          }
+          MatrixKernel.edgeTile(
+            into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite
+          ) { scratch in microKernel(k, a, b, scratch, nr, 1) }
         }
         i += mr
       }

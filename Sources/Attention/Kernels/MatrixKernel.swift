@@ -315,19 +315,8 @@ enum MatrixKernel {
         kernel(k, a + i, lda, b, c + i * ldc + j, ldc, flag)
         return
       }
-      var scratchTile = (
-        SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>()
-      )
-      withUnsafeMutableBytes(of: &scratchTile) { raw in
-        guard let base = raw.baseAddress else { return }
-        let scratch = base.assumingMemoryBound(to: Double.self)
+      edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) { scratch in
         kernel(k, a + i, lda, b, scratch, nr, 1)
-        for r in 0..<height {
-          for q in 0..<width {
-            let target = c + (i + r) * ldc + j + q
-            target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
-          }
-        }
       }
     }
     var j = 0
@@ -368,19 +357,28 @@ enum MatrixKernel {
       microKernel(k, a, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
       return
     }
-    // An edge tile: compute the full tile into a scratch buffer, then
-    // store or add the part that exists.
-    var scratchTile = (
-      SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>(), SIMD8<Double>()
-    )
-    withUnsafeMutableBytes(of: &scratchTile) { raw in
-      guard let base = raw.baseAddress else { return }
-      let scratch = base.assumingMemoryBound(to: Double.self)
+    edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) { scratch in
       microKernel(k, a, b, scratch, nr, 1)
+    }
+  }
+
+  /// An edge tile: `compute` writes a whole `tileRows × tileColumns` tile
+  /// into a scratch buffer on the stack (its rows `tileColumns` apart), and
+  /// the `height × width` part that exists is stored at `c` (added to it,
+  /// unless `overwrite`).
+  @inline(__always)
+  static func edgeTile<T: KernelElement>(
+    into c: UnsafeMutablePointer<T>, ldc: Int, height: Int, width: Int, overwrite: Bool,
+    _ compute: (UnsafeMutablePointer<T>) -> Void
+  ) {
+    let columns = T.tileColumns
+    withUnsafeTemporaryAllocation(of: T.self, capacity: T.tileRows * columns) { buffer in
+      guard let scratch = buffer.baseAddress else { return }
+      compute(scratch)
       for r in 0..<height {
         for q in 0..<width {
-          let target = c + (i + r) * ldc + j + q
-          target.pointee = overwrite ? scratch[r * nr + q] : target.pointee + scratch[r * nr + q]
+          let target = c + r * ldc + q
+          target.pointee = overwrite ? scratch[r * columns + q] : target.pointee + scratch[r * columns + q]
         }
       }
     }

@@ -101,10 +101,11 @@ public struct Tensor: Sendable {
   public func converted(to dtype: DType) -> Tensor {
     guard dtype != self.dtype else { return self }
     var result = self
-    switch (elements, dtype) {
-    case (.float64(let values), _): result.elements = Elements(rounding: values, to: dtype)
-    case (.float32(let values), _): result.elements = Elements(floats: values, as: dtype)
-    case (.bfloat16, _): result.elements = Elements(floats: elements.floats, as: dtype)
+    if case .float64(let values) = elements {
+      result.elements = Elements(rounding: values, to: dtype)
+    } else {
+      // float32 and bfloat16 are exact as floats (float32's without a copy).
+      result.elements = Elements(floats: elements.floats, as: dtype)
     }
     return result
   }

@@ -42,19 +42,19 @@ extension Builtin {
   /// gradients and training look through records and lists of parameters
   /// at any depth, as they walk them themselves.
   func narrowType(of arguments: Arguments) -> DType? {
+    /// Each value given for a parameter that promotes, and each variadic one.
+    func forEachPromoting(_ body: (Value) -> Void) {
+      for (index, argument) in arguments.values.enumerated() where promotingParameters[index] {
+        if let argument { body(argument.value) }
+      }
+      for argument in arguments.rest { body(argument.value) }
+    }
     // The common case first, allocating nothing: numbers and float64 tensors.
     var narrow = false
-    for (index, argument) in arguments.values.enumerated() where promotingParameters[index] {
-      switch argument?.value {
+    forEachPromoting { value in
+      switch value {
       case .tensor(let tensor): narrow = narrow || tensor.dtype != .float64
       case .list, .record: narrow = true  // looked into below
-      default: break
-      }
-    }
-    for argument in arguments.rest {
-      switch argument.value {
-      case .tensor(let tensor): narrow = narrow || tensor.dtype != .float64
-      case .list, .record: narrow = true
       default: break
       }
     }
@@ -75,10 +75,7 @@ extension Builtin {
         }
       }
     }
-    for (index, argument) in arguments.values.enumerated() where promotingParameters[index] {
-      if let argument { collect(argument.value) }
-    }
-    for argument in arguments.rest { collect(argument.value) }
+    forEachPromoting(collect)
     guard tensors.contains(where: { $0.dtype != .float64 }) else { return nil }
     let dtype = DType.promoted(tensors)
     return dtype == .float64 ? nil : dtype
