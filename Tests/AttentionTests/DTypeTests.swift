@@ -71,4 +71,45 @@ import Testing
     let expected = try matmul(transpose(x), try ones([2, 3]))
     for (g, e) in zip(gradients[0].scalars, expected.scalars) { #expect(abs(g - e) <= 1e-5) }
   }
+
+  /// float32 GELU runs on its own kernel (a fitted erfc in double lanes):
+  /// each result is within one float32 unit of x·Φ(x) computed from the C
+  /// library's erfc in double and rounded, far into both tails; so is the gradient.
+  @Test func float32GeluRoundsTheExactValue() throws {
+    let grid = (0..<4001).map { Double($0 - 2000) / 97 } + [0, -0.0, 1e-30, -40, 40]
+    let x = Tensor(grid).converted(to: .float32)
+    let values = x.scalars
+    let (_, gradients) = try valueWithGradient(at: [x]) { p in try sum(gelu(p[0])) }
+    let forward = gelu(x)
+    #expect(forward.dtype == .float32 && gradients[0].dtype == .float32)
+    for (index, v) in values.enumerated() {
+      let phi = 0.5 * erfc(-v / 2.0.squareRoot())
+      let exact = Float(v * phi)
+      #expect(abs(Float(forward.scalars[index]) - exact) <= exact.ulp, "gelu(\(v))")
+      let slope = Float(phi + v * exp(-0.5 * v * v) / (2 * Double.pi).squareRoot())
+      #expect(abs(Float(gradients[0].scalars[index]) - slope) <= 2 * max(slope.ulp, Float.ulpOfOne), "gelu'(\(v))")
+    }
+  }
+
+  /// float32 LayerNorm (C loops, statistics summed in double) agrees with the
+  /// float64 one rounded, to a few float32 units, forward and backward.
+  @Test func float32LayerNormAgreesWithFloat64() throws {
+    let x = try randn([37, 48], seed: 7) * Tensor(3) + Tensor(1)
+    let (w, b) = (try randn([48], seed: 8), try randn([48], seed: 9))
+    let g = try randn([37, 48], seed: 10)
+    func run(_ dtype: DType) throws -> [Tensor] {
+      let inputs = [x, w, b].map { $0.converted(to: dtype) }
+      let (value, gradients) = try valueWithGradient(at: inputs) { p in
+        try sum(layerNorm(p[0], weight: p[1], bias: p[2]) * g.converted(to: dtype))
+      }
+      return [value] + gradients
+    }
+    let (single, double) = (try run(.float32), try run(.float64))
+    #expect(single.dropFirst().allSatisfy { $0.dtype == .float32 }, "the gradients are float32")
+    #expect(try layerNorm(x.converted(to: .float32)).dtype == .float32)
+    for (s, d) in zip(single, double) {
+      let scale = max(d.scalars.map(\.magnitude).max() ?? 1, 1)
+      for (a, e) in zip(s.scalars, d.scalars) { #expect(abs(a - e) <= 16 * Double(Float.ulpOfOne) * scale) }
+    }
+  }
 }

@@ -24,12 +24,12 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
 /// outlives the parallel section (it is borrowed from an array inside
 /// `withUnsafeMutableBufferPointer` around it), and `concurrentPerform`
 /// returns only when every thread is done.
-struct SharedBuffer: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Double>
+struct SharedBuffer<Element>: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Element>
 }
 
 /// A buffer that threads only read. Unchecked for the same reasons as
 /// ``SharedBuffer``: it is borrowed around the parallel section.
-struct ConstantBuffer: @unchecked Sendable {
-  let base: UnsafePointer<Double>
+struct ConstantBuffer<Element>: @unchecked Sendable {
+  let base: UnsafePointer<Element>
 }

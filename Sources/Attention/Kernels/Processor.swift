@@ -41,4 +41,17 @@ enum Processor {
   /// `out[i]` = the largest entry of column `i` (−inf for no rows); 1 when an entry is NaN.
   static let columnMaximum: ColumnMaximum =
     hasFusedMultiplyAdd ? attn_column_maximum_fma : attn_column_maximum_portable
+
+  typealias Gelu =
+    @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+
+  /// GELU of float32 values, `y = x·Φ(x)`, keeping `Φ(x)` for the backward pass.
+  static let gelu: Gelu = hasFusedMultiplyAdd ? attn_gelu_float32_fma : attn_gelu_float32_portable
+
+  typealias GeluBackward =
+    @convention(c) (UnsafeMutablePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, Int) -> Void
+
+  /// `gradient ← gradient·(Φ(x) + x·φ(x))` in place, from the forward pass's `Φ(x)`.
+  static let geluBackward: GeluBackward =
+    hasFusedMultiplyAdd ? attn_gelu_backward_float32_fma : attn_gelu_backward_float32_portable
 }

@@ -1,3 +1,5 @@
+import _AttentionKernels
+
 /// Layer normalization (Ba, Kiros & Hinton, 2016) over the last axis, as
 /// `torch.nn.functional.layer_norm(x, [d], weight, bias, eps)`:
 ///
@@ -26,6 +28,8 @@ public func layerNorm(
     }
   }
   guard eps >= 0 else { throw TensorError("layernorm", "eps must be non-negative, got \(eps)") }
+  let dtype = DType.promoted([x] + [weight, bias].compactMap { $0 })
+  if dtype != .float64 { return try singleLayerNorm(x, weight: weight, bias: bias, eps: eps, dtype: dtype) }
   // The normalized rows x̂ and each row's 1/√(σ² + ε), kept for the gradient.
   var normalized = x.scalars
   let rows = d == 0 ? 0 : x.count / d
@@ -88,6 +92,92 @@ public func layerNorm(
     }
     gradients.add(Tensor(unchecked: x.shape, dx), to: x)
   }
+}
+
+/// ``layerNorm(_:weight:bias:eps:)`` of float32 or bfloat16 tensors (`dtype`,
+/// their promoted type), computed in float32 by C loops
+/// (`Normalization.c`; each row's statistics summed in double) over
+/// parallel chunks of rows.
+private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Double, dtype: DType) throws -> Tensor {
+  let d = x.shape[x.rank - 1]
+  let rows = d == 0 ? 0 : x.count / d
+  let (input, scales, shifts) = (x.untracked.floats, weight?.untracked.floats, bias?.untracked.floats)
+  var result = [Float](repeating: 0, count: x.count)
+  var normalized = [Float](repeating: 0, count: x.count)
+  var inverses = [Double](repeating: 0, count: rows)
+  withPointers(input, scales, shifts) { input, scales, shifts in
+    result.withUnsafeMutableBufferPointer { result in
+      normalized.withUnsafeMutableBufferPointer { normalized in
+        inverses.withUnsafeMutableBufferPointer { inverses in
+          guard let input, let out = result.baseAddress, let hat = normalized.baseAddress,
+            let inverse = inverses.baseAddress
+          else { return }
+          let (source, weight, bias) = (
+            ConstantBuffer(base: input), scales.map(ConstantBuffer.init), shifts.map(ConstantBuffer.init)
+          )
+          let (y, xHat, inverseOut) = (SharedBuffer(base: out), SharedBuffer(base: hat), SharedBuffer(base: inverse))
+          forEachChunk(rows, work: rows * d * 4) { range in
+            let offset = range.lowerBound * d
+            attn_layer_norm_float32(
+              source.base + offset, weight?.base, bias?.base, y.base + offset, xHat.base + offset,
+              inverseOut.base + range.lowerBound, range.count, d, eps)
+          }
+        }
+      }
+    }
+  }
+  let output = Tensor(unchecked: x.shape, floats: result, dtype: dtype)
+  guard let tape = Tape.recording([x, weight, bias]) else { return output }
+  return tape.record(output, "layernorm", inputs: [x]) { [normalized, inverses] gradient, gradients in
+    let g = gradient.untracked.floats
+    let (needsWeight, needsBias) = (
+      weight.map { gradients.needs($0) } ?? false, bias.map { gradients.needs($0) } ?? false
+    )
+    if needsWeight || needsBias {
+      var (weighted, plain) = ([Double](repeating: 0, count: d), [Double](repeating: 0, count: d))
+      weighted.withUnsafeMutableBufferPointer { weighted in
+        plain.withUnsafeMutableBufferPointer { plain in
+          attn_column_sums_float32(
+            g, normalized, needsWeight ? weighted.baseAddress : nil, needsBias ? plain.baseAddress : nil, rows, d)
+        }
+      }
+      if let weight, needsWeight { gradients.add(Tensor([Double](weighted)).converted(to: weight.dtype), to: weight) }
+      if let bias, needsBias { gradients.add(Tensor([Double](plain)).converted(to: bias.dtype), to: bias) }
+    }
+    guard gradients.needs(x) else { return }
+    var dx = [Float](repeating: 0, count: x.count)
+    withPointers(g, normalized, scales) { g, normalized, scales in
+      dx.withUnsafeMutableBufferPointer { dx in
+        inverses.withUnsafeBufferPointer { inverses in
+          guard let g, let normalized, let out = dx.baseAddress, let inverse = inverses.baseAddress else { return }
+          let (source, xHat, weight) = (
+            ConstantBuffer(base: g), ConstantBuffer(base: normalized), scales.map(ConstantBuffer.init)
+          )
+          let (target, inverseIn) = (SharedBuffer(base: out), ConstantBuffer(base: inverse))
+          forEachChunk(rows, work: rows * d * 4) { range in
+            let offset = range.lowerBound * d
+            attn_layer_norm_backward_float32(
+              source.base + offset, xHat.base + offset, inverseIn.base + range.lowerBound, weight?.base,
+              target.base + offset, range.count, d)
+          }
+        }
+      }
+    }
+    gradients.add(Tensor(unchecked: x.shape, floats: dx, dtype: x.dtype), to: x)
+  }
+}
+
+/// Calls `body` with the base addresses of three arrays, any of which may be
+/// absent (`nil`, as an empty array's may be).
+func withPointers<R>(
+  _ a: [Float]?, _ b: [Float]?, _ c: [Float]?,
+  _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) throws -> R
+) rethrows -> R {
+  func with(_ array: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+  }
+  return try with(a) { a in try with(b) { b in try with(c) { c in try body(a, b, c) } } }
 }
 
 /// A linear (fully connected) layer in the row-vector convention: `y = x·W + b`.

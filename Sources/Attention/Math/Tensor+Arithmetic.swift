@@ -274,6 +274,7 @@ public func sigmoid(_ x: Tensor) -> Tensor {
 /// element (Hendrycks & Gimpel, 2016; PyTorch's exact `F.gelu`); gradient
 /// `g · (Φ(x) + x φ(x))` with φ the standard normal density.
 public func gelu(_ x: Tensor) -> Tensor {
+  if x.dtype != .float64 { return singleGelu(x) }
   // Φ(x) is kept for the backward, which then needs one exp per element and no
   // second erf; both passes run in parallel chunks (erf is most of the cost).
   let count = x.count
@@ -317,6 +318,51 @@ public func gelu(_ x: Tensor) -> Tensor {
       }
     }
     gradients.add(delta, to: x)
+  }
+}
+
+/// ``gelu(_:)`` of a float32 or bfloat16 tensor, computed in float32 by a
+/// vector kernel (`Activations.c`: Φ from a fitted erfc whose relative error
+/// is below 3e-10, so each result rounds as if computed exactly), in
+/// parallel chunks; Φ(x) is kept for the backward pass.
+private func singleGelu(_ x: Tensor) -> Tensor {
+  let count = x.count
+  let input = x.untracked.floats
+  var cdf = [Float](repeating: 0, count: count)
+  var values = [Float](repeating: 0, count: count)
+  input.withUnsafeBufferPointer { input in
+    cdf.withUnsafeMutableBufferPointer { phi in
+      values.withUnsafeMutableBufferPointer { output in
+        guard let input = input.baseAddress, let phi = phi.baseAddress, let output = output.baseAddress else { return }
+        let (source, cdfOut, result) = (
+          ConstantBuffer(base: input), SharedBuffer(base: phi), SharedBuffer(base: output)
+        )
+        forEachChunk(count, work: count * 4) { range in
+          Processor.gelu(
+            source.base + range.lowerBound, result.base + range.lowerBound, cdfOut.base + range.lowerBound,
+            range.count)
+        }
+      }
+    }
+  }
+  let result = Tensor(unchecked: x.shape, floats: values, dtype: x.dtype)
+  guard let tape = Tape.recording(x) else { return result }
+  let (dtype, phi) = (x.dtype, cdf)
+  return tape.record(result, "gelu", inputs: [x]) { gradient, gradients in
+    var delta = gradient.untracked.floats
+    delta.withUnsafeMutableBufferPointer { g in
+      input.withUnsafeBufferPointer { x in
+        phi.withUnsafeBufferPointer { p in
+          guard let g = g.baseAddress, let x = x.baseAddress, let p = p.baseAddress else { return }
+          let (out, source, cdf) = (SharedBuffer(base: g), ConstantBuffer(base: x), ConstantBuffer(base: p))
+          forEachChunk(count, work: count * 2) { range in
+            Processor.geluBackward(
+              out.base + range.lowerBound, source.base + range.lowerBound, cdf.base + range.lowerBound, range.count)
+          }
+        }
+      }
+    }
+    gradients.add(Tensor(unchecked: gradient.shape, floats: delta, dtype: dtype), to: x)
   }
 }
 

@@ -92,6 +92,16 @@ public struct Tensor: Sendable {
   /// The elements as `Float` (rounded from a float64 tensor's).
   var floats: [Float] { elements.floats }
 
+  /// Calls `body` with a float32 tensor's elements to modify in place (no
+  /// copy when they are not shared); `nil` without calling it for other types.
+  mutating func withUnsafeMutableFloats<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R? {
+    guard case .float32(var values) = elements else { return nil }
+    // Take the array out so that it is uniquely referenced while modified.
+    elements = .float32([])
+    defer { elements = .float32(values) }
+    return try values.withUnsafeMutableBufferPointer { try body($0) }
+  }
+
   /// This tensor with its elements stored as `dtype`, each rounded to the
   /// nearest value of that type (ties to even; as PyTorch's `.to(dtype)`,
   /// a double goes to bfloat16 through float32). The same tensor when it

@@ -1,4 +1,5 @@
 import Foundation
+import _AttentionKernels
 
 /// How the learning rate changes over a run, at step `t` (counted from 0), as
 /// nanoGPT's `get_lr` computes it.
@@ -146,8 +147,24 @@ public struct Adam: Equatable, Sendable {
     let correction2 = (1 - cPow(beta2, t)).squareRoot()
     var updated = parameters.map(\.untracked)
     for index in parameters.indices {
-      let gradient = gradients[index].scalars
       let shrink = weightDecay != 0 && parameters[index].rank >= 2 ? 1 - rate * weightDecay : 1
+      if updated[index].dtype == .float32, firstMoments[index].dtype == .float32,
+        secondMoments[index].dtype == .float32
+      {
+        // float32 parameters step in float32, as PyTorch's.
+        let gradient = gradients[index].untracked.floats
+        _ = updated[index].withUnsafeMutableFloats { p in
+          firstMoments[index].withUnsafeMutableFloats { m in
+            secondMoments[index].withUnsafeMutableFloats { v in
+              attn_adam_float32(
+                p.baseAddress, m.baseAddress, v.baseAddress, gradient, p.count, Float(shrink), Float(1 - beta1),
+                Float(beta2), Float(stepSize), Float(correction2), Float(epsilon))
+            }
+          }
+        }
+        continue
+      }
+      let gradient = gradients[index].scalars
       updated[index].scalars.withUnsafeMutableBufferPointer { p in
         firstMoments[index].scalars.withUnsafeMutableBufferPointer { m in
           secondMoments[index].scalars.withUnsafeMutableBufferPointer { v in

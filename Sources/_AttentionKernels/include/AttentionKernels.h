@@ -91,4 +91,33 @@ double attn_exponentiate_portable(double *buffer, ptrdiff_t count, double shift,
 /// The same, eight at a time: only when attn_kernels_have_avx512() is 1.
 double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale);
 
+/// GELU of float32 values (Activations.c): y = x·Φ(x), keeping Φ(x) in
+/// `cdf` for the backward pass, which turns `gradient` into
+/// gradient·(Φ(x) + x·φ(x)) in place.
+void attn_gelu_float32_fma(const float *x, float *y, float *cdf, ptrdiff_t count);
+void attn_gelu_float32_portable(const float *x, float *y, float *cdf, ptrdiff_t count);
+void attn_gelu_backward_float32_fma(float *gradient, const float *x, const float *cdf, ptrdiff_t count);
+void attn_gelu_backward_float32_portable(float *gradient, const float *x, const float *cdf, ptrdiff_t count);
+
+/// LayerNorm of `rows` float32 rows of `d` (Normalization.c): y = x̂·weight
+/// + bias (either may be NULL), keeping x̂ in `normalized` and each row's
+/// 1/√(σ² + ε) in `inverses`; statistics are summed in double.
+void attn_layer_norm_float32(
+    const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
+    ptrdiff_t rows, ptrdiff_t d, double eps);
+/// LayerNorm's input gradient from the forward pass's x̂ and inverses.
+void attn_layer_norm_backward_float32(
+    const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
+    ptrdiff_t rows, ptrdiff_t d);
+/// weighted[i] += Σ_rows gradient·normalized, plain[i] += Σ_rows gradient
+/// (either may be NULL): LayerNorm's weight and bias gradients.
+void attn_column_sums_float32(
+    const float *gradient, const float *normalized, double *weighted, double *plain, ptrdiff_t rows, ptrdiff_t d);
+
+/// One AdamW step on float32 values in place (Optimizer.c), in PyTorch's
+/// order of operations; `weight` is 1 − β₁.
+void attn_adam_float32(
+    float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
+    float step_size, float correction2, float epsilon);
+
 #endif
