@@ -1,25 +1,20 @@
 #include "AttentionKernels.h"
-#include "VectorExp.h"
+#include "FloatLanes.h"
 
-// GELU for float32 tensors, in double lanes (a call
-// to the C library's erf and exp per element was most of a float32 MLP's time).
+// GELU for float32 tensors, in double lanes sixteen at a time (a call to the
+// C library's erf and exp per element was most of a float32 MLP's time).
 //
 // Φ(x) = ½·erfc(−x/√2). With z = |x|/√2 and t = 1/(1 + z/2),
 // erfc(z) = t·exp(−z² + P(t)) (the form of Numerical Recipes' erfcc), P of
 // degree 15 fitted by scripts/fit_normal_cdf.py: relative error below 3e-10
 // everywhere, so Φ and GELU round to float32 as if computed exactly.
 
-// Sixteen elements at a time: clang splits each operation on these vectors
-// into four AVX2 (or eight NEON) instructions, four independent chains that
-// hide the latency of the long polynomials.
-typedef double v16d __attribute__((vector_size(128)));
-typedef int64_t v16i __attribute__((vector_size(128)));
-typedef float v16f __attribute__((vector_size(64)));
-#define LANES 16
-
-ATTN_DEFINE_VECTOR_EXP(vector_exp16, v16d, v16i, LANES, )
-
-static const double erfc_coefficients[16] = {-1.265512181158682, 1.0000035069644082, 0.37490674612044766, 0.08477113045413784, -0.10031238940729754, -0.045042364514228064, -0.5721686800668265, 1.7107204559686093, -4.0966917110171375, 7.631503625351489, -8.988144491280439, 6.174963483460998, -2.057615292501269, -0.05254957539539662, 0.25908226225330444, -0.05791452549088446, };
+static const double erfc_coefficients[16] = {
+    -1.265512181158682, 1.0000035069644082, 0.37490674612044766, 0.08477113045413784,
+    -0.10031238940729754, -0.045042364514228064, -0.5721686800668265, 1.7107204559686093,
+    -4.0966917110171375, 7.631503625351489, -8.988144491280439, 6.174963483460998,
+    -2.057615292501269, -0.05254957539539662, 0.25908226225330444, -0.05791452549088446,
+};
 
 /// Φ(x): ½·erfc(z) for x < 0, 1 − ½·erfc(z) otherwise; NaN stays NaN.
 ATTN_INLINE v16d normal_cdf(v16d x, int fused) {
@@ -32,27 +27,6 @@ ATTN_INLINE v16d normal_cdf(v16d x, int fused) {
   v16d tail = 0.5 * t * vector_exp16(p - z * z, fused);
   v16i negative = (v16i)(x < 0);
   return (v16d)((negative & (v16i)tail) | (~negative & (v16i)(1.0 - tail)));
-}
-
-/// `count` (at most 16) floats widened; the lanes past them are 0.
-ATTN_INLINE v16d load_floats(const float *p, ptrdiff_t count) {
-  if (count == LANES) {
-    v16f v;
-    memcpy(&v, p, sizeof v);
-    return __builtin_convertvector(v, v16d);
-  }
-  v16d v = {0};
-  for (ptrdiff_t lane = 0; lane < count; lane++) v[lane] = p[lane];
-  return v;
-}
-
-ATTN_INLINE void store_floats(float *p, v16d v, ptrdiff_t count) {
-  v16f narrow = __builtin_convertvector(v, v16f);
-  if (count == LANES) {
-    memcpy(p, &narrow, sizeof narrow);
-    return;
-  }
-  for (ptrdiff_t lane = 0; lane < count; lane++) p[lane] = narrow[lane];
 }
 
 ATTN_INLINE void gelu(const float *x, float *y, float *cdf, ptrdiff_t count, int fused) {

@@ -236,9 +236,17 @@ struct Gradients {
       return
     }
     values[node] = nil
-    existing.scalars.withUnsafeMutableBufferPointer { total in
-      gradient.scalars.withUnsafeBufferPointer { more in
+    if existing.dtype == .float32 {
+      // Gradients of float32 values add up in float32, as PyTorch's.
+      let more = gradient.floats
+      _ = existing.withUnsafeMutableFloats { total in
         for index in total.indices { total[index] += more[index] }
+      }
+    } else {
+      existing.scalars.withUnsafeMutableBufferPointer { total in
+        gradient.scalars.withUnsafeBufferPointer { more in
+          for index in total.indices { total[index] += more[index] }
+        }
       }
     }
     values[node] = existing

@@ -54,4 +54,12 @@ enum Processor {
   /// `gradient ← gradient·(Φ(x) + x·φ(x))` in place, from the forward pass's `Φ(x)`.
   static let geluBackward: GeluBackward =
     hasFusedMultiplyAdd ? attn_gelu_backward_float32_fma : attn_gelu_backward_float32_portable
+
+  /// Softmax attention of one float32 key/value head and its query heads (`SingleAttention.c`).
+  static let singleAttentionForward =
+    hasFusedMultiplyAdd ? attn_attention_forward_float32_fma : attn_attention_forward_float32_portable
+
+  /// Its backward pass.
+  static let singleAttentionBackward =
+    hasFusedMultiplyAdd ? attn_attention_backward_float32_fma : attn_attention_backward_float32_portable
 }

@@ -142,6 +142,15 @@ func multiHeadAttention(
       output: try Tensor(shape: [0, n, weights.wo.shape[1]], scalars: []),
       weights: try Tensor(shape: [0, heads, n, needWeights ? m : 0], scalars: []))
   }
+  if !needWeights, mask == nil, bias == nil,
+    let concatenated = try SingleAttention.heads(
+      q, k, v, heads: heads, kvHeads: kvHeads, causal: causal, operation: operation)
+  {
+    return MultiHeadResult(
+      output: try outputProjection(concatenated, weights, operation: operation),
+      weights: try Tensor(
+        shape: batched ? [batch, heads, query.shape[1], 0] : [heads, query.shape[0], 0], scalars: []))
+  }
   let (queries, keys, values) = batched ? (q.batchElements(), k.batchElements(), v.batchElements()) : ([q], [k], [v])
   var outputs: [Tensor] = []
   var headWeights: [Tensor] = []
@@ -166,12 +175,23 @@ func multiHeadAttention(
       try solved.weights?.reshaped([problem.heads, problem.n, problem.m])
         ?? Tensor(unchecked: [problem.heads, problem.n, 0], []))
   }
-  var output = try matmul(batched ? try stack(outputs) : outputs[0], weights.wo)
+  return MultiHeadResult(
+    output: try outputProjection(batched ? try stack(outputs) : outputs[0], weights, operation: operation),
+    weights: batched ? try stack(headWeights) : headWeights[0])
+}
+
+/// The heads side by side times `wo`, plus `bo` when there is one.
+private func outputProjection(_ heads: Tensor, _ weights: MultiHeadWeights, operation: String) throws -> Tensor {
+  let width = heads.shape[heads.rank - 1]
+  guard weights.wo.rank == 2, weights.wo.shape[0] == width else {
+    throw TensorError(operation, "wo must be [\(width), d_out], got \(Tensor.describe(weights.wo.shape))")
+  }
+  var output = try matmul(heads, weights.wo)
   if let bo = weights.bo {
     try checkBias(bo, name: "bo", width: output.shape[output.rank - 1], operation: operation)
     output = try output + bo
   }
-  return MultiHeadResult(output: output, weights: batched ? try stack(headWeights) : headWeights[0])
+  return output
 }
 
 /// The output of ``multiHeadAttention(_:_:heads:kvHeads:weights:mask:causal:bias:)``

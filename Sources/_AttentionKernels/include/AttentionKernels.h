@@ -120,4 +120,32 @@ void attn_adam_float32(
     float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
     float step_size, float correction2, float epsilon);
 
+/// Softmax attention of float32 values for one key/value head and the `group`
+/// query heads sharing it (SingleAttention.c): query i of head g at
+/// q + i·ldq + g·dk, key j at k + j·ldk, value j at v + j·ldv, output i of
+/// head g at out + i·ldo + g·dv, scaled scores, causal (query i sees keys
+/// 0…i) or not; lse[g·n + i] receives each row's log-sum-exp. `workspace`
+/// holds (dk + 1)·m floats. Returns 1 (output incomplete) when a score is
+/// not finite, else 0.
+int attn_attention_forward_float32_fma(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
+    ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
+    int causal, float *workspace);
+int attn_attention_forward_float32_portable(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
+    ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
+    int causal, float *workspace);
+/// Its backward pass: from the output, its gradient `dout` (both ldo apart)
+/// and `lse`, the gradients of the queries (`dq`, laid out as q), keys and
+/// values (`dk`, `dv`, as k and v) of this key/value head. `workspace` holds
+/// 2·(dk + dv)·m + 2·m floats.
+void attn_attention_backward_float32_fma(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
+    const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
+void attn_attention_backward_float32_portable(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
+    const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
+
 #endif
