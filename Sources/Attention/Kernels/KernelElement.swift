@@ -22,6 +22,14 @@ protocol KernelElement: BinaryFloatingPoint, Sendable {
   static func smallProduct(
     _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, m: Int, k: Int, n: Int,
     transposedA: Bool, transposedB: Bool)
+  /// Packs a `rows × columns` block into panels of `height` rows (`attn_pack_row_panels_…`).
+  static func packRowPanels(
+    _ source: UnsafePointer<Self>, ld: Int, rows: Int, columns: Int, height: Int,
+    into packed: UnsafeMutablePointer<Self>)
+  /// Packs a `rows × columns` block into panels of `width` columns (`attn_pack_column_panels_…`).
+  static func packColumnPanels(
+    _ source: UnsafePointer<Self>, ld: Int, rows: Int, columns: Int, width: Int, into packed: UnsafeMutablePointer<Self>
+  )
 }
 
 extension Double: KernelElement {
@@ -42,6 +50,20 @@ extension Double: KernelElement {
     n: Int, transposedA: Bool, transposedB: Bool
   ) {
     attn_small_product_float64(m, k, n, a, b, c, transposedA ? 1 : 0, transposedB ? 1 : 0)
+  }
+
+  static func packRowPanels(
+    _ source: UnsafePointer<Double>, ld: Int, rows: Int, columns: Int, height: Int,
+    into packed: UnsafeMutablePointer<Double>
+  ) {
+    attn_pack_row_panels_float64(source, ld, rows, columns, height, packed)
+  }
+
+  static func packColumnPanels(
+    _ source: UnsafePointer<Double>, ld: Int, rows: Int, columns: Int, width: Int,
+    into packed: UnsafeMutablePointer<Double>
+  ) {
+    attn_pack_column_panels_float64(source, ld, rows, columns, width, packed)
   }
 }
 
@@ -66,6 +88,20 @@ extension Float: KernelElement {
     transposedA: Bool, transposedB: Bool
   ) {
     attn_small_product_float32(m, k, n, a, b, c, transposedA ? 1 : 0, transposedB ? 1 : 0)
+  }
+
+  static func packRowPanels(
+    _ source: UnsafePointer<Float>, ld: Int, rows: Int, columns: Int, height: Int,
+    into packed: UnsafeMutablePointer<Float>
+  ) {
+    attn_pack_row_panels_float32(source, ld, rows, columns, height, packed)
+  }
+
+  static func packColumnPanels(
+    _ source: UnsafePointer<Float>, ld: Int, rows: Int, columns: Int, width: Int,
+    into packed: UnsafeMutablePointer<Float>
+  ) {
+    attn_pack_column_panels_float32(source, ld, rows, columns, width, packed)
   }
 
   static func macroKernel(

@@ -162,22 +162,7 @@ enum MatrixKernel {
   static func packB<T: KernelElement>(
     _ b: UnsafePointer<T>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
-    var destination = packed
-    var j = 0
-    while j < columns {
-      let width = min(T.tileColumns, columns - j)
-      for p in 0..<rows {
-        let source = b + p * ldb + j
-        if width == T.tileColumns {
-          for q in 0..<T.tileColumns { destination[q] = source[q] }
-        } else {
-          for q in 0..<width { destination[q] = source[q] }
-          for q in width..<T.tileColumns { destination[q] = 0 }
-        }
-        destination += T.tileColumns
-      }
-      j += T.tileColumns
-    }
+    T.packColumnPanels(b, ld: ldb, rows: rows, columns: columns, width: T.tileColumns, into: packed)
   }
 
   /// A new buffer holding the transpose of a `rows × columns` matrix (the caller deallocates it).
@@ -192,40 +177,19 @@ enum MatrixKernel {
   }
 
   /// As ``packB(_:ldb:rows:columns:into:)`` for a B stored transposed:
-  /// logical `B[p, q]` is at `b[q · ldb + p]`.
+  /// logical `B[p, q]` is at `b[q · ldb + p]` — the stored matrix packed in panels of rows.
   static func packBTransposed<T: KernelElement>(
     _ b: UnsafePointer<T>, ldb: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
-    var destination = packed
-    var j = 0
-    while j < columns {
-      let width = min(T.tileColumns, columns - j)
-      for p in 0..<rows {
-        for q in 0..<width { destination[q] = b[(j + q) * ldb + p] }
-        for q in width..<T.tileColumns { destination[q] = 0 }
-        destination += T.tileColumns
-      }
-      j += T.tileColumns
-    }
+    T.packRowPanels(b, ld: ldb, rows: columns, columns: rows, height: T.tileColumns, into: packed)
   }
 
   /// As ``packA(_:lda:rows:columns:into:)`` for an A stored transposed:
-  /// logical `A[r, p]` is at `a[p · lda + r]`, so each step's `mr` values are contiguous.
+  /// logical `A[r, p]` is at `a[p · lda + r]` — the stored matrix packed in panels of columns.
   static func packATransposed<T: KernelElement>(
     _ a: UnsafePointer<T>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
-    var destination = packed
-    var i = 0
-    while i < rows {
-      let height = min(T.tileRows, rows - i)
-      for p in 0..<columns {
-        let source = a + p * lda + i
-        for r in 0..<height { destination[r] = source[r] }
-        for r in height..<T.tileRows { destination[r] = 0 }
-        destination += T.tileRows
-      }
-      i += T.tileRows
-    }
+    T.packColumnPanels(a, ld: lda, rows: columns, columns: rows, width: T.tileRows, into: packed)
   }
 
   /// Copies a `rows × columns` block of A into panels of `mr` rows:
@@ -233,17 +197,7 @@ enum MatrixKernel {
   static func packA<T: KernelElement>(
     _ a: UnsafePointer<T>, lda: Int, rows: Int, columns: Int, into packed: UnsafeMutablePointer<T>
   ) {
-    var destination = packed
-    var i = 0
-    while i < rows {
-      let height = min(T.tileRows, rows - i)
-      for p in 0..<columns {
-        for r in 0..<height { destination[r] = a[(i + r) * lda + p] }
-        for r in height..<T.tileRows { destination[r] = 0 }
-        destination += T.tileRows
-      }
-      i += T.tileRows
-    }
+    T.packRowPanels(a, ld: lda, rows: rows, columns: columns, height: T.tileRows, into: packed)
   }
 
   typealias MicroKernel =

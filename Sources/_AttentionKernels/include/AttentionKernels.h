@@ -148,4 +148,17 @@ void attn_attention_backward_float32_portable(
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
 
+/// Packing for the blocked product (Packing.c): a rows × columns block
+/// (rows `ld` apart) into panels of `height` rows (A's layout: each column's
+/// `height` values together) or of `width` columns (B's layout: each row's
+/// `width` values together), zero-padded to whole panels.
+void attn_pack_row_panels_float64(
+    const double *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t height, double *dst);
+void attn_pack_column_panels_float64(
+    const double *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t width, double *dst);
+void attn_pack_row_panels_float32(
+    const float *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t height, float *dst);
+void attn_pack_column_panels_float32(
+    const float *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t width, float *dst);
+
 #endif

@@ -1,0 +1,38 @@
+#include <string.h>
+
+#include "AttentionKernels.h"
+
+// Packing for the blocked matrix product, written once for both element
+// types. A block is copied into panels the micro-kernels read in order,
+// zero-padded to whole panels.
+//
+// Row panels (A's layout): panel i holds, for each column p, the `height`
+// values src[(i·height + r)·ld + p], r < height. Column panels (B's layout):
+// panel j holds, for each row p, the `width` values src[p·ld + j·width + q].
+// A transposed operand is packed by the other function on its stored matrix.
+#define ATTN_PACKING(ROWS, COLUMNS, T)                                                                 \
+  void ROWS(const T *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t height, T *dst) {   \
+    for (ptrdiff_t i = 0; i < rows; i += height) {                                                     \
+      ptrdiff_t count = rows - i < height ? rows - i : height;                                         \
+      for (ptrdiff_t r = 0; r < count; r++) {                                                          \
+        const T *row = src + (i + r) * ld;                                                             \
+        for (ptrdiff_t p = 0; p < columns; p++) dst[p * height + r] = row[p];                          \
+      }                                                                                                \
+      for (ptrdiff_t r = count; r < height; r++)                                                       \
+        for (ptrdiff_t p = 0; p < columns; p++) dst[p * height + r] = 0;                              \
+      dst += columns * height;                                                                         \
+    }                                                                                                  \
+  }                                                                                                    \
+  void COLUMNS(const T *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t width, T *dst) { \
+    for (ptrdiff_t j = 0; j < columns; j += width) {                                                   \
+      ptrdiff_t count = columns - j < width ? columns - j : width;                                     \
+      for (ptrdiff_t p = 0; p < rows; p++) {                                                           \
+        memcpy(dst, src + p * ld + j, (size_t)count * sizeof(T));                                      \
+        for (ptrdiff_t q = count; q < width; q++) dst[q] = 0;                                          \
+        dst += width;                                                                                  \
+      }                                                                                                \
+    }                                                                                                  \
+  }
+
+ATTN_PACKING(attn_pack_row_panels_float64, attn_pack_column_panels_float64, double)
+ATTN_PACKING(attn_pack_row_panels_float32, attn_pack_column_panels_float32, float)
