@@ -4,86 +4,151 @@
 #include "FloatLanes.h"
 
 // Softmax attention of float32 queries, keys and values, one key/value head
-// (and the `group` query heads that share it) per call, one query at a time:
-// a row's scores against every key it may see, its softmax, and its output.
-// The keys are copied transposed once per call, so each score row is a sum
-// of scaled key rows, vectorized across the keys; exponentials run in double
-// lanes (FloatLanes.h). Scores, sums and outputs are float32, as PyTorch's.
+// (and the `group` query heads that share it) per call, four queries at a
+// time: their scores against every key they may see, their softmax and
+// their outputs. Each product is register-blocked over the four queries
+// (every key or value loaded once for all four) and vectorized across 16
+// keys or columns; exponentials run in double lanes (FloatLanes.h). Scores,
+// sums and outputs are float32, as PyTorch's.
 //
 // Layout (row-major, rows `ld` apart): query i of head g at q + i·ldq + g·dk,
 // key j at k + j·ldk, value j at v + j·ldv, output i of head g at
 // out + i·ldo + g·dv; lse[g·n + i] is the row's log-sum-exp of its scaled
 // scores, kept for the backward pass. Causal: query i sees keys 0…i.
 
-/// scores[j] = scale · q·key j for j < visible, from keys transposed (dk × m).
-ATTN_INLINE void score_row(
-    const float *query, const float *transposed, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t visible, float scale,
-    float *scores) {
-  for (ptrdiff_t j = 0; j < visible; j++) scores[j] = 0;
-  for (ptrdiff_t c = 0; c < dk; c++) {
-    float x = query[c];
-    const float *keys = transposed + c * m;
-    for (ptrdiff_t j = 0; j < visible; j++) scores[j] += x * keys[j];
-  }
-  for (ptrdiff_t j = 0; j < visible; j++) scores[j] *= scale;
+#define ROWS 4
+#define BLOCK 16
+
+static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
+
+ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward) {
+  ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
+  if (!backward) return dk * mp + ROWS * mp + 2 * d;
+  return (dk + dv) * mp + m * (dk + dv) + 2 * ROWS * mp + 2 * d;
 }
 
-/// scores[j] ← exp(scores[j] − shift) for j < count; returns their sum (in double).
-ATTN_INLINE double exponentiate_row(float *scores, ptrdiff_t count, double shift, int fused) {
+/// out[r·mp + j] = Σ_c x[r][c] · yt[c·mp + j] for j < count (rounded up to a
+/// whole block; yt's rows are mp ≥ that long and zero-padded).
+ATTN_INLINE void rows_times_transposed(
+    const float *const x[ROWS], const float *yt, ptrdiff_t mp, ptrdiff_t d, ptrdiff_t count, float *out) {
+  for (ptrdiff_t j0 = 0; j0 < count; j0 += BLOCK) {
+    float acc[ROWS][BLOCK] = {{0}};
+    for (ptrdiff_t c = 0; c < d; c++) {
+      const float *y = yt + c * mp + j0;
+      for (int r = 0; r < ROWS; r++) {
+        float s = x[r][c];
+        for (int q = 0; q < BLOCK; q++) acc[r][q] += s * y[q];
+      }
+    }
+    for (int r = 0; r < ROWS; r++)
+      for (int q = 0; q < BLOCK; q++) out[r * mp + j0 + q] = acc[r][q];
+  }
+}
+
+/// out[r][c] = Σ_{j < count} w[r·mp + j] · y[j·ldy + c] for c < d.
+ATTN_INLINE void weights_times_rows(
+    const float *w, ptrdiff_t mp, ptrdiff_t count, const float *y, ptrdiff_t ldy, ptrdiff_t d, float *const out[ROWS]) {
+  ptrdiff_t c0 = 0;
+  for (; c0 + BLOCK <= d; c0 += BLOCK) {
+    float acc[ROWS][BLOCK] = {{0}};
+    for (ptrdiff_t j = 0; j < count; j++) {
+      const float *row = y + j * ldy + c0;
+      for (int r = 0; r < ROWS; r++) {
+        float s = w[r * mp + j];
+        for (int q = 0; q < BLOCK; q++) acc[r][q] += s * row[q];
+      }
+    }
+    for (int r = 0; r < ROWS; r++)
+      for (int q = 0; q < BLOCK; q++) out[r][c0 + q] = acc[r][q];
+  }
+  for (ptrdiff_t c = c0; c < d; c++) {
+    float acc[ROWS] = {0};
+    for (ptrdiff_t j = 0; j < count; j++)
+      for (int r = 0; r < ROWS; r++) acc[r] += w[r * mp + j] * y[j * ldy + c];
+    for (int r = 0; r < ROWS; r++) out[r][c] = acc[r];
+  }
+}
+
+/// target[j·d + c] += Σ_r w[r·mp + j] · x[r][c] for j < count, c < d.
+ATTN_INLINE void accumulate_outer(
+    float *target, ptrdiff_t d, const float *w, ptrdiff_t mp, const float *const x[ROWS], ptrdiff_t count) {
+  for (ptrdiff_t j = 0; j < count; j++) {
+    float w0 = w[j], w1 = w[mp + j], w2 = w[2 * mp + j], w3 = w[3 * mp + j];
+    float *row = target + j * d;
+    for (ptrdiff_t c = 0; c < d; c++) row[c] += w0 * x[0][c] + w1 * x[1][c] + w2 * x[2][c] + w3 * x[3][c];
+  }
+}
+
+/// yt (d × mp) = the transpose of `rows` rows of `d` (ld apart), zero past them.
+ATTN_INLINE void transpose_padded(const float *y, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t d, ptrdiff_t mp, float *yt) {
+  for (ptrdiff_t c = 0; c < d; c++) {
+    for (ptrdiff_t j = 0; j < rows; j++) yt[c * mp + j] = y[j * ld + c];
+    for (ptrdiff_t j = rows; j < mp; j++) yt[c * mp + j] = 0;
+  }
+}
+
+/// s[j] ← exp(s[j] − shift) for j < count; returns their sum (in double).
+ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, double shift, int fused) {
   double total = 0;
   for (ptrdiff_t j = 0; j < count; j += LANES) {
     ptrdiff_t lanes = count - j < LANES ? count - j : LANES;
-    v16d e = vector_exp16(load_floats(scores + j, lanes) - shift, fused);
+    v16d e = vector_exp16(load_floats(s + j, lanes) - shift, fused);
     for (ptrdiff_t lane = lanes; lane < LANES; lane++) e[lane] = 0;
-    store_floats(scores + j, e, lanes);
+    store_floats(s + j, e, lanes);
     for (int lane = 0; lane < LANES; lane++) total += e[lane];
   }
   return total;
 }
 
-ATTN_INLINE void transpose_into(const float *source, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, float *target) {
-  for (ptrdiff_t j = 0; j < rows; j++)
-    for (ptrdiff_t c = 0; c < columns; c++) target[c * rows + j] = source[j * ld + c];
-}
+/// The keys query i may see.
+static ptrdiff_t visible_keys(ptrdiff_t i, ptrdiff_t m, int causal) { return causal ? (i + 1 < m ? i + 1 : m) : m; }
 
 ATTN_INLINE int attention_forward(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
     int causal, float *workspace, int fused) {
-  float *transposed = workspace, *scores = workspace + dk * m;
-  transpose_into(k, ldk, m, dk, transposed);
+  ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
+  float *kt = workspace, *scores = kt + dk * mp, *zeros = scores + ROWS * mp, *scratch = zeros + d;
+  for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
+  transpose_padded(k, ldk, m, dk, mp, kt);
   for (ptrdiff_t g = 0; g < group; g++) {
-    for (ptrdiff_t i = 0; i < n; i++) {
-      ptrdiff_t visible = causal ? (i + 1 < m ? i + 1 : m) : m;
-      score_row(q + i * ldq + g * dk, transposed, m, dk, visible, scale, scores);
-      float largest = -INFINITY;
-      for (ptrdiff_t j = 0; j < visible; j++) {
-        float s = scores[j];
-        if (!(s > -INFINITY && s < INFINITY)) return 1;
-        largest = s > largest ? s : largest;
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += ROWS) {
+      ptrdiff_t rows = n - i0 < ROWS ? n - i0 : ROWS;
+      const float *x[ROWS];
+      float *o[ROWS];
+      double totals[ROWS] = {0};
+      for (int r = 0; r < ROWS; r++) {
+        x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
+        o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
       }
-      float *row = out + i * ldo + g * dv;
-      for (ptrdiff_t c = 0; c < dv; c++) row[c] = 0;
-      if (visible == 0) {
-        lse[g * n + i] = -INFINITY;
-        continue;
+      ptrdiff_t count = visible_keys(i0 + rows - 1, m, causal);
+      rows_times_transposed(x, kt, mp, dk, count, scores);
+      for (int r = 0; r < ROWS; r++) {
+        float *s = scores + r * mp;
+        ptrdiff_t visible = r < rows ? visible_keys(i0 + r, m, causal) : 0;
+        float largest = -INFINITY;
+        for (ptrdiff_t j = 0; j < visible; j++) {
+          float value = s[j] * scale;
+          if (!(value > -INFINITY && value < INFINITY)) return 1;
+          s[j] = value;
+          largest = value > largest ? value : largest;
+        }
+        if (visible > 0) totals[r] = exponentiate_row(s, visible, largest, fused);
+        for (ptrdiff_t j = visible; j < count; j++) s[j] = 0;
+        if (r < rows) lse[g * n + i0 + r] = visible > 0 ? (float)(largest + log(totals[r])) : -INFINITY;
       }
-      double total = exponentiate_row(scores, visible, largest, fused);
-      lse[g * n + i] = (float)(largest + log(total));
-      for (ptrdiff_t j = 0; j < visible; j++) {
-        float weight = scores[j];
-        const float *value = v + j * ldv;
-        for (ptrdiff_t c = 0; c < dv; c++) row[c] += weight * value[c];
+      weights_times_rows(scores, mp, count, v, ldv, dv, o);
+      for (int r = 0; r < rows; r++) {
+        float inverse = totals[r] > 0 ? (float)(1 / totals[r]) : 0;
+        for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= inverse;
       }
-      float inverse = (float)(1 / total);
-      for (ptrdiff_t c = 0; c < dv; c++) row[c] *= inverse;
     }
   }
   return 0;
 }
 
-// The backward pass (FlashAttention-2's formulas, row by row): with the
-// saved log-sum-exp L and D = ∂O·O per query,
+// The backward pass (FlashAttention-2's formulas, four queries at a time):
+// with the saved log-sum-exp L and D = ∂O·O per query,
 //   P = exp(S − L),  ∂V += Pᵀ∂O,  ∂P = ∂O Vᵀ,  ∂S = P ⊙ (∂P − D)·scale,  ∂Q = ∂S K,  ∂K += ∂Sᵀ Q.
 // ∂K and ∂V of this key/value head are summed over its query heads in the
 // workspace and stored at the end; ∂Q rows are written as they are made.
@@ -91,43 +156,44 @@ ATTN_INLINE void attention_backward(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk_out, float *dv_out, ptrdiff_t group,
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale, int causal, float *workspace, int fused) {
-  float *keys_t = workspace, *values_t = keys_t + dk * m, *dkeys = values_t + dv * m, *dvalues = dkeys + m * dk;
-  float *weights = dvalues + m * dv, *dscores = weights + m;
-  transpose_into(k, ldk, m, dk, keys_t);
-  transpose_into(v, ldv, m, dv, values_t);
+  ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
+  float *kt = workspace, *vt = kt + dk * mp, *dkeys = vt + dv * mp, *dvalues = dkeys + m * dk;
+  float *weights = dvalues + m * dv, *dscores = weights + ROWS * mp, *zeros = dscores + ROWS * mp;
+  float *scratch = zeros + d;
+  for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
+  transpose_padded(k, ldk, m, dk, mp, kt);
+  transpose_padded(v, ldv, m, dv, mp, vt);
   for (ptrdiff_t index = 0; index < m * dk; index++) dkeys[index] = 0;
   for (ptrdiff_t index = 0; index < m * dv; index++) dvalues[index] = 0;
   for (ptrdiff_t g = 0; g < group; g++) {
-    for (ptrdiff_t i = 0; i < n; i++) {
-      const float *query = q + i * ldq + g * dk, *gradient = dout + i * ldo + g * dv;
-      float *dquery = dq + i * ldq + g * dk;
-      for (ptrdiff_t c = 0; c < dk; c++) dquery[c] = 0;
-      float logsum = lse[g * n + i];
-      ptrdiff_t visible = causal ? (i + 1 < m ? i + 1 : m) : m;
-      if (!(logsum > -INFINITY) || visible == 0) continue;
-      const float *output = out + i * ldo + g * dv;
-      float total = 0;
-      for (ptrdiff_t c = 0; c < dv; c++) total += gradient[c] * output[c];
-      score_row(query, keys_t, m, dk, visible, scale, weights);
-      exponentiate_row(weights, visible, logsum, fused);
-      // ∂P_j = ∂O_i · V_j, vectorized across the keys like the scores.
-      for (ptrdiff_t j = 0; j < visible; j++) dscores[j] = 0;
-      for (ptrdiff_t c = 0; c < dv; c++) {
-        float x = gradient[c];
-        const float *values = values_t + c * m;
-        for (ptrdiff_t j = 0; j < visible; j++) dscores[j] += x * values[j];
-      }
-      for (ptrdiff_t j = 0; j < visible; j++) dscores[j] = weights[j] * (dscores[j] - total) * scale;
-      for (ptrdiff_t j = 0; j < visible; j++) {
-        float ds = dscores[j], p = weights[j];
-        const float *key = k + j * ldk;
-        float *dkey = dkeys + j * dk, *dvalue = dvalues + j * dv;
-        for (ptrdiff_t c = 0; c < dk; c++) {
-          dquery[c] += ds * key[c];
-          dkey[c] += ds * query[c];
+    for (ptrdiff_t i0 = 0; i0 < n; i0 += ROWS) {
+      ptrdiff_t rows = n - i0 < ROWS ? n - i0 : ROWS;
+      const float *x[ROWS], *gradient[ROWS];
+      float *dquery[ROWS], totals[ROWS] = {0};
+      for (int r = 0; r < ROWS; r++) {
+        x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
+        gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
+        dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
+        if (r < rows) {
+          const float *output = out + (i0 + r) * ldo + g * dv;
+          for (ptrdiff_t c = 0; c < dv; c++) totals[r] += gradient[r][c] * output[c];
         }
-        for (ptrdiff_t c = 0; c < dv; c++) dvalue[c] += p * gradient[c];
       }
+      ptrdiff_t count = visible_keys(i0 + rows - 1, m, causal);
+      rows_times_transposed(x, kt, mp, dk, count, weights);
+      rows_times_transposed(gradient, vt, mp, dv, count, dscores);
+      for (int r = 0; r < ROWS; r++) {
+        float *p = weights + r * mp, *ds = dscores + r * mp;
+        float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
+        ptrdiff_t visible = logsum > -INFINITY ? visible_keys(i0 + r, m, causal) : 0;
+        for (ptrdiff_t j = 0; j < visible; j++) p[j] *= scale;
+        if (visible > 0) exponentiate_row(p, visible, logsum, fused);
+        for (ptrdiff_t j = visible; j < count; j++) p[j] = 0;
+        for (ptrdiff_t j = 0; j < count; j++) ds[j] = p[j] * (ds[j] - totals[r]) * scale;
+      }
+      weights_times_rows(dscores, mp, count, k, ldk, dk, dquery);
+      accumulate_outer(dkeys, dk, dscores, mp, x, count);
+      accumulate_outer(dvalues, dv, weights, mp, gradient, count);
     }
   }
   for (ptrdiff_t j = 0; j < m; j++) {

@@ -33,7 +33,7 @@ enum SingleAttention {
               else { return }
               let (qs, ks, vs) = (ConstantBuffer(base: q), ConstantBuffer(base: k), ConstantBuffer(base: v))
               let (outs, lses) = (SharedBuffer(base: out), SharedBuffer(base: lse))
-              shapes.forEachUnit(workspace: (shapes.dk + 1) * shapes.m) { unit, workspace in
+              shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 0)) { unit, workspace in
                 let o = shapes.offsets(unit)
                 let failed = Processor.singleAttentionForward(
                   qs.base + o.q, shapes.ldq, ks.base + o.k, shapes.ldk, vs.base + o.v, shapes.ldv, outs.base + o.out,
@@ -66,7 +66,7 @@ enum SingleAttention {
                 let inputs = (ConstantBuffer(base: q), ConstantBuffer(base: k), ConstantBuffer(base: v))
                 let forward = (ConstantBuffer(base: out), ConstantBuffer(base: dout), ConstantBuffer(base: lse))
                 let results = (SharedBuffer(base: dqBase), SharedBuffer(base: dkBase), SharedBuffer(base: dvBase))
-                shapes.forEachUnit(workspace: 2 * (shapes.dk + shapes.dv + 1) * shapes.m) { unit, workspace in
+                shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 1)) { unit, workspace in
                   let o = shapes.offsets(unit)
                   Processor.singleAttentionBackward(
                     inputs.0.base + o.q, shapes.ldq, inputs.1.base + o.k, shapes.ldk, inputs.2.base + o.v, shapes.ldv,

@@ -125,8 +125,10 @@ void attn_adam_float32(
 /// q + i·ldq + g·dk, key j at k + j·ldk, value j at v + j·ldv, output i of
 /// head g at out + i·ldo + g·dv, scaled scores, causal (query i sees keys
 /// 0…i) or not; lse[g·n + i] receives each row's log-sum-exp. `workspace`
-/// holds (dk + 1)·m floats. Returns 1 (output incomplete) when a score is
-/// not finite, else 0.
+/// holds attn_attention_workspace_float32(m, dk, dv, 0) floats. Returns 1
+/// (output incomplete) when a score is not finite, else 0.
+/// The floats of workspace the forward (backward = 0) or backward pass needs.
+ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward);
 int attn_attention_forward_float32_fma(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
@@ -138,7 +140,7 @@ int attn_attention_forward_float32_portable(
 /// Its backward pass: from the output, its gradient `dout` (both ldo apart)
 /// and `lse`, the gradients of the queries (`dq`, laid out as q), keys and
 /// values (`dk`, `dv`, as k and v) of this key/value head. `workspace` holds
-/// 2·(dk + dv)·m + 2·m floats.
+/// attn_attention_workspace_float32(m, dk, dv, 1) floats.
 void attn_attention_backward_float32_fma(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
