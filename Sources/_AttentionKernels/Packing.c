@@ -1,5 +1,3 @@
-#include <string.h>
-
 #include "AttentionKernels.h"
 
 // Packing for the blocked matrix product, written once for both element
@@ -27,8 +25,18 @@
     for (ptrdiff_t j = 0; j < columns; j += width) {                                                   \
       ptrdiff_t count = columns - j < width ? columns - j : width;                                     \
       for (ptrdiff_t p = 0; p < rows; p++) {                                                           \
-        memcpy(dst, src + p * ld + j, (size_t)count * sizeof(T));                                      \
-        for (ptrdiff_t q = count; q < width; q++) dst[q] = 0;                                          \
+        const T *row = src + p * ld + j;                                                               \
+        /* The kernels' widths as constants: copies the compiler unrolls. */                          \
+        if (count == 16 && width == 16)                                                                \
+          for (int q = 0; q < 16; q++) dst[q] = row[q];                                                \
+        else if (count == 8 && width == 8)                                                             \
+          for (int q = 0; q < 8; q++) dst[q] = row[q];                                                 \
+        else if (count == 6 && width == 6)                                                             \
+          for (int q = 0; q < 6; q++) dst[q] = row[q];                                                 \
+        else {                                                                                         \
+          for (ptrdiff_t q = 0; q < count; q++) dst[q] = row[q];                                       \
+          for (ptrdiff_t q = count; q < width; q++) dst[q] = 0;                                        \
+        }                                                                                              \
         dst += width;                                                                                  \
       }                                                                                                \
     }                                                                                                  \

@@ -102,8 +102,8 @@ private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: D
   let d = x.shape[x.rank - 1]
   let rows = d == 0 ? 0 : x.count / d
   let (input, scales, shifts) = (x.untracked.floats, weight?.untracked.floats, bias?.untracked.floats)
-  var result = [Float](repeating: 0, count: x.count)
-  var normalized = [Float](repeating: 0, count: x.count)
+  var result = Tensor.uninitializedFloats(x.count)
+  var normalized = Tensor.uninitializedFloats(x.count)
   var inverses = [Double](repeating: 0, count: rows)
   withPointers(input, scales, shifts) { input, scales, shifts in
     result.withUnsafeMutableBufferPointer { result in
@@ -145,7 +145,7 @@ private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: D
       if let bias, needsBias { gradients.add(Tensor([Double](plain)).converted(to: bias.dtype), to: bias) }
     }
     guard gradients.needs(x) else { return }
-    var dx = [Float](repeating: 0, count: x.count)
+    var dx = Tensor.uninitializedFloats(x.count)
     withPointers(g, normalized, scales) { g, normalized, scales in
       dx.withUnsafeMutableBufferPointer { dx in
         inverses.withUnsafeBufferPointer { inverses in

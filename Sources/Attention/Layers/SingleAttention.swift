@@ -20,8 +20,8 @@ enum SingleAttention {
     let outputShape = q.rank == 3 ? [shapes.batch, shapes.n, heads * shapes.dv] : [shapes.n, heads * shapes.dv]
     try ExecutionContext.current.reserve(outputShape, operation: operation)
     let (queries, keys, values) = (q.untracked.floats, k.untracked.floats, v.untracked.floats)
-    var output = [Float](repeating: 0, count: outputShape.reduce(1, *))
-    var statistics = [Float](repeating: 0, count: shapes.batch * heads * shapes.n)
+    var output = Tensor.uninitializedFloats(outputShape.reduce(1, *))
+    var statistics = Tensor.uninitializedFloats(shapes.batch * heads * shapes.n)
     let overflow = Atomic<Bool>(false)
     queries.withUnsafeBufferPointer { queries in
       keys.withUnsafeBufferPointer { keys in
@@ -33,7 +33,8 @@ enum SingleAttention {
               else { return }
               let (qs, ks, vs) = (ConstantBuffer(base: q), ConstantBuffer(base: k), ConstantBuffer(base: v))
               let (outs, lses) = (SharedBuffer(base: out), SharedBuffer(base: lse))
-              shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 0)) { unit, workspace in
+              shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 0)) {
+                unit, workspace in
                 let o = shapes.offsets(unit)
                 let failed = Processor.singleAttentionForward(
                   qs.base + o.q, shapes.ldq, ks.base + o.k, shapes.ldk, vs.base + o.v, shapes.ldv, outs.base + o.out,
@@ -52,9 +53,9 @@ enum SingleAttention {
     guard let tape = Tape.recording([q, k, v]) else { return result }
     return tape.record(result, "attention", inputs: [q, k, v]) { [output, statistics] gradient, gradients in
       let dout = gradient.untracked.floats
-      var dq = [Float](repeating: 0, count: queries.count)
-      var dk = [Float](repeating: 0, count: keys.count)
-      var dv = [Float](repeating: 0, count: values.count)
+      var dq = Tensor.uninitializedFloats(queries.count)
+      var dk = Tensor.uninitializedFloats(keys.count)
+      var dv = Tensor.uninitializedFloats(values.count)
       withPointers(queries, keys, values) { q, k, v in
         withPointers(output, dout, statistics) { out, dout, lse in
           dq.withUnsafeMutableBufferPointer { dq in
@@ -66,7 +67,8 @@ enum SingleAttention {
                 let inputs = (ConstantBuffer(base: q), ConstantBuffer(base: k), ConstantBuffer(base: v))
                 let forward = (ConstantBuffer(base: out), ConstantBuffer(base: dout), ConstantBuffer(base: lse))
                 let results = (SharedBuffer(base: dqBase), SharedBuffer(base: dkBase), SharedBuffer(base: dvBase))
-                shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 1)) { unit, workspace in
+                shapes.forEachUnit(workspace: attn_attention_workspace_float32(shapes.m, shapes.dk, shapes.dv, 1)) {
+                  unit, workspace in
                   let o = shapes.offsets(unit)
                   Processor.singleAttentionBackward(
                     inputs.0.base + o.q, shapes.ldq, inputs.1.base + o.k, shapes.ldk, inputs.2.base + o.v, shapes.ldv,

@@ -181,12 +181,16 @@ func singlePrecisionProduct(
   _ a: [Float], _ b: [Float], count: Int,
   _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 ) -> [Float] {
-  var result = [Float](repeating: 0, count: count)
+  // The products write every element (zeros for k = 0), so the result starts uninitialized.
+  var result = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   a.withUnsafeBufferPointer { x in
     b.withUnsafeBufferPointer { y in
       result.withUnsafeMutableBufferPointer { out in
-        // Empty operands (k = 0) leave the zeros: an empty sum.
-        guard let x = x.baseAddress, let y = y.baseAddress, let c = out.baseAddress else { return }
+        // Empty operands (k = 0) without storage: an empty sum.
+        guard let x = x.baseAddress, let y = y.baseAddress, let c = out.baseAddress else {
+          out.update(repeating: 0)
+          return
+        }
         body(x, y, c)
       }
     }

@@ -328,8 +328,8 @@ public func gelu(_ x: Tensor) -> Tensor {
 private func singleGelu(_ x: Tensor) -> Tensor {
   let count = x.count
   let input = x.untracked.floats
-  var cdf = [Float](repeating: 0, count: count)
-  var values = [Float](repeating: 0, count: count)
+  var cdf = Tensor.uninitializedFloats(count)
+  var values = Tensor.uninitializedFloats(count)
   input.withUnsafeBufferPointer { input in
     cdf.withUnsafeMutableBufferPointer { phi in
       values.withUnsafeMutableBufferPointer { output in

@@ -168,6 +168,11 @@ public struct Tensor: Sendable {
     return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 
+  /// `count` floats for a kernel to write every one of (not initialized here).
+  static func uninitializedFloats(_ count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
   /// The number of axes.
   public var rank: Int { shape.count }
   /// The total number of elements.

@@ -153,12 +153,26 @@ public struct Adam: Equatable, Sendable {
       {
         // float32 parameters step in float32, as PyTorch's.
         let gradient = gradients[index].untracked.floats
+        let settings = (
+          shrink: Float(shrink), weight: Float(1 - beta1), beta2: Float(beta2), step: Float(stepSize),
+          correction2: Float(correction2), epsilon: Float(epsilon)
+        )
         _ = updated[index].withUnsafeMutableFloats { p in
           firstMoments[index].withUnsafeMutableFloats { m in
             secondMoments[index].withUnsafeMutableFloats { v in
-              attn_adam_float32(
-                p.baseAddress, m.baseAddress, v.baseAddress, gradient, p.count, Float(shrink), Float(1 - beta1),
-                Float(beta2), Float(stepSize), Float(correction2), Float(epsilon))
+              gradient.withUnsafeBufferPointer { g in
+                guard let p = p.baseAddress, let m = m.baseAddress, let v = v.baseAddress, let g = g.baseAddress
+                else { return }
+                let (ps, ms, vs, gs) = (
+                  SharedBuffer(base: p), SharedBuffer(base: m), SharedBuffer(base: v), ConstantBuffer(base: g)
+                )
+                forEachChunk(gradient.count, work: gradient.count * 8) { range in
+                  let i = range.lowerBound
+                  attn_adam_float32(
+                    ps.base + i, ms.base + i, vs.base + i, gs.base + i, range.count, settings.shrink, settings.weight,
+                    settings.beta2, settings.step, settings.correction2, settings.epsilon)
+                }
+              }
             }
           }
         }
@@ -200,7 +214,12 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (
   var squares = 0.0
   for gradient in gradients {
     var sum = 0.0
-    for value in gradient.scalars { sum += value * value }
+    if gradient.dtype == .float32 {
+      // Read in place: `scalars` of a float32 tensor is a widened copy.
+      for value in gradient.floats { sum += Double(value) * Double(value) }
+    } else {
+      for value in gradient.scalars { sum += value * value }
+    }
     let norm = sum.squareRoot()
     squares += norm * norm
   }
@@ -208,8 +227,14 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (
   let factor = min(maxNorm / (norm + 1e-6), 1)
   let scaled = gradients.map { gradient in
     var result = gradient.untracked
-    result.scalars.withUnsafeMutableBufferPointer { values in
-      for i in values.indices { values[i] *= factor }
+    // float32 gradients are scaled in float32 (by the factor rounded to float32, as PyTorch's).
+    let scaledInPlace = result.withUnsafeMutableFloats { values in
+      for i in values.indices { values[i] *= Float(factor) }
+    }
+    if scaledInPlace == nil {
+      result.scalars.withUnsafeMutableBufferPointer { values in
+        for i in values.indices { values[i] *= factor }
+      }
     }
     return result
   }
