@@ -62,6 +62,11 @@ enum MatrixKernel {
     let stop = givenStop ?? ExecutionContext.current.stop
     let threads =
       m * n * k >= parallelThreshold ? max(1, min(maxThreads, (m + T.tileRows - 1) / T.tileRows)) : 1
+    // Blocks of rows in a multiple of the threads, as even as whole tiles allow
+    // (768 rows on two threads: 12 blocks of 64, not 10 of 72 and one of 48).
+    let blocks = (m + T.blockRows - 1) / T.blockRows
+    let evenBlocks = threads > 1 ? (blocks + threads - 1) / threads * threads : blocks
+    let blockRows = ((m + evenBlocks - 1) / evenBlocks + T.tileRows - 1) / T.tileRows * T.tileRows
     let packedB = UnsafeMutablePointer<T>.allocate(capacity: T.blockDepth * (nc + T.tileColumns))
     defer { packedB.deallocate() }
     let packedA = UnsafeMutablePointer<T>.allocate(capacity: threads * (T.blockRows + T.tileRows) * T.blockDepth)
@@ -78,7 +83,6 @@ enum MatrixKernel {
         } else {
           packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
         }
-        let blocks = (m + T.blockRows - 1) / T.blockRows
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
         let (rowOffset, columnOffset) = (pc, jc)
         let overwrite = pc == 0
@@ -90,9 +94,9 @@ enum MatrixKernel {
           let myA = shared.packedA + thread * (T.blockRows + T.tileRows) * T.blockDepth
           while true {
             let block = next.take()
-            if block >= blocks { break }
-            let ic = block * T.blockRows
-            let mcCurrent = min(T.blockRows, m - ic)
+            let ic = block * blockRows
+            if ic >= m { break }
+            let mcCurrent = min(blockRows, m - ic)
             if transposeA {
               packATransposed(shared.a + rowOffset * m + ic, lda: m, rows: mcCurrent, columns: kcCurrent, into: myA)
             } else {
