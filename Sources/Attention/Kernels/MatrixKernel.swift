@@ -78,13 +78,33 @@ enum MatrixKernel {
       while pc < k {
         if stop.isRequested { return }
         let kcCurrent = min(T.blockDepth, k - pc)
-        if transposeB {
-          packBTransposed(b + jc * k + pc, ldb: k, rows: kcCurrent, columns: ncCurrent, into: packedB)
+        // B's panels, shared among the threads when there are many (with few
+        // rows of A, packing B alone on one core left the other idle for a fifth of the product).
+        let panels = (ncCurrent + T.tileColumns - 1) / T.tileColumns
+        let packers = threads > 1 && kcCurrent * ncCurrent >= 1 << 15 ? min(threads, panels) : 1
+        let source = SharedPointers(a: a, b: b, c: c, packedA: packedB)
+        let (rowOffset, columnOffset) = (pc, jc)
+        let packPanels: @Sendable (Int) -> Void = { part in
+          let first = panels * part / packers * T.tileColumns
+          let end = min(ncCurrent, panels * (part + 1) / packers * T.tileColumns)
+          guard first < end else { return }
+          let target = source.packedA + first * kcCurrent
+          if transposeB {
+            packBTransposed(
+              source.b + (columnOffset + first) * k + rowOffset, ldb: k, rows: kcCurrent, columns: end - first,
+              into: target)
+          } else {
+            packB(
+              source.b + rowOffset * n + columnOffset + first, ldb: n, rows: kcCurrent, columns: end - first,
+              into: target)
+          }
+        }
+        if packers > 1 {
+          DispatchQueue.concurrentPerform(iterations: packers, execute: packPanels)
         } else {
-          packB(b + pc * n + jc, ldb: n, rows: kcCurrent, columns: ncCurrent, into: packedB)
+          packPanels(0)
         }
         let shared = SharedPointers(a: a, b: packedB, c: c, packedA: packedA)
-        let (rowOffset, columnOffset) = (pc, jc)
         let overwrite = pc == 0
         // Blocks go to whichever thread is free (not thread i to blocks i,
         // i + threads, …): a core slowed by a neighbour takes fewer, and the
