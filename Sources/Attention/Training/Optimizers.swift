@@ -228,7 +228,7 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (
   let scaled = gradients.map { gradient in
     var result = gradient.untracked
     // float32 gradients are scaled in float32 (by the factor rounded to float32, as PyTorch's).
-    let scaledInPlace = result.withUnsafeMutableFloats { values in
+    let scaledInPlace: Void? = result.withUnsafeMutableFloats { values in
       for i in values.indices { values[i] *= Float(factor) }
     }
     if scaledInPlace == nil {
