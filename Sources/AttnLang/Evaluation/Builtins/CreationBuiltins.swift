@@ -53,6 +53,8 @@ extension Builtins {
         Single precision: 24 significant bits (about 7 digits), largest value 3.4e38, so exp(89)
         overflows to inf. PyTorch's default type. Arithmetic with float32 tensors gives float32
         (numbers do not widen it; a float64 tensor does). Gradients pass through unchanged.
+        Arithmetic, products, multihead's output, gelu, layernorm and adamw compute in float32,
+        as PyTorch's CPU kernels do; other operations compute in float64 and round to float32.
         """,
       example: "float32([0.1, 1/3])\nfloat32(exp(89))"),
     conversion(
@@ -65,8 +67,8 @@ extension Builtins {
       summary: "x stored as bfloat16: float32's 8 exponent bits, 7 mantissa bits (rounded, ties to even)",
       details: """
         The top 16 bits of a float32: the same range (3.4e38) with 2–3 significant digits. Every
-        result is rounded back to bfloat16, as PyTorch on a CPU does; arithmetic and products
-        compute in float32 on the way, other operations in float64.
+        result is rounded back to bfloat16, as PyTorch on a CPU does; arithmetic, products, gelu
+        and layernorm compute in float32 on the way, other operations in float64.
         """,
       example: "bfloat16([0.1, 1/3, 1000.5])"),
     Builtin(
