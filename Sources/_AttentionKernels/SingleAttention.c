@@ -4,12 +4,14 @@
 #include "FloatLanes.h"
 
 // Softmax attention of float32 queries, keys and values, one key/value head
-// (and the `group` query heads that share it) per call, four queries at a
-// time: their scores against every key they may see, their softmax and
-// their outputs. Each product is register-blocked over the four queries
-// (every key or value loaded once for all four) and vectorized across 16
-// keys or columns; exponentials run in double lanes (FloatLanes.h). Scores,
-// sums and outputs are float32, as PyTorch's.
+// (and the `group` query heads that share it) per call: FlashAttention's
+// scheme in blocks of 64 queries by 256 keys — each query's running maximum,
+// sum and output rescaled as the key blocks pass (the online softmax), so
+// nothing grows with n·m — and within a block four queries at a time. Each
+// product is register-blocked over the four queries (every key or value
+// loaded once for all four) and vectorized across 16 keys or columns;
+// exponentials run in double lanes (FloatLanes.h). Scores and outputs are
+// float32, as PyTorch's; the running sums are doubles.
 //
 // Layout (row-major, rows `ld` apart): query i of head g at q + i·ldq + g·dk,
 // key j at k + j·ldk, value j at v + j·ldv, output i of head g at
@@ -18,19 +20,24 @@
 
 #define ROWS 4
 #define BLOCK 16
+// Queries and keys per block: a block of keys (64 KB of transposed keys at
+// dk = 64) serves every query of a block of queries from the cache.
+#define QUERY_BLOCK 64
+#define KEY_BLOCK 256
 
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 
 ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward) {
   ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
-  if (!backward) return dk * mp + ROWS * mp + 2 * d;
-  return (dk + dv) * mp + m * (dk + dv) + 2 * ROWS * mp + 2 * d;
+  if (!backward) return dk * mp + ROWS * KEY_BLOCK + 2 * d + 4 * QUERY_BLOCK;
+  return (dk + dv) * mp + m * (dk + dv) + 2 * ROWS * KEY_BLOCK + 2 * d + QUERY_BLOCK;
 }
 
-/// out[r·mp + j] = Σ_c x[r][c] · yt[c·mp + j] for j < count (rounded up to a
-/// whole block; yt's rows are mp ≥ that long and zero-padded).
+/// out[r·ldo + j] = Σ_c x[r][c] · yt[c·mp + j] for j < count (rounded up to a
+/// whole block; yt's rows reach that far, zero-padded).
 ATTN_INLINE void rows_times_transposed(
-    const float *const x[ROWS], const float *yt, ptrdiff_t mp, ptrdiff_t d, ptrdiff_t count, float *out) {
+    const float *const x[ROWS], const float *yt, ptrdiff_t mp, ptrdiff_t d, ptrdiff_t count, float *out,
+    ptrdiff_t ldo) {
   for (ptrdiff_t j0 = 0; j0 < count; j0 += BLOCK) {
     float acc[ROWS][BLOCK] = {{0}};
     for (ptrdiff_t c = 0; c < d; c++) {
@@ -41,13 +48,15 @@ ATTN_INLINE void rows_times_transposed(
       }
     }
     for (int r = 0; r < ROWS; r++)
-      for (int q = 0; q < BLOCK; q++) out[r * mp + j0 + q] = acc[r][q];
+      for (int q = 0; q < BLOCK; q++) out[r * ldo + j0 + q] = acc[r][q];
   }
 }
 
-/// out[r][c] = Σ_{j < count} w[r·mp + j] · y[j·ldy + c] for c < d.
+/// out[r][c] (+)= Σ_{j < count} w[r·mp + j] · y[j·ldy + c] for c < d: added
+/// to what out holds with `accumulate`, else stored.
 ATTN_INLINE void weights_times_rows(
-    const float *w, ptrdiff_t mp, ptrdiff_t count, const float *y, ptrdiff_t ldy, ptrdiff_t d, float *const out[ROWS]) {
+    const float *w, ptrdiff_t mp, ptrdiff_t count, const float *y, ptrdiff_t ldy, ptrdiff_t d, float *const out[ROWS],
+    int accumulate) {
   ptrdiff_t c0 = 0;
   for (; c0 + BLOCK <= d; c0 += BLOCK) {
     float acc[ROWS][BLOCK] = {{0}};
@@ -59,13 +68,13 @@ ATTN_INLINE void weights_times_rows(
       }
     }
     for (int r = 0; r < ROWS; r++)
-      for (int q = 0; q < BLOCK; q++) out[r][c0 + q] = acc[r][q];
+      for (int q = 0; q < BLOCK; q++) out[r][c0 + q] = (accumulate ? out[r][c0 + q] : 0) + acc[r][q];
   }
   for (ptrdiff_t c = c0; c < d; c++) {
     float acc[ROWS] = {0};
     for (ptrdiff_t j = 0; j < count; j++)
       for (int r = 0; r < ROWS; r++) acc[r] += w[r * mp + j] * y[j * ldy + c];
-    for (int r = 0; r < ROWS; r++) out[r][c] = acc[r];
+    for (int r = 0; r < ROWS; r++) out[r][c] = (accumulate ? out[r][c] : 0) + acc[r];
   }
 }
 
@@ -108,46 +117,73 @@ ATTN_INLINE int attention_forward(
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
     int causal, float *workspace, int fused) {
   ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
-  float *kt = workspace, *scores = kt + dk * mp, *zeros = scores + ROWS * mp, *scratch = zeros + d;
+  float *kt = workspace, *scores = kt + dk * mp, *zeros = scores + ROWS * KEY_BLOCK, *scratch = zeros + d;
+  // The running maxima and sums of a block's queries (8-byte aligned: an even number of floats precede).
+  double *running = (double *)(scratch + d);
   for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
   transpose_padded(k, ldk, m, dk, mp, kt);
   for (ptrdiff_t g = 0; g < group; g++) {
-    for (ptrdiff_t i0 = 0; i0 < n; i0 += ROWS) {
-      ptrdiff_t rows = n - i0 < ROWS ? n - i0 : ROWS;
-      const float *x[ROWS];
-      float *o[ROWS];
-      double totals[ROWS] = {0};
-      for (int r = 0; r < ROWS; r++) {
-        x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
-        o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
+    for (ptrdiff_t b0 = 0; b0 < n; b0 += QUERY_BLOCK) {
+      ptrdiff_t block = n - b0 < QUERY_BLOCK ? n - b0 : QUERY_BLOCK;
+      double *maxima = running, *sums = running + QUERY_BLOCK;
+      for (ptrdiff_t i = 0; i < block; i++) {
+        maxima[i] = -INFINITY;
+        sums[i] = 0;
+        float *row = out + (b0 + i) * ldo + g * dv;
+        for (ptrdiff_t c = 0; c < dv; c++) row[c] = 0;
       }
-      ptrdiff_t count = visible_keys(i0 + rows - 1, m, causal);
-      rows_times_transposed(x, kt, mp, dk, count, scores);
-      for (int r = 0; r < ROWS; r++) {
-        float *s = scores + r * mp;
-        ptrdiff_t visible = r < rows ? visible_keys(i0 + r, m, causal) : 0;
-        float largest = -INFINITY;
-        for (ptrdiff_t j = 0; j < visible; j++) {
-          float value = s[j] * scale;
-          if (!(value > -INFINITY && value < INFINITY)) return 1;
-          s[j] = value;
-          largest = value > largest ? value : largest;
+      ptrdiff_t key_end = visible_keys(b0 + block - 1, m, causal);
+      // Keys in blocks (with their transposed slice of kt) that stay in cache for all the block's queries.
+      for (ptrdiff_t k0 = 0; k0 < key_end; k0 += KEY_BLOCK) {
+        for (ptrdiff_t i0 = b0; i0 < b0 + block; i0 += ROWS) {
+          ptrdiff_t rows = b0 + block - i0 < ROWS ? b0 + block - i0 : ROWS;
+          ptrdiff_t last = visible_keys(i0 + rows - 1, m, causal) - k0;
+          if (last <= 0) continue;
+          ptrdiff_t count = last < KEY_BLOCK ? last : KEY_BLOCK;
+          const float *x[ROWS];
+          float *o[ROWS];
+          for (int r = 0; r < ROWS; r++) {
+            x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
+            o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
+          }
+          rows_times_transposed(x, kt + k0, mp, dk, count, scores, KEY_BLOCK);
+          for (int r = 0; r < ROWS; r++) {
+            float *s = scores + r * KEY_BLOCK;
+            ptrdiff_t seen = r < rows ? visible_keys(i0 + r, m, causal) - k0 : 0;
+            ptrdiff_t visible = seen < 0 ? 0 : (seen < count ? seen : count);
+            float largest = -INFINITY;
+            for (ptrdiff_t j = 0; j < visible; j++) {
+              float value = s[j] * scale;
+              if (!(value > -INFINITY && value < INFINITY)) return 1;
+              s[j] = value;
+              largest = value > largest ? value : largest;
+            }
+            for (ptrdiff_t j = visible; j < count; j++) s[j] = 0;
+            if (visible == 0) continue;
+            // The online softmax: earlier sums and outputs rescaled to the new maximum.
+            ptrdiff_t i = i0 + r - b0;
+            double shift = maxima[i] > largest ? maxima[i] : largest;
+            double rescale = maxima[i] == -INFINITY ? 0 : exp(maxima[i] - shift);
+            maxima[i] = shift;
+            sums[i] = sums[i] * rescale + exponentiate_row(s, visible, shift, fused);
+            if (rescale != 1)
+              for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= (float)rescale;
+          }
+          weights_times_rows(scores, KEY_BLOCK, count, v + k0 * ldv, ldv, dv, o, 1);
         }
-        if (visible > 0) totals[r] = exponentiate_row(s, visible, largest, fused);
-        for (ptrdiff_t j = visible; j < count; j++) s[j] = 0;
-        if (r < rows) lse[g * n + i0 + r] = visible > 0 ? (float)(largest + log(totals[r])) : -INFINITY;
       }
-      weights_times_rows(scores, mp, count, v, ldv, dv, o);
-      for (int r = 0; r < rows; r++) {
-        float inverse = totals[r] > 0 ? (float)(1 / totals[r]) : 0;
-        for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= inverse;
+      for (ptrdiff_t i = 0; i < block; i++) {
+        float *row = out + (b0 + i) * ldo + g * dv;
+        float inverse = sums[i] > 0 ? (float)(1 / sums[i]) : 0;
+        for (ptrdiff_t c = 0; c < dv; c++) row[c] *= inverse;
+        lse[g * n + b0 + i] = sums[i] > 0 ? (float)(maxima[i] + log(sums[i])) : -INFINITY;
       }
     }
   }
   return 0;
 }
 
-// The backward pass (FlashAttention-2's formulas, four queries at a time):
+// The backward pass (FlashAttention-2's formulas, in the same blocks):
 // with the saved log-sum-exp L and D = ∂O·O per query,
 //   P = exp(S − L),  ∂V += Pᵀ∂O,  ∂P = ∂O Vᵀ,  ∂S = P ⊙ (∂P − D)·scale,  ∂Q = ∂S K,  ∂K += ∂Sᵀ Q.
 // ∂K and ∂V of this key/value head are summed over its query heads in the
@@ -158,42 +194,56 @@ ATTN_INLINE void attention_backward(
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale, int causal, float *workspace, int fused) {
   ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
   float *kt = workspace, *vt = kt + dk * mp, *dkeys = vt + dv * mp, *dvalues = dkeys + m * dk;
-  float *weights = dvalues + m * dv, *dscores = weights + ROWS * mp, *zeros = dscores + ROWS * mp;
-  float *scratch = zeros + d;
+  float *weights = dvalues + m * dv, *dscores = weights + ROWS * KEY_BLOCK, *zeros = dscores + ROWS * KEY_BLOCK;
+  float *scratch = zeros + d, *totals = scratch + d;
   for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
   transpose_padded(k, ldk, m, dk, mp, kt);
   transpose_padded(v, ldv, m, dv, mp, vt);
   for (ptrdiff_t index = 0; index < m * dk; index++) dkeys[index] = 0;
   for (ptrdiff_t index = 0; index < m * dv; index++) dvalues[index] = 0;
   for (ptrdiff_t g = 0; g < group; g++) {
-    for (ptrdiff_t i0 = 0; i0 < n; i0 += ROWS) {
-      ptrdiff_t rows = n - i0 < ROWS ? n - i0 : ROWS;
-      const float *x[ROWS], *gradient[ROWS];
-      float *dquery[ROWS], totals[ROWS] = {0};
-      for (int r = 0; r < ROWS; r++) {
-        x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
-        gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
-        dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
-        if (r < rows) {
-          const float *output = out + (i0 + r) * ldo + g * dv;
-          for (ptrdiff_t c = 0; c < dv; c++) totals[r] += gradient[r][c] * output[c];
+    for (ptrdiff_t b0 = 0; b0 < n; b0 += QUERY_BLOCK) {
+      ptrdiff_t block = n - b0 < QUERY_BLOCK ? n - b0 : QUERY_BLOCK;
+      for (ptrdiff_t i = 0; i < block; i++) {
+        const float *gradient = dout + (b0 + i) * ldo + g * dv, *output = out + (b0 + i) * ldo + g * dv;
+        float total = 0;
+        for (ptrdiff_t c = 0; c < dv; c++) total += gradient[c] * output[c];
+        totals[i] = total;
+        float *dquery = dq + (b0 + i) * ldq + g * dk;
+        for (ptrdiff_t c = 0; c < dk; c++) dquery[c] = 0;
+      }
+      ptrdiff_t key_end = visible_keys(b0 + block - 1, m, causal);
+      for (ptrdiff_t k0 = 0; k0 < key_end; k0 += KEY_BLOCK) {
+        for (ptrdiff_t i0 = b0; i0 < b0 + block; i0 += ROWS) {
+          ptrdiff_t rows = b0 + block - i0 < ROWS ? b0 + block - i0 : ROWS;
+          ptrdiff_t last = visible_keys(i0 + rows - 1, m, causal) - k0;
+          if (last <= 0) continue;
+          ptrdiff_t count = last < KEY_BLOCK ? last : KEY_BLOCK;
+          const float *x[ROWS], *gradient[ROWS];
+          float *dquery[ROWS];
+          for (int r = 0; r < ROWS; r++) {
+            x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
+            gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
+            dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
+          }
+          rows_times_transposed(x, kt + k0, mp, dk, count, weights, KEY_BLOCK);
+          rows_times_transposed(gradient, vt + k0, mp, dv, count, dscores, KEY_BLOCK);
+          for (int r = 0; r < ROWS; r++) {
+            float *p = weights + r * KEY_BLOCK, *ds = dscores + r * KEY_BLOCK;
+            float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
+            ptrdiff_t seen = logsum > -INFINITY ? visible_keys(i0 + r, m, causal) - k0 : 0;
+            ptrdiff_t visible = seen < 0 ? 0 : (seen < count ? seen : count);
+            for (ptrdiff_t j = 0; j < visible; j++) p[j] *= scale;
+            if (visible > 0) exponentiate_row(p, visible, logsum, fused);
+            for (ptrdiff_t j = visible; j < count; j++) p[j] = 0;
+            float total = r < rows ? totals[i0 + r - b0] : 0;
+            for (ptrdiff_t j = 0; j < count; j++) ds[j] = p[j] * (ds[j] - total) * scale;
+          }
+          weights_times_rows(dscores, KEY_BLOCK, count, k + k0 * ldk, ldk, dk, dquery, 1);
+          accumulate_outer(dkeys + k0 * dk, dk, dscores, KEY_BLOCK, x, count);
+          accumulate_outer(dvalues + k0 * dv, dv, weights, KEY_BLOCK, gradient, count);
         }
       }
-      ptrdiff_t count = visible_keys(i0 + rows - 1, m, causal);
-      rows_times_transposed(x, kt, mp, dk, count, weights);
-      rows_times_transposed(gradient, vt, mp, dv, count, dscores);
-      for (int r = 0; r < ROWS; r++) {
-        float *p = weights + r * mp, *ds = dscores + r * mp;
-        float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
-        ptrdiff_t visible = logsum > -INFINITY ? visible_keys(i0 + r, m, causal) : 0;
-        for (ptrdiff_t j = 0; j < visible; j++) p[j] *= scale;
-        if (visible > 0) exponentiate_row(p, visible, logsum, fused);
-        for (ptrdiff_t j = visible; j < count; j++) p[j] = 0;
-        for (ptrdiff_t j = 0; j < count; j++) ds[j] = p[j] * (ds[j] - totals[r]) * scale;
-      }
-      weights_times_rows(dscores, mp, count, k, ldk, dk, dquery);
-      accumulate_outer(dkeys, dk, dscores, mp, x, count);
-      accumulate_outer(dvalues, dv, weights, mp, gradient, count);
     }
   }
   for (ptrdiff_t j = 0; j < m; j++) {

@@ -6,8 +6,8 @@ import Testing
 @Suite struct SingleAttentionTests {
   /// Output and gradients of a loss through `multiHeadAttentionOutput` for
   /// weights and input of `dtype`.
-  func run(_ dtype: DType, batched: Bool, causal: Bool, kvHeads: Int) throws -> [Tensor] {
-    let x = try randn(batched ? [3, 10, 16] : [10, 16], seed: 1).converted(to: dtype)
+  func run(_ dtype: DType, batched: Bool, causal: Bool, kvHeads: Int, n: Int = 10) throws -> [Tensor] {
+    let x = try randn(batched ? [3, n, 16] : [n, 16], seed: 1).converted(to: dtype)
     let width = 16 / 4 * kvHeads
     let w = try [
       randn([16, 16], seed: 2), randn([16, width], seed: 3), randn([16, width], seed: 4), randn([16, 12], seed: 5),
@@ -24,10 +24,15 @@ import Testing
     return [output, value] + gradients
   }
 
-  @Test(arguments: [(false, false, 4), (true, true, 4), (true, false, 2), (false, true, 1)])
-  func float32AgreesWithFloat64(batched: Bool, causal: Bool, kvHeads: Int) throws {
-    let single = try run(.float32, batched: batched, causal: causal, kvHeads: kvHeads)
-    let double = try run(.float64, batched: batched, causal: causal, kvHeads: kvHeads)
+  /// Short and long sequences: 10 queries are one block; 300 are five blocks
+  /// of queries and two of keys (the online softmax across key blocks).
+  @Test(arguments: [
+    (false, false, 4, 10), (true, true, 4, 10), (true, false, 2, 10), (false, true, 1, 10), (false, true, 4, 300),
+    (false, false, 2, 300),
+  ])
+  func float32AgreesWithFloat64(batched: Bool, causal: Bool, kvHeads: Int, n: Int) throws {
+    let single = try run(.float32, batched: batched, causal: causal, kvHeads: kvHeads, n: n)
+    let double = try run(.float64, batched: batched, causal: causal, kvHeads: kvHeads, n: n)
     #expect(single[0].dtype == .float32 && single[2...].allSatisfy { $0.dtype == .float32 })
     for (s, d) in zip(single, double) {
       #expect(s.shape == d.shape)
