@@ -1,6 +1,7 @@
 #include <math.h>
 
 #include "AttentionKernels.h"
+#include "Vectors.h"
 
 // LayerNorm of float32 rows: each row's mean and variance are summed in
 // double (the results are then float32 roundings of nearly exact values),
@@ -10,23 +11,20 @@
 
 #define SUM_LANES 8
 
-/// Σ (a[i] − center)·(b ? b[i] : 1), in double, over eight lanes.
-static inline double lane_sum(const float *a, const float *b, ptrdiff_t count, double center) {
+/// Σ a[i], in double, over eight lanes.
+ATTN_INLINE double lane_sum(const float *a, ptrdiff_t count) {
   double lanes[SUM_LANES] = {0};
   ptrdiff_t i = 0;
   for (; i + SUM_LANES <= count; i += SUM_LANES)
-    for (int q = 0; q < SUM_LANES; q++) {
-      double x = (double)a[i + q] - center;
-      lanes[q] += b ? x * (double)b[i + q] : x;
-    }
+    for (int q = 0; q < SUM_LANES; q++) lanes[q] += a[i + q];
   double total = 0;
-  for (; i < count; i++) total += b ? ((double)a[i] - center) * (double)b[i] : (double)a[i] - center;
+  for (; i < count; i++) total += a[i];
   for (int q = 0; q < SUM_LANES; q++) total += lanes[q];
   return total;
 }
 
 /// Σ (a[i] − center)², in double, over eight lanes.
-static inline double lane_squares(const float *a, ptrdiff_t count, double center) {
+ATTN_INLINE double lane_squares(const float *a, ptrdiff_t count, double center) {
   double lanes[SUM_LANES] = {0};
   ptrdiff_t i = 0;
   for (; i + SUM_LANES <= count; i += SUM_LANES)
@@ -40,27 +38,31 @@ static inline double lane_squares(const float *a, ptrdiff_t count, double center
   return total;
 }
 
-void attn_layer_norm_float32(
+ATTN_INLINE void layer_norm(
     const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
     ptrdiff_t rows, ptrdiff_t d, double eps) {
   for (ptrdiff_t row = 0; row < rows; row++) {
     const float *source = x + row * d;
-    double mean = lane_sum(source, NULL, d, 0) / (double)d;
+    double mean = lane_sum(source, d) / (double)d;
     double variance = lane_squares(source, d, mean) / (double)d;
     double inverse = 1 / sqrt(variance + eps);
     inverses[row] = inverse;
     float *hat = normalized + row * d, *out = y + row * d;
-    for (ptrdiff_t i = 0; i < d; i++) {
-      double value = (source[i] - mean) * inverse;
-      hat[i] = (float)value;
-      if (weight) value *= weight[i];
-      if (bias) value += bias[i];
-      out[i] = (float)value;
-    }
+    for (ptrdiff_t i = 0; i < d; i++) hat[i] = (float)((source[i] - mean) * inverse);
+    // One loop per case: a test inside the loop became masked loads from a
+    // NULL weight or bias, dozens of times slower than the arithmetic.
+    if (weight && bias)
+      for (ptrdiff_t i = 0; i < d; i++) out[i] = (float)(((source[i] - mean) * inverse) * weight[i] + bias[i]);
+    else if (weight)
+      for (ptrdiff_t i = 0; i < d; i++) out[i] = (float)(((source[i] - mean) * inverse) * weight[i]);
+    else if (bias)
+      for (ptrdiff_t i = 0; i < d; i++) out[i] = (float)((source[i] - mean) * inverse + bias[i]);
+    else
+      for (ptrdiff_t i = 0; i < d; i++) out[i] = hat[i];
   }
 }
 
-void attn_layer_norm_backward_float32(
+ATTN_INLINE void layer_norm_backward(
     const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
     ptrdiff_t rows, ptrdiff_t d) {
   // ∂x = (1/σ)(g' − mean(g') − x̂ · mean(g' ⊙ x̂)), with g' = g ⊙ weight.
@@ -93,11 +95,37 @@ void attn_layer_norm_backward_float32(
     }
     double meanScaled = sum / (double)d, meanDotted = dotted / (double)d, inverse = inverses[row];
     float *out = dx + row * d;
-    for (ptrdiff_t i = 0; i < d; i++) {
-      double scaled = weight ? (double)g[i] * weight[i] : g[i];
-      out[i] = (float)(inverse * (scaled - meanScaled - hat[i] * meanDotted));
-    }
+    if (weight)
+      for (ptrdiff_t i = 0; i < d; i++)
+        out[i] = (float)(inverse * ((double)g[i] * weight[i] - meanScaled - hat[i] * meanDotted));
+    else
+      for (ptrdiff_t i = 0; i < d; i++) out[i] = (float)(inverse * (g[i] - meanScaled - hat[i] * meanDotted));
   }
+}
+
+// Each compiled for AVX2 (x86-64) or NEON (arm64), and portably; chosen at run time.
+ATTN_FMA_TARGET void attn_layer_norm_float32_fma(
+    const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
+    ptrdiff_t rows, ptrdiff_t d, double eps) {
+  layer_norm(x, weight, bias, y, normalized, inverses, rows, d, eps);
+}
+
+void attn_layer_norm_float32_portable(
+    const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
+    ptrdiff_t rows, ptrdiff_t d, double eps) {
+  layer_norm(x, weight, bias, y, normalized, inverses, rows, d, eps);
+}
+
+ATTN_FMA_TARGET void attn_layer_norm_backward_float32_fma(
+    const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
+    ptrdiff_t rows, ptrdiff_t d) {
+  layer_norm_backward(gradient, normalized, inverses, weight, dx, rows, d);
+}
+
+void attn_layer_norm_backward_float32_portable(
+    const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
+    ptrdiff_t rows, ptrdiff_t d) {
+  layer_norm_backward(gradient, normalized, inverses, weight, dx, rows, d);
 }
 
 void attn_column_sums_float32(

@@ -62,4 +62,14 @@ enum Processor {
   /// Its backward pass.
   static let singleAttentionBackward =
     hasFusedMultiplyAdd ? attn_attention_backward_float32_fma : attn_attention_backward_float32_portable
+
+  /// LayerNorm of float32 rows, keeping x̂ and each row's 1/σ (`Normalization.c`).
+  static let layerNorm = hasFusedMultiplyAdd ? attn_layer_norm_float32_fma : attn_layer_norm_float32_portable
+
+  /// LayerNorm's input gradient.
+  static let layerNormBackward =
+    hasFusedMultiplyAdd ? attn_layer_norm_backward_float32_fma : attn_layer_norm_backward_float32_portable
+
+  /// One AdamW step on float32 values in place (`Optimizer.c`).
+  static let adam = hasFusedMultiplyAdd ? attn_adam_float32_fma : attn_adam_float32_portable
 }

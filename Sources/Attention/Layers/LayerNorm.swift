@@ -118,7 +118,7 @@ private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: D
           let (y, xHat, inverseOut) = (SharedBuffer(base: out), SharedBuffer(base: hat), SharedBuffer(base: inverse))
           forEachChunk(rows, work: rows * d * 4) { range in
             let offset = range.lowerBound * d
-            attn_layer_norm_float32(
+            Processor.layerNorm(
               source.base + offset, weight?.base, bias?.base, y.base + offset, xHat.base + offset,
               inverseOut.base + range.lowerBound, range.count, d, eps)
           }
@@ -156,7 +156,7 @@ private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: D
           let (target, inverseIn) = (SharedBuffer(base: out), ConstantBuffer(base: inverse))
           forEachChunk(rows, work: rows * d * 4) { range in
             let offset = range.lowerBound * d
-            attn_layer_norm_backward_float32(
+            Processor.layerNormBackward(
               source.base + offset, xHat.base + offset, inverseIn.base + range.lowerBound, weight?.base,
               target.base + offset, range.count, d)
           }

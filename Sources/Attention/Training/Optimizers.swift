@@ -168,7 +168,7 @@ public struct Adam: Equatable, Sendable {
                 )
                 forEachChunk(gradient.count, work: gradient.count * 8) { range in
                   let i = range.lowerBound
-                  attn_adam_float32(
+                  Processor.adam(
                     ps.base + i, ms.base + i, vs.base + i, gs.base + i, range.count, settings.shrink, settings.weight,
                     settings.beta2, settings.step, settings.correction2, settings.epsilon)
                 }

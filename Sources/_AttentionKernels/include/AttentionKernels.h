@@ -102,11 +102,17 @@ void attn_gelu_backward_float32_portable(float *gradient, const float *x, const 
 /// LayerNorm of `rows` float32 rows of `d` (Normalization.c): y = x̂·weight
 /// + bias (either may be NULL), keeping x̂ in `normalized` and each row's
 /// 1/√(σ² + ε) in `inverses`; statistics are summed in double.
-void attn_layer_norm_float32(
+void attn_layer_norm_float32_fma(
+    const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
+    ptrdiff_t rows, ptrdiff_t d, double eps);
+void attn_layer_norm_float32_portable(
     const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,
     ptrdiff_t rows, ptrdiff_t d, double eps);
 /// LayerNorm's input gradient from the forward pass's x̂ and inverses.
-void attn_layer_norm_backward_float32(
+void attn_layer_norm_backward_float32_fma(
+    const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
+    ptrdiff_t rows, ptrdiff_t d);
+void attn_layer_norm_backward_float32_portable(
     const float *gradient, const float *normalized, const double *inverses, const float *weight, float *dx,
     ptrdiff_t rows, ptrdiff_t d);
 /// weighted[i] += Σ_rows gradient·normalized, plain[i] += Σ_rows gradient
@@ -116,7 +122,10 @@ void attn_column_sums_float32(
 
 /// One AdamW step on float32 values in place (Optimizer.c), in PyTorch's
 /// order of operations; `weight` is 1 − β₁.
-void attn_adam_float32(
+void attn_adam_float32_fma(
+    float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
+    float step_size, float correction2, float epsilon);
+void attn_adam_float32_portable(
     float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
     float step_size, float correction2, float epsilon);
 
