@@ -4,10 +4,11 @@ import _AttentionKernels
 
 /// Multi-head attention's heads on float32 queries, keys and values, in
 /// float32 (`SingleAttention.c`): one unit of work per batch element and
-/// key/value head, each query row scored, normalized and summed against
-/// every key it may see, the row's log-sum-exp kept for the backward pass
-/// (FlashAttention-2's formulas, row by row), so memory is O((n + m)·d) as
-/// in the tiled float64 schedule. The units are shared among the cores.
+/// key/value head, FlashAttention's scheme in blocks of 64 queries × 256
+/// keys (the online softmax), each row's log-sum-exp kept for the backward
+/// pass (FlashAttention-2's formulas in the same blocks), so memory is
+/// O((n + m)·d) as in the tiled float64 schedule. All the units of a call —
+/// every batch element — are shared among the cores in one parallel section.
 enum SingleAttention {
   /// The heads' outputs, `[B, n, heads·dv]` for `[B, n, ·]` inputs or
   /// `[n, heads·dv]`, recorded under a gradient; `nil` when this path does
