@@ -166,7 +166,8 @@ public struct Adam: Equatable, Sendable {
                 let (ps, ms, vs, gs) = (
                   SharedBuffer(base: p), SharedBuffer(base: m), SharedBuffer(base: v), ConstantBuffer(base: g)
                 )
-                forEachChunk(gradient.count, work: gradient.count * 8) { range in
+                // Threads only for the large matrices: waking one costs more than a small step.
+                forEachChunk(gradient.count, work: gradient.count) { range in
                   let i = range.lowerBound
                   Processor.adam(
                     ps.base + i, ms.base + i, vs.base + i, gs.base + i, range.count, settings.shrink, settings.weight,
