@@ -129,6 +129,8 @@ void attn_adam_float32_portable(
     float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
     float step_size, float correction2, float epsilon);
 
+/// The floats of workspace the float32 attention's forward (backward = 0) or backward pass needs.
+ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward);
 /// Softmax attention of float32 values for one key/value head and the `group`
 /// query heads sharing it (SingleAttention.c): query i of head g at
 /// q + i·ldq + g·dk, key j at k + j·ldk, value j at v + j·ldv, output i of
@@ -136,8 +138,6 @@ void attn_adam_float32_portable(
 /// 0…i) or not; lse[g·n + i] receives each row's log-sum-exp. `workspace`
 /// holds attn_attention_workspace_float32(m, dk, dv, 0) floats. Returns 1
 /// (output incomplete) when a score is not finite, else 0.
-/// The floats of workspace the forward (backward = 0) or backward pass needs.
-ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward);
 int attn_attention_forward_float32_fma(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
