@@ -112,6 +112,12 @@ ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, double shift, int
 /// The keys query i may see.
 static ptrdiff_t visible_keys(ptrdiff_t i, ptrdiff_t m, int causal) { return causal ? (i + 1 < m ? i + 1 : m) : m; }
 
+/// Of the `count` keys from k0 on, how many query i sees (a prefix: 0 when none).
+static ptrdiff_t visible_in_block(ptrdiff_t i, ptrdiff_t k0, ptrdiff_t count, ptrdiff_t m, int causal) {
+  ptrdiff_t seen = visible_keys(i, m, causal) - k0;
+  return seen < 0 ? 0 : (seen < count ? seen : count);
+}
+
 ATTN_INLINE int attention_forward(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
@@ -137,9 +143,9 @@ ATTN_INLINE int attention_forward(
       for (ptrdiff_t k0 = 0; k0 < key_end; k0 += KEY_BLOCK) {
         for (ptrdiff_t i0 = b0; i0 < b0 + block; i0 += ROWS) {
           ptrdiff_t rows = b0 + block - i0 < ROWS ? b0 + block - i0 : ROWS;
-          ptrdiff_t last = visible_keys(i0 + rows - 1, m, causal) - k0;
-          if (last <= 0) continue;
-          ptrdiff_t count = last < KEY_BLOCK ? last : KEY_BLOCK;
+          // The keys of this block the group's last (widest-seeing) query sees.
+          ptrdiff_t count = visible_in_block(i0 + rows - 1, k0, KEY_BLOCK, m, causal);
+          if (count == 0) continue;
           const float *x[ROWS];
           float *o[ROWS];
           for (int r = 0; r < ROWS; r++) {
@@ -149,8 +155,7 @@ ATTN_INLINE int attention_forward(
           rows_times_transposed(x, kt + k0, mp, dk, count, scores, KEY_BLOCK);
           for (int r = 0; r < ROWS; r++) {
             float *s = scores + r * KEY_BLOCK;
-            ptrdiff_t seen = r < rows ? visible_keys(i0 + r, m, causal) - k0 : 0;
-            ptrdiff_t visible = seen < 0 ? 0 : (seen < count ? seen : count);
+            ptrdiff_t visible = r < rows ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
             float largest = -INFINITY;
             for (ptrdiff_t j = 0; j < visible; j++) {
               float value = s[j] * scale;
@@ -216,9 +221,9 @@ ATTN_INLINE void attention_backward(
       for (ptrdiff_t k0 = 0; k0 < key_end; k0 += KEY_BLOCK) {
         for (ptrdiff_t i0 = b0; i0 < b0 + block; i0 += ROWS) {
           ptrdiff_t rows = b0 + block - i0 < ROWS ? b0 + block - i0 : ROWS;
-          ptrdiff_t last = visible_keys(i0 + rows - 1, m, causal) - k0;
-          if (last <= 0) continue;
-          ptrdiff_t count = last < KEY_BLOCK ? last : KEY_BLOCK;
+          // The keys of this block the group's last (widest-seeing) query sees.
+          ptrdiff_t count = visible_in_block(i0 + rows - 1, k0, KEY_BLOCK, m, causal);
+          if (count == 0) continue;
           const float *x[ROWS], *gradient[ROWS];
           float *dquery[ROWS];
           for (int r = 0; r < ROWS; r++) {
@@ -231,8 +236,7 @@ ATTN_INLINE void attention_backward(
           for (int r = 0; r < ROWS; r++) {
             float *p = weights + r * KEY_BLOCK, *ds = dscores + r * KEY_BLOCK;
             float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
-            ptrdiff_t seen = logsum > -INFINITY ? visible_keys(i0 + r, m, causal) - k0 : 0;
-            ptrdiff_t visible = seen < 0 ? 0 : (seen < count ? seen : count);
+            ptrdiff_t visible = logsum > -INFINITY ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
             for (ptrdiff_t j = 0; j < visible; j++) p[j] *= scale;
             if (visible > 0) exponentiate_row(p, visible, logsum, fused);
             for (ptrdiff_t j = visible; j < count; j++) p[j] = 0;
