@@ -33,3 +33,16 @@ struct SharedBuffer<Element>: @unchecked Sendable {
 struct ConstantBuffer<Element>: @unchecked Sendable {
   let base: UnsafePointer<Element>
 }
+
+/// Calls `body` with the base addresses of three arrays, any of which may be
+/// absent (`nil`, as an empty array's may be).
+func withPointers<R>(
+  _ a: [Float]?, _ b: [Float]?, _ c: [Float]?,
+  _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) throws -> R
+) rethrows -> R {
+  func with(_ array: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+  }
+  return try with(a) { a in try with(b) { b in try with(c) { c in try body(a, b, c) } } }
+}

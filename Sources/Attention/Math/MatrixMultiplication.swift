@@ -182,7 +182,7 @@ func singlePrecisionProduct(
   _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
 ) -> [Float] {
   // The products write every element (zeros for k = 0), so the result starts uninitialized.
-  var result = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  var result = Tensor.uninitializedFloats(count)
   a.withUnsafeBufferPointer { x in
     b.withUnsafeBufferPointer { y in
       result.withUnsafeMutableBufferPointer { out in
