@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 import _AttentionKernels
@@ -17,7 +16,7 @@ import _AttentionKernels
 ///   both operands contiguously from cache;
 /// - a micro-kernel keeps an `mr × nr` tile of C in SIMD registers and
 ///   updates it with one fused multiply-add per element of each rank-1 step;
-/// - blocks of rows of C are shared among threads (`concurrentPerform`) once
+/// - blocks of rows of C are shared among threads (`parallelPerform`) once
 ///   the product is large enough to pay for them.
 ///
 /// Edges that are not multiples of the tile size are packed with zeros and
@@ -100,7 +99,7 @@ enum MatrixKernel {
           }
         }
         if packers > 1 {
-          DispatchQueue.concurrentPerform(iterations: packers, execute: packPanels)
+          parallelPerform(iterations: packers, execute: packPanels)
         } else {
           packPanels(0)
         }
@@ -128,7 +127,7 @@ enum MatrixKernel {
           }
         }
         if threads > 1 {
-          DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+          parallelPerform(iterations: threads, execute: work)
         } else {
           work(0)
         }

@@ -1,4 +1,21 @@
-import Dispatch
+import _AttentionKernels
+
+/// Calls `body` for every index in `0..<iterations`, on this thread and the
+/// pool's workers (at most ``MatrixKernel/activeProcessorCount`` threads in
+/// all), returning when every call has returned — as
+/// `DispatchQueue.concurrentPerform`, but the workers stay awake between the
+/// short sections a training step is made of (`attn_parallel_for`).
+func parallelPerform(iterations: Int, execute body: (Int) -> Void) {
+  withoutActuallyEscaping(body) { body in
+    withUnsafePointer(to: body) { pointer in
+      attn_parallel_for(
+        iterations, Int32(clamping: MatrixKernel.activeProcessorCount),
+        { context, index in
+          context?.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+        }, UnsafeMutableRawPointer(mutating: pointer))
+    }
+  }
+}
 
 /// Runs `body` over `0..<count` in contiguous chunks, one per core when
 /// `work` (a rough count of operations) is large enough to pay for threads,
@@ -10,7 +27,7 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
     return
   }
   let chunk = (count + threads - 1) / threads
-  DispatchQueue.concurrentPerform(iterations: threads) { index in
+  parallelPerform(iterations: threads) { index in
     let start = index * chunk
     let end = min(count, start + chunk)
     if start < end { body(start..<end) }
@@ -22,7 +39,7 @@ func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Voi
 /// Unchecked: a raw pointer is not Sendable. Safe because every user splits
 /// the buffer so that no two threads touch the same element, the buffer
 /// outlives the parallel section (it is borrowed from an array inside
-/// `withUnsafeMutableBufferPointer` around it), and `concurrentPerform`
+/// `withUnsafeMutableBufferPointer` around it), and `parallelPerform`
 /// returns only when every thread is done.
 struct SharedBuffer<Element>: @unchecked Sendable {
   let base: UnsafeMutablePointer<Element>

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 import _AttentionKernels
 
@@ -121,7 +120,7 @@ enum FusedAttention {
       q.scalars.withUnsafeBufferPointer { queries in
         guard let queries = queries.baseAddress else { return }
         let queryBase = SharedConstant(base: queries)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        parallelPerform(iterations: threads) { _ in
           // This thread's tiles: scores and weights kept keys × queries (Sᵀ,
           // Pᵀ), so softmax runs down columns, vectorized across queries,
           // and Pᵀ is read in place as the transposed A of P·V.

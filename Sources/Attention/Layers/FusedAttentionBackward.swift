@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The backward pass of the tiled schedule (FlashAttention-2's), beside its
 /// forward pass in FusedAttention.swift.
 extension FusedAttention {
@@ -134,7 +132,7 @@ extension FusedAttention {
           }
           let workspace = Workspace(block: block, m: m, dk: dk, dv: dv)
           if big {
-            DispatchQueue.concurrentPerform(iterations: units) { unit in
+            parallelPerform(iterations: units) { unit in
               var own = workspace
               run(unit, &own)
             }

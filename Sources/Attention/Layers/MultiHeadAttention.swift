@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The four projections of multi-head attention, in the row-vector
 /// convention (`Q = x·wq + bq`): `wq`, `wk` are `[d_in, d_model]`, `wv` is
 /// `[d_in, d_v]` and `wo` is `[d_v, d_out]`; the biases, when present, are
@@ -289,7 +287,7 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
         }
       }
       if parallel {
-        DispatchQueue.concurrentPerform(iterations: heads, execute: run)
+        parallelPerform(iterations: heads, execute: run)
       } else {
         for head in 0..<heads { run(head) }
       }

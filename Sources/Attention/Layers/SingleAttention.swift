@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 import _AttentionKernels
 
@@ -136,7 +135,7 @@ enum SingleAttention {
       let stop = ExecutionContext.current.stop
       let threads = units > 1 && batch * heads * n * m * (dk + dv) >= 1 << 16 ? MatrixKernel.activeProcessorCount : 1
       // Each thread takes every threads-th unit, with one workspace for all of them.
-      DispatchQueue.concurrentPerform(iterations: min(threads, units)) { thread in
+      parallelPerform(iterations: min(threads, units)) { thread in
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: max(floats, 1))
         defer { workspace.deallocate() }
         for unit in stride(from: thread, to: units, by: threads) where !stop.isRequested { body(unit, workspace) }

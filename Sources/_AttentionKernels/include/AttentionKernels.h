@@ -172,4 +172,14 @@ void attn_pack_row_panels_float32(
 void attn_pack_column_panels_float32(
     const float *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t width, float *dst);
 
+/// One index of a parallel section: called with the section's `context`.
+typedef void (*attn_task)(void *context, ptrdiff_t index);
+
+/// Calls task(context, i) for every i in 0..<count, on the calling thread and
+/// up to `threads − 1` of the pool's workers, and returns when every call
+/// has returned. Indices go to whichever thread is free. A section posted
+/// inside a task, or while another thread's section runs, runs on its
+/// caller alone. Workers spin briefly between sections before they sleep.
+void attn_parallel_for(ptrdiff_t count, int threads, attn_task task, void *context);
+
 #endif
