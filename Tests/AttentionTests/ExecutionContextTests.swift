@@ -40,7 +40,7 @@ import Testing
     let inner = ExecutionContext(maximumElements: 10)
     try outer.run {
       #expect(ExecutionContext.current.maximumElements == 100)
-      try inner.run { #expect(ExecutionContext.current.maximumElements == 10) }
+      inner.run { #expect(ExecutionContext.current.maximumElements == 10) }
       #expect(ExecutionContext.current.maximumElements == 100)
       _ = try zeros([50])
     }

@@ -89,7 +89,7 @@ import _TestSupport
     let deepText = ValueFormatter().format(deep)
     let stop = StopRequest()
     stop.request()
-    try ExecutionContext(stop: stop).run {
+    ExecutionContext(stop: stop).run {
       #expect(ValueFormatter().format(small) == smallText, "small values print whole")
       let text = ValueFormatter().format(deep)
       let note = "\n… (printing stopped: interrupted)"

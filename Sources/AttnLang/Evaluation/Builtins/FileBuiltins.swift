@@ -73,7 +73,7 @@ extension Builtins {
       example: "save(softmax([1, 2, 3]), tempdir(\"p.csv\"))"
     ) { args in
       let path = try args.string("path")
-      let element = try args.has("dtype") ? StoredElement(rawValue: try args.dtype().rawValue) : nil
+      let element = args.has("dtype") ? StoredElement(rawValue: try args.dtype().rawValue) : nil
       guard case .tensors(let format) = try args.fileKind(path, writing: true) else {
         throw TensorError("save", "to draw a picture use svg(x, \"\(path)\")")
       }
