@@ -1,42 +1,13 @@
 #include <math.h>
 
 #include "AttentionKernels.h"
+#include "LaneSums.h"
 #include "Vectors.h"
 
 // LayerNorm of float32 rows: each row's mean and variance are summed in
 // double (the results are then float32 roundings of nearly exact values),
 // the normalized rows x̂ and each row's 1/√(σ² + ε) are kept for the
-// backward pass. Sums run in eight independent lanes (a single running sum
-// is a chain of dependent additions the compiler may not reorder).
-
-#define SUM_LANES 8
-
-/// Σ a[i], in double, over eight lanes.
-ATTN_INLINE double lane_sum(const float *a, ptrdiff_t count) {
-  double lanes[SUM_LANES] = {0};
-  ptrdiff_t i = 0;
-  for (; i + SUM_LANES <= count; i += SUM_LANES)
-    for (int q = 0; q < SUM_LANES; q++) lanes[q] += a[i + q];
-  double total = 0;
-  for (; i < count; i++) total += a[i];
-  for (int q = 0; q < SUM_LANES; q++) total += lanes[q];
-  return total;
-}
-
-/// Σ (a[i] − center)², in double, over eight lanes.
-ATTN_INLINE double lane_squares(const float *a, ptrdiff_t count, double center) {
-  double lanes[SUM_LANES] = {0};
-  ptrdiff_t i = 0;
-  for (; i + SUM_LANES <= count; i += SUM_LANES)
-    for (int q = 0; q < SUM_LANES; q++) {
-      double x = (double)a[i + q] - center;
-      lanes[q] += x * x;
-    }
-  double total = 0;
-  for (; i < count; i++) total += ((double)a[i] - center) * ((double)a[i] - center);
-  for (int q = 0; q < SUM_LANES; q++) total += lanes[q];
-  return total;
-}
+// backward pass.
 
 ATTN_INLINE void layer_norm(
     const float *x, const float *weight, const float *bias, float *y, float *normalized, double *inverses,

@@ -112,4 +112,26 @@ import Testing
       for (a, e) in zip(s.scalars, d.scalars) { #expect(abs(a - e) <= 16 * Double(Float.ulpOfOne) * scale) }
     }
   }
+
+  /// Rows wider than the kernel's sixteen lanes (four whole blocks and a
+  /// tail), large logits (no exp may overflow) and targets at both ends.
+  @Test func float32CrossEntropyAgreesWithFloat64() throws {
+    let (rows, classes) = (29, 70)
+    var values = try (randn([rows, classes], seed: 11) * Tensor(10)).scalars
+    for i in 0..<classes { values[i] += 5000 }
+    let logits = try Tensor(shape: [rows, classes], scalars: values).converted(to: .float32)
+    let targets = try Tensor(shape: [rows], scalars: (0..<rows).map { Double($0 * 37 % classes) })
+    let lastTargets = try Tensor(shape: [rows], scalars: (0..<rows).map { $0 % 2 == 0 ? 0 : Double(classes - 1) })
+    for targets in [targets, lastTargets] {
+      let (single, singleGradient) = try valueWithGradient(at: logits) { try crossEntropy($0, targets) }
+      let (double, doubleGradient) = try valueWithGradient(at: logits.converted(to: .float64)) {
+        try crossEntropy($0, targets)
+      }
+      #expect(singleGradient.dtype == .float32, "the gradient is float32")
+      #expect(abs(single.scalars[0] - double.scalars[0]) <= 1e-12 * double.scalars[0].magnitude)
+      for (a, e) in zip(singleGradient.scalars, doubleGradient.scalars) {
+        #expect(abs(a - e) <= Double(Float.ulpOfOne) * max(e.magnitude, 1e-3 / Double(rows)))
+      }
+    }
+  }
 }

@@ -70,6 +70,19 @@ enum Processor {
   static let layerNormBackward =
     hasFusedMultiplyAdd ? attn_layer_norm_backward_float32_fma : attn_layer_norm_backward_float32_portable
 
-  /// One AdamW step on float32 values in place (`Optimizer.c`).
+  /// One AdamW step on float32 values, into new arrays or in place (`Optimizer.c`).
   static let adam = hasFusedMultiplyAdd ? attn_adam_float32_fma : attn_adam_float32_portable
+
+  /// Σ g² of float32 values in double, for gradient clipping.
+  static let sumOfSquares = hasFusedMultiplyAdd ? attn_sum_squares_float32_fma : attn_sum_squares_float32_portable
+
+  /// float32 values times a float32 factor.
+  static let scale = hasFusedMultiplyAdd ? attn_scale_float32_fma : attn_scale_float32_portable
+
+  /// Cross-entropy of float32 logits, keeping each row's log Σ exp (`Losses.c`).
+  static let crossEntropy = hasFusedMultiplyAdd ? attn_cross_entropy_float32_fma : attn_cross_entropy_float32_portable
+
+  /// Its gradient with respect to the logits.
+  static let crossEntropyBackward =
+    hasFusedMultiplyAdd ? attn_cross_entropy_backward_float32_fma : attn_cross_entropy_backward_float32_portable
 }

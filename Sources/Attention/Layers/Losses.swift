@@ -51,6 +51,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
     }
     picked[row] = Int(value)
   }
+  if logits.dtype == .float32 { return float32CrossEntropy(logits, picked, classes: classes) }
   let logProbabilities = try logSoftmax(logits.untracked)
   let values = logProbabilities.scalars
   var total = 0.0
@@ -62,6 +63,42 @@ public func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
     for row in 0..<rows { delta[row * classes + picked[row]] -= 1 }
     let scale = gradient.scalars[0] / Double(rows)
     gradients.add(Tensor(unchecked: logits.shape, delta.map { $0 * scale }), to: logits)
+  }
+}
+
+/// Cross-entropy of float32 logits: each row's log Σ exp in double over the
+/// float32 values (`Losses.c`), the gradient written in float32 — no widened
+/// copy of the logits, their log-probabilities or the gradient.
+private func float32CrossEntropy(_ logits: Tensor, _ picked: [Int], classes: Int) -> Tensor {
+  let rows = picked.count
+  let values = logits.untracked.floats
+  var lse = [Double](repeating: 0, count: rows)
+  let total = values.withUnsafeBufferPointer { x in
+    picked.withUnsafeBufferPointer { targets in
+      lse.withUnsafeMutableBufferPointer { lse in
+        guard let x = x.baseAddress, let targets = targets.baseAddress, let lse = lse.baseAddress else { return 0.0 }
+        return Processor.crossEntropy(x, targets, rows, classes, lse)
+      }
+    }
+  }
+  let loss = Tensor(total / Double(rows))
+  guard let tape = Tape.recording(logits) else { return loss }
+  return tape.record(loss, "crossentropy", inputs: [logits]) { [picked, lse] gradient, gradients in
+    var delta = Tensor.uninitializedFloats(values.count)
+    values.withUnsafeBufferPointer { x in
+      picked.withUnsafeBufferPointer { targets in
+        lse.withUnsafeBufferPointer { lse in
+          delta.withUnsafeMutableBufferPointer { delta in
+            guard let x = x.baseAddress, let targets = targets.baseAddress, let lse = lse.baseAddress,
+              let delta = delta.baseAddress
+            else { return }
+            Processor.crossEntropyBackward(
+              x, targets, lse, rows, classes, Float(gradient.scalars[0] / Double(rows)), delta)
+          }
+        }
+      }
+    }
+    gradients.add(Tensor(unchecked: logits.shape, floats: delta, dtype: .float32), to: logits)
   }
 }
 

@@ -119,15 +119,27 @@ public struct Adam: Equatable, Sendable {
     shapes: [[Int]], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
     schedule: LearningRateSchedule = .constant, weightDecay: Double = 0
   ) throws {
+    let zeros = try shapes.map { try Tensor(repeating: 0, shape: $0) }
+    self.init(
+      firstMoments: zeros, secondMoments: zeros, steps: 0, learningRate: learningRate, beta1: beta1, beta2: beta2,
+      epsilon: epsilon, schedule: schedule, weightDecay: weightDecay)
+  }
+
+  /// An optimizer that goes on from `steps` steps taken with these moments
+  /// (one of each per parameter, of its shape).
+  public init(
+    firstMoments: [Tensor], secondMoments: [Tensor], steps: Int, learningRate: Double = 1e-3, beta1: Double = 0.9,
+    beta2: Double = 0.999, epsilon: Double = 1e-8, schedule: LearningRateSchedule = .constant, weightDecay: Double = 0
+  ) {
     self.learningRate = learningRate
     self.weightDecay = weightDecay
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
     self.schedule = schedule
-    steps = 0
-    firstMoments = try shapes.map { try Tensor(repeating: 0, shape: $0) }
-    secondMoments = firstMoments
+    self.steps = steps
+    self.firstMoments = firstMoments
+    self.secondMoments = secondMoments
   }
 
   /// Takes one step: updates the moments and returns the new parameters.
@@ -151,32 +163,47 @@ public struct Adam: Equatable, Sendable {
       if updated[index].dtype == .float32, firstMoments[index].dtype == .float32,
         secondMoments[index].dtype == .float32
       {
-        // float32 parameters step in float32, as PyTorch's.
-        let gradient = gradients[index].untracked.floats
+        // float32 parameters step in float32, as PyTorch's, into new arrays:
+        // the old ones are usually shared with the caller's values (copying
+        // them first to update in place would cost a pass more).
         let settings = (
           shrink: Float(shrink), weight: Float(1 - beta1), beta2: Float(beta2), step: Float(stepSize),
           correction2: Float(correction2), epsilon: Float(epsilon)
         )
-        _ = updated[index].withUnsafeMutableFloats { p in
-          firstMoments[index].withUnsafeMutableFloats { m in
-            secondMoments[index].withUnsafeMutableFloats { v in
-              gradient.withUnsafeBufferPointer { g in
-                guard let p = p.baseAddress, let m = m.baseAddress, let v = v.baseAddress, let g = g.baseAddress
-                else { return }
-                let (ps, ms, vs, gs) = (
-                  SharedBuffer(base: p), SharedBuffer(base: m), SharedBuffer(base: v), ConstantBuffer(base: g)
-                )
-                // Threads only for the large matrices: waking one costs more than a small step.
-                forEachChunk(gradient.count, work: gradient.count) { range in
-                  let i = range.lowerBound
-                  Processor.adam(
-                    ps.base + i, ms.base + i, vs.base + i, gs.base + i, range.count, settings.shrink, settings.weight,
-                    settings.beta2, settings.step, settings.correction2, settings.epsilon)
+        let count = updated[index].count
+        var (newP, newM, newV) = (
+          Tensor.uninitializedFloats(count), Tensor.uninitializedFloats(count), Tensor.uninitializedFloats(count)
+        )
+        withPointers(updated[index].floats, firstMoments[index].floats, secondMoments[index].floats) { p, m, v in
+          gradients[index].untracked.floats.withUnsafeBufferPointer { g in
+            newP.withUnsafeMutableBufferPointer { newP in
+              newM.withUnsafeMutableBufferPointer { newM in
+                newV.withUnsafeMutableBufferPointer { newV in
+                  guard let p, let m, let v, let g = g.baseAddress, let newP = newP.baseAddress,
+                    let newM = newM.baseAddress, let newV = newV.baseAddress
+                  else { return }
+                  let sources = (ConstantBuffer(base: p), ConstantBuffer(base: m), ConstantBuffer(base: v))
+                  let (gs, targets) = (
+                    ConstantBuffer(base: g),
+                    (SharedBuffer(base: newP), SharedBuffer(base: newM), SharedBuffer(base: newV))
+                  )
+                  // Threads only for the large matrices: a small step is over before one would start.
+                  forEachChunk(count, work: count) { range in
+                    let i = range.lowerBound
+                    Processor.adam(
+                      sources.0.base + i, sources.1.base + i, sources.2.base + i, gs.base + i, targets.0.base + i,
+                      targets.1.base + i, targets.2.base + i, range.count, settings.shrink, settings.weight,
+                      settings.beta2, settings.step, settings.correction2, settings.epsilon)
+                  }
                 }
               }
             }
           }
         }
+        let shape = updated[index].shape
+        updated[index] = Tensor(unchecked: shape, floats: newP, dtype: .float32)
+        firstMoments[index] = Tensor(unchecked: shape, floats: newM, dtype: .float32)
+        secondMoments[index] = Tensor(unchecked: shape, floats: newV, dtype: .float32)
         continue
       }
       let gradient = gradients[index].scalars
@@ -217,7 +244,9 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (
     var sum = 0.0
     if gradient.dtype == .float32 {
       // Read in place: `scalars` of a float32 tensor is a widened copy.
-      for value in gradient.floats { sum += Double(value) * Double(value) }
+      sum = gradient.floats.withUnsafeBufferPointer { values in
+        values.baseAddress.map { Processor.sumOfSquares($0, values.count) } ?? 0
+      }
     } else {
       for value in gradient.scalars { sum += value * value }
     }
@@ -227,15 +256,24 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Double) throws -> (
   let norm = squares.squareRoot()
   let factor = min(maxNorm / (norm + 1e-6), 1)
   let scaled = gradients.map { gradient in
-    var result = gradient.untracked
-    // float32 gradients are scaled in float32 (by the factor rounded to float32, as PyTorch's).
-    let scaledInPlace: Void? = result.withUnsafeMutableFloats { values in
-      for i in values.indices { values[i] *= Float(factor) }
-    }
-    if scaledInPlace == nil {
-      result.scalars.withUnsafeMutableBufferPointer { values in
-        for i in values.indices { values[i] *= factor }
+    let gradient = gradient.untracked
+    if factor == 1 { return gradient }
+    if gradient.dtype == .float32 {
+      // float32 gradients are scaled in float32 (by the factor rounded to
+      // float32, as PyTorch's), into a new array: the old one is usually
+      // shared with the caller's value.
+      var values = Tensor.uninitializedFloats(gradient.count)
+      gradient.floats.withUnsafeBufferPointer { source in
+        values.withUnsafeMutableBufferPointer { target in
+          guard let source = source.baseAddress, let target = target.baseAddress else { return }
+          Processor.scale(source, target, gradient.count, Float(factor))
+        }
       }
+      return Tensor(unchecked: gradient.shape, floats: values, dtype: .float32)
+    }
+    var result = gradient
+    result.scalars.withUnsafeMutableBufferPointer { values in
+      for i in values.indices { values[i] *= factor }
     }
     return result
   }

@@ -120,14 +120,38 @@ void attn_layer_norm_backward_float32_portable(
 void attn_column_sums_float32(
     const float *gradient, const float *normalized, double *weighted, double *plain, ptrdiff_t rows, ptrdiff_t d);
 
-/// One AdamW step on float32 values in place (Optimizer.c), in PyTorch's
-/// order of operations; `weight` is 1 − β₁.
+/// One AdamW step on float32 values (Optimizer.c), in PyTorch's order of
+/// operations; `weight` is 1 − β₁. Reads the parameters, moments and
+/// gradients p, m, v, g and writes the new ones to new_p, new_m, new_v
+/// (which may be p, m, v: in place).
 void attn_adam_float32_fma(
-    float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
-    float step_size, float correction2, float epsilon);
+    const float *p, const float *m, const float *v, const float *g, float *new_p, float *new_m, float *new_v,
+    ptrdiff_t count, float shrink, float weight, float beta2, float step_size, float correction2, float epsilon);
 void attn_adam_float32_portable(
-    float *p, float *m, float *v, const float *g, ptrdiff_t count, float shrink, float weight, float beta2,
-    float step_size, float correction2, float epsilon);
+    const float *p, const float *m, const float *v, const float *g, float *new_p, float *new_m, float *new_v,
+    ptrdiff_t count, float shrink, float weight, float beta2, float step_size, float correction2, float epsilon);
+
+/// Σ g[i]² in double (gradient clipping's norms), and target[i] = g[i]·factor
+/// in float32 (target may be g).
+double attn_sum_squares_float32_fma(const float *g, ptrdiff_t count);
+double attn_sum_squares_float32_portable(const float *g, ptrdiff_t count);
+void attn_scale_float32_fma(const float *g, float *target, ptrdiff_t count, float factor);
+void attn_scale_float32_portable(const float *g, float *target, ptrdiff_t count, float factor);
+
+/// Cross-entropy of float32 logits (rows × classes) against one class per row
+/// (Losses.c): returns Σ_rows (log Σ exp(row) − row[target]), summed in
+/// double, and keeps each row's log Σ exp in `lse` for the backward, which
+/// writes gradient = (softmax(row) − one-hot(target))·scale in float32.
+double attn_cross_entropy_float32_fma(
+    const float *logits, const ptrdiff_t *targets, ptrdiff_t rows, ptrdiff_t classes, double *lse);
+double attn_cross_entropy_float32_portable(
+    const float *logits, const ptrdiff_t *targets, ptrdiff_t rows, ptrdiff_t classes, double *lse);
+void attn_cross_entropy_backward_float32_fma(
+    const float *logits, const ptrdiff_t *targets, const double *lse, ptrdiff_t rows, ptrdiff_t classes, float scale,
+    float *gradient);
+void attn_cross_entropy_backward_float32_portable(
+    const float *logits, const ptrdiff_t *targets, const double *lse, ptrdiff_t rows, ptrdiff_t classes, float scale,
+    float *gradient);
 
 /// The floats of workspace the float32 attention's forward (backward = 0) or backward pass needs.
 ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward);

@@ -92,13 +92,18 @@ extension Builtins {
       func number(_ field: String) throws(Diagnostic) -> Double { try optimizerNumber(optimizer, field, args) }
       let (current, structure) = try tensors(of: parameters, args, "opt.params")
       let gradients = try tensors(of: try args.value("g"), like: parameters, args, "g").tensors
-      var adam = try Adam(
-        shapes: current.map(\.shape), learningRate: try number("lr"), beta1: try number("beta1"),
-        beta2: try number("beta2"), epsilon: try number("eps"), schedule: try schedule(of: optimizer, args),
+      let t = try number("t")
+      guard let steps = exactInteger(t), steps >= 0 else {
+        let what = "the optimizer's step count 't'"
+        let problem = t < 0 ? "\(what) must be 0 or more, got \(t)" : integerProblem(t, what: what)
+        throw Diagnostic("update: " + problem, at: args.range(of: "opt"))
+      }
+      var adam = Adam(
+        firstMoments: try tensors(of: m, like: parameters, args, "opt.m").tensors,
+        secondMoments: try tensors(of: v, like: parameters, args, "opt.v").tensors, steps: steps,
+        learningRate: try number("lr"), beta1: try number("beta1"), beta2: try number("beta2"),
+        epsilon: try number("eps"), schedule: try schedule(of: optimizer, args),
         weightDecay: try optimizerNumber(optimizer, "weight_decay", args, missing: 0))
-      adam.steps = Int(try number("t"))
-      adam.firstMoments = try tensors(of: m, like: parameters, args, "opt.m").tensors
-      adam.secondMoments = try tensors(of: v, like: parameters, args, "opt.v").tensors
       let updated = try adam.step(current, gradients: gradients)
       optimizer["params"] = structure.rebuild(updated)
       optimizer["m"] = structure.rebuild(adam.firstMoments)
