@@ -68,6 +68,14 @@ import _TestSupport
     text("an enormous jacobian", "jacobian(x -> x, zeros(10000))", "more than the limit"),
     text("an optimizer of a string", "adam(\"weights\")", "adam: p must be a tensor"),
     text("an update without an optimizer", "update(1, 2)", "must be an optimizer made by adam"),
+    text(
+      "an optimizer at step 1e300",
+      "o = adam([1])\nupdate({params: o.params, m: o.m, v: o.v, t: 1e300, lr: 1, beta1: 0.9, beta2: 0.9, eps: 1}, [1])",
+      "step count 't' is too large"),
+    text(
+      "an optimizer at step -2",
+      "o = adam([1])\nupdate({params: o.params, m: o.m, v: o.v, t: -2, lr: 1, beta1: 0.9, beta2: 0.9, eps: 1}, [1])",
+      "step count 't' must be 0 or more"),
     text("iterating over a number", "for i in 3 { }", "cannot iterate over a number"),
     text("a missing record field", "r = {a: 1}\nr.b", "no field 'b'"),
     text("an additive mask", "attend([1, 0], eye(2), mask: [0, -inf])", "convert it with mask: m == 0"),

@@ -240,7 +240,13 @@ struct Gradients {
       // Gradients of float32 values add up in float32, as PyTorch's.
       let more = gradient.floats
       _ = existing.withUnsafeMutableFloats { total in
-        for index in total.indices { total[index] += more[index] }
+        more.withUnsafeBufferPointer { more in
+          guard let t = total.baseAddress, let m = more.baseAddress else { return }
+          let (target, source) = (SharedBuffer(base: t), ConstantBuffer(base: m))
+          forEachChunk(total.count, work: total.count) { range in
+            for index in range { target.base[index] += source.base[index] }
+          }
+        }
       }
     } else {
       existing.scalars.withUnsafeMutableBufferPointer { total in

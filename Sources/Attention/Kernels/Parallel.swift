@@ -19,8 +19,9 @@ func parallelPerform(iterations: Int, execute body: (Int) -> Void) {
 
 /// Runs `body` over `0..<count` in contiguous chunks, one per core when
 /// `work` (a rough count of operations) is large enough to pay for threads,
-/// otherwise on the calling thread.
-func forEachChunk(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+/// otherwise on the calling thread. `body` must write only its own chunk's
+/// elements of anything it shares.
+func forEachChunk(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
   let threads = work >= 1 << 16 ? min(MatrixKernel.activeProcessorCount, count) : 1
   guard threads > 1 else {
     body(0..<count)

@@ -73,14 +73,24 @@ private func float32CrossEntropy(_ logits: Tensor, _ picked: [Int], classes: Int
   let rows = picked.count
   let values = logits.untracked.floats
   var lse = [Double](repeating: 0, count: rows)
-  let total = values.withUnsafeBufferPointer { x in
+  // Rows in chunks on several threads (an exp is some twenty operations);
+  // each chunk's sum in its own slot, added in order.
+  var sums = [Double](repeating: 0, count: rows)
+  values.withUnsafeBufferPointer { x in
     picked.withUnsafeBufferPointer { targets in
       lse.withUnsafeMutableBufferPointer { lse in
-        guard let x = x.baseAddress, let targets = targets.baseAddress, let lse = lse.baseAddress else { return 0.0 }
-        return Processor.crossEntropy(x, targets, rows, classes, lse)
+        sums.withUnsafeMutableBufferPointer { sums in
+          guard let x = x.baseAddress, let targets = targets.baseAddress, let lse = lse.baseAddress else { return }
+          forEachChunk(rows, work: 32 * rows * classes) { range in
+            let first = range.lowerBound
+            sums[first] = Processor.crossEntropy(
+              x + first * classes, targets + first, range.count, classes, lse + first)
+          }
+        }
       }
     }
   }
+  let total = sums.reduce(0, +)
   let loss = Tensor(total / Double(rows))
   guard let tape = Tape.recording(logits) else { return loss }
   return tape.record(loss, "crossentropy", inputs: [logits]) { [picked, lse] gradient, gradients in
@@ -92,8 +102,13 @@ private func float32CrossEntropy(_ logits: Tensor, _ picked: [Int], classes: Int
             guard let x = x.baseAddress, let targets = targets.baseAddress, let lse = lse.baseAddress,
               let delta = delta.baseAddress
             else { return }
-            Processor.crossEntropyBackward(
-              x, targets, lse, rows, classes, Float(gradient.scalars[0] / Double(rows)), delta)
+            let scale = Float(gradient.scalars[0] / Double(rows))
+            forEachChunk(rows, work: 32 * rows * classes) { range in
+              let first = range.lowerBound
+              Processor.crossEntropyBackward(
+                x + first * classes, targets + first, lse + first, range.count, classes, scale,
+                delta + first * classes)
+            }
           }
         }
       }

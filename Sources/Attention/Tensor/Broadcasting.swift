@@ -93,35 +93,25 @@ extension Tensor {
     _ body: (Element, Element) -> Element
   ) -> [Element] {
     let count = shape.reduce(1, *)
-    var result = [Element](repeating: 0, count: count)
-    if shapeX == shape, shapeY == shape {
-      x.withUnsafeBufferPointer { x in
-        y.withUnsafeBufferPointer { y in
-          result.withUnsafeMutableBufferPointer { out in
-            for i in 0..<count { out[i] = body(x[i], y[i]) }
+    // Same shapes, or one side a single number: every element written once,
+    // in chunks on several threads when there are many (a residual add).
+    if (shapeX == shape || x.count == 1) && (shapeY == shape || y.count == 1) && x.count + y.count > 2 {
+      return [Element](unsafeUninitializedCapacity: count) { out, initialized in
+        x.withUnsafeBufferPointer { x in
+          y.withUnsafeBufferPointer { y in
+            forEachChunk(count, work: count) { range in
+              switch (x.count == 1, y.count == 1) {
+              case (false, false): for i in range { out[i] = body(x[i], y[i]) }
+              case (false, true): for i in range { out[i] = body(x[i], y[0]) }
+              default: for i in range { out[i] = body(x[0], y[i]) }
+              }
+            }
           }
         }
+        initialized = count
       }
-      return result
     }
-    if y.count == 1, shapeX == shape {
-      let y = y[0]
-      x.withUnsafeBufferPointer { x in
-        result.withUnsafeMutableBufferPointer { out in
-          for i in 0..<count { out[i] = body(x[i], y) }
-        }
-      }
-      return result
-    }
-    if x.count == 1, shapeY == shape {
-      let x = x[0]
-      y.withUnsafeBufferPointer { y in
-        result.withUnsafeMutableBufferPointer { out in
-          for i in 0..<count { out[i] = body(x, y[i]) }
-        }
-      }
-      return result
-    }
+    var result = [Element](repeating: 0, count: count)
     // General case: walk the output in row-major order with an odometer,
     // moving each operand's offset by its (possibly zero) stride.
     let stridesA = broadcastStrides(of: shapeX, to: shape)

@@ -187,8 +187,8 @@ public struct Adam: Equatable, Sendable {
                     ConstantBuffer(base: g),
                     (SharedBuffer(base: newP), SharedBuffer(base: newM), SharedBuffer(base: newV))
                   )
-                  // Threads only for the large matrices: a small step is over before one would start.
-                  forEachChunk(count, work: count) { range in
+                  // About ten operations and 28 bytes of traffic per element.
+                  forEachChunk(count, work: 16 * count) { range in
                     let i = range.lowerBound
                     Processor.adam(
                       sources.0.base + i, sources.1.base + i, sources.2.base + i, gs.base + i, targets.0.base + i,
