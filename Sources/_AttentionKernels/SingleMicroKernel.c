@@ -20,6 +20,19 @@ ATTN_INLINE v8f multiply_add8f(v8f a, v8f b, v8f c, int fused) {
   return c + a * b;
 }
 
+ATTN_INLINE void store_tile(float *c, ptrdiff_t ldc, v8f acc[6][2], int overwrite) {
+  for (int r = 0; r < 6; r++) {
+    float *row = c + r * ldc;
+    if (overwrite) {
+      store8f(row, acc[r][0]);
+      store8f(row + 8, acc[r][1]);
+    } else {
+      store8f(row, load8f(row) + acc[r][0]);
+      store8f(row + 8, load8f(row + 8) + acc[r][1]);
+    }
+  }
+}
+
 ATTN_INLINE void single_microkernel(
     ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite, int fused) {
   v8f acc[6][2] = {{0}};
@@ -34,16 +47,32 @@ ATTN_INLINE void single_microkernel(
     a += 6;
     b += 16;
   }
-  for (int r = 0; r < 6; r++) {
-    float *row = c + r * ldc;
-    if (overwrite) {
-      store8f(row, acc[r][0]);
-      store8f(row + 8, acc[r][1]);
-    } else {
-      store8f(row, load8f(row) + acc[r][0]);
-      store8f(row + 8, load8f(row + 8) + acc[r][1]);
+  store_tile(c, ldc, acc, overwrite);
+}
+
+// The same tile with A read where it is stored rather than from a packed
+// panel: row r's value at step p is a[r·row_stride + p·step] (row_stride = lda,
+// step = 1 for A as stored; row_stride = 1, step = lda for A stored
+// transposed). The six broadcasts per step are loads either way, so packing
+// A saves nothing when k is short and costs a pass over it.
+ATTN_INLINE void single_microkernel_strided(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
+    int overwrite, int fused) {
+  v8f acc[6][2] = {{0}};
+  const float *rows[6];
+  for (int r = 0; r < 6; r++) rows[r] = a + r * row_stride;
+  for (ptrdiff_t p = 0; p < k; p++) {
+    v8f b0 = load8f(b), b1 = load8f(b + 8);
+    for (int r = 0; r < 6; r++) {
+      float x = *rows[r];
+      rows[r] += step;
+      v8f broadcast = {x, x, x, x, x, x, x, x};
+      acc[r][0] = multiply_add8f(broadcast, b0, acc[r][0], fused);
+      acc[r][1] = multiply_add8f(broadcast, b1, acc[r][1], fused);
     }
+    b += 16;
   }
+  store_tile(c, ldc, acc, overwrite);
 }
 
 ATTN_FMA_TARGET void attn_single_microkernel_6x16_fma(
@@ -54,4 +83,16 @@ ATTN_FMA_TARGET void attn_single_microkernel_6x16_fma(
 void attn_single_microkernel_6x16_portable(
     ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite) {
   single_microkernel(k, a, b, c, ldc, overwrite, 0);
+}
+
+ATTN_FMA_TARGET void attn_single_microkernel_6x16_strided_fma(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
+    int overwrite) {
+  single_microkernel_strided(k, a, step, row_stride, b, c, ldc, overwrite, 1);
+}
+
+void attn_single_microkernel_6x16_strided_portable(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
+    int overwrite) {
+  single_microkernel_strided(k, a, step, row_stride, b, c, ldc, overwrite, 0);
 }

@@ -65,6 +65,36 @@ import _TestSupport
     }
   }
 
+  /// The float32 kernel (6 × 16 tiles, kc = 512, A read in place in whole
+  /// panels and packed in a last, shorter one) against the float64
+  /// definition on the same values, every operand stored either way.
+  @Test(arguments: shapes + [(768, 128, 128), (128, 768, 512), (71, 1030, 33), (13, 600, 700)])
+  func float32MatchesTheDefinition(_ shape: (Int, Int, Int)) throws {
+    let (m, k, n) = shape
+    let a = try randn([m, k], seed: UInt64(m * 1000 + k)).converted(to: .float32).converted(to: .float64)
+    let b = try randn([k, n], seed: UInt64(n * 1000 + k)).converted(to: .float32).converted(to: .float64)
+    let expected = reference(a, b)
+    let (storedA, storedB) = (try transpose(a), try transpose(b))
+    for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+      let x = (transposeA ? storedA : a).scalars.map(Float.init)
+      let y = (transposeB ? storedB : b).scalars.map(Float.init)
+      var c = [Float](repeating: .nan, count: m * n)
+      x.withUnsafeBufferPointer { xs in
+        y.withUnsafeBufferPointer { ys in
+          c.withUnsafeMutableBufferPointer {
+            MatrixKernel.multiply(
+              xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
+              transposeB: transposeB)
+          }
+        }
+      }
+      // Rounding in float32 at every step: within k units of the largest term's size.
+      let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
+      #expect(
+        worst <= Double(k) * Double(Float.ulpOfOne) * 4, "\(shape) transposeA: \(transposeA) transposeB: \(transposeB)")
+    }
+  }
+
   /// The threads follow a container's CPU quota (cgroup v2's cpu.max).
   @Test func theCPUQuotaLimitsTheThreads() {
     #expect(MatrixKernel.cpuQuota("max 100000\n") == nil)

@@ -22,6 +22,14 @@ protocol KernelElement: BinaryFloatingPoint, Sendable {
   static func smallProduct(
     _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, m: Int, k: Int, n: Int,
     transposedA: Bool, transposedB: Bool)
+  /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` for a block of A where it
+  /// is stored: `A[r, p]` at `a[r · rowStride + p · step]`, with `step` 1 (A
+  /// as stored) or `rowStride` 1 (A stored transposed). `scratch` holds
+  /// `(blockRows + tileRows) · blockDepth` elements for what it packs.
+  static func macroKernel(
+    _ a: UnsafePointer<Self>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Self>,
+    _ c: UnsafeMutablePointer<Self>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
+    scratch: UnsafeMutablePointer<Self>)
   /// Packs a `rows × columns` block into panels of `height` rows (`attn_pack_row_panels_…`).
   static func packRowPanels(
     _ source: UnsafePointer<Self>, ld: Int, rows: Int, columns: Int, height: Int,
@@ -30,6 +38,30 @@ protocol KernelElement: BinaryFloatingPoint, Sendable {
   static func packColumnPanels(
     _ source: UnsafePointer<Self>, ld: Int, rows: Int, columns: Int, width: Int, into packed: UnsafeMutablePointer<Self>
   )
+}
+
+extension KernelElement {
+  /// Packs the block of A into `scratch`, then runs the packed macro-kernel.
+  static func macroKernel(
+    _ a: UnsafePointer<Self>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Self>,
+    _ c: UnsafeMutablePointer<Self>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
+    scratch: UnsafeMutablePointer<Self>
+  ) {
+    packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
+    macroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
+  }
+
+  /// Copies `rows` rows of A (read as for the macro-kernel) into panels of
+  /// `tileRows` rows, zero-padded.
+  static func packPanels(
+    of a: UnsafePointer<Self>, step: Int, rowStride: Int, rows: Int, k: Int, into packed: UnsafeMutablePointer<Self>
+  ) {
+    if step == 1 {
+      packRowPanels(a, ld: rowStride, rows: rows, columns: k, height: tileRows, into: packed)
+    } else {
+      packColumnPanels(a, ld: step, rows: k, columns: rows, width: tileRows, into: packed)
+    }
+  }
 }
 
 extension Double: KernelElement {
@@ -82,6 +114,50 @@ extension Float: KernelElement {
   /// The fused multiply-add kernel where the processor has it, else the portable one.
   static let microKernel: MicroKernel =
     Processor.hasFusedMultiplyAdd ? attn_single_microkernel_6x16_fma : attn_single_microkernel_6x16_portable
+
+  /// The kernel reading A in place.
+  static let stridedMicroKernel =
+    Processor.hasFusedMultiplyAdd
+    ? attn_single_microkernel_6x16_strided_fma : attn_single_microkernel_6x16_strided_portable
+
+  /// Reads whole six-row panels of A where they are stored (packing A costs
+  /// a pass over it and saves nothing in the kernel: its six broadcasts a
+  /// step are loads either way); only a last, shorter panel is packed.
+  static func macroKernel(
+    _ a: UnsafePointer<Float>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
+    let (mr, nr) = (tileRows, tileColumns)
+    let flag: Int32 = overwrite ? 1 : 0
+    let whole = m / mr * mr
+    if whole < m {
+      packPanels(of: a + whole * rowStride, step: step, rowStride: rowStride, rows: m - whole, k: k, into: scratch)
+    }
+    var j = 0
+    while j < n {
+      let width = min(nr, n - j)
+      let b = packedB + (j / nr) * nr * k
+      var i = 0
+      while i < whole {
+        let panel = a + i * rowStride
+        if width == nr {
+          stridedMicroKernel(k, panel, step, rowStride, b, c + i * ldc + j, ldc, flag)
+        } else {
+          MatrixKernel.edgeTile(into: c + i * ldc + j, ldc: ldc, height: mr, width: width, overwrite: overwrite) {
+            tile in stridedMicroKernel(k, panel, step, rowStride, b, tile, nr, 1)
+          }
+        }
+        i += mr
+      }
+      if whole < m {
+        MatrixKernel.edgeTile(
+          into: c + whole * ldc + j, ldc: ldc, height: m - whole, width: width, overwrite: overwrite
+        ) { tile in microKernel(k, scratch, b, tile, nr, 1) }
+      }
+      j += nr
+    }
+  }
 
   static func smallProduct(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, k: Int, n: Int,

@@ -13,7 +13,8 @@ import _AttentionKernels
 ///
 /// - B is copied in `kc × nc` blocks into panels of ``nr`` columns, and A in
 ///   `mc × kc` blocks into panels of ``mr`` rows, so the innermost loop reads
-///   both operands contiguously from cache;
+///   both operands contiguously from cache (float32 reads whole panels of A
+///   where they are stored: its kernel's broadcasts cost the same from there);
 /// - a micro-kernel keeps an `mr × nr` tile of C in SIMD registers and
 ///   updates it with one fused multiply-add per element of each rank-1 step;
 /// - blocks of rows of C are shared among threads (`parallelPerform`) once
@@ -116,14 +117,10 @@ enum MatrixKernel {
             let ic = block * blockRows
             if ic >= m { break }
             let mcCurrent = min(blockRows, m - ic)
-            if transposeA {
-              packATransposed(shared.a + rowOffset * m + ic, lda: m, rows: mcCurrent, columns: kcCurrent, into: myA)
-            } else {
-              packA(shared.a + ic * k + rowOffset, lda: k, rows: mcCurrent, columns: kcCurrent, into: myA)
-            }
             T.macroKernel(
-              myA, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent, n: ncCurrent, k: kcCurrent,
-              overwrite: overwrite)
+              transposeA ? shared.a + rowOffset * m + ic : shared.a + ic * k + rowOffset, step: transposeA ? m : 1,
+              rowStride: transposeA ? 1 : k, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent,
+              n: ncCurrent, k: kcCurrent, overwrite: overwrite, scratch: myA)
           }
         }
         if threads > 1 {

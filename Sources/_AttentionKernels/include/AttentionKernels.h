@@ -30,6 +30,15 @@ void attn_single_microkernel_6x16_fma(
 void attn_single_microkernel_6x16_portable(
     ptrdiff_t k, const float *a, const float *b, float *c, ptrdiff_t ldc, int overwrite);
 
+/// The float32 6×16 tile with A read in place: A[r, p] at
+/// a[r·row_stride + p·step] (all six rows must be readable), B packed.
+void attn_single_microkernel_6x16_strided_fma(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
+    int overwrite);
+void attn_single_microkernel_6x16_strided_portable(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
+    int overwrite);
+
 /// C = A·B for small products (no packing), overwriting C (m × n): A is
 /// m × k (stored k × m with `transposed_a`), B is k × n (stored n × k with
 /// `transposed_b`); at most one of the two flags.
