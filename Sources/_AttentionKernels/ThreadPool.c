@@ -17,6 +17,9 @@
 
 /// How long an idle worker spins before it sleeps, in nanoseconds.
 #define ATTN_SPIN_NANOSECONDS 300000L
+/// After this long a spinning thread also yields its core between checks,
+/// so that on a busy machine it does not keep a thread with work waiting.
+#define ATTN_YIELD_NANOSECONDS 20000L
 /// The most workers the pool starts (the caller is one more participant).
 #define ATTN_MAX_WORKERS 63
 
@@ -75,7 +78,11 @@ static unsigned long wait_for_section(unsigned long seen) {
     unsigned long generation = atomic_load(&pool.generation);
     if (generation != seen) return generation;
     relax();
-    if (spins % 256 == 0 && nanoseconds() - start > ATTN_SPIN_NANOSECONDS) break;
+    if (spins % 256 == 0) {
+      long spun = nanoseconds() - start;
+      if (spun > ATTN_SPIN_NANOSECONDS) break;
+      if (spun > ATTN_YIELD_NANOSECONDS) sched_yield();
+    }
   }
   pthread_mutex_lock(&pool.lock);
   atomic_fetch_add(&pool.sleepers, 1);
@@ -148,7 +155,7 @@ void attn_parallel_for(ptrdiff_t count, int threads, attn_task task, void *conte
   long start = nanoseconds();
   for (unsigned spins = 1; atomic_load_explicit(&job.done, memory_order_acquire) < count; spins++) {
     relax();
-    if (spins % 256 == 0 && nanoseconds() - start > ATTN_SPIN_NANOSECONDS) sched_yield();
+    if (spins % 256 == 0 && nanoseconds() - start > ATTN_YIELD_NANOSECONDS) sched_yield();
   }
   atomic_store(&pool.job, NULL);
   while (atomic_load(&pool.users) > 0) relax();

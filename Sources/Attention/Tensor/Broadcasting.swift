@@ -93,18 +93,17 @@ extension Tensor {
     _ body: (Element, Element) -> Element
   ) -> [Element] {
     let count = shape.reduce(1, *)
-    // Same shapes, or one side a single number: every element written once,
-    // in chunks on several threads when there are many (a residual add).
+    // Same shapes, or one side a single number: every element written once
+    // (on this thread: `body` inlines into these loops, and they vectorize;
+    // called from chunks on other threads it would be a call per element).
     if (shapeX == shape || x.count == 1) && (shapeY == shape || y.count == 1) && x.count + y.count > 2 {
       return [Element](unsafeUninitializedCapacity: count) { out, initialized in
         x.withUnsafeBufferPointer { x in
           y.withUnsafeBufferPointer { y in
-            forEachChunk(count, work: count) { range in
-              switch (x.count == 1, y.count == 1) {
-              case (false, false): for i in range { out[i] = body(x[i], y[i]) }
-              case (false, true): for i in range { out[i] = body(x[i], y[0]) }
-              default: for i in range { out[i] = body(x[0], y[i]) }
-              }
+            switch (x.count == 1, y.count == 1) {
+            case (false, false): for i in 0..<count { out[i] = body(x[i], y[i]) }
+            case (false, true): for i in 0..<count { out[i] = body(x[i], y[0]) }
+            default: for i in 0..<count { out[i] = body(x[0], y[i]) }
             }
           }
         }
