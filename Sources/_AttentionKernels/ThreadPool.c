@@ -158,6 +158,11 @@ void attn_parallel_for(ptrdiff_t count, int threads, attn_task task, void *conte
     if (spins % 256 == 0 && nanoseconds() - start > ATTN_YIELD_NANOSECONDS) sched_yield();
   }
   atomic_store(&pool.job, NULL);
-  while (atomic_load(&pool.users) > 0) relax();
+  // A worker that saw the job may still be about to find nothing left (or be
+  // off its core in between).
+  for (unsigned spins = 1; atomic_load(&pool.users) > 0; spins++) {
+    relax();
+    if (spins % 256 == 0) sched_yield();
+  }
   pthread_mutex_unlock(&pool.busy);
 }
