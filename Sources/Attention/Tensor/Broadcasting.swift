@@ -93,17 +93,21 @@ extension Tensor {
     _ body: (Element, Element) -> Element
   ) -> [Element] {
     let count = shape.reduce(1, *)
-    // Same shapes, or one side a single number: every element written once
-    // (on this thread: `body` inlines into these loops, and they vectorize;
-    // called from chunks on other threads it would be a call per element).
-    if (shapeX == shape || x.count == 1) && (shapeY == shape || y.count == 1) && x.count + y.count > 2 {
+    // Same shapes, or one side a single number where the other has the
+    // result's shape: every element written once (on this thread: `body`
+    // inlines into these loops, and they vectorize; called from chunks on
+    // other threads it would be a call per element).
+    let sameShapes = shapeX == shape && shapeY == shape
+    if sameShapes || (shapeX == shape && y.count == 1) || (shapeY == shape && x.count == 1) {
       return [Element](unsafeUninitializedCapacity: count) { out, initialized in
         x.withUnsafeBufferPointer { x in
           y.withUnsafeBufferPointer { y in
-            switch (x.count == 1, y.count == 1) {
-            case (false, false): for i in 0..<count { out[i] = body(x[i], y[i]) }
-            case (false, true): for i in 0..<count { out[i] = body(x[i], y[0]) }
-            default: for i in 0..<count { out[i] = body(x[0], y[i]) }
+            if sameShapes {
+              for i in 0..<count { out[i] = body(x[i], y[i]) }
+            } else if y.count == 1 {
+              for i in 0..<count { out[i] = body(x[i], y[0]) }
+            } else {
+              for i in 0..<count { out[i] = body(x[0], y[i]) }
             }
           }
         }
