@@ -27,8 +27,11 @@ func forEachChunk(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
     body(0..<count)
     return
   }
-  let chunk = (count + threads - 1) / threads
-  parallelPerform(iterations: threads) { index in
+  // Four chunks a thread, taken by whichever thread is free: one that starts
+  // late (or loses its core for a moment) leaves less for the others to wait on.
+  let chunks = min(count, 4 * threads)
+  let chunk = (count + chunks - 1) / chunks
+  parallelPerform(iterations: chunks) { index in
     let start = index * chunk
     let end = min(count, start + chunk)
     if start < end { body(start..<end) }

@@ -134,11 +134,17 @@ enum SingleAttention {
       let units = batch * kvHeads
       let stop = ExecutionContext.current.stop
       let threads = units > 1 && batch * heads * n * m * (dk + dv) >= 1 << 16 ? MatrixKernel.activeProcessorCount : 1
-      // Each thread takes every threads-th unit, with one workspace for all of them.
-      parallelPerform(iterations: min(threads, units)) { thread in
+      // Each thread takes the next unit nobody has taken (a thread that starts
+      // late takes fewer), with one workspace for all of its units.
+      let next = MatrixKernel.BlockCounter()
+      parallelPerform(iterations: min(threads, units)) { _ in
         let workspace = UnsafeMutablePointer<Float>.allocate(capacity: max(floats, 1))
         defer { workspace.deallocate() }
-        for unit in stride(from: thread, to: units, by: threads) where !stop.isRequested { body(unit, workspace) }
+        while !stop.isRequested {
+          let unit = next.take()
+          guard unit < units else { break }
+          body(unit, workspace)
+        }
       }
     }
   }
