@@ -13,19 +13,15 @@ protocol KernelElement: BinaryFloatingPoint, Sendable {
   static var blockDepth: Int { get }
   /// Rows of A packed at once (`mc`, a multiple of `tileRows`): the block stays in L2.
   static var blockRows: Int { get }
-  /// Runs the micro-kernels over every tile of an `m × n` block of C from
-  /// packed panels of A and B (see ``MatrixKernel``).
-  static func macroKernel(
-    _ packedA: UnsafePointer<Self>, _ packedB: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>,
-    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool)
   /// `C = A·B` without packing, for small products (`attn_small_product_…`).
   static func smallProduct(
     _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>, m: Int, k: Int, n: Int,
     transposedA: Bool, transposedB: Bool)
-  /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` for a block of A where it
-  /// is stored: `A[r, p]` at `a[r · rowStride + p · step]`, with `step` 1 (A
-  /// as stored) or `rowStride` 1 (A stored transposed). `scratch` holds
-  /// `(blockRows + tileRows) · blockDepth` elements for what it packs.
+  /// Runs the micro-kernels over every tile of an `m × n` block of C from a
+  /// block of A where it is stored — `A[r, p]` at `a[r · rowStride + p · step]`,
+  /// with `step` 1 (A as stored) or `rowStride` 1 (A stored transposed) — and
+  /// packed panels of B (see ``MatrixKernel``). `scratch` holds
+  /// `(blockRows + tileRows) · blockDepth` elements for what it packs of A.
   static func macroKernel(
     _ a: UnsafePointer<Self>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Self>,
     _ c: UnsafeMutablePointer<Self>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
@@ -41,16 +37,6 @@ protocol KernelElement: BinaryFloatingPoint, Sendable {
 }
 
 extension KernelElement {
-  /// Packs the block of A into `scratch`, then runs the packed macro-kernel.
-  static func macroKernel(
-    _ a: UnsafePointer<Self>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Self>,
-    _ c: UnsafeMutablePointer<Self>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
-    scratch: UnsafeMutablePointer<Self>
-  ) {
-    packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
-    macroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
-  }
-
   /// Copies `rows` rows of A (read as for the macro-kernel) into panels of
   /// `tileRows` rows, zero-padded.
   static func packPanels(
@@ -69,12 +55,15 @@ extension Double: KernelElement {
   static var tileColumns: Int { MatrixKernel.nr }
   static var blockDepth: Int { MatrixKernel.kc }
   static var blockRows: Int { MatrixKernel.mc }
-  @inline(__always)
+  /// Packs the block of A into `scratch` (the float64 kernels read packed
+  /// panels), then runs ``MatrixKernel/macroKernel(_:_:_:ldc:m:n:k:overwrite:)``.
   static func macroKernel(
-    _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+    _ a: UnsafePointer<Double>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Double>,
+    _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
+    scratch: UnsafeMutablePointer<Double>
   ) {
-    MatrixKernel.macroKernel(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
+    packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
+    MatrixKernel.macroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
   }
 
   static func smallProduct(
@@ -178,32 +167,5 @@ extension Float: KernelElement {
     into packed: UnsafeMutablePointer<Float>
   ) {
     attn_pack_column_panels_float32(source, ld, rows, columns, width, packed)
-  }
-
-  static func macroKernel(
-    _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
-  ) {
-    let (mr, nr) = (tileRows, tileColumns)
-    let flag: Int32 = overwrite ? 1 : 0
-    var j = 0
-    while j < n {
-      let width = min(nr, n - j)
-      let b = packedB + (j / nr) * nr * k
-      var i = 0
-      while i < m {
-        let height = min(mr, m - i)
-        let a = packedA + (i / mr) * mr * k
-        if height == mr && width == nr {
-          microKernel(k, a, b, c + i * ldc + j, ldc, flag)
-        } else {
-          MatrixKernel.edgeTile(
-            into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite
-          ) { scratch in microKernel(k, a, b, scratch, nr, 1) }
-        }
-        i += mr
-      }
-      j += nr
-    }
   }
 }
