@@ -1,4 +1,5 @@
 import Attention
+import Foundation
 import Testing
 import _TestSupport
 
@@ -42,6 +43,51 @@ import _TestSupport
     let p = try softmax(Tensor(rows: [[1, .nan, 2], [0, 0, 0]]))
     #expect(p.scalars[0..<3].allSatisfy { $0.isNaN })
     #expect(p.scalars[3..<6].allSatisfy { $0.isApproximatelyEqual(to: 1.0 / 3) })
+  }
+
+  /// Softmax by its definition, one row at a time in Double with Foundation's
+  /// exp: what the row kernel (every row in one call) must give.
+  static func definition(_ x: [Double], columns: Int, temperature: Double) -> [Double] {
+    stride(from: 0, to: x.count, by: columns).flatMap { start -> [Double] in
+      let row = x[start..<start + columns]
+      let largest = row.max() ?? 0
+      if row.contains(where: \.isNaN) { return row.map { _ in .nan } }
+      if largest == -.infinity { return row.map { _ in 0 } }
+      let e = row.map { Foundation.exp(($0 - largest) / temperature) }
+      let total = e.reduce(0, +)
+      return e.map { $0 / total }
+    }
+  }
+
+  /// Rows of every length around the vector widths (4 doubles, 16 lanes for
+  /// float32), rows holding NaN, −inf or only −inf, and enough rows to be
+  /// split among threads: float64 to a few units of the last place, float32
+  /// and bfloat16 to one unit of their own type, each in its own type.
+  @Test(arguments: [1, 3, 4, 7, 8, 15, 16, 17, 33, 100])
+  func rowKernelMatchesTheDefinition(columns: Int) throws {
+    let rows = columns == 100 ? 700 : 5
+    var values = try randn([rows, columns], seed: UInt64(columns)).scalars.map { $0 * 4 }
+    values[0] = .nan
+    for index in columns..<2 * columns where index % 2 == 0 { values[index] = -.infinity }
+    for index in 2 * columns..<3 * columns { values[index] = -.infinity }
+    let x = try Tensor(shape: [rows, columns], scalars: values)
+    for dtype in [DType.float64, .float32, .bfloat16] {
+      let typed = x.converted(to: dtype)
+      let expected = Self.definition(typed.scalars, columns: columns, temperature: 0.7)
+      let result = try softmax(typed, temperature: 0.7)
+      #expect(result.dtype == dtype && result.shape == [rows, columns])
+      // float64: exp's argument is (x − max)·(1/T) rather than (x − max)/T; the
+      // two differ by a unit of the argument (up to about 50 here), which
+      // moves the weight by as many units.
+      let unit = dtype == .float64 ? 64 * Double.ulpOfOne : dtype == .float32 ? 2 * Double(Float.ulpOfOne) : 0x1p-7
+      for (got, want) in zip(result.scalars, expected) {
+        if want.isNaN {
+          #expect(got.isNaN)
+        } else {
+          #expect(abs(got - want) <= unit * max(want, 1e-30), "\(dtype) \(columns): \(got) vs \(want)")
+        }
+      }
+    }
   }
 
   @Test func scalarIsOne() throws {

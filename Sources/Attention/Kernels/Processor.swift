@@ -79,6 +79,13 @@ enum Processor {
   /// float32 values times a float32 factor.
   static let scale = hasFusedMultiplyAdd ? attn_scale_float32_fma : attn_scale_float32_portable
 
+  /// Softmax along contiguous rows of doubles, in place (`Softmax.c`).
+  static let softmaxRows = hasFusedMultiplyAdd ? attn_softmax_rows_float64_fma : attn_softmax_rows_float64_portable
+
+  /// Softmax along contiguous rows of floats, into a second buffer.
+  static let softmaxRowsFloat32 =
+    hasFusedMultiplyAdd ? attn_softmax_rows_float32_fma : attn_softmax_rows_float32_portable
+
   /// Cross-entropy of float32 logits, keeping each row's log Σ exp (`Losses.c`).
   static let crossEntropy = hasFusedMultiplyAdd ? attn_cross_entropy_float32_fma : attn_cross_entropy_float32_portable
 

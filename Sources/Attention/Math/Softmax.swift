@@ -27,18 +27,23 @@ public func softmax(_ x: Tensor, axis: Int = -1, temperature: Double = 1) throws
   }
   let resolved = try Tensor.normalize(axis: axis, rank: x.rank, operation: "softmax")
   let layout = AxisLayout(shape: x.shape, axis: resolved)
-  var result = x.scalars
   let inverseTemperature = 1 / temperature
-  result.withUnsafeMutableBufferPointer { buffer in
-    for o in 0..<layout.outer {
-      for i in 0..<layout.inner {
-        softmaxLane(
-          buffer, start: o * layout.size * layout.inner + i, count: layout.size, stride: layout.inner,
-          inverseTemperature: inverseTemperature)
+  let weights: Tensor
+  if layout.inner == 1 {
+    weights = softmaxRows(x, rows: layout.outer, columns: layout.size, scale: inverseTemperature)
+  } else {
+    var result = x.scalars
+    result.withUnsafeMutableBufferPointer { buffer in
+      for o in 0..<layout.outer {
+        for i in 0..<layout.inner {
+          softmaxLane(
+            buffer, start: o * layout.size * layout.inner + i, count: layout.size, stride: layout.inner,
+            inverseTemperature: inverseTemperature)
+        }
       }
     }
+    weights = Tensor(unchecked: x.shape, result).converted(to: x.dtype)
   }
-  let weights = Tensor(unchecked: x.shape, result)
   guard let tape = Tape.recording(x) else { return weights }
   return tape.record(weights, "softmax", inputs: [x]) { gradient, gradients in
     gradients.add(try softmaxGradient(gradient, weights: weights, layout: layout, temperature: temperature), to: x)
@@ -64,7 +69,43 @@ func softmaxGradient(_ gradient: Tensor, weights: Tensor, layout: AxisLayout, te
       }
     }
   }
-  return Tensor(unchecked: weights.shape, result)
+  return Tensor(unchecked: weights.shape, result).converted(to: weights.dtype)
+}
+
+/// Softmax along rows of `columns` contiguous elements (the last axis, or
+/// one followed only by axes of size 1), each times `scale`: one call of the
+/// row kernel (`Softmax.c`) over all the rows, in chunks of rows on every
+/// core when there are many. float32 and bfloat16 stay in their type (the
+/// sums in double).
+func softmaxRows(_ x: Tensor, rows: Int, columns: Int, scale: Double) -> Tensor {
+  guard x.count > 0 else { return x.untracked }
+  if case .float64(let source) = x.elements {
+    let result = [Double](unsafeUninitializedCapacity: x.count) { output, initialized in
+      source.withUnsafeBufferPointer { input in
+        guard let i = input.baseAddress, let o = output.baseAddress else { return }
+        let (from, to) = (ConstantBuffer(base: i), SharedBuffer(base: o))
+        forEachChunk(rows, work: rows * columns) { range in
+          let offset = range.lowerBound * columns
+          Processor.softmaxRows(from.base + offset, to.base + offset, range.count, columns, scale)
+        }
+      }
+      initialized = x.count
+    }
+    return Tensor(unchecked: x.shape, result)
+  }
+  let source = x.floats
+  var result = Tensor.uninitializedFloats(x.count)
+  source.withUnsafeBufferPointer { input in
+    result.withUnsafeMutableBufferPointer { output in
+      guard let i = input.baseAddress, let o = output.baseAddress else { return }
+      let (from, to) = (ConstantBuffer(base: i), SharedBuffer(base: o))
+      forEachChunk(rows, work: rows * columns) { range in
+        let offset = range.lowerBound * columns
+        Processor.softmaxRowsFloat32(from.base + offset, to.base + offset, range.count, columns, scale)
+      }
+    }
+  }
+  return Tensor(unchecked: x.shape, floats: result, dtype: x.dtype)
 }
 
 /// The logarithm of the softmax along `axis`, computed stably:

@@ -162,6 +162,15 @@ void attn_cross_entropy_backward_float32_portable(
     const float *logits, const ptrdiff_t *targets, const double *lse, ptrdiff_t rows, ptrdiff_t classes, float scale,
     float *gradient);
 
+/// Softmax along each of `rows` contiguous rows of `cols` (Softmax.c):
+/// exp((x − max)·scale) over the row's sum, exponentials and sums in double;
+/// a row holding NaN becomes NaN, a row that is all −inf becomes zeros.
+/// From x into y (which may be x).
+void attn_softmax_rows_float64_fma(const double *x, double *y, ptrdiff_t rows, ptrdiff_t cols, double scale);
+void attn_softmax_rows_float64_portable(const double *x, double *y, ptrdiff_t rows, ptrdiff_t cols, double scale);
+void attn_softmax_rows_float32_fma(const float *x, float *y, ptrdiff_t rows, ptrdiff_t cols, double scale);
+void attn_softmax_rows_float32_portable(const float *x, float *y, ptrdiff_t rows, ptrdiff_t cols, double scale);
+
 /// The floats of workspace the float32 attention's forward (backward = 0) or backward pass needs.
 ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward);
 /// Softmax attention of float32 values for one key/value head and the `group`

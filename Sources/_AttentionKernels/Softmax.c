@@ -1,0 +1,97 @@
+#include "AttentionKernels.h"
+#include "VectorExp.h"
+
+typedef float v4f __attribute__((vector_size(16)));
+
+// Softmax along contiguous rows, every row in one call: the rows' vector
+// exps follow one another with nothing between them, so the processor
+// overlaps one row's long polynomial with the next (a call per row left
+// short rows, 8 at the prompt, waiting on its latency).
+//
+// A row holding NaN becomes NaN; a row that is all −inf becomes zeros (as
+// PyTorch's scaled_dot_product_attention); otherwise each entry is
+// exp((x − max)·scale) over their sum, the exponentials and the sum in double.
+
+/// The largest entry of a row, or NaN when it holds one.
+#define ROW_MAXIMUM(TYPE, x, cols)                                       \
+  ({                                                                     \
+    TYPE largest_ = -INFINITY;                                           \
+    int nan_ = 0;                                                        \
+    for (ptrdiff_t i_ = 0; i_ < (cols); i_++) {                          \
+      TYPE v_ = (x)[i_];                                                 \
+      nan_ |= v_ != v_;                                                  \
+      largest_ = v_ > largest_ ? v_ : largest_;                          \
+    }                                                                    \
+    nan_ ? (TYPE)NAN : largest_;                                         \
+  })
+
+/// One body for both types: rows of TYPE from x into y (which may be x),
+/// four lanes of doubles at a time, loaded and stored by LOAD and STORE.
+#define SOFTMAX_ROWS(TYPE, LOAD, STORE)                                                     \
+  for (ptrdiff_t row = 0; row < rows; row++) {                                              \
+    const TYPE *r = x + row * cols;                                                         \
+    TYPE *out = y + row * cols;                                                             \
+    TYPE largest = ROW_MAXIMUM(TYPE, r, cols);                                              \
+    if (largest != largest || largest == -INFINITY) {                                       \
+      TYPE fill = largest == -INFINITY ? 0 : NAN;                                           \
+      for (ptrdiff_t i = 0; i < cols; i++) out[i] = fill;                                   \
+      continue;                                                                             \
+    }                                                                                       \
+    v4d sums = splat4(0);                                                                   \
+    ptrdiff_t i = 0;                                                                        \
+    for (; i + 4 <= cols; i += 4) {                                                         \
+      v4d e = vector_exp((LOAD(r + i) - (double)largest) * scale, fused);                   \
+      STORE(out + i, e);                                                                    \
+      sums += e;                                                                            \
+    }                                                                                       \
+    if (i < cols) {                                                                         \
+      v4d tail = splat4(-INFINITY);                                                         \
+      for (ptrdiff_t lane = 0; lane < cols - i; lane++)                                     \
+        tail[lane] = ((double)r[i + lane] - (double)largest) * scale;                       \
+      v4d e = vector_exp(tail, fused);                                                      \
+      for (ptrdiff_t lane = 0; lane < cols - i; lane++) out[i + lane] = (TYPE)e[lane];      \
+      sums += e;                                                                            \
+    }                                                                                       \
+    double inverse = 1 / ((sums[0] + sums[1]) + (sums[2] + sums[3]));                       \
+    for (i = 0; i < cols; i++) out[i] = (TYPE)(out[i] * inverse);                           \
+  }
+
+ATTN_INLINE v4d load4_floats(const float *p) {
+  v4f v;
+  memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, v4d);
+}
+
+ATTN_INLINE void store4_floats(float *p, v4d v) {
+  v4f narrow = __builtin_convertvector(v, v4f);
+  memcpy(p, &narrow, sizeof narrow);
+}
+
+ATTN_INLINE void softmax_rows_float64(const double *x, double *y, ptrdiff_t rows, ptrdiff_t cols, double scale,
+                                      int fused) {
+  SOFTMAX_ROWS(double, load4, store4)
+}
+
+// The float32 exponentials go out rounded to floats; their sum stays in double.
+ATTN_INLINE void softmax_rows_float32(const float *x, float *y, ptrdiff_t rows, ptrdiff_t cols, double scale,
+                                      int fused) {
+  SOFTMAX_ROWS(float, load4_floats, store4_floats)
+}
+
+ATTN_FMA_TARGET void attn_softmax_rows_float64_fma(
+    const double *x, double *y, ptrdiff_t rows, ptrdiff_t cols, double scale) {
+  softmax_rows_float64(x, y, rows, cols, scale, 1);
+}
+
+void attn_softmax_rows_float64_portable(const double *x, double *y, ptrdiff_t rows, ptrdiff_t cols, double scale) {
+  softmax_rows_float64(x, y, rows, cols, scale, 0);
+}
+
+ATTN_FMA_TARGET void attn_softmax_rows_float32_fma(
+    const float *x, float *y, ptrdiff_t rows, ptrdiff_t cols, double scale) {
+  softmax_rows_float32(x, y, rows, cols, scale, 1);
+}
+
+void attn_softmax_rows_float32_portable(const float *x, float *y, ptrdiff_t rows, ptrdiff_t cols, double scale) {
+  softmax_rows_float32(x, y, rows, cols, scale, 0);
+}
