@@ -34,9 +34,20 @@ struct Arguments {
   func value(_ parameter: String) throws(Diagnostic) -> Value {
     if let index = signature.index(of: parameter) {
       if let argument = values[index] { return argument.value }
+      if let number = signature.defaultNumbers[index] { return .number(number) }
       if case .value(let constant, _) = signature.parameters[index].defaultValue { return constant.value }
     }
     throw Diagnostic("\(name) needs \(parameter); usage: \(signature.text)", at: range)
+  }
+
+  /// The number given for `parameter` or its numeric default, when it is
+  /// one (read without copying a value: the common case of `double`).
+  @inline(__always)
+  private func plainNumber(_ parameter: String) -> Double? {
+    guard let index = signature.index(of: parameter) else { return nil }
+    guard let argument = values[index] else { return signature.defaultNumbers[index] }
+    if case .number(let number) = argument.value { return number }
+    return nil
   }
 
   /// Where `parameter` was written (the call when it was left out).
@@ -68,6 +79,7 @@ struct Arguments {
   }
 
   func double(_ parameter: String) throws(Diagnostic) -> Double {
+    if let number = plainNumber(parameter) { return number }
     if case .number(let number) = try value(parameter) { return number }
     let tensor = try tensor(parameter)
     guard let number = tensor.scalarValue else {

@@ -23,12 +23,20 @@ public final class Signature: Sendable {
   let positionalIndices: [Int]
   /// Each parameter's name packed for quick comparison (see ``key(_:)``).
   let keys: [UInt64]
+  /// Each parameter's default when it is a number (most are: `axis: -1`),
+  /// for the body to read without building a value.
+  let defaultNumbers: [Double?]
 
   public init(name: String, parameters: [Parameter]) {
     self.name = name
     self.parameters = parameters
     positionalIndices = parameters.indices.filter { !parameters[$0].isNamed }
     keys = parameters.map { Signature.key($0.name) }
+    defaultNumbers = parameters.map { parameter in
+      guard case .value(.tensor(let tensor), _) = parameter.defaultValue, tensor.isScalar, tensor.dtype == .float64
+      else { return nil }
+      return tensor.scalarValue
+    }
   }
 
   /// How the callable is called: `softmax(x, axis: -1, temperature: 1)`.
