@@ -84,11 +84,29 @@ pre = (f"X = float32({lit(X)})\nwq = float32({lit(Wq)})\nwk = float32({lit(Wk)})
 tX, tq, tk, tv = t32(X, True), t32(Wq, True), t32(Wk, True), t32(Wv, True)
 out = F.scaled_dot_product_attention(tX @ tq, tX @ tk, tX @ tv, is_causal=True)
 case("selfattend(X, wq: wq, wk: wk, wv: wv, causal: true).output", pre, out)
+q_, k_ = tX @ tq, tX @ tk
+causal_scores = (q_ @ k_.T / np.sqrt(8)).masked_fill(torch.ones(6, 6).triu(1).bool(), float("-inf"))
+case("selfattend(X, wq: wq, wk: wk, wv: wv, causal: true).weights", pre, torch.softmax(causal_scores, -1))
 weights = torch.sin(torch.arange(48, dtype=torch.float32)).reshape(6, 8)
 (out * weights).sum().backward()
 pre_f = pre + "\nC = float32(sin(reshape(arange(48), 6, 8)))\ndef f(X, wq) = sum(selfattend(X, wq: wq, wk: wk, wv: wv, causal: true).output * C)"
 case("grad(X -> f(X, wq), X)", pre_f, tX.grad)
 case("grad(w -> f(X, w), wq)", pre_f, tq.grad)
+
+# attend's weights and outputs in float32, as PyTorch's math: scores, bias,
+# blocking, softmax and the weighted sum each a float32 operation. The mask and
+# the bias are plain (float64) numbers: they do not widen the computation.
+Q, K, V, Bi = normal(5, 8), normal(7, 8), normal(7, 6), normal(5, 7)
+M = (rng.random((5, 7)) > 0.4).astype(np.float64)
+M[:, 0] = 1  # no row blocked whole (PyTorch gives NaN there, attn zeros)
+pre = (f"Q = float32({lit(Q)})\nK = float32({lit(K)})\nV = float32({lit(V)})\nM = {lit(M)}\nBi = {lit(Bi)}")
+tQ, tK, tV = t32(Q), t32(K), t32(V)
+scores = (tQ @ tK.T) * 0.35
+case("attend(Q, K, V, scale: 0.35).weights", pre, torch.softmax(scores, -1))
+blocked = scores.masked_fill(torch.tensor(M == 0), float("-inf"))
+case("attend(Q, K, V, scale: 0.35, mask: M).output", pre, torch.softmax(blocked, -1) @ tV)
+case("attend(Q, K, V, scale: 0.35, bias: Bi).weights", pre, torch.softmax(scores + t32(Bi), -1))
+case("attend(Q[0], K, V).output", pre, torch.softmax(tK @ tQ[0], -1) @ tV)
 
 logits, targets = normal(5, 7), np.array([1, 0, 6, 3, 3])
 tl = t32(logits, True)

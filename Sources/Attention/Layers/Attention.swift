@@ -126,6 +126,7 @@ extension AttentionProblem {
   /// ``schedule(weights:)`` picks). With `weights` false only the output is
   /// sure to be there.
   func solve(weights: Bool, by schedule: AttentionSchedule? = nil) throws -> AttentionSolution {
+    if schedule == nil, dtype != .float64 { return try singlePrecisionSolution(weights: weights) }
     switch schedule ?? self.schedule(weights: weights) {
     case .reference: return try reference()
     case .rows:
@@ -142,11 +143,35 @@ extension AttentionProblem {
     }
   }
 
+  /// The type the problem computes in: its tensors' promotion (as PyTorch's).
+  var dtype: DType { DType.promoted([queries, keys, values]) }
+
+  /// A float32 or bfloat16 problem, computed in float32 as PyTorch computes
+  /// it: the output alone by the float32 FlashAttention kernel
+  /// (``SingleAttention``) when it applies — rank-2 inputs, no mask or bias,
+  /// the usual scale 1/√d_k, every input float32 — and otherwise by the
+  /// reference steps, each a float32 operation (PyTorch's math path: scores,
+  /// bias, blocking, softmax, weighted sum). The float64 schedules would
+  /// compute it in double and round only the result.
+  func singlePrecisionSolution(weights: Bool) throws -> AttentionSolution {
+    if !weights, supports(.tiled, weights: false, gradient: false), mask == nil, !singleQuery,
+      scale == 1 / Double(dk).squareRoot(),
+      let output = try SingleAttention.heads(
+        queries, keys, values, heads: heads, kvHeads: kvHeads, causal: causal, operation: operation)
+    {
+      return AttentionSolution(output: output)
+    }
+    return try reference()
+  }
+
   /// Attention as differentiable steps, head by head: the specification
   /// every other schedule is checked against.
   func reference() throws -> AttentionSolution {
     let keep = mask != nil || causal ? try visibility() : nil
-    let headBias = try bias.map { try $0.broadcast(to: scoreShape, operation: operation + " bias") }
+    // A bias is added in the scores' type, as PyTorch requires of attn_mask.
+    let headBias = try bias.map {
+      try $0.converted(to: dtype).broadcast(to: scoreShape, operation: operation + " bias")
+    }
     var (outputs, weights, scores) = ([Tensor](), [Tensor](), [Tensor]())
     for head in 0..<heads {
       let (headKeys, headValues) = try keysAndValues(ofHead: head)
@@ -194,6 +219,8 @@ extension AttentionProblem {
 /// `scores` with −inf where `keep` is 0 (a blocked position); the gradient
 /// passes where `keep` is 1 and is exactly 0 where it is blocked.
 func blocking(_ scores: Tensor, keep: Tensor) throws -> Tensor {
+  // 0 and 1 are exact in every type: the blocked scores keep the scores' type.
+  let keep = keep.converted(to: scores.dtype)
   let result = Tensor.combine(scores, keep, shape: scores.shape) { value, visible in visible == 0 ? -.infinity : value }
   guard let tape = Tape.recording(scores) else { return result }
   return tape.record(result, "mask", inputs: [scores]) { gradient, gradients in
