@@ -107,6 +107,10 @@ blocked = scores.masked_fill(torch.tensor(M == 0), float("-inf"))
 case("attend(Q, K, V, scale: 0.35, mask: M).output", pre, torch.softmax(blocked, -1) @ tV)
 case("attend(Q, K, V, scale: 0.35, bias: Bi).weights", pre, torch.softmax(scores + t32(Bi), -1))
 case("attend(Q[0], K, V).output", pre, torch.softmax(tK @ tQ[0], -1) @ tV)
+# bfloat16 attention keeps its sums in float32 and rounds once (PyTorch's CPU kernel).
+bQ, bK, bV = tQ.bfloat16(), tK.bfloat16(), tV.bfloat16()
+case("attend(bfloat16(Q), bfloat16(K), bfloat16(V), scale: 0.35).output", pre,
+     F.scaled_dot_product_attention(bQ[None], bK[None], bV[None], scale=0.35)[0])
 
 logits, targets = normal(5, 7), np.array([1, 0, 6, 3, 3])
 tl = t32(logits, True)

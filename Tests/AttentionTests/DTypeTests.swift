@@ -87,6 +87,15 @@ import Testing
     let x = try randn([64, 16], seed: 5).converted(to: .float32)
     let output = try selfAttention(x, causal: true).output
     #expect(output.dtype == .float32)
+    // bfloat16: the float32 computation of the same values, rounded once (its
+    // sums kept in float32, as PyTorch's), not rounded after every step.
+    let (qb, kb, vb) = (q.converted(to: .bfloat16), k.converted(to: .bfloat16), v.converted(to: .bfloat16))
+    let half = try attention(qb, keys: kb, values: vb, scale: 0.3, mask: mask)
+    let wide = try attention(
+      qb.converted(to: .float32), keys: kb.converted(to: .float32), values: vb.converted(to: .float32), scale: 0.3,
+      mask: mask)
+    #expect(half.output.dtype == .bfloat16 && half.output == wide.output.converted(to: .bfloat16))
+    #expect(half.weights == wide.weights.converted(to: .bfloat16))
   }
 
   @Test func gradientsHaveTheirInputsType() throws {

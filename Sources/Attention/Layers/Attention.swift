@@ -147,13 +147,28 @@ extension AttentionProblem {
   var dtype: DType { DType.promoted([queries, keys, values]) }
 
   /// A float32 or bfloat16 problem, computed in float32 as PyTorch computes
-  /// it: the output alone by the float32 FlashAttention kernel
+  /// it on a CPU: the output alone by the float32 FlashAttention kernel
   /// (``SingleAttention``) when it applies — rank-2 inputs, no mask or bias,
-  /// the usual scale 1/√d_k, every input float32 — and otherwise by the
-  /// reference steps, each a float32 operation (PyTorch's math path: scores,
-  /// bias, blocking, softmax, weighted sum). The float64 schedules would
-  /// compute it in double and round only the result.
+  /// the usual scale 1/√d_k — and otherwise by the reference steps, each a
+  /// float32 operation (PyTorch's math path: scores, bias, blocking,
+  /// softmax, weighted sum). bfloat16 inputs are widened and the results
+  /// rounded back once, as PyTorch's bfloat16 attention keeps its sums in
+  /// float32. The float64 schedules would compute in double.
   func singlePrecisionSolution(weights: Bool) throws -> AttentionSolution {
+    let dtype = self.dtype
+    var wide = self
+    (wide.queries, wide.keys, wide.values) = (
+      queries.converted(to: .float32), keys.converted(to: .float32), values.converted(to: .float32)
+    )
+    let solution = try wide.float32Solution(weights: weights)
+    guard dtype == .bfloat16 else { return solution }
+    return AttentionSolution(
+      output: solution.output.converted(to: .bfloat16), weights: solution.weights?.converted(to: .bfloat16),
+      scores: solution.scores?.converted(to: .bfloat16))
+  }
+
+  /// ``singlePrecisionSolution(weights:)`` of float32 queries, keys and values.
+  private func float32Solution(weights: Bool) throws -> AttentionSolution {
     if !weights, supports(.tiled, weights: false, gradient: false), mask == nil, !singleQuery,
       scale == 1 / Double(dk).squareRoot(),
       let output = try SingleAttention.heads(
