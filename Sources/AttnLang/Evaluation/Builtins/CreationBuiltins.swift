@@ -53,9 +53,10 @@ extension Builtins {
         Single precision: 24 significant bits (about 7 digits), largest value 3.4e38, so exp(89)
         overflows to inf. PyTorch's default type. Arithmetic with float32 tensors gives float32
         (numbers do not widen it; a float64 tensor does). Gradients pass through unchanged.
-        Arithmetic, products, multihead's output, gelu, layernorm, crossentropy, clipgrad and
-        adamw compute in float32, as PyTorch's CPU kernels do (crossentropy's sums in float64);
-        other operations compute in float64 and round to float32.
+        Arithmetic, products, softmax, attend, selfattend, multihead, gelu, layernorm,
+        crossentropy, clipgrad and adamw compute in float32, as PyTorch's CPU kernels do (softmax's
+        and crossentropy's sums in float64); other operations compute in float64 and round to
+        float32.
         """,
       example: "float32([0.1, 1/3])\nfloat32(exp(89))"),
     conversion(
