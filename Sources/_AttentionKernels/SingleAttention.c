@@ -7,9 +7,11 @@
 // (and the `group` query heads that share it) per call: FlashAttention's
 // scheme in blocks of 64 queries by 256 keys — each query's running maximum,
 // sum and output rescaled as the key blocks pass (the online softmax), so
-// nothing grows with n·m — and within a block four queries at a time. Each
-// product is register-blocked over the four queries (every key or value
-// loaded once for all four) and vectorized across 16 keys or columns;
+// nothing grows with n·m — and within a block six queries at a time. Each
+// product is register-blocked over the six queries and 16 keys or columns
+// (twelve 8-float accumulators, as the 6×16 product micro-kernel; every key
+// or value loaded once for all six, every query element broadcast once for
+// sixteen), the keys packed in panels of 16 read front to back;
 // exponentials run in double lanes (FloatLanes.h). Scores and outputs are
 // float32, as PyTorch's; the running sums are doubles.
 //
@@ -18,12 +20,25 @@
 // out + i·ldo + g·dv; lse[g·n + i] is the row's log-sum-exp of its scaled
 // scores, kept for the backward pass. Causal: query i sees keys 0…i.
 
-#define ROWS 4
+#define ROWS 6
 #define BLOCK 16
-// Queries and keys per block: a block of keys (64 KB of transposed keys at
+// Queries and keys per block: a block of keys (64 KB of packed keys at
 // dk = 64) serves every query of a block of queries from the cache.
 #define QUERY_BLOCK 64
 #define KEY_BLOCK 256
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+ATTN_INLINE v8f load8(const float *p) {
+  v8f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE v8f splat8(float s) { return (v8f){s, s, s, s, s, s, s, s}; }
 
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 
@@ -33,22 +48,27 @@ ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t 
   return (dk + dv) * mp + m * (dk + dv) + 2 * ROWS * KEY_BLOCK + 2 * d + QUERY_BLOCK;
 }
 
-/// out[r·ldo + j] = Σ_c x[r][c] · yt[c·mp + j] for j < count (rounded up to a
-/// whole block; yt's rows reach that far, zero-padded).
+/// out[r·ldo + j] = Σ_c x[r][c] · y[j][c] for j < count (rounded up to a
+/// whole block), y packed in panels by ``pack_panels``: each step of the sum
+/// reads the next 64 bytes of a panel.
 ATTN_INLINE void rows_times_transposed(
-    const float *const x[ROWS], const float *yt, ptrdiff_t mp, ptrdiff_t d, ptrdiff_t count, float *out,
-    ptrdiff_t ldo) {
+    const float *const x[ROWS], const float *panels, ptrdiff_t d, ptrdiff_t count, float *out, ptrdiff_t ldo) {
+  // Both halves of a panel row in one pass: each broadcast serves two products.
   for (ptrdiff_t j0 = 0; j0 < count; j0 += BLOCK) {
-    float acc[ROWS][BLOCK] = {{0}};
+    v8f low[ROWS] = {{0}}, high[ROWS] = {{0}};
+    const float *panel = panels + j0 * d;
     for (ptrdiff_t c = 0; c < d; c++) {
-      const float *y = yt + c * mp + j0;
+      v8f a = load8(panel + c * BLOCK), b = load8(panel + c * BLOCK + 8);
       for (int r = 0; r < ROWS; r++) {
-        float s = x[r][c];
-        for (int q = 0; q < BLOCK; q++) acc[r][q] += s * y[q];
+        v8f s = splat8(x[r][c]);
+        low[r] += s * a;
+        high[r] += s * b;
       }
     }
-    for (int r = 0; r < ROWS; r++)
-      for (int q = 0; q < BLOCK; q++) out[r * ldo + j0 + q] = acc[r][q];
+    for (int r = 0; r < ROWS; r++) {
+      store8(out + r * ldo + j0, low[r]);
+      store8(out + r * ldo + j0 + 8, high[r]);
+    }
   }
 }
 
@@ -59,16 +79,23 @@ ATTN_INLINE void weights_times_rows(
     int accumulate) {
   ptrdiff_t c0 = 0;
   for (; c0 + BLOCK <= d; c0 += BLOCK) {
-    float acc[ROWS][BLOCK] = {{0}};
+    v8f low[ROWS] = {{0}}, high[ROWS] = {{0}};
     for (ptrdiff_t j = 0; j < count; j++) {
-      const float *row = y + j * ldy + c0;
+      v8f a = load8(y + j * ldy + c0), b = load8(y + j * ldy + c0 + 8);
       for (int r = 0; r < ROWS; r++) {
-        float s = w[r * mp + j];
-        for (int q = 0; q < BLOCK; q++) acc[r][q] += s * row[q];
+        v8f s = splat8(w[r * mp + j]);
+        low[r] += s * a;
+        high[r] += s * b;
       }
     }
-    for (int r = 0; r < ROWS; r++)
-      for (int q = 0; q < BLOCK; q++) out[r][c0 + q] = (accumulate ? out[r][c0 + q] : 0) + acc[r][q];
+    for (int r = 0; r < ROWS; r++) {
+      if (accumulate) {
+        low[r] += load8(out[r] + c0);
+        high[r] += load8(out[r] + c0 + 8);
+      }
+      store8(out[r] + c0, low[r]);
+      store8(out[r] + c0 + 8, high[r]);
+    }
   }
   for (ptrdiff_t c = c0; c < d; c++) {
     float acc[ROWS] = {0};
@@ -82,31 +109,73 @@ ATTN_INLINE void weights_times_rows(
 ATTN_INLINE void accumulate_outer(
     float *target, ptrdiff_t d, const float *w, ptrdiff_t mp, const float *const x[ROWS], ptrdiff_t count) {
   for (ptrdiff_t j = 0; j < count; j++) {
-    float w0 = w[j], w1 = w[mp + j], w2 = w[2 * mp + j], w3 = w[3 * mp + j];
+    float weight[ROWS];
+    for (int r = 0; r < ROWS; r++) weight[r] = w[r * mp + j];
     float *row = target + j * d;
-    for (ptrdiff_t c = 0; c < d; c++) row[c] += w0 * x[0][c] + w1 * x[1][c] + w2 * x[2][c] + w3 * x[3][c];
+    for (ptrdiff_t c = 0; c < d; c++) {
+      float sum = row[c];
+      for (int r = 0; r < ROWS; r++) sum += weight[r] * x[r][c];
+      row[c] = sum;
+    }
   }
 }
 
-/// yt (d × mp) = the transpose of `rows` rows of `d` (ld apart), zero past them.
-ATTN_INLINE void transpose_padded(const float *y, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t d, ptrdiff_t mp, float *yt) {
-  for (ptrdiff_t c = 0; c < d; c++) {
-    for (ptrdiff_t j = 0; j < rows; j++) yt[c * mp + j] = y[j * ld + c];
-    for (ptrdiff_t j = rows; j < mp; j++) yt[c * mp + j] = 0;
+/// `rows` rows of `d` (ld apart), zero-padded to mp rows, transposed in
+/// panels of BLOCK rows: element c of row j at panels[(j / BLOCK)·BLOCK·d +
+/// c·BLOCK + j % BLOCK]. A product reads a panel from start to end (the plain
+/// transpose put successive c an m-row stride apart, the same cache set for
+/// every c at m = 4096).
+ATTN_INLINE void pack_panels(const float *y, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t d, ptrdiff_t mp, float *panels) {
+  for (ptrdiff_t j = 0; j < mp; j++) {
+    float *target = panels + (j / BLOCK) * BLOCK * d + j % BLOCK;
+    for (ptrdiff_t c = 0; c < d; c++) target[c * BLOCK] = j < rows ? y[j * ld + c] : 0;
   }
 }
 
-/// s[j] ← exp(s[j] − shift) for j < count; returns their sum (in double).
+/// s[j] ← exp(s[j] − shift) for j < count; returns their sum (in double,
+/// lane by lane, the lanes added once at the end).
 ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, double shift, int fused) {
-  double total = 0;
+  v16d totals = {0};
   for (ptrdiff_t j = 0; j < count; j += LANES) {
     ptrdiff_t lanes = count - j < LANES ? count - j : LANES;
     v16d e = vector_exp16(load_floats(s + j, lanes) - shift, fused);
     for (ptrdiff_t lane = lanes; lane < LANES; lane++) e[lane] = 0;
     store_floats(s + j, e, lanes);
-    for (int lane = 0; lane < LANES; lane++) total += e[lane];
+    totals += e;
   }
+  double total = 0;
+  for (int lane = 0; lane < LANES; lane++) total += totals[lane];
   return total;
+}
+
+/// s[j] ← s[j]·scale for j < count, eight at a time; returns their largest,
+/// or NaN when one is not finite (the caller then leaves for the general path).
+ATTN_INLINE float scale_row(float *s, ptrdiff_t count, float scale) {
+  v8f largest = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  v8i bad = {0};
+  ptrdiff_t j = 0;
+  for (; j + 8 <= count; j += 8) {
+    v8f value;
+    memcpy(&value, s + j, sizeof value);
+    value *= scale;
+    bad |= (v8i)(value - value != 0);  // inf − inf and NaN − NaN are NaN
+    v8i greater = (v8i)(value > largest);
+    largest = (v8f)((greater & (v8i)value) | (~greater & (v8i)largest));
+    memcpy(s + j, &value, sizeof value);
+  }
+  float result = -INFINITY;
+  int failed = 0;
+  for (int lane = 0; lane < 8; lane++) {
+    failed |= bad[lane] != 0;
+    result = largest[lane] > result ? largest[lane] : result;
+  }
+  for (; j < count; j++) {
+    float value = s[j] * scale;
+    failed |= !(value > -INFINITY && value < INFINITY);
+    s[j] = value;
+    result = value > result ? value : result;
+  }
+  return failed ? NAN : result;
 }
 
 /// The keys query i may see.
@@ -127,7 +196,7 @@ ATTN_INLINE int attention_forward(
   // The running maxima and sums of a block's queries (8-byte aligned: an even number of floats precede).
   double *running = (double *)(scratch + d);
   for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
-  transpose_padded(k, ldk, m, dk, mp, kt);
+  pack_panels(k, ldk, m, dk, mp, kt);
   for (ptrdiff_t g = 0; g < group; g++) {
     for (ptrdiff_t b0 = 0; b0 < n; b0 += QUERY_BLOCK) {
       ptrdiff_t block = n - b0 < QUERY_BLOCK ? n - b0 : QUERY_BLOCK;
@@ -152,17 +221,12 @@ ATTN_INLINE int attention_forward(
             x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
             o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
           }
-          rows_times_transposed(x, kt + k0, mp, dk, count, scores, KEY_BLOCK);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, scores, KEY_BLOCK);
           for (int r = 0; r < ROWS; r++) {
             float *s = scores + r * KEY_BLOCK;
             ptrdiff_t visible = r < rows ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
-            float largest = -INFINITY;
-            for (ptrdiff_t j = 0; j < visible; j++) {
-              float value = s[j] * scale;
-              if (!(value > -INFINITY && value < INFINITY)) return 1;
-              s[j] = value;
-              largest = value > largest ? value : largest;
-            }
+            float largest = scale_row(s, visible, scale);
+            if (largest != largest) return 1;
             for (ptrdiff_t j = visible; j < count; j++) s[j] = 0;
             if (visible == 0) continue;
             // The online softmax: earlier sums and outputs rescaled to the new maximum.
@@ -202,8 +266,8 @@ ATTN_INLINE void attention_backward(
   float *weights = dvalues + m * dv, *dscores = weights + ROWS * KEY_BLOCK, *zeros = dscores + ROWS * KEY_BLOCK;
   float *scratch = zeros + d, *totals = scratch + d;
   for (ptrdiff_t c = 0; c < d; c++) zeros[c] = 0;
-  transpose_padded(k, ldk, m, dk, mp, kt);
-  transpose_padded(v, ldv, m, dv, mp, vt);
+  pack_panels(k, ldk, m, dk, mp, kt);
+  pack_panels(v, ldv, m, dv, mp, vt);
   for (ptrdiff_t index = 0; index < m * dk; index++) dkeys[index] = 0;
   for (ptrdiff_t index = 0; index < m * dv; index++) dvalues[index] = 0;
   for (ptrdiff_t g = 0; g < group; g++) {
@@ -231,8 +295,8 @@ ATTN_INLINE void attention_backward(
             gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
             dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
           }
-          rows_times_transposed(x, kt + k0, mp, dk, count, weights, KEY_BLOCK);
-          rows_times_transposed(gradient, vt + k0, mp, dv, count, dscores, KEY_BLOCK);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, weights, KEY_BLOCK);
+          rows_times_transposed(gradient, vt + k0 * dv, dv, count, dscores, KEY_BLOCK);
           for (int r = 0; r < ROWS; r++) {
             float *p = weights + r * KEY_BLOCK, *ds = dscores + r * KEY_BLOCK;
             float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;

@@ -6,20 +6,23 @@ import Testing
 @Suite struct SingleAttentionTests {
   /// Output and gradients of a loss through `multiHeadAttentionOutput` for
   /// weights and input of `dtype`.
-  func run(_ dtype: DType, batched: Bool, causal: Bool, kvHeads: Int, n: Int = 10) throws -> [Tensor] {
-    let x = try randn(batched ? [3, n, 16] : [n, 16], seed: 1).converted(to: dtype)
-    let width = 16 / 4 * kvHeads
+  func run(
+    _ dtype: DType, batched: Bool, causal: Bool, kvHeads: Int, n: Int = 10, d: Int = 16, heads: Int = 4
+  ) throws -> [Tensor] {
+    let x = try (randn(batched ? [3, n, d] : [n, d], seed: 1) * Tensor(4 / Double(d).squareRoot()))
+      .converted(to: dtype)
+    let width = d / heads * kvHeads
     let w = try [
-      randn([16, 16], seed: 2), randn([16, width], seed: 3), randn([16, width], seed: 4), randn([16, 12], seed: 5),
+      randn([d, d], seed: 2), randn([d, width], seed: 3), randn([d, width], seed: 4), randn([d, 12], seed: 5),
     ].map { $0.converted(to: dtype) }
     let (value, gradients) = try valueWithGradient(at: [x] + w) { p in
       let weights = MultiHeadWeights(wq: p[1], wk: p[2], wv: p[3], wo: p[4])
       let output = try multiHeadAttentionOutput(
-        p[0], p[0], heads: 4, kvHeads: kvHeads, weights: weights, causal: causal)
+        p[0], p[0], heads: heads, kvHeads: kvHeads, weights: weights, causal: causal)
       return try sum(output * output)
     }
     let output = try multiHeadAttentionOutput(
-      x, x, heads: 4, kvHeads: kvHeads, weights: MultiHeadWeights(wq: w[0], wk: w[1], wv: w[2], wo: w[3]),
+      x, x, heads: heads, kvHeads: kvHeads, weights: MultiHeadWeights(wq: w[0], wk: w[1], wv: w[2], wo: w[3]),
       causal: causal)
     return [output, value] + gradients
   }
@@ -33,6 +36,22 @@ import Testing
   func float32AgreesWithFloat64(batched: Bool, causal: Bool, kvHeads: Int, n: Int) throws {
     let single = try run(.float32, batched: batched, causal: causal, kvHeads: kvHeads, n: n)
     let double = try run(.float64, batched: batched, causal: causal, kvHeads: kvHeads, n: n)
+    #expect(single[0].dtype == .float32 && single[2...].allSatisfy { $0.dtype == .float32 })
+    for (s, d) in zip(single, double) {
+      #expect(s.shape == d.shape)
+      let scale = max(d.scalars.map(\.magnitude).max() ?? 1, 1)
+      for (a, e) in zip(s.scalars, d.scalars) {
+        #expect(abs(a - e) <= 64 * Double(Float.ulpOfOne) * scale, "\(a) vs \(e)")
+      }
+    }
+  }
+
+  /// Heads 36 wide (two panels of 16 columns and a rest of 4) over 300
+  /// keys (a partial panel): the kernel's vector blocks and their tails.
+  @Test(arguments: [(false, 1), (true, 2)])
+  func wideHeadsAgreeWithFloat64(causal: Bool, kvHeads: Int) throws {
+    let single = try run(.float32, batched: false, causal: causal, kvHeads: kvHeads, n: 300, d: 72, heads: 2)
+    let double = try run(.float64, batched: false, causal: causal, kvHeads: kvHeads, n: 300, d: 72, heads: 2)
     #expect(single[0].dtype == .float32 && single[2...].allSatisfy { $0.dtype == .float32 })
     for (s, d) in zip(single, double) {
       #expect(s.shape == d.shape)
