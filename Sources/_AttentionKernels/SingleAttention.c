@@ -40,6 +40,11 @@ ATTN_INLINE void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
 
 ATTN_INLINE v8f splat8(float s) { return (v8f){s, s, s, s, s, s, s, s}; }
 
+ATTN_INLINE v8f multiply_add8(v8f a, v8f b, v8f c, int fused) {
+  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
+  return c + a * b;
+}
+
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 
 ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward) {
@@ -52,22 +57,23 @@ ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t 
 /// whole block), y packed in panels by ``pack_panels``: each step of the sum
 /// reads the next 64 bytes of a panel.
 ATTN_INLINE void rows_times_transposed(
-    const float *const x[ROWS], const float *panels, ptrdiff_t d, ptrdiff_t count, float *out, ptrdiff_t ldo) {
+    const float *const x[ROWS], const float *panels, ptrdiff_t d, ptrdiff_t count, float *out, ptrdiff_t ldo,
+    int fused) {
   // Both halves of a panel row in one pass: each broadcast serves two products.
   for (ptrdiff_t j0 = 0; j0 < count; j0 += BLOCK) {
-    v8f low[ROWS] = {{0}}, high[ROWS] = {{0}};
+    v8f acc[ROWS][2] = {{0}};
     const float *panel = panels + j0 * d;
     for (ptrdiff_t c = 0; c < d; c++) {
       v8f a = load8(panel + c * BLOCK), b = load8(panel + c * BLOCK + 8);
       for (int r = 0; r < ROWS; r++) {
         v8f s = splat8(x[r][c]);
-        low[r] += s * a;
-        high[r] += s * b;
+        acc[r][0] = multiply_add8(s, a, acc[r][0], fused);
+        acc[r][1] = multiply_add8(s, b, acc[r][1], fused);
       }
     }
     for (int r = 0; r < ROWS; r++) {
-      store8(out + r * ldo + j0, low[r]);
-      store8(out + r * ldo + j0 + 8, high[r]);
+      store8(out + r * ldo + j0, acc[r][0]);
+      store8(out + r * ldo + j0 + 8, acc[r][1]);
     }
   }
 }
@@ -76,25 +82,25 @@ ATTN_INLINE void rows_times_transposed(
 /// to what out holds with `accumulate`, else stored.
 ATTN_INLINE void weights_times_rows(
     const float *w, ptrdiff_t mp, ptrdiff_t count, const float *y, ptrdiff_t ldy, ptrdiff_t d, float *const out[ROWS],
-    int accumulate) {
+    int accumulate, int fused) {
   ptrdiff_t c0 = 0;
   for (; c0 + BLOCK <= d; c0 += BLOCK) {
-    v8f low[ROWS] = {{0}}, high[ROWS] = {{0}};
+    v8f acc[ROWS][2] = {{0}};
     for (ptrdiff_t j = 0; j < count; j++) {
       v8f a = load8(y + j * ldy + c0), b = load8(y + j * ldy + c0 + 8);
       for (int r = 0; r < ROWS; r++) {
         v8f s = splat8(w[r * mp + j]);
-        low[r] += s * a;
-        high[r] += s * b;
+        acc[r][0] = multiply_add8(s, a, acc[r][0], fused);
+        acc[r][1] = multiply_add8(s, b, acc[r][1], fused);
       }
     }
     for (int r = 0; r < ROWS; r++) {
       if (accumulate) {
-        low[r] += load8(out[r] + c0);
-        high[r] += load8(out[r] + c0 + 8);
+        acc[r][0] += load8(out[r] + c0);
+        acc[r][1] += load8(out[r] + c0 + 8);
       }
-      store8(out[r] + c0, low[r]);
-      store8(out[r] + c0 + 8, high[r]);
+      store8(out[r] + c0, acc[r][0]);
+      store8(out[r] + c0 + 8, acc[r][1]);
     }
   }
   for (ptrdiff_t c = c0; c < d; c++) {
@@ -221,7 +227,7 @@ ATTN_INLINE int attention_forward(
             x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
             o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
           }
-          rows_times_transposed(x, kt + k0 * dk, dk, count, scores, KEY_BLOCK);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, scores, KEY_BLOCK, fused);
           for (int r = 0; r < ROWS; r++) {
             float *s = scores + r * KEY_BLOCK;
             ptrdiff_t visible = r < rows ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
@@ -238,7 +244,7 @@ ATTN_INLINE int attention_forward(
             if (rescale != 1)
               for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= (float)rescale;
           }
-          weights_times_rows(scores, KEY_BLOCK, count, v + k0 * ldv, ldv, dv, o, 1);
+          weights_times_rows(scores, KEY_BLOCK, count, v + k0 * ldv, ldv, dv, o, 1, fused);
         }
       }
       for (ptrdiff_t i = 0; i < block; i++) {
@@ -295,8 +301,8 @@ ATTN_INLINE void attention_backward(
             gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
             dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
           }
-          rows_times_transposed(x, kt + k0 * dk, dk, count, weights, KEY_BLOCK);
-          rows_times_transposed(gradient, vt + k0 * dv, dv, count, dscores, KEY_BLOCK);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, weights, KEY_BLOCK, fused);
+          rows_times_transposed(gradient, vt + k0 * dv, dv, count, dscores, KEY_BLOCK, fused);
           for (int r = 0; r < ROWS; r++) {
             float *p = weights + r * KEY_BLOCK, *ds = dscores + r * KEY_BLOCK;
             float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
@@ -307,7 +313,7 @@ ATTN_INLINE void attention_backward(
             float total = r < rows ? totals[i0 + r - b0] : 0;
             for (ptrdiff_t j = 0; j < count; j++) ds[j] = p[j] * (ds[j] - total) * scale;
           }
-          weights_times_rows(dscores, KEY_BLOCK, count, k + k0 * ldk, ldk, dk, dquery, 1);
+          weights_times_rows(dscores, KEY_BLOCK, count, k + k0 * ldk, ldk, dk, dquery, 1, fused);
           accumulate_outer(dkeys + k0 * dk, dk, dscores, KEY_BLOCK, x, count);
           accumulate_outer(dvalues + k0 * dv, dv, weights, KEY_BLOCK, gradient, count);
         }
