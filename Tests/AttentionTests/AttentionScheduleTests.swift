@@ -117,6 +117,42 @@ import _TestSupport
     }
   }
 
+  /// float32 problems, solved as the dispatcher solves them — the float32
+  /// kernel for the output alone where it applies (a custom scale, grouped
+  /// heads, causal), the reference steps in float32 otherwise (masks,
+  /// windows, biases, one query, the weights) — agree with float64's
+  /// reference to float32 precision and stay float32, their gradients too.
+  /// (Hard attention is left out: a near tie may fall the other way.)
+  @Test(arguments: cases.filter { !$0.hard })
+  func float32ProblemsAgreeWithFloat64(_ c: Case) throws {
+    func close(_ given: Tensor, _ expected: Tensor) -> Bool {
+      let scale = max(expected.scalars.map(\.magnitude).filter(\.isFinite).max() ?? 1, 1)
+      return given.dtype == .float32 && given.shape == expected.shape
+        && zip(given.scalars, expected.scalars).allSatisfy {
+          $0 == $1 || abs($0 - $1) <= 64 * Double(Float.ulpOfOne) * scale
+        }
+    }
+    let reference = try Self.problem(c).solve(weights: true, by: .reference)
+    let inputs = try Self.inputs(c).map { $0.converted(to: .float32) }
+    let single = try Self.problem(c, recorded: inputs)
+    for weights in [false, true] {
+      let solved = try single.solve(weights: weights)
+      #expect(close(solved.output, reference.output), "output, weights: \(weights)")
+      if weights, let given = solved.weights, let expected = reference.weights {
+        #expect(close(given, expected), "weights")
+      }
+    }
+    let weightsOfOutput = try randn(c.single ? [c.heads * c.dv] : [c.n, c.heads * c.dv], seed: 9)
+    func gradients(_ inputs: [Tensor]) throws -> [Tensor] {
+      try valueWithGradient(at: inputs) { inputs in
+        try sum(try Self.problem(c, recorded: inputs).solve(weights: false).output * weightsOfOutput)
+      }.gradients
+    }
+    for (given, expected) in zip(try gradients(inputs), try gradients(try Self.inputs(c))) {
+      #expect(close(given, expected), "gradient")
+    }
+  }
+
   /// The dispatcher picks the tiled schedule for the output alone, under a
   /// gradient too, and the reference for what only it computes.
   @Test func theDispatcherPicksTheFastestThatFits() throws {

@@ -148,8 +148,8 @@ extension AttentionProblem {
 
   /// A float32 or bfloat16 problem, computed in float32 as PyTorch computes
   /// it on a CPU: the output alone by the float32 FlashAttention kernel
-  /// (``SingleAttention``) when it applies — rank-2 inputs, no mask or bias,
-  /// the usual scale 1/√d_k — and otherwise by the reference steps, each a
+  /// (``SingleAttention``) when it applies — rank-2 inputs, no mask or bias
+  /// — and otherwise by the reference steps, each a
   /// float32 operation (PyTorch's math path: scores, bias, blocking,
   /// softmax, weighted sum). bfloat16 inputs are widened and the results
   /// rounded back once, as PyTorch's bfloat16 attention keeps its sums in
@@ -170,9 +170,8 @@ extension AttentionProblem {
   /// ``singlePrecisionSolution(weights:)`` of float32 queries, keys and values.
   private func float32Solution(weights: Bool) throws -> AttentionSolution {
     if !weights, supports(.tiled, weights: false, gradient: false), mask == nil, !singleQuery,
-      scale == 1 / Double(dk).squareRoot(),
       let output = try SingleAttention.heads(
-        queries, keys, values, heads: heads, kvHeads: kvHeads, causal: causal, operation: operation)
+        queries, keys, values, heads: heads, kvHeads: kvHeads, scale: scale, causal: causal, operation: operation)
     {
       return AttentionSolution(output: output)
     }

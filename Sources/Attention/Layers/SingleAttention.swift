@@ -13,10 +13,12 @@ enum SingleAttention {
   /// `[n, heads·dv]`, recorded under a gradient; `nil` when this path does
   /// not apply (not all float32, shapes the general path must judge) or a
   /// score is not finite (the general path has the conventions for that).
+  /// Scores are scaled by `scale`, 1/√d_k when nil.
   static func heads(
-    _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int?, causal: Bool, operation: String
+    _ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int?, scale: Double? = nil, causal: Bool,
+    operation: String
   ) throws -> Tensor? {
-    guard let shapes = Shapes(q, k, v, heads: heads, kvHeads: kvHeads ?? heads) else { return nil }
+    guard let shapes = Shapes(q, k, v, heads: heads, kvHeads: kvHeads ?? heads, scale: scale) else { return nil }
     let outputShape = q.rank == 3 ? [shapes.batch, shapes.n, heads * shapes.dv] : [shapes.n, heads * shapes.dv]
     try ExecutionContext.current.reserve(outputShape, operation: operation)
     let (queries, keys, values) = (q.untracked.floats, k.untracked.floats, v.untracked.floats)
@@ -101,7 +103,7 @@ enum SingleAttention {
 
     /// `nil` unless all three are float32 of ranks 2 or 3 alike whose widths
     /// split into the heads, with at least one query, key and column.
-    init?(_ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int) {
+    init?(_ q: Tensor, _ k: Tensor, _ v: Tensor, heads: Int, kvHeads: Int, scale: Double?) {
       guard q.dtype == .float32, k.dtype == .float32, v.dtype == .float32, q.rank == k.rank, k.rank == v.rank,
         q.rank == 2 || q.rank == 3, heads >= 1, kvHeads >= 1, heads % kvHeads == 0
       else { return nil }
@@ -116,7 +118,7 @@ enum SingleAttention {
       let (dk, dv) = (queryWidth / heads, valueWidth / kvHeads)
       guard dk > 0, dv > 0, keyWidth == kvHeads * dk else { return nil }
       (self.batch, self.n, self.m, self.heads, self.kvHeads, self.dk, self.dv) = (batch, n, m, heads, kvHeads, dk, dv)
-      scale = 1 / Double(dk).squareRoot()
+      self.scale = scale ?? 1 / Double(dk).squareRoot()
     }
 
     /// Where unit `unit`'s first query, key, value, output row and statistic are.
