@@ -1,7 +1,7 @@
 #include <math.h>
 
 #include "AttentionKernels.h"
-#include "FloatLanes.h"
+#include "VectorExp.h"
 
 // Softmax attention of float32 queries, keys and values, one key/value head
 // (and the `group` query heads that share it) per call: FlashAttention's
@@ -12,8 +12,8 @@
 // (twelve 8-float accumulators, as the 6×16 product micro-kernel; every key
 // or value loaded once for all six, every query element broadcast once for
 // sixteen), the keys packed in panels of 16 read front to back;
-// exponentials run in double lanes (FloatLanes.h). Scores and outputs are
-// float32, as PyTorch's; the running sums are doubles.
+// exponentials run in float lanes (vector_expf8, VectorExp.h). Scores and
+// outputs are float32, as PyTorch's; the running sums are doubles.
 //
 // Layout (row-major, rows `ld` apart): query i of head g at q + i·ldq + g·dk,
 // key j at k + j·ldk, value j at v + j·ldv, output i of head g at
@@ -27,8 +27,8 @@
 #define QUERY_BLOCK 64
 #define KEY_BLOCK 256
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef int32_t v8i __attribute__((vector_size(32)));
+typedef f32x8 v8f;
+typedef i32x8 v8i;
 
 ATTN_INLINE v8f load8(const float *p) {
   v8f v;
@@ -138,19 +138,28 @@ ATTN_INLINE void pack_panels(const float *y, ptrdiff_t ld, ptrdiff_t rows, ptrdi
   }
 }
 
-/// s[j] ← exp(s[j] − shift) for j < count; returns their sum (in double,
-/// lane by lane, the lanes added once at the end).
-ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, double shift, int fused) {
-  v16d totals = {0};
-  for (ptrdiff_t j = 0; j < count; j += LANES) {
-    ptrdiff_t lanes = count - j < LANES ? count - j : LANES;
-    v16d e = vector_exp16(load_floats(s + j, lanes) - shift, fused);
-    for (ptrdiff_t lane = lanes; lane < LANES; lane++) e[lane] = 0;
-    store_floats(s + j, e, lanes);
-    totals += e;
+typedef double v8d __attribute__((vector_size(64)));
+
+/// s[j] ← exp(s[j] − shift) for j < count, in float32 as PyTorch's kernels
+/// (x − shift and the exp in float lanes, eight at a time); returns their
+/// sum in double, lane by lane, the lanes added once at the end.
+ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, float shift, int fused) {
+  v8d totals = {0};
+  ptrdiff_t j = 0;
+  for (; j + 8 <= count; j += 8) {
+    v8f e = vector_expf8(load8(s + j) - shift, fused);
+    store8(s + j, e);
+    totals += __builtin_convertvector(e, v8d);
+  }
+  if (j < count) {
+    v8f tail = splat8(-INFINITY);
+    for (ptrdiff_t lane = 0; lane < count - j; lane++) tail[lane] = s[j + lane] - shift;
+    v8f e = vector_expf8(tail, fused);
+    for (ptrdiff_t lane = 0; lane < count - j; lane++) s[j + lane] = e[lane];
+    totals += __builtin_convertvector(e, v8d);
   }
   double total = 0;
-  for (int lane = 0; lane < LANES; lane++) total += totals[lane];
+  for (int lane = 0; lane < 8; lane++) total += totals[lane];
   return total;
 }
 
@@ -240,7 +249,7 @@ ATTN_INLINE int attention_forward(
             double shift = maxima[i] > largest ? maxima[i] : largest;
             double rescale = maxima[i] == -INFINITY ? 0 : exp(maxima[i] - shift);
             maxima[i] = shift;
-            sums[i] = sums[i] * rescale + exponentiate_row(s, visible, shift, fused);
+            sums[i] = sums[i] * rescale + exponentiate_row(s, visible, (float)shift, fused);
             if (rescale != 1)
               for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= (float)rescale;
           }

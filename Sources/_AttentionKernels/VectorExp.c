@@ -91,6 +91,24 @@ int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t c
   return column_maximum(tile, rows, cols, ld, out);
 }
 
+// The float32 attention kernel's exp over an array, for its tests.
+ATTN_INLINE void exp_float32(float *values, ptrdiff_t count, int fused) {
+  ptrdiff_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    f32x8 v;
+    memcpy(&v, values + i, sizeof v);
+    v = vector_expf8(v, fused);
+    memcpy(values + i, &v, sizeof v);
+  }
+  for (; i < count; i++) {
+    f32x8 v = {values[i]};
+    values[i] = vector_expf8(v, fused)[0];
+  }
+}
+
+ATTN_FMA_TARGET void attn_exp_float32_fma(float *values, ptrdiff_t count) { exp_float32(values, count, 1); }
+
+void attn_exp_float32_portable(float *values, ptrdiff_t count) { exp_float32(values, count, 0); }
 
 #if defined(__x86_64__)
 typedef double v8d __attribute__((vector_size(64)));

@@ -334,4 +334,33 @@ import _TestSupport
       #expect(abs(values[1] - Foundation.exp(1)) <= 2 * Foundation.exp(1).ulp && values[3] == 1)
     }
   }
+
+  /// The float32 exp (eight float lanes, the float32 attention kernel's)
+  /// within 2 float32 units of the C library's exp rounded to float32, in
+  /// full vectors and in the tail; 0 below −87.34 (past the normal floats),
+  /// infinity above 88.73 and past the largest float; NaN stays NaN.
+  @Test func floatLanesMatchTheLibraryExp() {
+    let grid = (0..<1801).map { Float($0) * 0.1 - 90 } + [88.72, 88.7228, 88.73, 88.05, -87.33, 0, 1, -1]
+    let special: [Float] = [.infinity, -.infinity, .nan, -1000, 1000]
+    let builds =
+      [attn_exp_float32_portable] + (Processor.hasFusedMultiplyAdd ? [attn_exp_float32_fma] : [])
+    for build in builds {
+      for inputs in [grid, Array(grid.prefix(5)), special] {
+        var values = inputs
+        values.withUnsafeMutableBufferPointer { build($0.baseAddress, $0.count) }
+        for (input, result) in zip(inputs, values) {
+          let expected = Float(Foundation.exp(Double(input)))
+          if input.isNaN {
+            #expect(result.isNaN)
+          } else if input < -87.34 {
+            #expect(result == 0, "exp(\(input)) = \(result)")
+          } else if !expected.isFinite || input > 88.73 {
+            #expect(result == .infinity, "exp(\(input)) = \(result)")
+          } else {
+            #expect(abs(result - expected) <= 2 * expected.ulp, "exp(\(input)) = \(result), expected \(expected)")
+          }
+        }
+      }
+    }
+  }
 }

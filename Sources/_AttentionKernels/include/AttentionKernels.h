@@ -162,6 +162,11 @@ void attn_cross_entropy_backward_float32_portable(
     const float *logits, const ptrdiff_t *targets, const double *lse, ptrdiff_t rows, ptrdiff_t classes, float scale,
     float *gradient);
 
+/// values[i] = exp(values[i]) in float lanes: the float32 attention kernel's
+/// exp (vector_expf8 in VectorExp.h; VectorExp.c), exposed for its tests.
+void attn_exp_float32_fma(float *values, ptrdiff_t count);
+void attn_exp_float32_portable(float *values, ptrdiff_t count);
+
 /// Softmax along each of `rows` contiguous rows of `cols` (Softmax.c):
 /// exp((x − max)·scale) over the row's sum, exponentials and sums in double;
 /// a row holding NaN becomes NaN, a row that is all −inf becomes zeros.
