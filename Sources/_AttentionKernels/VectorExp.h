@@ -58,8 +58,8 @@ ATTN_DEFINE_VECTOR_EXP(vector_exp, v4d, v4i, 4, )
 typedef float f32x8 __attribute__((vector_size(32)));
 typedef int32_t i32x8 __attribute__((vector_size(32)));
 
-// exp for eight floats at once, within about one float32 unit (the float
-// exp of PyTorch's CPU kernels is as close): x = k·ln2 + r with |r| ≤ ln2/2
+// exp for eight floats at once, within two float32 units of the exact value
+// (the float exp of PyTorch's CPU kernels is as close): x = k·ln2 + r with |r| ≤ ln2/2
 // (ln2 in two parts), e^r by Cephes's degree-6 fit (as expf), 2^k in the
 // exponent bits. Below −87.3 (where 2^k leaves the normal floats) the
 // result is 0, above 88.7 infinity; NaN stays NaN. Twice the lanes of
@@ -72,14 +72,15 @@ ATTN_INLINE f32x8 vector_expf8(f32x8 x, int fused) {
   // Adding 1.5·2²³ rounds to the nearest integer k, left in the low bits.
   const f32x8 magic = zero + 12582912.0f;
   f32x8 shifted = fused ? __builtin_elementwise_fma(clamped, zero + 1.44269504088896341f, magic)
-                      : clamped * 1.44269504088896341f + magic;
+                        : clamped * 1.44269504088896341f + magic;
   f32x8 k = shifted - magic;
   f32x8 r = fused ? __builtin_elementwise_fma(k, zero - 0.693359375f, clamped) : k * -0.693359375f + clamped;
   r = fused ? __builtin_elementwise_fma(k, zero + 2.12194440e-4f, r) : k * 2.12194440e-4f + r;
   static const float coefficients[] = {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
                                        5.0000001201e-1f};
   f32x8 p = zero + 1.9875691500e-4f;
-  for (int i = 0; i < 5; i++) p = fused ? __builtin_elementwise_fma(p, r, zero + coefficients[i]) : p * r + coefficients[i];
+  for (int i = 0; i < 5; i++)
+    p = fused ? __builtin_elementwise_fma(p, r, zero + coefficients[i]) : p * r + coefficients[i];
   f32x8 r2 = r * r;
   p = fused ? __builtin_elementwise_fma(p, r2, r + 1) : p * r2 + (r + 1);
   // 2^k: the exponent field holds k + 127; for k > 0 it is built as 2^(k−1)

@@ -79,7 +79,7 @@ enum Processor {
   /// float32 values times a float32 factor.
   static let scale = hasFusedMultiplyAdd ? attn_scale_float32_fma : attn_scale_float32_portable
 
-  /// Softmax along contiguous rows of doubles, in place (`Softmax.c`).
+  /// Softmax along contiguous rows of doubles, from one buffer into another (`Softmax.c`).
   static let softmaxRows = hasFusedMultiplyAdd ? attn_softmax_rows_float64_fma : attn_softmax_rows_float64_portable
 
   /// Softmax along contiguous rows of floats, into a second buffer.
