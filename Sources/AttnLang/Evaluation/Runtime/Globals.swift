@@ -195,7 +195,9 @@ final class Globals {
   func begin() {
     generation = nextGeneration
     nextGeneration += 1
-    undo.removeAll(keepingCapacity: true)
+    // Emptied only when it holds something: emptying an empty array is a
+    // generic call, and this runs for every statement at the prompt.
+    if !undo.isEmpty { undo.removeAll(keepingCapacity: true) }
     orderCount = order.count
     endIterations()
   }
@@ -203,7 +205,7 @@ final class Globals {
   /// Keeps the statement's changes.
   func commit() {
     generation = 0
-    undo.removeAll(keepingCapacity: true)
+    if !undo.isEmpty { undo.removeAll(keepingCapacity: true) }
     endIterations()
   }
 
@@ -255,6 +257,6 @@ final class Globals {
 
   private func endIterations() {
     iteration = 0
-    iterationUndo.removeAll(keepingCapacity: true)
+    if !iterationUndo.isEmpty { iterationUndo.removeAll(keepingCapacity: true) }
   }
 }
