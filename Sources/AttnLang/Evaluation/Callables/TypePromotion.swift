@@ -59,25 +59,29 @@ extension Builtin {
       }
     }
     guard narrow else { return nil }
-    var tensors: [Tensor] = []
+    // Promotion as DType.promoted, walked without collecting the tensors: the
+    // widest type among tensors with axes, else among rank-0 ones. The first
+    // float64 tensor with axes settles it (float64 is the widest), so a
+    // float64 model's records are not walked through at every step.
     let deepest = topic == .gradients || topic == .training ? Value.maximumStructureDepth : 1
-    func collect(_ value: Value) {
-      var pending = [(value, 0)]
-      while let (value, depth) = pending.popLast() {
-        switch value {
-        case .tensor(let tensor):
-          tensors.append(tensor)
-        case .list(let items) where depth < deepest:
-          pending += items.map { ($0, depth + 1) }
-        case .record(let record) where depth < deepest:
-          pending += record.fields.map { ($0.value, depth + 1) }
-        default: break
-        }
+    var (shaped, scalar): (DType?, DType?) = (nil, nil)
+    var pending: [(Value, Int)] = []
+    forEachPromoting { pending.append(($0, 0)) }
+    while let (value, depth) = pending.popLast() {
+      switch value {
+      case .tensor(let tensor) where tensor.rank == 0:
+        scalar = max(scalar ?? tensor.dtype, tensor.dtype)
+      case .tensor(let tensor):
+        if tensor.dtype == .float64 { return nil }
+        shaped = max(shaped ?? tensor.dtype, tensor.dtype)
+      case .list(let items) where depth < deepest:
+        pending += items.map { ($0, depth + 1) }
+      case .record(let record) where depth < deepest:
+        pending += record.fields.map { ($0.value, depth + 1) }
+      default: break
       }
     }
-    forEachPromoting(collect)
-    guard tensors.contains(where: { $0.dtype != .float64 }) else { return nil }
-    let dtype = DType.promoted(tensors)
+    let dtype = shaped ?? scalar ?? .float64
     return dtype == .float64 ? nil : dtype
   }
 }
