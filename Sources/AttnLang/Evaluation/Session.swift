@@ -187,13 +187,21 @@ public final class Session {
       return
     }
     let key = CompiledProgram.Key(name: source.name, bytes: source.bytes)
+    // The same source again (a loop over `execute`, a cell run twice) is
+    // found without hashing it: comparing the same bytes is a pointer check.
+    if let last = lastProgram, last.key == key {
+      try run(last.program, output: output)
+      return
+    }
     if let program = compiledPrograms[key] {
+      lastProgram = (key, program)
       try run(program, output: output)
       return
     }
     let program = try compile(Session.parse(source))
     if compiledPrograms.count >= Session.compiledProgramsKept { compiledPrograms.removeAll(keepingCapacity: true) }
     compiledPrograms[key] = program
+    lastProgram = (key, program)
     try run(program, output: output)
   }
 
@@ -235,6 +243,8 @@ public final class Session {
   /// How many compiled inputs a session keeps for reuse.
   static let compiledProgramsKept = 256
   private var compiledPrograms: [CompiledProgram.Key: CompiledProgram] = [:]
+  /// The program run last and its key (checked before the dictionary).
+  private var lastProgram: (key: CompiledProgram.Key, program: CompiledProgram)?
 
   /// Compiles every statement first, so that mistakes such as `break`
   /// outside a loop are reported before anything runs.
