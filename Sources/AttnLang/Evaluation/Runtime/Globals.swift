@@ -195,9 +195,7 @@ final class Globals {
   func begin() {
     generation = nextGeneration
     nextGeneration += 1
-    // Emptied only when it holds something: emptying an empty array is a
-    // generic call, and this runs for every statement at the prompt.
-    if !undo.isEmpty { undo.removeAll(keepingCapacity: true) }
+    clearUndo()
     orderCount = order.count
     endIterations()
   }
@@ -205,7 +203,7 @@ final class Globals {
   /// Keeps the statement's changes.
   func commit() {
     generation = 0
-    if !undo.isEmpty { undo.removeAll(keepingCapacity: true) }
+    clearUndo()
     endIterations()
   }
 
@@ -253,6 +251,13 @@ final class Globals {
     }
     if order.count > iterationOrderCount { order.removeSubrange(iterationOrderCount...) }
     commit()
+  }
+
+  /// Empties the journal keeping its storage, entry by entry: it holds one
+  /// or two entries after most statements (`ans`), and `removeAll` is a
+  /// generic range replacement that costs more than that, once per statement.
+  private func clearUndo() {
+    while !undo.isEmpty { undo.removeLast() }
   }
 
   private func endIterations() {
