@@ -5,6 +5,24 @@ import Testing
 import _TestSupport
 
 @Suite struct InterpreterTests {
+  /// Every operator between tensors is the library's elementwise operation
+  /// of the same spelling (`@` is the product), and so between numbers.
+  @Test func operatorsAreTheLibrarysOperations() throws {
+    let (a, b) = (Tensor([1, -2, 3.5, 0]), Tensor([3, 2, -1.5, 0]))
+    for op in BinaryOperator.allCases where op != .matmul {
+      let operation = try #require(BinaryOperation(rawValue: op.rawValue))
+      let session = Session()
+      let given = try session.value("[1, -2, 3.5, 0] \(op.rawValue) [3, 2, -1.5, 0]")
+      let expected = try elementwise(a, operation, b)
+      #expect(
+        given.tensor.map { zip($0.scalars, expected.scalars).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
+          == true, "\(op)")
+      let number = try session.value("3 \(op.rawValue) 2")
+      #expect(number.tensor?.scalarValue == operation.function(3, 2), "\(op) between numbers")
+    }
+    #expect(try Session().value("[1, 2] @ [3, 4]").tensor?.scalarValue == 11)
+  }
+
   @Test func assignmentsPrintNothingExpressionsPrint() throws {
     let session = Session()
     #expect(try session.values("x = 2\ny = x * 3\ny\ny;") == [.tensor(Tensor(6))])

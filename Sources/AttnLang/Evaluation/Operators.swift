@@ -9,7 +9,7 @@ func combine(
 ) throws(Diagnostic) -> Value {
   if let x = a.tensor, let y = b.tensor {
     if op == .matmul { return Value(try runtime.library(range, as: "@") { try matmul(x, y) }) }
-    guard let operation = BinaryOperation(rawValue: op.rawValue) else {
+    guard let operation = op.elementwise else {
       throw Diagnostic("'\(op.rawValue)' is not an elementwise operator", at: range)
     }
     return Value(try runtime.library(range, as: op.rawValue) { try elementwise(x, operation, y) })
@@ -80,7 +80,7 @@ private func combineField(
   _ op: BinaryOperator, _ a: Value, _ b: Value, _ name: String, _ range: SourceRange, _ runtime: Runtime,
   _ depth: Int
 ) throws(Diagnostic) -> Value {
-  if case .number(let x) = a, case .number(let y) = b, let operation = BinaryOperation(rawValue: op.rawValue) {
+  if case .number(let x) = a, case .number(let y) = b, let operation = op.elementwise {
     return .number(operation.function(x, y))
   }
   do {
@@ -150,4 +150,26 @@ func literal(_ items: [Value], ranges: [SourceRange], range: SourceRange, runtim
     throw Diagnostic("tensor literal is nested deeper than rank \(Tensor.maximumRank)", at: range)
   }
   return .tensor(try runtime.library(range, as: "tensor literal") { try stack(tensors) })
+}
+
+extension BinaryOperator {
+  /// The library's elementwise operation for this operator (nil for `@`),
+  /// found by a switch rather than by matching the spelling.
+  var elementwise: BinaryOperation? {
+    switch self {
+    case .add: .add
+    case .subtract: .subtract
+    case .multiply: .multiply
+    case .divide: .divide
+    case .remainder: .remainder
+    case .power: .power
+    case .less: .less
+    case .lessEqual: .lessOrEqual
+    case .greater: .greater
+    case .greaterEqual: .greaterOrEqual
+    case .equal: .equal
+    case .notEqual: .notEqual
+    case .matmul: nil
+    }
+  }
 }

@@ -40,7 +40,7 @@ public struct Expr: Equatable, Sendable {
 }
 
 /// A binary operator, loosest first: comparisons, `+ -`, `* / % @`, `^`.
-public enum BinaryOperator: String, Equatable, Sendable {
+public enum BinaryOperator: String, CaseIterable, Equatable, Sendable {
   case add = "+"
   case subtract = "-"
   case multiply = "*"
