@@ -30,21 +30,6 @@
 typedef f32x8 v8f;
 typedef i32x8 v8i;
 
-ATTN_INLINE v8f load8(const float *p) {
-  v8f v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-ATTN_INLINE void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }
-
-ATTN_INLINE v8f splat8(float s) { return (v8f){s, s, s, s, s, s, s, s}; }
-
-ATTN_INLINE v8f multiply_add8(v8f a, v8f b, v8f c, int fused) {
-  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
-  return c + a * b;
-}
-
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 
 ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, int backward) {
@@ -64,16 +49,16 @@ ATTN_INLINE void rows_times_transposed(
     v8f acc[ROWS][2] = {{0}};
     const float *panel = panels + j0 * d;
     for (ptrdiff_t c = 0; c < d; c++) {
-      v8f a = load8(panel + c * BLOCK), b = load8(panel + c * BLOCK + 8);
+      v8f a = load8f(panel + c * BLOCK), b = load8f(panel + c * BLOCK + 8);
       for (int r = 0; r < ROWS; r++) {
-        v8f s = splat8(x[r][c]);
-        acc[r][0] = multiply_add8(s, a, acc[r][0], fused);
-        acc[r][1] = multiply_add8(s, b, acc[r][1], fused);
+        v8f s = splat8f(x[r][c]);
+        acc[r][0] = multiply_add8f(s, a, acc[r][0], fused);
+        acc[r][1] = multiply_add8f(s, b, acc[r][1], fused);
       }
     }
     for (int r = 0; r < ROWS; r++) {
-      store8(out + r * ldo + j0, acc[r][0]);
-      store8(out + r * ldo + j0 + 8, acc[r][1]);
+      store8f(out + r * ldo + j0, acc[r][0]);
+      store8f(out + r * ldo + j0 + 8, acc[r][1]);
     }
   }
 }
@@ -87,20 +72,20 @@ ATTN_INLINE void weights_times_rows(
   for (; c0 + BLOCK <= d; c0 += BLOCK) {
     v8f acc[ROWS][2] = {{0}};
     for (ptrdiff_t j = 0; j < count; j++) {
-      v8f a = load8(y + j * ldy + c0), b = load8(y + j * ldy + c0 + 8);
+      v8f a = load8f(y + j * ldy + c0), b = load8f(y + j * ldy + c0 + 8);
       for (int r = 0; r < ROWS; r++) {
-        v8f s = splat8(w[r * mp + j]);
-        acc[r][0] = multiply_add8(s, a, acc[r][0], fused);
-        acc[r][1] = multiply_add8(s, b, acc[r][1], fused);
+        v8f s = splat8f(w[r * mp + j]);
+        acc[r][0] = multiply_add8f(s, a, acc[r][0], fused);
+        acc[r][1] = multiply_add8f(s, b, acc[r][1], fused);
       }
     }
     for (int r = 0; r < ROWS; r++) {
       if (accumulate) {
-        acc[r][0] += load8(out[r] + c0);
-        acc[r][1] += load8(out[r] + c0 + 8);
+        acc[r][0] += load8f(out[r] + c0);
+        acc[r][1] += load8f(out[r] + c0 + 8);
       }
-      store8(out[r] + c0, acc[r][0]);
-      store8(out[r] + c0 + 8, acc[r][1]);
+      store8f(out[r] + c0, acc[r][0]);
+      store8f(out[r] + c0 + 8, acc[r][1]);
     }
   }
   for (ptrdiff_t c = c0; c < d; c++) {
@@ -147,12 +132,12 @@ ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, float shift, int 
   v8d totals = {0};
   ptrdiff_t j = 0;
   for (; j + 8 <= count; j += 8) {
-    v8f e = vector_expf8(load8(s + j) - shift, fused);
-    store8(s + j, e);
+    v8f e = vector_expf8(load8f(s + j) - shift, fused);
+    store8f(s + j, e);
     totals += __builtin_convertvector(e, v8d);
   }
   if (j < count) {
-    v8f tail = splat8(-INFINITY);
+    v8f tail = splat8f(-INFINITY);
     for (ptrdiff_t lane = 0; lane < count - j; lane++) tail[lane] = s[j + lane] - shift;
     v8f e = vector_expf8(tail, fused);
     for (ptrdiff_t lane = 0; lane < count - j; lane++) s[j + lane] = e[lane];
@@ -166,17 +151,15 @@ ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, float shift, int 
 /// s[j] ← s[j]·scale for j < count, eight at a time; returns their largest,
 /// or NaN when one is not finite (the caller then leaves for the general path).
 ATTN_INLINE float scale_row(float *s, ptrdiff_t count, float scale) {
-  v8f largest = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  v8f largest = splat8f(-INFINITY);
   v8i bad = {0};
   ptrdiff_t j = 0;
   for (; j + 8 <= count; j += 8) {
-    v8f value;
-    memcpy(&value, s + j, sizeof value);
-    value *= scale;
+    v8f value = load8f(s + j) * scale;
     bad |= (v8i)(value - value != 0);  // inf − inf and NaN − NaN are NaN
     v8i greater = (v8i)(value > largest);
     largest = (v8f)((greater & (v8i)value) | (~greater & (v8i)largest));
-    memcpy(s + j, &value, sizeof value);
+    store8f(s + j, value);
   }
   float result = -INFINITY;
   int failed = 0;

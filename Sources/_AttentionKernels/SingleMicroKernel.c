@@ -5,20 +5,7 @@
 // 8-wide accumulators (two per row) in registers for the whole k loop —
 // twice the columns of the float64 6×8 tile in the same registers.
 
-typedef float v8f __attribute__((vector_size(32)));
-
-ATTN_INLINE v8f load8f(const float *p) {
-  v8f v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-ATTN_INLINE void store8f(float *p, v8f v) { memcpy(p, &v, sizeof v); }
-
-ATTN_INLINE v8f multiply_add8f(v8f a, v8f b, v8f c, int fused) {
-  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
-  return c + a * b;
-}
+typedef f32x8 v8f;
 
 ATTN_INLINE void store_tile(float *c, ptrdiff_t ldc, v8f acc[6][2], int overwrite) {
   for (int r = 0; r < 6; r++) {

@@ -95,10 +95,7 @@ int attn_column_maximum_portable(const double *tile, ptrdiff_t rows, ptrdiff_t c
 ATTN_INLINE void exp_float32(float *values, ptrdiff_t count, int fused) {
   ptrdiff_t i = 0;
   for (; i + 8 <= count; i += 8) {
-    f32x8 v;
-    memcpy(&v, values + i, sizeof v);
-    v = vector_expf8(v, fused);
-    memcpy(values + i, &v, sizeof v);
+    store8f(values + i, vector_expf8(load8f(values + i), fused));
   }
   for (; i < count; i++) {
     f32x8 v = {values[i]};

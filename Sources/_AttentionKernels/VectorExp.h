@@ -55,9 +55,6 @@
 
 ATTN_DEFINE_VECTOR_EXP(vector_exp, v4d, v4i, 4, )
 
-typedef float f32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
-
 // exp for eight floats at once, within two float32 units of the exact value
 // (the float exp of PyTorch's CPU kernels is as close): x = k·ln2 + r with |r| ≤ ln2/2
 // (ln2 in two parts), e^r by Cephes's degree-6 fit (as expf), 2^k in the

@@ -50,4 +50,24 @@ ATTN_INLINE v4d select4(v4i mask, v4d yes, v4d no) {
   return (v4d)((mask & (v4i)yes) | (~mask & (v4i)no));
 }
 
+// Eight floats (the float32 kernels' vector), and its lanes as integers.
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+ATTN_INLINE f32x8 load8f(const float *p) {
+  f32x8 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store8f(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE f32x8 splat8f(float x) { return (f32x8){x, x, x, x, x, x, x, x}; }
+
+/// c + a·b: one fused operation per lane when `fused` (a constant once inlined).
+ATTN_INLINE f32x8 multiply_add8f(f32x8 a, f32x8 b, f32x8 c, int fused) {
+  if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);
+  return c + a * b;
+}
+
 #endif
