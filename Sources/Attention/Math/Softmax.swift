@@ -80,32 +80,30 @@ func softmaxGradient(_ gradient: Tensor, weights: Tensor, layout: AxisLayout, te
 func softmaxRows(_ x: Tensor, rows: Int, columns: Int, scale: Double) -> Tensor {
   guard x.count > 0 else { return x.untracked }
   if case .float64(let source) = x.elements {
-    let result = [Double](unsafeUninitializedCapacity: x.count) { output, initialized in
-      source.withUnsafeBufferPointer { input in
-        guard let i = input.baseAddress, let o = output.baseAddress else { return }
-        let (from, to) = (ConstantBuffer(base: i), SharedBuffer(base: o))
-        forEachChunk(rows, work: rows * columns) { range in
-          let offset = range.lowerBound * columns
-          Processor.softmaxRows(from.base + offset, to.base + offset, range.count, columns, scale)
-        }
-      }
-      initialized = x.count
-    }
+    let result = rowsThroughKernel(source, rows: rows, columns: columns, scale: scale, Processor.softmaxRows)
     return Tensor(unchecked: x.shape, result)
   }
-  let source = x.floats
-  var result = Tensor.uninitializedFloats(x.count)
-  source.withUnsafeBufferPointer { input in
-    result.withUnsafeMutableBufferPointer { output in
+  let result = rowsThroughKernel(x.floats, rows: rows, columns: columns, scale: scale, Processor.softmaxRowsFloat32)
+  return Tensor(unchecked: x.shape, floats: result, dtype: x.dtype)
+}
+
+/// `kernel` (the float64 or float32 row kernel) from `source` into a new
+/// array, in chunks of whole rows on every core when there are many.
+private func rowsThroughKernel<Element>(
+  _ source: [Element], rows: Int, columns: Int, scale: Double,
+  _ kernel: (UnsafePointer<Element>?, UnsafeMutablePointer<Element>?, Int, Int, Double) -> Void
+) -> [Element] {
+  [Element](unsafeUninitializedCapacity: source.count) { output, initialized in
+    source.withUnsafeBufferPointer { input in
       guard let i = input.baseAddress, let o = output.baseAddress else { return }
       let (from, to) = (ConstantBuffer(base: i), SharedBuffer(base: o))
       forEachChunk(rows, work: rows * columns) { range in
         let offset = range.lowerBound * columns
-        Processor.softmaxRowsFloat32(from.base + offset, to.base + offset, range.count, columns, scale)
+        kernel(from.base + offset, to.base + offset, range.count, columns, scale)
       }
     }
+    initialized = source.count
   }
-  return Tensor(unchecked: x.shape, floats: result, dtype: x.dtype)
 }
 
 /// The logarithm of the softmax along `axis`, computed stably:
