@@ -33,6 +33,8 @@ enum Report {
   static func duration(_ seconds: Double) -> String {
     if seconds >= 1 { return String(format: "%.2f s", seconds) }
     if seconds >= 1e-3 { return String(format: "%.2f ms", seconds * 1e3) }
+    // Two decimals below 10 µs: the small statements differ by tenths of a microsecond.
+    if seconds < 1e-5 { return String(format: "%.2f µs", seconds * 1e6) }
     return String(format: "%.1f µs", seconds * 1e6)
   }
 }

@@ -67,8 +67,8 @@ final class BuiltinCall: Compiled.Expression {
 
   /// Evaluates the arguments into `values` (one slot per parameter, all nil)
   /// and the variadic rest, and checks their kinds.
-  private func arguments(_ frame: Frame, filling values: [ArgumentValue?]) throws(Diagnostic) -> Arguments {
-    var values = values
+  private func arguments(_ frame: Frame, filling values: consuming [ArgumentValue?]) throws(Diagnostic) -> Arguments {
+    // Consumed, so that filling it does not copy the caller's array.
     var rest: [ArgumentValue] = []
     for argument in arguments {
       let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
