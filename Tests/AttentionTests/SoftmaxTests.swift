@@ -61,15 +61,20 @@ import _TestSupport
 
   /// Rows of every length around the vector widths (4 doubles, 16 lanes for
   /// float32), rows holding NaN, −inf or only −inf, and enough rows to be
-  /// split among threads: float64 to a few units of the last place, float32
-  /// and bfloat16 to one unit of their own type, each in its own type.
-  @Test(arguments: [1, 3, 4, 7, 8, 15, 16, 17, 33, 100])
+  /// split among threads, special rows after ordinary ones too, and rows
+  /// over a thousand long: float64 to a few units of the last place,
+  /// float32 and bfloat16 to one unit of their own type, each in its own type.
+  @Test(arguments: [1, 3, 4, 7, 8, 15, 16, 17, 33, 100, 1030])
   func rowKernelMatchesTheDefinition(columns: Int) throws {
-    let rows = columns == 100 ? 700 : 5
+    let rows = columns == 100 ? 700 : columns == 1030 ? 5 : 37
     var values = try randn([rows, columns], seed: UInt64(columns)).scalars.map { $0 * 4 }
     values[0] = .nan
     for index in columns..<2 * columns where index % 2 == 0 { values[index] = -.infinity }
     for index in 2 * columns..<3 * columns { values[index] = -.infinity }
+    if rows > 33 {
+      values[17 * columns + columns / 2] = .nan
+      for index in 33 * columns..<34 * columns { values[index] = -.infinity }
+    }
     let x = try Tensor(shape: [rows, columns], scalars: values)
     for dtype in [DType.float64, .float32, .bfloat16] {
       let typed = x.converted(to: dtype)
