@@ -7,12 +7,13 @@ import Attention
 func combine(
   _ op: BinaryOperator, _ a: Value, _ b: Value, range: SourceRange, runtime: Runtime, depth: Int = 0
 ) throws(Diagnostic) -> Value {
+  // Two tensors, matched in place (`Value.tensor` would copy each, a
+  // retain and a release per reference, for every operator at the prompt).
+  if case .tensor(let x) = a, case .tensor(let y) = b {
+    return try combineTensors(op, x, y, range: range, runtime: runtime)
+  }
   if let x = a.tensor, let y = b.tensor {
-    if op == .matmul { return Value(try runtime.library(range, as: "@") { try matmul(x, y) }) }
-    guard let operation = op.elementwise else {
-      throw Diagnostic("'\(op.rawValue)' is not an elementwise operator", at: range)
-    }
-    return Value(try runtime.library(range, as: op.rawValue) { try elementwise(x, operation, y) })
+    return try combineTensors(op, x, y, range: range, runtime: runtime)
   }
   switch (op, a, b) {
   case (.add, .string(let x), .string(let y)):
@@ -32,6 +33,18 @@ func combine(
   default:
     throw Diagnostic(operatorMistake(op, a, b), at: range)
   }
+}
+
+/// `x op y` for tensors (numbers among them), as the library computes it.
+@inline(__always)
+private func combineTensors(
+  _ op: BinaryOperator, _ x: Tensor, _ y: Tensor, range: SourceRange, runtime: Runtime
+) throws(Diagnostic) -> Value {
+  if op == .matmul { return Value(try runtime.library(range, as: "@") { try matmul(x, y) }) }
+  guard let operation = op.elementwise else {
+    throw Diagnostic("'\(op.rawValue)' is not an elementwise operator", at: range)
+  }
+  return Value(try runtime.library(range, as: op.rawValue) { try elementwise(x, operation, y) })
 }
 
 /// Records combine field by field: two records with the same fields, or a
