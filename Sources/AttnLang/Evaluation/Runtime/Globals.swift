@@ -256,8 +256,13 @@ final class Globals {
   /// Empties the journal keeping its storage, entry by entry: it holds one
   /// or two entries after most statements (`ans`), and `removeAll` is a
   /// generic range replacement that costs more than that, once per statement.
+  /// (Through one `inout` access: a loop on the property checks exclusive
+  /// access at every step.)
   private func clearUndo() {
-    while !undo.isEmpty { undo.removeLast() }
+    func empty(_ entries: inout [(slot: Int, value: Value?)]) {
+      while !entries.isEmpty { entries.removeLast() }
+    }
+    empty(&undo)
   }
 
   private func endIterations() {
