@@ -68,6 +68,8 @@ def main():
     A8f, B8f, C8f = (m.astype(np.float32) for m in (A8, B8, C8))
     results["small ops 8x8 float32"] = median_time(lambda: softmax(A8f @ B8f + C8f))
     results["small attend"] = median_time(lambda: attend(q, K, V))
+    qf, Kf, Vf = (t.astype(np.float32) for t in (q, K, V))
+    results["small attend float32"] = median_time(lambda: attend(qf, Kf, Vf))
     results["small selfattend"] = median_time(lambda: selfattend(X))
     results["small multihead"] = median_time(lambda: multihead(X, X, 2, *ws))
     # The language: a scalar loop in plain Python, and attention written by

@@ -126,6 +126,9 @@ try workload("small ops 8x8 float32") {
       + "C = randn(8, 8, seed: 3, dtype: \"float32\")")
 }
 try workload("small attend") { try statement("attend(q, K, V)", setup: smallSetup) }
+try workload("small attend float32") {
+  try statement("attend(q, K, V)", setup: smallSetup + "\nq = float32(q)\nK = float32(K)\nV = float32(V)")
+}
 try workload("small selfattend") { try statement("selfattend(X)", setup: smallSetup) }
 try workload("small multihead") { try statement("multihead(X, heads: 2)", setup: smallSetup) }
 

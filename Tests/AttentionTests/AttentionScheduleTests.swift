@@ -117,12 +117,14 @@ import _TestSupport
     }
   }
 
-  /// float32 problems, solved as the dispatcher solves them — the float32
-  /// kernel for the output alone where it applies (a custom scale, grouped
-  /// heads, causal), the reference steps in float32 otherwise (masks,
-  /// windows, biases, one query, the weights) — agree with float64's
-  /// reference to float32 precision and stay float32, their gradients too.
-  /// (Hard attention is left out: a near tie may fall the other way.)
+  /// float32 problems, solved as the dispatcher solves them — lesson sizes
+  /// in place in float32 (masks, windows, grouped heads, one query), the
+  /// float32 kernel for the output alone where it applies (a custom scale,
+  /// grouped heads, causal), the reference steps in float32 otherwise
+  /// (biases, the weights of large problems) — agree with float64's
+  /// reference to float32 precision and stay float32: outputs, weights,
+  /// scores, and gradients. (Hard attention is left out: a near tie may
+  /// fall the other way.)
   @Test(arguments: cases.filter { !$0.hard })
   func float32ProblemsAgreeWithFloat64(_ c: Case) throws {
     func close(_ given: Tensor, _ expected: Tensor) -> Bool {
@@ -140,6 +142,10 @@ import _TestSupport
       #expect(close(solved.output, reference.output), "output, weights: \(weights)")
       if weights, let given = solved.weights, let expected = reference.weights {
         #expect(close(given, expected), "weights")
+      }
+      if weights, let given = solved.scores, let expected = reference.scores {
+        // Blocked scores are −inf in both.
+        #expect(close(given, expected), "scores")
       }
     }
     let weightsOfOutput = try randn(c.single ? [c.heads * c.dv] : [c.n, c.heads * c.dv], seed: 9)

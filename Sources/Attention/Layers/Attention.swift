@@ -114,12 +114,18 @@ extension AttentionProblem {
   /// The fastest schedule that computes what is asked: the weights too
   /// (`weights`), or the output alone; recorded when the inputs are.
   func schedule(weights: Bool) -> AttentionSchedule {
-    let tracked = queries.mark.tape != 0 || keys.mark.tape != 0 || values.mark.tape != 0
-    let gradient = tracked && Tape.recording([queries, keys, values]) != nil
+    let gradient = isRecorded
     // In order of preference (checked without making a list: small calls count).
     if supports(.tiled, weights: weights, gradient: gradient) { return .tiled }
     let direct: AttentionSchedule = heads == 1 ? .rows : .heads
     return supports(direct, weights: weights, gradient: gradient) ? direct : .reference
+  }
+
+  /// Whether the queries, keys or values are being differentiated (the
+  /// problem must then be computed by steps a gradient can follow).
+  var isRecorded: Bool {
+    let tracked = queries.mark.tape != 0 || keys.mark.tape != 0 || values.mark.tape != 0
+    return tracked && Tape.recording([queries, keys, values]) != nil
   }
 
   /// Computes the problem by `schedule` (by default the one
@@ -167,8 +173,17 @@ extension AttentionProblem {
       scores: solution.scores?.converted(to: .bfloat16))
   }
 
-  /// ``singlePrecisionSolution(weights:)`` of float32 queries, keys and values.
+  /// ``singlePrecisionSolution(weights:)`` of float32 queries, keys and values:
+  /// lesson sizes in place (``smallSolution(_:keepScores:)``) when not
+  /// under a gradient, the output alone by the float32 kernel, else the
+  /// reference steps.
   private func float32Solution(weights: Bool) throws -> AttentionSolution {
+    // What the rows and heads schedules hand to the small solution in float64.
+    if isSmall, supports(.rows, weights: true, gradient: false) || supports(.heads, weights: true, gradient: false),
+      !isRecorded
+    {
+      return try smallSolution(Float.self, keepScores: true)
+    }
     if !weights, supports(.tiled, weights: false, gradient: false), mask == nil, !singleQuery,
       let output = try SingleAttention.heads(
         queries, keys, values, heads: heads, kvHeads: kvHeads, scale: scale, causal: causal, operation: operation)

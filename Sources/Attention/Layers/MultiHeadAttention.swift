@@ -233,6 +233,10 @@ private func checkBias(_ bias: Tensor, name: String, width: Int, operation: Stri
 /// beat splitting every product) — giving their outputs `[n, heads·dv]`
 /// and weights `[heads, n, m]`. Not recorded for gradients.
 func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weights: Tensor) {
+  if problem.isSmall {
+    let solution = try problem.smallSolution(keepScores: false)
+    return (solution.output, solution.weights ?? Tensor(0))
+  }
   let (heads, n, m, dk, dv) = (problem.heads, problem.n, problem.m, problem.dk, problem.dv)
   let width = heads * dv
   let maskValues = try problem.maskValues()
@@ -243,10 +247,6 @@ func parallelHeads(_ problem: AttentionProblem) throws -> (output: Tensor, weigh
   let stop = ExecutionContext.current.stop
   let parallel = heads > 1 && n * m * dk >= 1 << 15
   let (q, k, v) = (problem.queries, problem.keys, problem.values)
-  if problem.isSmall {
-    let solution = try problem.smallSolution(keepScores: false)
-    return (solution.output, solution.weights ?? Tensor(0))
-  }
   concatenated.withUnsafeMutableBufferPointer { outputBuffer in
     allWeights.withUnsafeMutableBufferPointer { weightBuffer in
       guard let outputBase = outputBuffer.baseAddress, let weightBase = weightBuffer.baseAddress else { return }

@@ -8,36 +8,53 @@ extension AttentionProblem {
   var isSmall: Bool { n * m * max(dk, dv) <= 1 << 12 }
 
   /// The output and weights (and, when `keepScores`, the scaled and masked
-  /// scores) in the shapes the rows and parallel-heads schedules give.
+  /// scores) in the shapes the rows and parallel-heads schedules give, in
+  /// float64.
   func smallSolution(keepScores: Bool) throws -> AttentionSolution {
-    var output = try Tensor.uninitializedStorage([n, heads * dv], operation: operation)
-    var weights = try Tensor.uninitializedStorage([heads, n, m], operation: operation)
-    var scores = keepScores ? try Tensor.uninitializedStorage([heads, n, m], operation: operation) : []
+    try smallSolution(Double.self, keepScores: keepScores)
+  }
+
+  /// ``smallSolution(keepScores:)`` computed in `Element`: for float32, the
+  /// products and the weighted sum accumulate in float32 and the softmax
+  /// runs in double and is rounded once, as the float32 reference steps
+  /// (``reference()``) do.
+  func smallSolution<Element: SmallAttentionElement>(
+    _: Element.Type, keepScores: Bool
+  ) throws -> AttentionSolution {
+    var output: [Element] = try .uninitialized([n, heads * dv], operation: operation)
+    var weights: [Element] = try .uninitialized([heads, n, m], operation: operation)
+    var scores: [Element] = keepScores ? try .uninitialized([heads, n, m], operation: operation) : []
     let maskValues = try maskValues()
-    let (q, k, v) = (queries.scalars, keys.scalars, values.scalars)
+    // One row of scores and weights in double, for the softmax (a float64
+    // problem's rows are the weights' own); on the stack when it fits.
+    let scratchCount = Element.self == Double.self ? 0 : 2 * m
+    let (q, k, v) = (Element.elements(of: queries), Element.elements(of: keys), Element.elements(of: values))
     q.withUnsafeBufferPointer { qBuffer in
       k.withUnsafeBufferPointer { kBuffer in
         v.withUnsafeBufferPointer { vBuffer in
           output.withUnsafeMutableBufferPointer { outputBuffer in
             weights.withUnsafeMutableBufferPointer { weightBuffer in
               scores.withUnsafeMutableBufferPointer { scoreBuffer in
-                // An empty array's base address may be a shared placeholder: only
-                // buffers that hold elements are read or written.
-                guard let out = outputBuffer.baseAddress, !outputBuffer.isEmpty else { return }
-                func start<T>(_ buffer: UnsafeBufferPointer<T>) -> UnsafePointer<T>? {
-                  buffer.isEmpty ? nil : buffer.baseAddress
-                }
-                let (weightBase, scoreBase) = (
-                  weightBuffer.isEmpty ? nil : weightBuffer.baseAddress,
-                  scoreBuffer.isEmpty ? nil : scoreBuffer.baseAddress
-                )
-                for head in 0..<heads {
-                  for i in 0..<n {
-                    let offset = (head * n + i) * m
-                    solveRow(
-                      i, head: head, q: start(qBuffer), k: start(kBuffer), v: start(vBuffer),
-                      weights: weightBase.map { $0 + offset }, scores: scoreBase.map { $0 + offset }, mask: maskValues,
-                      output: out + i * heads * dv + head * dv)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount) { scratch in
+                  // An empty array's base address may be a shared placeholder: only
+                  // buffers that hold elements are read or written.
+                  guard let out = outputBuffer.baseAddress, !outputBuffer.isEmpty else { return }
+                  func start<T>(_ buffer: UnsafeBufferPointer<T>) -> UnsafePointer<T>? {
+                    buffer.isEmpty ? nil : buffer.baseAddress
+                  }
+                  let (weightBase, scoreBase) = (
+                    weightBuffer.isEmpty ? nil : weightBuffer.baseAddress,
+                    scoreBuffer.isEmpty ? nil : scoreBuffer.baseAddress
+                  )
+                  let rows = scratch.isEmpty ? nil : scratch.baseAddress
+                  for head in 0..<heads {
+                    for i in 0..<n {
+                      let offset = (head * n + i) * m
+                      solveRow(
+                        i, head: head, q: start(qBuffer), k: start(kBuffer), v: start(vBuffer),
+                        weights: weightBase.map { $0 + offset }, scores: scoreBase.map { $0 + offset },
+                        mask: maskValues, output: out + i * heads * dv + head * dv, scratch: rows)
+                    }
                   }
                 }
               }
@@ -48,40 +65,83 @@ extension AttentionProblem {
     }
     let outputShape = (singleQuery ? [] : [n]) + (values.rank == 1 ? [] : [heads * dv])
     return AttentionSolution(
-      output: Tensor(unchecked: outputShape, output), weights: Tensor(unchecked: scoreShape, weights),
-      scores: keepScores ? Tensor(unchecked: scoreShape, scores) : nil)
+      output: Element.tensor(outputShape, output), weights: Element.tensor(scoreShape, weights),
+      scores: keepScores ? Element.tensor(scoreShape, scores) : nil)
   }
 
   /// Query `i`'s row of head `head`: its weights (and scores), and its
-  /// output. A pointer is nil only where its buffer is empty.
+  /// output. A pointer is nil only where its buffer is empty. `scratch`
+  /// (two rows of doubles) is where a single-precision row's softmax runs;
+  /// nil for float64, whose weights row is itself.
   @inline(__always)
-  private func solveRow(
-    _ i: Int, head: Int, q: UnsafePointer<Double>?, k: UnsafePointer<Double>?, v: UnsafePointer<Double>?,
-    weights row: UnsafeMutablePointer<Double>?, scores: UnsafeMutablePointer<Double>?, mask: [Double]?,
-    output: UnsafeMutablePointer<Double>
+  private func solveRow<Element: SmallAttentionElement>(
+    _ i: Int, head: Int, q: UnsafePointer<Element>?, k: UnsafePointer<Element>?, v: UnsafePointer<Element>?,
+    weights row: UnsafeMutablePointer<Element>?, scores: UnsafeMutablePointer<Element>?, mask: [Double]?,
+    output: UnsafeMutablePointer<Element>, scratch: UnsafeMutablePointer<Double>?
   ) {
     let kvHead = head / group
     output.update(repeating: 0, count: dv)
     guard let row else { return }
+    // The row's scores, then weights, in double: the weights row itself for float64.
+    let wide = scratch ?? UnsafeMutableRawPointer(row).assumingMemoryBound(to: Double.self)
     if let q, let k {
       let query = q + i * heads * dk + head * dk
       for j in 0..<m {
         let key = k + j * kvHeads * dk + kvHead * dk
-        var score = 0.0
+        var score: Element = 0
         for c in 0..<dk { score += query[c] * key[c] }
-        row[j] = score
+        wide[j] = Double(score)
       }
     } else {
-      row.update(repeating: 0, count: m)
+      wide.update(repeating: 0, count: m)
+    }
+    let wideScores = scores.map { scores in
+      scratch.map { $0 + m } ?? UnsafeMutableRawPointer(scores).assumingMemoryBound(to: Double.self)
     }
     scaleMaskAndNormalize(
-      scores: scores, weights: row, row: i, columns: m, scale: scale,
+      scores: wideScores, weights: wide, row: i, columns: m, scale: scale,
       mask: mask.map { $0[(i * m)..<((i + 1) * m)] }, causal: causal, hard: hard)
+    if scratch != nil {
+      for j in 0..<m { row[j] = Element(wide[j]) }
+      if let scores, let wideScores { for j in 0..<m { scores[j] = Element(wideScores[j]) } }
+    }
     guard let v else { return }
     for j in 0..<m where row[j] != 0 {
       let weight = row[j]
       let value = v + j * kvHeads * dv + kvHead * dv
       for c in 0..<dv { output[c] += weight * value[c] }
     }
+  }
+}
+
+/// The element types attention of lesson size computes in: float64, and
+/// float32 (float32 and bfloat16 problems; see
+/// ``AttentionProblem/singlePrecisionSolution(weights:)``).
+protocol SmallAttentionElement: KernelElement {
+  /// A tensor's elements in this type (in place when it is stored so).
+  static func elements(of tensor: Tensor) -> [Self]
+  /// A tensor of this type from its elements.
+  static func tensor(_ shape: [Int], _ elements: [Self]) -> Tensor
+}
+
+extension Double: SmallAttentionElement {
+  static func elements(of tensor: Tensor) -> [Double] { tensor.scalars }
+  static func tensor(_ shape: [Int], _ elements: [Double]) -> Tensor { Tensor(unchecked: shape, elements) }
+}
+
+extension Float: SmallAttentionElement {
+  static func elements(of tensor: Tensor) -> [Float] { tensor.floats }
+  static func tensor(_ shape: [Int], _ elements: [Float]) -> Tensor {
+    Tensor(unchecked: shape, floats: elements, dtype: .float32)
+  }
+}
+
+extension Array where Element: KernelElement {
+  /// Storage for a result of `shape` whose every element the caller writes,
+  /// checked against the current context's element limit first.
+  static func uninitialized(_ shape: [Int], operation: String) throws -> [Element] {
+    try ExecutionContext.current.reserve(shape, operation: operation)
+    let count = shape.reduce(1, *)
+    return [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 }

@@ -101,12 +101,33 @@ extension Value {
     case .tensor(let tensor) where tensor.dtype == .float64 || replacing:
       return Value(tensor.converted(to: dtype))
     case .list(let items) where depth < Value.maximumStructureDepth:
+      if items.allSatisfy({ $0.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }) { return self }
       return .list(ValueList(items.map { $0.converted(to: dtype, replacing: replacing, depth: depth + 1) }))
     case .record(let record) where depth < Value.maximumStructureDepth:
+      // A record already of the type (what a float32 `attend` returns) is
+      // kept as it is rather than built again.
+      if record.fields.allSatisfy({ $0.value.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }) {
+        return self
+      }
       return .record(
         Record(record.fields.map { ($0.name, $0.value.converted(to: dtype, replacing: replacing, depth: depth + 1)) }))
     default:
       return self
+    }
+  }
+
+  /// Whether ``converted(to:replacing:depth:)`` leaves this value as it is.
+  private func isKept(convertingTo dtype: DType, replacing: Bool, depth: Int) -> Bool {
+    switch self {
+    case .number where depth == 0 || replacing: return dtype == .float64
+    case .tensor(let tensor) where tensor.dtype == .float64 || replacing:
+      // (A float64 number held as a rank-0 tensor would become a number.)
+      return tensor.dtype == dtype && !(dtype == .float64 && tensor.rank == 0 && !tensor.isTracked)
+    case .list(let items) where depth < Value.maximumStructureDepth:
+      return items.allSatisfy { $0.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }
+    case .record(let record) where depth < Value.maximumStructureDepth:
+      return record.fields.allSatisfy { $0.value.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }
+    default: return true
     }
   }
 
