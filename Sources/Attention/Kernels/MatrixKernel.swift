@@ -32,6 +32,10 @@ enum MatrixKernel {
   static let mc = 72
   static let nc = 3072
 
+  /// Work (m·n·k) up to which a product is the plain triple loop (in C):
+  /// no packing, and no polling of the stop request.
+  static let smallWork = 32 * 32 * 32
+
   /// Work (m·n·k) above which the product uses more than one thread.
   static let parallelThreshold = 64 * 64 * 64
 
@@ -45,7 +49,7 @@ enum MatrixKernel {
     maxThreads: Int = activeProcessorCount, stop givenStop: StopRequest? = nil
   ) {
     guard m > 0, n > 0 else { return }
-    guard k > 0, m * n * k > 32 * 32 * 32 else {
+    guard k > 0, m * n * k > smallWork else {
       c.update(repeating: 0, count: m * n)
       guard k > 0 else { return }
       // Small: the textbook triple loop (in C, for both types); a transposed

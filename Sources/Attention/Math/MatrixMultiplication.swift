@@ -60,7 +60,7 @@ func transposedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, trans
     let result = singlePrecisionProduct(a.floats, b.floats, count: m * n) { x, y, c in
       MatrixKernel.multiply(x, y, c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
     }
-    try ExecutionContext.current.checkStop()
+    try checkStopAfterProduct(m: m, k: k, n: n)
     return Tensor(unchecked: [m, n], floats: result, dtype: dtype)
   }
   var result = try Tensor.uninitializedStorage([m, n], operation: "matmul")
@@ -76,8 +76,17 @@ func transposedProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, trans
       }
     }
   }
-  try ExecutionContext.current.checkStop()
+  try checkStopAfterProduct(m: m, k: k, n: n)
   return Tensor(unchecked: [m, n], result)
+}
+
+/// Throws when a stop was requested during a product large enough for the
+/// blocked kernel, which polls the request and returns part way; the small
+/// products' plain loops run whole (a few microseconds), so their complete
+/// results are returned, and the next step that polls sees the request.
+@inline(__always)
+func checkStopAfterProduct(m: Int, k: Int, n: Int) throws {
+  if m * n * k > MatrixKernel.smallWork { try ExecutionContext.current.checkStop() }
 }
 
 /// `x` with its last two axes swapped (a batch of matrices transposed).
@@ -114,7 +123,7 @@ func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         multiplyMatrices(x + batch * m * k, y + batch * k * n, c + batch * m * n, m: m, k: k, n: n)
       }
     }
-    try ExecutionContext.current.checkStop()
+    try checkStopAfterProduct(m: batches * m, k: k, n: n)
     return Tensor(unchecked: resultShape, floats: result, dtype: dtype)
   }
   // Every element is written by the kernel, so the result starts uninitialized.
@@ -130,7 +139,7 @@ func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
       }
     }
   }
-  try ExecutionContext.current.checkStop()
+  try checkStopAfterProduct(m: batches * m, k: k, n: n)
   return Tensor(unchecked: resultShape, result)
 }
 
@@ -159,7 +168,7 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     let result = singlePrecisionProduct(a.floats, b.floats, count: m * n) { x, y, c in
       multiplyMatrices(x, y, c, m: m, k: k, n: n)
     }
-    try ExecutionContext.current.checkStop()
+    try checkStopAfterProduct(m: m, k: k, n: n)
     return Tensor(unchecked: shape, floats: result, dtype: dtype)
   }
   var result = try Tensor.uninitializedStorage(shape, operation: "matmul")
@@ -170,7 +179,7 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
       }
     }
   }
-  try ExecutionContext.current.checkStop()
+  try checkStopAfterProduct(m: m, k: k, n: n)
   return Tensor(unchecked: shape, result)
 }
 

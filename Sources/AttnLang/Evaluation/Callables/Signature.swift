@@ -23,6 +23,8 @@ public final class Signature: Sendable {
   let positionalIndices: [Int]
   /// Each parameter's name packed for quick comparison (see ``key(_:)``).
   let keys: [UInt64]
+  /// Each parameter's kind, for checking a call without copying its parameters.
+  let kinds: [Parameter.Kind]
   /// Each parameter's default when it is a number (most are: `axis: -1`),
   /// for the body to read without building a value.
   let defaultNumbers: [Double?]
@@ -32,6 +34,7 @@ public final class Signature: Sendable {
     self.parameters = parameters
     positionalIndices = parameters.indices.filter { !parameters[$0].isNamed }
     keys = parameters.map { Signature.key($0.name) }
+    kinds = parameters.map(\.kind)
     defaultNumbers = parameters.map { parameter in
       guard case .value(.tensor(let tensor), _) = parameter.defaultValue, tensor.isScalar, tensor.dtype == .float64
       else { return nil }
@@ -130,7 +133,9 @@ public final class Signature: Sendable {
   /// Checks each argument's kind against its parameter's.
   func check(_ values: [ArgumentValue?], rest: [ArgumentValue]) throws(Diagnostic) {
     for index in values.indices {
-      if let argument = values[index] { try check(argument, against: parameters[index]) }
+      if let argument = values[index], !kinds[index].accepts(argument.value) {
+        try check(argument, against: parameters[index])
+      }
     }
     if !rest.isEmpty, let variadic = parameters.last(where: \.isVariadic) {
       for argument in rest { try check(argument, against: variadic) }
