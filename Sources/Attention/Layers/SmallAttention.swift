@@ -2,7 +2,8 @@
 /// on this thread straight from the queries, keys and values where they
 /// are: each head's columns read in place, no copies and no kernel
 /// dispatch, which for such sizes cost more than the products. The rows and
-/// parallel-heads schedules hand their small problems here.
+/// parallel-heads schedules hand their small problems here, and float32
+/// (and bfloat16) problems not under a gradient come here in float32.
 extension AttentionProblem {
   /// At most 4 096 multiplies per head's product.
   var isSmall: Bool { n * m * max(dk, dv) <= 1 << 12 }
