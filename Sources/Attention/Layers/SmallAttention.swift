@@ -82,9 +82,12 @@ extension AttentionProblem {
   ) {
     let kvHead = head / group
     output.update(repeating: 0, count: dv)
-    guard let row else { return }
-    // The row's scores, then weights, in double: the weights row itself for float64.
-    let wide = scratch ?? UnsafeMutableRawPointer(row).assumingMemoryBound(to: Double.self)
+    // The row's scores, then weights, in double: the scratch rows, or for
+    // float64 the weights row itself (and the scores row).
+    func inDouble(_ row: UnsafeMutablePointer<Element>?) -> UnsafeMutablePointer<Double>? {
+      Element.self == Double.self ? row.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Double.self) } : nil
+    }
+    guard let row, let wide = scratch ?? inDouble(row) else { return }
     if let q, let k {
       let query = q + i * heads * dk + head * dk
       for j in 0..<m {
@@ -96,9 +99,7 @@ extension AttentionProblem {
     } else {
       wide.update(repeating: 0, count: m)
     }
-    let wideScores = scores.map { scores in
-      scratch.map { $0 + m } ?? UnsafeMutableRawPointer(scores).assumingMemoryBound(to: Double.self)
-    }
+    let wideScores = scores == nil ? nil : scratch.map { $0 + m } ?? inDouble(scores)
     scaleMaskAndNormalize(
       scores: wideScores, weights: wide, row: i, columns: m, scale: scale,
       mask: mask.map { $0[(i * m)..<((i + 1) * m)] }, causal: causal, hard: hard)
@@ -134,15 +135,5 @@ extension Float: SmallAttentionElement {
   static func elements(of tensor: Tensor) -> [Float] { tensor.floats }
   static func tensor(_ shape: [Int], _ elements: [Float]) -> Tensor {
     Tensor(unchecked: shape, floats: elements, dtype: .float32)
-  }
-}
-
-extension Array where Element: KernelElement {
-  /// Storage for a result of `shape` whose every element the caller writes,
-  /// checked against the current context's element limit first.
-  static func uninitialized(_ shape: [Int], operation: String) throws -> [Element] {
-    try ExecutionContext.current.reserve(shape, operation: operation)
-    let count = shape.reduce(1, *)
-    return [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 }

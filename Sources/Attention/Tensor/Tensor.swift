@@ -163,9 +163,7 @@ public struct Tensor: Sendable {
   /// Storage for a result of `shape` whose every element the caller writes,
   /// checked against the current context's element limit before it is allocated.
   static func uninitializedStorage(_ shape: [Int], operation: String) throws -> [Double] {
-    try ExecutionContext.current.reserve(shape, operation: operation)
-    let count = shape.reduce(1, *)
-    return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    try .uninitialized(shape, operation: operation)
   }
 
   /// `count` floats for a kernel to write every one of (not initialized here).
@@ -238,5 +236,16 @@ extension Tensor: Equatable {
   /// `Double`); whether either is on a gradient tape does not matter.
   public static func == (a: Tensor, b: Tensor) -> Bool {
     a.dtype == b.dtype && a.shape == b.shape && a.scalars == b.scalars
+  }
+}
+
+extension Array where Element: KernelElement {
+  /// Storage for a result of `shape` whose every element the caller writes
+  /// (float64 or float32), checked against the current context's element
+  /// limit before it is allocated.
+  static func uninitialized(_ shape: [Int], operation: String) throws -> [Element] {
+    try ExecutionContext.current.reserve(shape, operation: operation)
+    let count = shape.reduce(1, *)
+    return [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 }
