@@ -14,30 +14,30 @@ typedef float v4f __attribute__((vector_size(16)));
 
 /// The largest entry of a row, or NaN when it holds one; four lanes at a
 /// time, so that a row's maximum is not one long chain of comparisons.
-#define ROW_MAXIMUM(TYPE, LOAD, x, cols)                                     \
-  ({                                                                         \
-    double largest_ = -INFINITY;                                                            \
-    int nan_ = 0;                                                            \
-    ptrdiff_t i_ = 0;                                                        \
-    if ((cols) >= 4) {                                                       \
-      v4d m_ = LOAD(x);                                                      \
-      v4i n_ = m_ != m_;                                                     \
-      for (i_ = 4; i_ + 4 <= (cols); i_ += 4) {                              \
-        v4d v_ = LOAD((x) + i_);                                             \
-        n_ |= v_ != v_;                                                      \
-        m_ = select4(v_ > m_, v_, m_);                                       \
-      }                                                                      \
-      nan_ = (n_[0] | n_[1] | n_[2] | n_[3]) != 0;                           \
-      double a_ = m_[0] > m_[1] ? m_[0] : m_[1];                             \
-      double b_ = m_[2] > m_[3] ? m_[2] : m_[3];                             \
-      largest_ = a_ > b_ ? a_ : b_;                                                         \
-    }                                                                        \
-    for (; i_ < (cols); i_++) {                                              \
-      double v_ = (x)[i_];                                                   \
-      nan_ |= v_ != v_;                                                      \
-      largest_ = v_ > largest_ ? v_ : largest_;                                             \
-    }                                                                        \
-    nan_ ? (double)NAN : largest_;                                                          \
+#define ROW_MAXIMUM(LOAD, x, cols)                                          \
+  ({                                                                        \
+    double largest_ = -INFINITY;                                            \
+    int nan_ = 0;                                                           \
+    ptrdiff_t i_ = 0;                                                       \
+    if ((cols) >= 4) {                                                      \
+      v4d m_ = LOAD(x);                                                     \
+      v4i n_ = m_ != m_;                                                    \
+      for (i_ = 4; i_ + 4 <= (cols); i_ += 4) {                             \
+        v4d v_ = LOAD((x) + i_);                                            \
+        n_ |= v_ != v_;                                                     \
+        m_ = select4(v_ > m_, v_, m_);                                      \
+      }                                                                     \
+      nan_ = (n_[0] | n_[1] | n_[2] | n_[3]) != 0;                          \
+      double a_ = m_[0] > m_[1] ? m_[0] : m_[1];                            \
+      double b_ = m_[2] > m_[3] ? m_[2] : m_[3];                            \
+      largest_ = a_ > b_ ? a_ : b_;                                         \
+    }                                                                       \
+    for (; i_ < (cols); i_++) {                                             \
+      double v_ = (x)[i_];                                                  \
+      nan_ |= v_ != v_;                                                     \
+      largest_ = v_ > largest_ ? v_ : largest_;                             \
+    }                                                                       \
+    nan_ ? (double)NAN : largest_;                                          \
   })
 
 /// One body for both types: rows of TYPE from x into y (which may be x),
@@ -46,7 +46,7 @@ typedef float v4f __attribute__((vector_size(16)));
   for (ptrdiff_t row = 0; row < rows; row++) {                                              \
     const TYPE *r = x + row * cols;                                                         \
     TYPE *out = y + row * cols;                                                             \
-    double largest = ROW_MAXIMUM(TYPE, LOAD, r, cols);                                      \
+    double largest = ROW_MAXIMUM(LOAD, r, cols);                                            \
     if (largest != largest || largest == -INFINITY) {                                       \
       TYPE fill = largest == -INFINITY ? 0 : NAN;                                           \
       for (ptrdiff_t i = 0; i < cols; i++) out[i] = fill;                                   \

@@ -65,10 +65,10 @@ final class BuiltinCall: Compiled.Expression {
     try arguments(frame, filling: [ArgumentValue?](repeating: nil, count: builtin.signature.parameters.count))
   }
 
-  /// Evaluates the arguments into `values` (one slot per parameter, all nil)
-  /// and the variadic rest, and checks their kinds.
+  /// Evaluates the arguments into `values` (one slot per parameter, all nil;
+  /// consumed, so that filling it does not copy it) and the variadic rest,
+  /// and checks their kinds.
   private func arguments(_ frame: Frame, filling values: consuming [ArgumentValue?]) throws(Diagnostic) -> Arguments {
-    // Consumed, so that filling it does not copy the caller's array.
     var rest: [ArgumentValue] = []
     for argument in arguments {
       let value = ArgumentValue(value: try argument.value.evaluate(frame), range: argument.range)
