@@ -150,7 +150,12 @@ extension AttentionProblem {
   }
 
   /// The type the problem computes in: its tensors' promotion (as PyTorch's).
-  var dtype: DType { DType.promoted([queries, keys, values]) }
+  var dtype: DType {
+    let type = queries.dtype
+    // The usual case without building a list (attention at the prompt is a few microseconds).
+    if keys.dtype == type, values.dtype == type { return type }
+    return DType.promoted([queries, keys, values])
+  }
 
   /// A float32 or bfloat16 problem, computed in float32 as PyTorch computes
   /// it on a CPU: the output alone by the float32 FlashAttention kernel
@@ -162,6 +167,9 @@ extension AttentionProblem {
   /// float32. The float64 schedules would compute in double.
   func singlePrecisionSolution(weights: Bool) throws -> AttentionSolution {
     let dtype = self.dtype
+    if queries.dtype == .float32, keys.dtype == .float32, values.dtype == .float32 {
+      return try float32Solution(weights: weights)
+    }
     var wide = self
     (wide.queries, wide.keys, wide.values) = (
       queries.converted(to: .float32), keys.converted(to: .float32), values.converted(to: .float32)
