@@ -28,7 +28,10 @@ public func layerNorm(
     }
   }
   guard eps >= 0 else { throw TensorError("layernorm", "eps must be non-negative, got \(eps)") }
-  let dtype = DType.promoted([x] + [weight, bias].compactMap { $0 })
+  // The usual case (parameters of x's type) without building a list.
+  let dtype =
+    (weight?.dtype ?? x.dtype) == x.dtype && (bias?.dtype ?? x.dtype) == x.dtype
+    ? x.dtype : DType.promoted([x] + [weight, bias].compactMap { $0 })
   if dtype != .float64 { return try singleLayerNorm(x, weight: weight, bias: bias, eps: eps, dtype: dtype) }
   // The normalized rows x̂ and each row's 1/√(σ² + ε), kept for the gradient.
   var normalized = x.scalars
