@@ -245,6 +245,9 @@ public final class Session {
   private var compiledPrograms: [CompiledProgram.Key: CompiledProgram] = [:]
   /// The program run last and its key (checked before the dictionary).
   private var lastProgram: (key: CompiledProgram.Key, program: CompiledProgram)?
+  /// A finished evaluation's runtime and top-level frame, for the next one
+  /// (three allocations fewer for each line at the prompt).
+  private var spareEvaluation: (runtime: Runtime, frame: Frame)?
 
   /// Compiles every statement first, so that mistakes such as `break`
   /// outside a loop are reported before anything runs.
@@ -275,10 +278,18 @@ public final class Session {
   ) throws(Diagnostics) {
     if clearingStop { stop.clear() }
     let context = self.context
+    // The runtime and top-level frame of the last evaluation, when it has
+    // finished (an evaluation inside this one makes its own).
+    let (runtime, frame) =
+      spareEvaluation.take()
+      ?? {
+        let runtime = Runtime(session: self, context: context, output: { _ in })
+        return (runtime, Frame(runtime: runtime, slotCount: 0, function: nil))
+      }()
+    defer { spareEvaluation = (runtime, frame) }
     try withoutActuallyEscaping(output) { (output) throws(Diagnostics) in
-      let runtime = Runtime(session: self, context: context, output: output)
-      runtime.keepsIterations = keepingChanges
-      let frame = Frame(runtime: runtime, slotCount: 0, function: nil)
+      runtime.begin(context: context, output: output, keepsIterations: keepingChanges)
+      defer { runtime.end() }
       try context.run { () throws(Diagnostics) in
         for statement in program.statements {
           runtime.statement = (statement.range, statement.line)

@@ -7,10 +7,14 @@ final class Runtime {
   /// How many calls may be in progress at once; deeper recursion is an error.
   static let maximumCallDepth = 1000
 
-  let session: Session
+  /// Not retained: a runtime lives only inside an evaluation of its session
+  /// or as the session's spare for the next one (`Session.run`), never
+  /// longer than the session, and a strong reference would make the spare
+  /// keep its session alive.
+  unowned(unsafe) let session: Session
   let globals: Globals
-  let context: ExecutionContext
-  let output: (Output) -> Void
+  private(set) var context: ExecutionContext
+  private(set) var output: (Output) -> Void
   /// The top-level statement running, whose line printed values carry.
   var statement: (range: SourceRange, line: Int) = (SourceRange(0, 0), 1)
   /// Calls in progress.
@@ -29,6 +33,24 @@ final class Runtime {
     self.globals = session.globals
     self.context = context
     self.output = output
+  }
+
+  /// Prepares this runtime for another evaluation of its session (a
+  /// session reuses one from evaluation to evaluation: at the prompt each
+  /// line is one). `output` must be let go by ``end()``.
+  func begin(context: ExecutionContext, output: @escaping (Output) -> Void, keepsIterations: Bool) {
+    self.context = context
+    self.output = output
+    self.keepsIterations = keepsIterations
+    depth = 0
+    keptLoop = nil
+    // The next evaluation may run on another thread, with another stack.
+    stackFloor = nil
+  }
+
+  /// Lets go of the evaluation's output (which must not outlive it).
+  func end() {
+    output = { _ in }
   }
 
   /// Called by a loop after each iteration: at the top level (not inside a
