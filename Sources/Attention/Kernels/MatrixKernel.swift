@@ -50,11 +50,13 @@ enum MatrixKernel {
   ) {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > smallWork else {
-      c.update(repeating: 0, count: m * n)
-      guard k > 0 else { return }
-      // Small: the textbook triple loop (in C, for both types); a transposed
-      // operand is read in place; with both transposed, A is copied into place
-      // first (cheap at this size).
+      guard k > 0 else {
+        c.update(repeating: 0, count: m * n)
+        return
+      }
+      // Small: the textbook triple loop (in C, for both types), which writes
+      // every element of C; a transposed operand is read in place; with both
+      // transposed, A is copied into place first (cheap at this size).
       let plainA = transposeA && transposeB ? transposedCopy(a, rows: k, columns: m) : nil
       T.smallProduct(
         plainA.map { UnsafePointer($0) } ?? a, b, c, m: m, k: k, n: n, transposedA: transposeA && !transposeB,
