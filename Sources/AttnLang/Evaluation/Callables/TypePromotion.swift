@@ -95,39 +95,43 @@ extension Value {
   /// With `replacing`, as `float32(p)` asks: every tensor and number,
   /// whatever its type (a float64 number stays a number).
   func converted(to dtype: DType, replacing: Bool = false, depth: Int = 0) -> Value {
-    switch self {
-    case .number(let value) where depth == 0 || replacing:
-      return dtype == .float64 ? self : .tensor(Tensor(value).converted(to: dtype))
-    case .tensor(let tensor) where tensor.dtype == .float64 || replacing:
-      return Value(tensor.converted(to: dtype))
-    case .list(let items) where depth < Value.maximumStructureDepth:
-      if items.allSatisfy({ $0.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }) { return self }
-      return .list(ValueList(items.map { $0.converted(to: dtype, replacing: replacing, depth: depth + 1) }))
-    case .record(let record) where depth < Value.maximumStructureDepth:
-      // A record already of the type (what a float32 `attend` returns) is
-      // kept as it is rather than built again.
-      if record.fields.allSatisfy({ $0.value.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }) {
-        return self
-      }
-      return .record(
-        Record(record.fields.map { ($0.name, $0.value.converted(to: dtype, replacing: replacing, depth: depth + 1)) }))
-    default:
-      return self
-    }
+    changed(to: dtype, replacing: replacing, depth: depth) ?? self
   }
 
-  /// Whether ``converted(to:replacing:depth:)`` leaves this value as it is.
-  private func isKept(convertingTo dtype: DType, replacing: Bool, depth: Int) -> Bool {
+  /// ``converted(to:replacing:depth:)`` where it differs from this value,
+  /// nil where the value is kept as it is: a list or record none of whose
+  /// items change (what a float32 `attend` returns) is not built again.
+  private func changed(to dtype: DType, replacing: Bool, depth: Int) -> Value? {
     switch self {
-    case .number where depth == 0 || replacing: return dtype == .float64
+    case .number(let value) where depth == 0 || replacing:
+      return dtype == .float64 ? nil : .tensor(Tensor(value).converted(to: dtype))
     case .tensor(let tensor) where tensor.dtype == .float64 || replacing:
-      // (A float64 number held as a rank-0 tensor would become a number.)
-      return tensor.dtype == dtype && !(dtype == .float64 && tensor.rank == 0 && !tensor.isTracked)
-    case .list(let items) where depth < Value.maximumStructureDepth:
-      return items.allSatisfy { $0.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }
+      let result = Value(tensor.converted(to: dtype))
+      // The same tensor back, unless a float64 number held as one became a number.
+      if tensor.dtype == dtype, case .tensor = result { return nil }
+      return result
+    case .list(let list) where depth < Value.maximumStructureDepth:
+      var items = list.items  // shared until an item changes
+      var changedAny = false
+      for index in items.indices {
+        if let item = items[index].changed(to: dtype, replacing: replacing, depth: depth + 1) {
+          items[index] = item
+          changedAny = true
+        }
+      }
+      return changedAny ? .list(ValueList(items)) : nil
     case .record(let record) where depth < Value.maximumStructureDepth:
-      return record.fields.allSatisfy { $0.value.isKept(convertingTo: dtype, replacing: replacing, depth: depth + 1) }
-    default: return true
+      var fields = record.fields  // shared until a field changes
+      var changedAny = false
+      for index in fields.indices {
+        if let value = fields[index].value.changed(to: dtype, replacing: replacing, depth: depth + 1) {
+          fields[index].value = value
+          changedAny = true
+        }
+      }
+      return changedAny ? .record(Record(fields)) : nil
+    default:
+      return nil
     }
   }
 
