@@ -151,10 +151,12 @@ extension AttentionProblem {
 
   /// The type the problem computes in: its tensors' promotion (as PyTorch's).
   var dtype: DType {
-    let type = queries.dtype
-    // The usual case without building a list (attention at the prompt is a few microseconds).
-    if keys.dtype == type, values.dtype == type { return type }
-    return DType.promoted([queries, keys, values])
+    // Without building a list: attention at the prompt takes a few microseconds.
+    var promotion = DType.Promotion()
+    promotion.add(queries)
+    promotion.add(keys)
+    promotion.add(values)
+    return promotion.type
   }
 
   /// A float32 or bfloat16 problem, computed in float32 as PyTorch computes

@@ -30,16 +30,34 @@ public enum DType: String, CaseIterable, Sendable, Comparable {
   /// rank-0 tensors (numbers) count only when every operand is rank 0, so
   /// `x * 2` keeps a float32 `x` float32.
   public static func promoted(_ tensors: [Tensor]) -> DType {
-    var shaped: DType?
-    var scalar: DType?
-    for tensor in tensors {
+    var promotion = Promotion()
+    for tensor in tensors { promotion.add(tensor) }
+    return promotion.type
+  }
+
+  /// ``promoted(_:)`` taken one tensor at a time, for operands not in an
+  /// array (attention's queries, keys and values) or found by walking
+  /// values (a record of parameters).
+  public struct Promotion: Sendable {
+    /// The widest type among the tensors with axes added so far.
+    public private(set) var shaped: DType?
+    /// The widest type among the rank-0 tensors added so far.
+    public private(set) var scalar: DType?
+
+    /// No tensors yet (their type is float64).
+    public init() {}
+
+    /// Counts `tensor` in the promotion.
+    public mutating func add(_ tensor: Tensor) {
       if tensor.rank == 0 {
         scalar = max(scalar ?? tensor.dtype, tensor.dtype)
       } else {
         shaped = max(shaped ?? tensor.dtype, tensor.dtype)
       }
     }
-    return shaped ?? scalar ?? .float64
+
+    /// The type the tensors added so far promote to.
+    public var type: DType { shaped ?? scalar ?? .float64 }
   }
 
   /// ``promoted(_:)`` of two tensors, without building an array.

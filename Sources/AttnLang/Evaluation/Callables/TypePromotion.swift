@@ -59,21 +59,19 @@ extension Builtin {
       }
     }
     guard narrow else { return nil }
-    // Promotion as DType.promoted, walked without collecting the tensors: the
-    // widest type among tensors with axes, else among rank-0 ones. The first
-    // float64 tensor with axes settles it (float64 is the widest), so a
-    // float64 model's records are not walked through at every step.
+    // The library's promotion (DType.Promotion) over the walk, without
+    // collecting the tensors. The first float64 tensor with axes settles it
+    // (float64 is the widest), so a float64 model's records are not walked
+    // through at every step.
     let deepest = topic == .gradients || topic == .training ? Value.maximumStructureDepth : 1
-    var (shaped, scalar): (DType?, DType?) = (nil, nil)
+    var promotion = DType.Promotion()
     var pending: [(Value, Int)] = []
     forEachPromoting { pending.append(($0, 0)) }
     while let (value, depth) = pending.popLast() {
       switch value {
-      case .tensor(let tensor) where tensor.rank == 0:
-        scalar = max(scalar ?? tensor.dtype, tensor.dtype)
       case .tensor(let tensor):
-        if tensor.dtype == .float64 { return nil }
-        shaped = max(shaped ?? tensor.dtype, tensor.dtype)
+        promotion.add(tensor)
+        if promotion.shaped == .float64 { return nil }
       case .list(let items) where depth < deepest:
         pending += items.map { ($0, depth + 1) }
       case .record(let record) where depth < deepest:
@@ -81,8 +79,7 @@ extension Builtin {
       default: break
       }
     }
-    let dtype = shaped ?? scalar ?? .float64
-    return dtype == .float64 ? nil : dtype
+    return promotion.type == .float64 ? nil : promotion.type
   }
 }
 
