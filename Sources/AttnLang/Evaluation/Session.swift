@@ -283,7 +283,7 @@ public final class Session {
     let (runtime, frame) =
       spareEvaluation.take()
       ?? {
-        let runtime = Runtime(session: self, context: context, output: { _ in })
+        let runtime = Runtime(session: self, context: context)
         return (runtime, Frame(runtime: runtime, slotCount: 0, function: nil))
       }()
     defer { spareEvaluation = (runtime, frame) }

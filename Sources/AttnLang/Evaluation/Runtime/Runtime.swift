@@ -14,7 +14,8 @@ final class Runtime {
   unowned(unsafe) let session: Session
   let globals: Globals
   private(set) var context: ExecutionContext
-  private(set) var output: (Output) -> Void
+  /// Where the running evaluation's values go (nowhere between evaluations).
+  private(set) var output: (Output) -> Void = { _ in }
   /// The top-level statement running, whose line printed values carry.
   var statement: (range: SourceRange, line: Int) = (SourceRange(0, 0), 1)
   /// Calls in progress.
@@ -28,11 +29,10 @@ final class Runtime {
   /// The lowest stack address calls may reach, found when recursion first gets deep.
   var stackFloor: UInt? = nil
 
-  init(session: Session, context: ExecutionContext, output: @escaping (Output) -> Void) {
+  init(session: Session, context: ExecutionContext) {
     self.session = session
     self.globals = session.globals
     self.context = context
-    self.output = output
   }
 
   /// Prepares this runtime for another evaluation of its session (a
