@@ -16,11 +16,6 @@ static const double erfc_coefficients[16] = {
     -2.057615292501269, -0.05254957539539662, 0.25908226225330444, -0.05791452549088446,
 };
 
-/// a·b + c, fused when `fused`.
-ATTN_INLINE v16d madd16(v16d a, v16d b, v16d c, int fused) {
-  return fused ? __builtin_elementwise_fma(a, b, c) : a * b + c;
-}
-
 /// Φ(x): ½·erfc(z) for x < 0, 1 − ½·erfc(z) otherwise; NaN stays NaN.
 ATTN_INLINE v16d normal_cdf(v16d x, int fused) {
   const v16d zero = {0};
@@ -33,10 +28,11 @@ ATTN_INLINE v16d normal_cdf(v16d x, int fused) {
   const double *c = erfc_coefficients;
   v16d t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
   v16d q[8];
-  for (int i = 0; i < 8; i++) q[i] = madd16(t, zero + c[2 * i + 1], zero + c[2 * i], fused);
+  for (int i = 0; i < 8; i++) q[i] = ATTN_MULTIPLY_ADD(t, zero + c[2 * i + 1], zero + c[2 * i], fused);
   v16d s[4];
-  for (int i = 0; i < 4; i++) s[i] = madd16(t2, q[2 * i + 1], q[2 * i], fused);
-  v16d p = madd16(t8, madd16(t4, s[3], s[2], fused), madd16(t4, s[1], s[0], fused), fused);
+  for (int i = 0; i < 4; i++) s[i] = ATTN_MULTIPLY_ADD(t2, q[2 * i + 1], q[2 * i], fused);
+  v16d high = ATTN_MULTIPLY_ADD(t4, s[3], s[2], fused), low = ATTN_MULTIPLY_ADD(t4, s[1], s[0], fused);
+  v16d p = ATTN_MULTIPLY_ADD(t8, high, low, fused);
   v16d tail = 0.5 * t * vector_exp16(p - z * z, fused);
   v16i negative = (v16i)(x < 0);
   return (v16d)((negative & (v16i)tail) | (~negative & (v16i)(1.0 - tail)));

@@ -5,9 +5,6 @@
 
 #include "Vectors.h"
 
-/// a·b + c: one fused operation per lane when `fused`.
-#define ATTN_EXP_MADD(a, b, c, fused) ((fused) ? __builtin_elementwise_fma((a), (b), (c)) : (a) * (b) + (c))
-
 // exp for four doubles at once, accurate to about 1 ulp, for softmax's inner
 // loop (a call to the C library's exp per element would cost more than the
 // rest of attention).
@@ -45,17 +42,17 @@
     VD r2 = r * r;                                                                                      \
     VD r4 = r2 * r2;                                                                                    \
     VD r8 = r4 * r4;                                                                                    \
-    VD q0 = ATTN_EXP_MADD(r, zero + 1.0 / 6, zero + 0.5, fused);                                        \
-    VD q1 = ATTN_EXP_MADD(r, zero + 1.0 / 120, zero + 1.0 / 24, fused);                                 \
-    VD q2 = ATTN_EXP_MADD(r, zero + 1.0 / 5040, zero + 1.0 / 720, fused);                               \
-    VD q3 = ATTN_EXP_MADD(r, zero + 1.0 / 362880, zero + 1.0 / 40320, fused);                           \
-    VD q4 = ATTN_EXP_MADD(r, zero + 1.0 / 39916800, zero + 1.0 / 3628800, fused);                       \
-    VD q5 = ATTN_EXP_MADD(r, zero + 1.0 / 6227020800, zero + 1.0 / 479001600, fused);                   \
-    VD s0 = ATTN_EXP_MADD(r2, q1, q0, fused);                                                           \
-    VD s1 = ATTN_EXP_MADD(r2, q3, q2, fused);                                                           \
-    VD s2 = ATTN_EXP_MADD(r2, q5, q4, fused);                                                           \
-    VD tail = ATTN_EXP_MADD(r8, s2, ATTN_EXP_MADD(r4, s1, s0, fused), fused);                           \
-    VD p = ATTN_EXP_MADD(r2, tail, r, fused) + 1.0;                                                     \
+    VD q0 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 6, zero + 0.5, fused);                                    \
+    VD q1 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 120, zero + 1.0 / 24, fused);                             \
+    VD q2 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 5040, zero + 1.0 / 720, fused);                           \
+    VD q3 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 362880, zero + 1.0 / 40320, fused);                       \
+    VD q4 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 39916800, zero + 1.0 / 3628800, fused);                   \
+    VD q5 = ATTN_MULTIPLY_ADD(r, zero + 1.0 / 6227020800, zero + 1.0 / 479001600, fused);               \
+    VD s0 = ATTN_MULTIPLY_ADD(r2, q1, q0, fused);                                                       \
+    VD s1 = ATTN_MULTIPLY_ADD(r2, q3, q2, fused);                                                       \
+    VD s2 = ATTN_MULTIPLY_ADD(r2, q5, q4, fused);                                                       \
+    VD tail = ATTN_MULTIPLY_ADD(r8, s2, ATTN_MULTIPLY_ADD(r4, s1, s0, fused), fused);                   \
+    VD p = ATTN_MULTIPLY_ADD(r2, tail, r, fused) + 1.0;                                                 \
     /* 2^k: the exponent field holds k + 1023. */                                                       \
     VI exponent = (((VI)shifted - (VI)magic) + 1023) << 52;                                             \
     VD result = p * (VD)exponent;                                                                       \

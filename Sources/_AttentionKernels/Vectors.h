@@ -45,6 +45,10 @@ ATTN_INLINE v4d multiply_add(v4d a, v4d b, v4d c, int fused) {
   return c + a * b;
 }
 
+/// a·b + c for vectors of any width and type: one fused operation per lane
+/// when `fused` (a constant once inlined).
+#define ATTN_MULTIPLY_ADD(a, b, c, fused) ((fused) ? __builtin_elementwise_fma((a), (b), (c)) : (a) * (b) + (c))
+
 /// Lanes of `yes` where `mask` is set (all ones), else lanes of `no`.
 ATTN_INLINE v4d select4(v4i mask, v4d yes, v4d no) {
   return (v4d)((mask & (v4i)yes) | (~mask & (v4i)no));
