@@ -111,7 +111,7 @@ public struct ExecutionContext: Sendable {
 
   /// Refuses a result of `shape` larger than ``maximumElements``; call it
   /// before allocating the result.
-  public func reserve(_ shape: [Int], operation: String) throws {
+  public func reserve(_ shape: some Collection<Int>, operation: String) throws {
     // The span counts an empty axis as one position: an empty tensor
     // [0, 10¹⁵] has no elements, but every operation that walks its other
     // axes (printing, reductions, softmax along an axis) would take 10¹⁵ steps.
@@ -121,16 +121,17 @@ public struct ExecutionContext: Sendable {
       let (product, overflow) = count.multipliedReportingOverflow(by: max(size, 0))
       let (spanProduct, spanOverflow) = span.multipliedReportingOverflow(by: max(size, 1))
       if overflow || spanOverflow {
-        throw ElementLimitExceeded(operation: operation, shape: shape, count: nil, limit: maximumElements)
+        throw ElementLimitExceeded(operation: operation, shape: Array(shape), count: nil, limit: maximumElements)
       }
       count = product
       span = spanProduct
     }
     if count > maximumElements {
-      throw ElementLimitExceeded(operation: operation, shape: shape, count: count, limit: maximumElements)
+      throw ElementLimitExceeded(operation: operation, shape: Array(shape), count: count, limit: maximumElements)
     }
     if span > maximumElements {
-      throw ElementLimitExceeded(operation: operation, shape: shape, count: count, limit: maximumElements, span: span)
+      throw ElementLimitExceeded(
+        operation: operation, shape: Array(shape), count: count, limit: maximumElements, span: span)
     }
   }
 }

@@ -123,7 +123,7 @@ public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) t
     return (try function(leaf), leaf)
   }
   try tape.refuseNesting(outer: outer, inputs: [input], operation: "jacobian")
-  let shape = value.shape + input.shape
+  let shape = Array(value.shape) + Array(input.shape)
   guard shape.count <= Tensor.maximumRank else {
     throw TensorError(
       "jacobian",
@@ -138,5 +138,5 @@ public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) t
     rows.replaceSubrange((element * input.count)..<((element + 1) * input.count), with: row.scalars)
     try ExecutionContext.current.checkStop()
   }
-  return Tensor(unchecked: shape, rows)
+  return Tensor(unchecked: Shape(shape), rows)
 }

@@ -40,9 +40,9 @@ struct AttentionProblem {
   /// Query heads per key/value head.
   var group: Int { heads / kvHeads }
   /// One head's scores: `[n, m]`, or `[m]` for a single query.
-  var headScoreShape: [Int] { singleQuery ? [m] : [n, m] }
+  var headScoreShape: Shape { singleQuery ? [m] : [n, m] }
   /// The scores of all heads: one head's, or `[heads, n, m]`.
-  var scoreShape: [Int] { heads == 1 ? headScoreShape : [heads, n, m] }
+  var scoreShape: Shape { heads == 1 ? headScoreShape : [heads, n, m] }
 
   /// Checks that the parts fit, with one message per rule.
   ///

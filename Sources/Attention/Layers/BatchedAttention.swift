@@ -10,7 +10,7 @@ extension Tensor {
   /// with a backward that writes only its own part of the whole's gradient.
   func batchElements() -> [Tensor] {
     guard let batch = shape.first else { return [self] }
-    let elementShape = Array(shape.dropFirst())
+    let elementShape = Shape(shape.dropFirst())
     let size = elementShape.reduce(1, *)
     let tape = Tape.recording(self)
     let whole = self

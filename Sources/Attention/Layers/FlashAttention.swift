@@ -53,7 +53,7 @@ public func flashAttention(
     throw TensorError(operation, "values must be [n, dv], got \(Tensor.describe(values.shape))")
   }
   let (rows, n, d, dv) = (problem.n, problem.m, problem.dk, problem.dv)
-  let outputShape = query.rank == 1 ? [dv] : [rows, dv]
+  let outputShape: Shape = query.rank == 1 ? [dv] : [rows, dv]
   if Tape.recording([query, keys, values]) != nil {
     return try problem.solve(weights: false).output
   }

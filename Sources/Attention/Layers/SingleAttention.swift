@@ -19,7 +19,7 @@ enum SingleAttention {
     operation: String
   ) throws -> Tensor? {
     guard let shapes = Shapes(q, k, v, heads: heads, kvHeads: kvHeads ?? heads, scale: scale) else { return nil }
-    let outputShape = q.rank == 3 ? [shapes.batch, shapes.n, heads * shapes.dv] : [shapes.n, heads * shapes.dv]
+    let outputShape: Shape = q.rank == 3 ? [shapes.batch, shapes.n, heads * shapes.dv] : [shapes.n, heads * shapes.dv]
     try ExecutionContext.current.reserve(outputShape, operation: operation)
     let (queries, keys, values) = (q.untracked.floats, k.untracked.floats, v.untracked.floats)
     var output = Tensor.uninitializedFloats(outputShape.reduce(1, *))

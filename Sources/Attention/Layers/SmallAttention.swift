@@ -64,7 +64,7 @@ extension AttentionProblem {
         }
       }
     }
-    let outputShape = (singleQuery ? [] : [n]) + (values.rank == 1 ? [] : [heads * dv])
+    let outputShape: Shape = (singleQuery ? [] : [n]) + (values.rank == 1 ? [] : [heads * dv])
     return AttentionSolution(
       output: Element.tensor(outputShape, output), weights: Element.tensor(scoreShape, weights),
       scores: keepScores ? Element.tensor(scoreShape, scores) : nil)
@@ -123,17 +123,17 @@ protocol SmallAttentionElement: KernelElement {
   /// A tensor's elements in this type (in place when it is stored so).
   static func elements(of tensor: Tensor) -> [Self]
   /// A tensor of this type from its elements.
-  static func tensor(_ shape: [Int], _ elements: [Self]) -> Tensor
+  static func tensor(_ shape: Shape, _ elements: [Self]) -> Tensor
 }
 
 extension Double: SmallAttentionElement {
   static func elements(of tensor: Tensor) -> [Double] { tensor.scalars }
-  static func tensor(_ shape: [Int], _ elements: [Double]) -> Tensor { Tensor(unchecked: shape, elements) }
+  static func tensor(_ shape: Shape, _ elements: [Double]) -> Tensor { Tensor(unchecked: shape, elements) }
 }
 
 extension Float: SmallAttentionElement {
   static func elements(of tensor: Tensor) -> [Float] { tensor.floats }
-  static func tensor(_ shape: [Int], _ elements: [Float]) -> Tensor {
+  static func tensor(_ shape: Shape, _ elements: [Float]) -> Tensor {
     Tensor(unchecked: shape, floats: elements, dtype: .float32)
   }
 }

@@ -20,7 +20,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     _ = try matmulShape(a.shape, b.shape)
     let k = a.shape[a.rank - 1]
     let rows = a.shape.dropLast().reduce(1, *)
-    return try matmul(try a.reshaped([rows, k]), b).reshaped(Array(a.shape.dropLast()) + [b.shape[1]])
+    return try matmul(try a.reshaped([rows, k]), b).reshaped(a.shape.dropLast() + [b.shape[1]])
   }
   let result = try matmulValue(a, b)
   guard let tape = Tape.recording(a, b) else { return result }
@@ -103,10 +103,10 @@ func matmulValue(_ a: Tensor, _ b: Tensor) throws -> Tensor {
   let resultShape = try matmulShape(a.shape, b.shape)
   // Work on stacks of matrices: a vector becomes a one-row (left) or
   // one-column (right) matrix, whose extra axis the result shape omits.
-  let left = a.rank == 1 ? [1] + a.shape : a.shape
-  let right = b.rank == 1 ? b.shape + [1] : b.shape
+  let left: Shape = a.rank == 1 ? [1] + a.shape : a.shape
+  let right: Shape = b.rank == 1 ? b.shape + [1] : b.shape
   let (m, k, n) = (left[left.count - 2], left[left.count - 1], right[right.count - 1])
-  let batchShape = Array(resultShape.dropLast(2 - (a.rank == 1 ? 1 : 0) - (b.rank == 1 ? 1 : 0)))
+  let batchShape = Shape(resultShape.dropLast(2 - (a.rank == 1 ? 1 : 0) - (b.rank == 1 ? 1 : 0)))
   let batches = batchShape.reduce(1, *)
   // Plain matrices and vectors need no batch broadcasting (the common case).
   let batchA =
@@ -155,7 +155,7 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     throw TensorError(
       "matmul", "inner sizes differ: \(Tensor.describe(a.shape)) @ \(Tensor.describe(b.shape)) (\(k) vs \(k2))")
   }
-  let shape: [Int]
+  let shape: Shape
   switch (a.rank, b.rank) {
   case (1, 1): shape = []
   case (1, _): shape = [n]
@@ -210,20 +210,20 @@ func singlePrecisionProduct(
 /// The shape of `matmul(a, b)` for operands of these shapes, without computing it.
 ///
 /// - Throws: ``TensorError`` naming both shapes when they do not multiply.
-public func matmulShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+public func matmulShape(_ a: Shape, _ b: Shape) throws -> Shape {
   guard !a.isEmpty, !b.isEmpty else {
     throw TensorError(
       "matmul", "needs tensors of rank 1 or more, got \(Tensor.describe(a)) and \(Tensor.describe(b))")
   }
-  let left = a.count == 1 ? [1] + a : a
-  let right = b.count == 1 ? b + [1] : b
+  let left: Shape = a.count == 1 ? [1] + a : a
+  let right: Shape = b.count == 1 ? b + [1] : b
   let k = left[left.count - 1]
   let k2 = right[right.count - 2]
   guard k == k2 else {
     throw TensorError(
       "matmul", "inner sizes differ: \(Tensor.describe(a)) @ \(Tensor.describe(b)) (\(k) vs \(k2))")
   }
-  let batchShape = try broadcastShape(Array(left.dropLast(2)), Array(right.dropLast(2)), operation: "matmul")
+  let batchShape = try broadcastShape(Shape(left.dropLast(2)), Shape(right.dropLast(2)), operation: "matmul")
   var shape = batchShape + [left[left.count - 2], right[right.count - 1]]
   try Tensor.validate(shape: shape, operation: "matmul")
   if a.count == 1 { shape.remove(at: shape.count - 2) }

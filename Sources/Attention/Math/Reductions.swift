@@ -12,10 +12,10 @@ struct AxisLayout {
     self.inner = inner
   }
 
-  init(shape: [Int], axis: Int) {
-    outer = shape[..<axis].reduce(1, *)
-    size = shape[axis]
-    inner = shape[(axis + 1)...].reduce(1, *)
+  init(shape: Shape, axis: Int) {
+    (outer, size, inner) = (1, shape[axis], 1)
+    for before in 0..<axis { outer &*= shape[before] }
+    for after in (axis + 1)..<shape.count { inner &*= shape[after] }
   }
 }
 
@@ -55,7 +55,7 @@ extension Tensor {
 extension Tensor {
   /// A reduction's gradient spread back over the shape it reduced: `self`
   /// has `shape` without `axis` (or is one number when `axis` is nil).
-  func expanded(removedAxis axis: Int?, to shape: [Int]) throws -> Tensor {
+  func expanded(removedAxis axis: Int?, to shape: Shape) throws -> Tensor {
     guard let axis else { return try Tensor(repeating: scalars[0], shape: shape) }
     let resolved = try Tensor.normalize(axis: axis, rank: shape.count, operation: "gradient")
     var kept = shape

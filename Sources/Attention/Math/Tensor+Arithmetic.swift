@@ -102,7 +102,7 @@ extension Tensor {
   /// `combine` with the operation's scalar function written out for each
   /// case, so the compiler inlines it into the loop (a closure chosen at run
   /// time costs an indirect call per element).
-  static func combine(_ a: Tensor, _ b: Tensor, shape: [Int], _ operation: BinaryOperation) -> Tensor {
+  static func combine(_ a: Tensor, _ b: Tensor, shape: Shape, _ operation: BinaryOperation) -> Tensor {
     if a.dtype != .float64 || b.dtype != .float64, DType.promoted(a, b) != .float64 {
       switch operation {
       case .add: return combineFloats(a, b, shape: shape) { $0 + $1 }

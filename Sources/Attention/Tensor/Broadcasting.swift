@@ -3,10 +3,10 @@
 /// of them must be 1.
 ///
 /// - Throws: ``TensorError`` naming both shapes when they are incompatible.
-public func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws -> [Int] {
+public func broadcastShape(_ a: Shape, _ b: Shape, operation: String) throws -> Shape {
   if a == b { return a }
   let rank = max(a.count, b.count)
-  var result = [Int](repeating: 1, count: rank)
+  var result = Shape(repeating: 1, count: rank)
   for offset in 0..<rank {
     let sizeA = offset < a.count ? a[a.count - 1 - offset] : 1
     let sizeB = offset < b.count ? b[b.count - 1 - offset] : 1
@@ -22,10 +22,10 @@ public func broadcastShape(_ a: [Int], _ b: [Int], operation: String) throws -> 
 extension Tensor {
   /// Strides for reading `self` as if it had `shape` (its broadcast shape):
   /// axes of size 1 that were stretched get stride 0.
-  func broadcastStrides(to shape: [Int]) -> [Int] { Tensor.broadcastStrides(of: self.shape, to: shape) }
+  func broadcastStrides(to shape: Shape) -> [Int] { Tensor.broadcastStrides(of: self.shape, to: shape) }
 
   /// Strides for reading a tensor of `own` shape as if it had `shape`.
-  static func broadcastStrides(of own: [Int], to shape: [Int]) -> [Int] {
+  static func broadcastStrides(of own: Shape, to shape: Shape) -> [Int] {
     let strides = Tensor.strides(of: own)
     let lead = shape.count - own.count
     return shape.indices.map { axis in
@@ -36,20 +36,21 @@ extension Tensor {
   /// Repeats `self` along stretched axes to make a tensor of `shape`.
   ///
   /// - Throws: ``TensorError`` when `self` does not broadcast to `shape`.
-  public func broadcast(to shape: [Int], operation: String = "broadcast") throws -> Tensor {
-    let common = try broadcastShape(self.shape, shape, operation: operation)
-    guard common == shape else {
+  public func broadcast(to shape: some Collection<Int>, operation: String = "broadcast") throws -> Tensor {
+    try Tensor.validate(shape: shape, operation: operation)
+    let target = Shape(shape)
+    let common = try broadcastShape(self.shape, target, operation: operation)
+    guard common == target else {
       throw TensorError(operation, "cannot broadcast \(Tensor.describe(self.shape)) to \(Tensor.describe(shape))")
     }
-    if self.shape == shape { return self }
-    try ExecutionContext.current.reserve(shape, operation: operation)
-    return Tensor.combine(self, Tensor(0), shape: shape) { value, _ in value }
+    if self.shape == target { return self }
+    return Tensor.combine(self, Tensor(0), shape: target) { value, _ in value }
   }
 
   /// The sum of `self` over the axes that broadcasting stretched from
   /// `shape`: the gradient of a broadcast input, from the gradient of the
   /// broadcast result (`self` has the broadcast shape).
-  func summed(toShape target: [Int]) throws -> Tensor {
+  func summed(toShape target: Shape) throws -> Tensor {
     if shape == target { return self }
     var result = self
     // Leading axes the input did not have.
@@ -67,7 +68,7 @@ extension Tensor {
   /// computing in `Double`; the result has the type the two promote to
   /// (``DType/promoted(_:_:)``), rounded to it.
   static func combine(
-    _ a: Tensor, _ b: Tensor, shape: [Int], _ body: (Double, Double) -> Double
+    _ a: Tensor, _ b: Tensor, shape: Shape, _ body: (Double, Double) -> Double
   ) -> Tensor {
     let result = Tensor(
       unchecked: shape, combine(a.scalars, a.shape, b.scalars, b.shape, shape: shape, body))
@@ -78,7 +79,7 @@ extension Tensor {
   /// As ``combine(_:_:shape:_:)`` computing in `Float`, for operands that
   /// promote to float32 or bfloat16 (the result is rounded to that type).
   static func combineFloats(
-    _ a: Tensor, _ b: Tensor, shape: [Int], _ body: (Float, Float) -> Float
+    _ a: Tensor, _ b: Tensor, shape: Shape, _ body: (Float, Float) -> Float
   ) -> Tensor {
     Tensor(
       unchecked: shape, floats: combine(a.floats, a.shape, b.floats, b.shape, shape: shape, body),
@@ -89,7 +90,7 @@ extension Tensor {
   /// (of `shapeY`), read with broadcasting into `shape`, in row-major order.
   @inline(__always)
   static func combine<Element: BinaryFloatingPoint>(
-    _ x: [Element], _ shapeX: [Int], _ y: [Element], _ shapeY: [Int], shape: [Int],
+    _ x: [Element], _ shapeX: Shape, _ y: [Element], _ shapeY: Shape, shape: Shape,
     _ body: (Element, Element) -> Element
   ) -> [Element] {
     let count = shape.reduce(1, *)

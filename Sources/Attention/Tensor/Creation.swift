@@ -1,8 +1,8 @@
 /// A tensor of `shape` whose every element is 0.
-public func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
+public func zeros(_ shape: some Collection<Int>) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
 
 /// A tensor of `shape` whose every element is 1.
-public func ones(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
+public func ones(_ shape: some Collection<Int>) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
 
 /// The `n`×`n` identity matrix: `I[i, j] = 1` when `i = j`, else 0.
 public func eye(_ n: Int) throws -> Tensor {

@@ -32,7 +32,7 @@ extension Tensor {
   /// The selected elements, not recorded for gradients.
   func subscriptedValue(_ indices: [TensorIndex]) throws -> Tensor {
     let (offset, resultShape, resultStrides) = try selection(indices)
-    if resultShape.reduce(1, *) == 0 { return Tensor(unchecked: resultShape, []).converted(to: dtype) }
+    if resultShape.elementCount == 0 { return Tensor(unchecked: resultShape, []).converted(to: dtype) }
     return gather(shape: resultShape, strides: resultStrides, offset: offset)
   }
 
@@ -42,14 +42,14 @@ extension Tensor {
   ///
   /// - Throws: ``TensorError`` for too many indices, a zero step, or a
   ///   position outside its axis (naming the axis size).
-  func selection(_ indices: [TensorIndex]) throws -> (offset: Int, shape: [Int], strides: [Int]) {
+  func selection(_ indices: [TensorIndex]) throws -> (offset: Int, shape: Shape, strides: [Int]) {
     guard indices.count <= rank else {
       throw TensorError(
         "index", "too many indices (\(indices.count)) for tensor of shape \(Tensor.describe(shape))")
     }
     let strides = Tensor.strides(of: shape)
     var offset = 0
-    var selectedShape: [Int] = []
+    var selectedShape = Shape()
     var selectedStrides: [Int] = []
     for axis in 0..<rank {
       let size = shape[axis]
@@ -109,7 +109,7 @@ extension Tensor {
     guard rank >= 1 else { throw TensorError("index", "cannot pick rows of a scalar") }
     let rows = try Tensor.rowIndices(indices, count: shape[0], shape: shape)
     let width = count / max(shape[0], 1)
-    let resultShape = indices.shape + shape.dropFirst()
+    let resultShape = Array(indices.shape) + shape.dropFirst()
     try Tensor.validate(shape: resultShape, operation: "index")
     try ExecutionContext.current.reserve(resultShape, operation: "index")
     struct Move: ElementMove {
@@ -128,7 +128,7 @@ extension Tensor {
         }
       }
     }
-    let picked = Tensor(unchecked: resultShape, elements: elements.applying(Move(rows: rows, width: width)))
+    let picked = Tensor(unchecked: Shape(resultShape), elements: elements.applying(Move(rows: rows, width: width)))
     guard let tape = Tape.recording(self) else { return picked }
     let (input, shape) = (self, self.shape)
     return tape.record(picked, "[]", inputs: [self]) { gradient, gradients in
@@ -146,7 +146,7 @@ extension Tensor {
 
   /// Checks that `indices` holds whole numbers in `-count..<count` and
   /// resolves negative ones from the end.
-  static func rowIndices(_ indices: Tensor, count: Int, shape: [Int]) throws -> [Int] {
+  static func rowIndices(_ indices: Tensor, count: Int, shape: Shape) throws -> [Int] {
     var rows: [Int] = []
     rows.reserveCapacity(indices.count)
     for value in indices.scalars {

@@ -38,14 +38,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// A tensor of `shape` filled with independent standard normal samples from
 /// ``SplitMix64`` seeded with `seed`, in row-major order.
-public func randn(_ shape: [Int], seed: UInt64 = 0) throws -> Tensor {
+public func randn(_ shape: some Collection<Int>, seed: UInt64 = 0) throws -> Tensor {
   var generator = SplitMix64(seed: seed)
   return try filled(shape, operation: "randn") { generator.nextNormal() }
 }
 
 /// A tensor of `shape` filled with independent uniform samples in `[0, 1)`
 /// from ``SplitMix64`` seeded with `seed`, in row-major order.
-public func rand(_ shape: [Int], seed: UInt64 = 0) throws -> Tensor {
+public func rand(_ shape: some Collection<Int>, seed: UInt64 = 0) throws -> Tensor {
   var generator = SplitMix64(seed: seed)
   return try filled(shape, operation: "rand") { generator.nextUniform() }
 }
@@ -58,12 +58,12 @@ public func xavierUniform(fanIn: Int, fanOut: Int, using generator: inout SplitM
   return try filled([fanIn, fanOut], operation: "xavier") { (2 * generator.nextUniform() - 1) * bound }
 }
 
-func filled(_ shape: [Int], operation: String, _ next: () -> Double) throws -> Tensor {
+func filled(_ shape: some Collection<Int>, operation: String, _ next: () -> Double) throws -> Tensor {
   try Tensor.validate(shape: shape, operation: operation)
   let count = try Tensor.elementCount(of: shape, operation: operation)
   try ExecutionContext.current.reserve(shape, operation: operation)
   var scalars = [Double]()
   scalars.reserveCapacity(count)
   for _ in 0..<count { scalars.append(next()) }
-  return Tensor(unchecked: shape, scalars)
+  return Tensor(unchecked: Shape(shape), scalars)
 }

@@ -4,7 +4,8 @@ extension Tensor {
   /// One size may be −1, meaning "whatever makes the count match" (NumPy).
   /// The gradient is reshaped back.
   /// - Throws: ``TensorError`` naming both shapes when the counts differ.
-  public func reshaped(_ newShape: [Int]) throws -> Tensor {
+  public func reshaped(_ newShape: some Collection<Int>) throws -> Tensor {
+    let newShape = Array(newShape)
     var resolved = newShape
     let inferred = newShape.indices.filter { newShape[$0] == -1 }
     if inferred.count > 1 {
@@ -27,7 +28,7 @@ extension Tensor {
         "cannot reshape \(Tensor.describe(shape)) (\(count) elements) into \(Tensor.describe(resolved)) (\(newCount) elements)"
       )
     }
-    let result = Tensor(unchecked: resolved, elements: elements)
+    let result = Tensor(unchecked: Shape(resolved), elements: elements)
     guard let tape = Tape.recording(self) else { return result }
     let (input, shape) = (self, self.shape)
     return tape.record(result, "reshape", inputs: [input]) { gradient, gradients in
@@ -61,7 +62,7 @@ func transposeValue(_ x: Tensor, axes: [Int]?) throws -> (result: Tensor, permut
       "transpose", "axes \(Tensor.describe(axes ?? [])) are not a permutation for rank \(x.rank)")
   }
   if x.rank == 2, permutation == [1, 0] { return (transposeMatrix(x), permutation) }
-  let shape = permutation.map { x.shape[$0] }
+  let shape = Shape(permutation.map { x.shape[$0] })
   let sourceStrides = Tensor.strides(of: x.shape)
   let strides = permutation.map { sourceStrides[$0] }
   return (x.gather(shape: shape, strides: strides, offset: 0), permutation)
@@ -97,9 +98,9 @@ func transposeMatrix(_ x: Tensor) -> Tensor {
 extension Tensor {
   /// Copies the elements found at `offset + Σ index[k]·strides[k]` into a new
   /// contiguous tensor of `shape`.
-  func gather(shape: [Int], strides: [Int], offset: Int) -> Tensor {
+  func gather(shape: Shape, strides: [Int], offset: Int) -> Tensor {
     struct Move: ElementMove {
-      let shape: [Int]
+      let shape: Shape
       let strides: [Int]
       let offset: Int
       func callAsFunction<Element>(_ values: [Element]) -> [Element] {
@@ -194,7 +195,7 @@ public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
       "stack", "shapes differ: \(Tensor.describe(first.shape)) vs \(Tensor.describe(tensor.shape))")
   }
   let resolved = try Tensor.normalize(axis: axis, rank: first.rank + 1, operation: "stack")
-  var expanded = first.shape
+  var expanded = Array(first.shape)
   expanded.insert(1, at: resolved)
   try Tensor.validate(shape: expanded, operation: "stack")
   return try concat(tensors.map { try $0.reshaped(expanded) }, axis: resolved)

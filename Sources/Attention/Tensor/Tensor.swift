@@ -3,7 +3,9 @@
 /// `Tensor` is a value type: copies share storage until one of them is
 /// mutated (copy-on-write through the wrapped array), and the elements are
 /// always contiguous, so kernels can run directly over them.
-/// Ranks 0 (a scalar) to ``Tensor/maximumRank`` are supported.
+/// Ranks 0 (a scalar) to ``Tensor/maximumRank`` are supported; the
+/// ``shape`` is stored inline, so the elements are the tensor's one
+/// allocation.
 ///
 /// Each tensor stores its elements as its ``dtype``: `float64` (the
 /// default), `float32` or `bfloat16`. ``scalars`` reads them widened to
@@ -15,7 +17,8 @@ public struct Tensor: Sendable {
   public static let maximumRank = 4
 
   /// The size of each axis, outermost first. Empty for a scalar.
-  public private(set) var shape: [Int]
+  /// (`Array(shape)` for the sizes as an array.)
+  public private(set) var shape: Shape
   /// The elements in the type they are stored in.
   var elements: Elements
 
@@ -49,14 +52,14 @@ public struct Tensor: Sendable {
   ///
   /// - Throws: ``TensorError`` when a size is negative, the rank is above
   ///   ``maximumRank``, or the number of scalars does not match the shape.
-  public init(shape: [Int], scalars: [Double]) throws {
+  public init(shape: some Collection<Int>, scalars: [Double]) throws {
     try Tensor.validate(shape: shape, operation: "tensor")
     let count = try Tensor.elementCount(of: shape, operation: "tensor")
     guard count == scalars.count else {
       throw TensorError(
         "tensor", "shape \(Tensor.describe(shape)) needs \(count) scalars, got \(scalars.count)")
     }
-    self.shape = shape
+    self.shape = Shape(shape)
     self.elements = .float64(scalars)
   }
 
@@ -64,28 +67,28 @@ public struct Tensor: Sendable {
   /// each rounded to the nearest value of that type.
   ///
   /// - Throws: as ``init(shape:scalars:)``.
-  public init(shape: [Int], scalars: [Double], dtype: DType) throws {
+  public init(shape: some Collection<Int>, scalars: [Double], dtype: DType) throws {
     try self.init(shape: shape, scalars: scalars)
     if dtype != .float64 { elements = Elements(rounding: scalars, to: dtype) }
   }
 
   /// Creates a tensor without checking; for the library's own results,
   /// whose shapes are correct by construction.
-  init(unchecked shape: [Int], _ scalars: [Double]) {
-    assert(shape.reduce(1, *) == scalars.count, "shape and scalar count disagree")
+  init(unchecked shape: Shape, _ scalars: [Double]) {
+    assert(shape.elementCount == scalars.count, "shape and scalar count disagree")
     self.shape = shape
     self.elements = .float64(scalars)
   }
 
   /// Creates a tensor of stored elements without checking.
-  init(unchecked shape: [Int], elements: Elements) {
-    assert(shape.reduce(1, *) == elements.count, "shape and scalar count disagree")
+  init(unchecked shape: Shape, elements: Elements) {
+    assert(shape.elementCount == elements.count, "shape and scalar count disagree")
     self.shape = shape
     self.elements = elements
   }
 
   /// Creates a tensor without checking from single-precision values, stored as `dtype`.
-  init(unchecked shape: [Int], floats: [Float], dtype: DType) {
+  init(unchecked shape: Shape, floats: [Float], dtype: DType) {
     self.init(unchecked: shape, elements: Elements(floats: floats, as: dtype))
   }
 
@@ -148,21 +151,22 @@ public struct Tensor: Sendable {
   ///
   /// - Throws: ``TensorError`` for a bad shape; ``ElementLimitExceeded``
   ///   when the current ``ExecutionContext`` does not allow that many elements.
-  public init(repeating value: Double, shape: [Int]) throws {
+  public init(repeating value: Double, shape: some Collection<Int>) throws {
     try Tensor.validate(shape: shape, operation: "tensor")
-    self.init(unchecked: shape, try Tensor.storage(shape, repeating: value, operation: "tensor"))
+    self.init(unchecked: Shape(shape), try Tensor.storage(shape, repeating: value, operation: "tensor"))
   }
 
   /// Storage for a result of `shape`, every element `value`, checked against
   /// the current context's element limit before it is allocated.
-  static func storage(_ shape: [Int], repeating value: Double = 0, operation: String) throws -> [Double] {
+  static func storage(_ shape: some Collection<Int>, repeating value: Double = 0, operation: String) throws -> [Double]
+  {
     try ExecutionContext.current.reserve(shape, operation: operation)
     return [Double](repeating: value, count: shape.reduce(1, *))
   }
 
   /// Storage for a result of `shape` whose every element the caller writes,
   /// checked against the current context's element limit before it is allocated.
-  static func uninitializedStorage(_ shape: [Int], operation: String) throws -> [Double] {
+  static func uninitializedStorage(_ shape: some Collection<Int>, operation: String) throws -> [Double] {
     try .uninitialized(shape, operation: operation)
   }
 
@@ -186,18 +190,18 @@ public struct Tensor: Sendable {
   public var scalarValue: Double? { count == 1 ? scalars[0] : nil }
 
   /// Row-major strides of `shape`: how far apart neighbours along each axis are.
-  public static func strides(of shape: [Int]) -> [Int] {
+  public static func strides(of shape: some BidirectionalCollection<Int>) -> [Int] {
     var strides = [Int](repeating: 1, count: shape.count)
     var running = 1
-    for axis in shape.indices.reversed() {
+    for (axis, size) in zip(strides.indices, shape).reversed() {
       strides[axis] = running
-      running &*= shape[axis]
+      running &*= size
     }
     return strides
   }
 
   /// The number of elements a shape holds, refusing sizes that overflow `Int`.
-  public static func elementCount(of shape: [Int], operation: String) throws -> Int {
+  public static func elementCount(of shape: some Collection<Int>, operation: String) throws -> Int {
     var count = 1
     for size in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: size)
@@ -209,8 +213,9 @@ public struct Tensor: Sendable {
 
   /// Checks that a shape has non-negative sizes, a supported rank and fits
   /// the current context's element limit (an empty tensor's other axes too:
-  /// see ``ExecutionContext/reserve(_:operation:)``).
-  public static func validate(shape: [Int], operation: String) throws {
+  /// see ``ExecutionContext/reserve(_:operation:)``), and that no size is
+  /// above ``Shape/maximumSize``.
+  public static func validate(shape: some Collection<Int>, operation: String) throws {
     if shape.count > maximumRank {
       throw TensorError(
         operation, "rank \(shape.count) of \(Tensor.describe(shape)) exceeds the maximum rank \(maximumRank)")
@@ -219,6 +224,10 @@ public struct Tensor: Sendable {
       throw TensorError(operation, "negative size \(negative) in shape \(Tensor.describe(shape))")
     }
     try ExecutionContext.current.reserve(shape, operation: operation)
+    if let huge = shape.first(where: { $0 > Shape.maximumSize }) {
+      throw TensorError(
+        operation, "size \(huge) in shape \(Tensor.describe(shape)) is above the largest axis, \(Shape.maximumSize)")
+    }
   }
 
   /// Resolves a possibly negative axis (`-1` is the last) against `rank`.
@@ -243,7 +252,7 @@ extension Array where Element: KernelElement {
   /// Storage for a result of `shape` whose every element the caller writes
   /// (float64 or float32), checked against the current context's element
   /// limit before it is allocated.
-  static func uninitialized(_ shape: [Int], operation: String) throws -> [Element] {
+  static func uninitialized(_ shape: some Collection<Int>, operation: String) throws -> [Element] {
     try ExecutionContext.current.reserve(shape, operation: operation)
     let count = shape.reduce(1, *)
     return [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }

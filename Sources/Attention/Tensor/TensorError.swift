@@ -21,7 +21,7 @@ public struct TensorError: Error, Equatable, CustomStringConvertible, Sendable {
 
 extension Tensor {
   /// Formats a shape the way every message in the library shows it: `[2, 3]`.
-  public static func describe(_ shape: [Int]) -> String {
+  public static func describe(_ shape: some Collection<Int>) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
   }
 }

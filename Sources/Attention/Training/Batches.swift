@@ -19,7 +19,7 @@ public func sampleBatch(from data: Tensor, count: Int, length: Int, seed: UInt64
       operation, "windows of \(length) tokens and their targets need more than \(length) tokens, data has \(data.count)"
     )
   }
-  let shape = [count, length]
+  let shape: Shape = [count, length]
   var x = try Tensor.uninitializedStorage(shape, operation: operation)
   var y = try Tensor.uninitializedStorage(shape, operation: operation)
   var generator = SplitMix64(seed: seed)

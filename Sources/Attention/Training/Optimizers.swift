@@ -116,7 +116,8 @@ public struct Adam: Equatable, Sendable {
 
   /// A fresh optimizer for parameters of these shapes (moments start at 0).
   public init(
-    shapes: [[Int]], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+    shapes: [some Collection<Int>], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-8,
     schedule: LearningRateSchedule = .constant, weightDecay: Double = 0
   ) throws {
     let zeros = try shapes.map { try Tensor(repeating: 0, shape: $0) }

@@ -52,7 +52,7 @@ func subscripted(_ base: Value, _ subscripts: [Subscript], baseRange: SourceRang
 
 /// The positions a boolean mask selects — when `mask` has `shape` and holds
 /// only 0s and 1s (a comparison's result) — else nil.
-func maskPositions(_ mask: Tensor, shapedLike shape: [Int]) -> [Int]? {
+func maskPositions(_ mask: Tensor, shapedLike shape: Shape) -> [Int]? {
   let values = mask.scalars
   guard mask.shape == shape, values.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
   return values.indices.filter { values[$0] == 1 }

@@ -128,7 +128,7 @@ extension Explainers {
   }
 
   /// 1 where a score is kept, 0 where masking blocks it.
-  static func visibilityOf(shape: [Int], mask: Tensor?, causal: Bool) throws -> Tensor {
+  static func visibilityOf(shape: Shape, mask: Tensor?, causal: Bool) throws -> Tensor {
     var keep =
       try mask?.broadcast(to: shape, operation: "mask").scalars ?? [Double](repeating: 1, count: shape.reduce(1, *))
     if causal, shape.count == 2 {

@@ -125,7 +125,7 @@ enum ValueComparison {
     return String(format: "%.4g", value)
   }
 
-  static func position(_ offset: Int, in shape: [Int]) -> String {
+  static func position(_ offset: Int, in shape: Shape) -> String {
     var indices: [Int] = []
     var rest = offset
     for size in shape.reversed() {
