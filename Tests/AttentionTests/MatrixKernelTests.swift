@@ -182,7 +182,7 @@ import _TestSupport
     let k = 29
     let a = try randn([2 * k * 6], seed: 1).scalars  // two 6-row panels
     let b = try randn([2 * k * 8], seed: 2).scalars  // two 8-column panels
-    let start = try randn([12 * 16], seed: 3).scalars
+    let start = Array(try randn([12 * 16], seed: 3).scalars)
     var c = start
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
@@ -204,7 +204,7 @@ import _TestSupport
     let a = try randn([k * lda], seed: 7).scalars
     let b = try randn([2 * k * 8], seed: 8).scalars
     let wideB = (0..<k).flatMap { p in (0..<16).map { q in q < 8 ? b[p * 8 + q] : b[8 * k + p * 8 + q - 8] } }
-    let start = try randn([12 * 16], seed: 9).scalars
+    let start = Array(try randn([12 * 16], seed: 9).scalars)
     if Processor.hasAVX512 {
       var c = start
       a.withUnsafeBufferPointer { pa in

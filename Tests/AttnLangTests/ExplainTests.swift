@@ -16,7 +16,7 @@ import _TestSupport
     return explanation
   }
 
-  func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) -> Bool {
+  func close(_ a: some Collection<Double>, _ b: some Collection<Double>, _ tolerance: Double = 1e-12) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance || ($0.isInfinite && $0 == $1) }
   }
 

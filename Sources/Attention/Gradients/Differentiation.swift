@@ -135,7 +135,7 @@ public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) t
     seed[element] = 1
     let row = try tape.gradients(
       of: value, seed: Tensor(unchecked: value.shape, seed), at: [leaf], keeping: true)[0]
-    rows.replaceSubrange((element * input.count)..<((element + 1) * input.count), with: row.scalars)
+    for (offset, value) in row.scalars.enumerated() { rows[element * input.count + offset] = value }
     try ExecutionContext.current.checkStop()
   }
   return Tensor(unchecked: Shape(shape), rows)

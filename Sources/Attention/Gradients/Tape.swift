@@ -215,7 +215,7 @@ struct Gradients {
     guard tape.holds(input) else { return }
     let node = Int(input.mark.node)
     assert(offset >= 0 && offset + gradient.count <= input.count, "a part outside its input")
-    var total = values[node] ?? Tensor(unchecked: input.shape, [Double](repeating: 0, count: input.count))
+    var total = values[node] ?? Tensor(unchecked: input.shape, TensorBuffer(repeating: 0, count: input.count))
     values[node] = nil
     total.scalars.withUnsafeMutableBufferPointer { total in
       gradient.scalars.withUnsafeBufferPointer { more in

@@ -4,7 +4,7 @@ import _AttentionKernels
 /// (`tileRows × tileColumns` of C held in SIMD registers) and the
 /// micro-kernels that compute it. float64 uses 6 × 8 tiles (12 × 16 with
 /// AVX-512); float32 uses 6 × 16, twice the columns in the same registers.
-protocol KernelElement: BinaryFloatingPoint, Sendable {
+protocol KernelElement: BinaryFloatingPoint, Sendable, BitwiseCopyable {
   /// Rows of a packed panel of A: the tile's height.
   static var tileRows: Int { get }
   /// Columns of a packed panel of B: the tile's width.

@@ -58,10 +58,10 @@ struct ConstantBuffer<Element>: @unchecked Sendable {
 /// Calls `body` with the base addresses of three arrays, any of which may be
 /// absent (`nil`, as an empty array's may be).
 func withPointers<R>(
-  _ a: [Float]?, _ b: [Float]?, _ c: [Float]?,
+  _ a: TensorBuffer<Float>?, _ b: TensorBuffer<Float>?, _ c: TensorBuffer<Float>?,
   _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) throws -> R
 ) rethrows -> R {
-  func with(_ array: [Float]?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+  func with(_ array: TensorBuffer<Float>?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
     guard let array else { return try body(nil) }
     return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
   }

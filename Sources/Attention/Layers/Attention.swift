@@ -271,7 +271,7 @@ func blocking(_ scores: Tensor, keep: Tensor) throws -> Tensor {
 /// does not need them and saves their memory) and the weights, computed row
 /// by row in place, on every core for large inputs. Shapes are checked by the caller.
 func attentionWeights(
-  _ query: Tensor, keys: Tensor, scale: Double, mask maskValues: [Double]?, causal: Bool, hard: Bool,
+  _ query: Tensor, keys: Tensor, scale: Double, mask maskValues: TensorBuffer<Double>?, causal: Bool, hard: Bool,
   keepScores: Bool
 ) throws -> (scores: Tensor?, weights: Tensor) {
   var weights = try dot(query, keys)
@@ -306,7 +306,7 @@ func attentionWeights(
 @inline(__always)
 func scaleMaskAndNormalize(
   scores: UnsafeMutablePointer<Double>?, weights: UnsafeMutablePointer<Double>, row: Int, columns: Int,
-  scale: Double, mask: ArraySlice<Double>?, causal: Bool, hard: Bool
+  scale: Double, mask: Slice<TensorBuffer<Double>>?, causal: Bool, hard: Bool
 ) {
   // The common case — softmax, no scores kept, no mask, positive scale —
   // folds the scale into the exponentials; causal rows just cut off early.

@@ -119,7 +119,7 @@ struct AttentionProblem {
   }
 
   /// The mask as `[n, m]` values (`nil` for none).
-  func maskValues() throws -> [Double]? {
+  func maskValues() throws -> TensorBuffer<Double>? {
     try mask.map { try $0.untracked.broadcast(to: [n, m], operation: operation + " mask").scalars }
   }
 }

@@ -15,7 +15,7 @@ extension Tensor {
     let tape = Tape.recording(self)
     let whole = self
     return (0..<batch).map { b in
-      let element = Tensor(unchecked: elementShape, Array(scalars[b * size..<(b + 1) * size]))
+      let element = Tensor(unchecked: elementShape, TensorBuffer(scalars[b * size..<(b + 1) * size]))
       guard let tape else { return element }
       return tape.record(element, "batch element", inputs: [whole]) { gradient, gradients in
         gradients.add(gradient, to: whole, atOffset: b * size)

@@ -240,8 +240,8 @@ enum FusedAttention {
   /// softmax: what a training step of a tiny model runs. False when a score
   /// is not finite (the caller then takes the reference).
   static func small(
-    _ problem: AttentionProblem, _ q: [Double], _ k: [Double], _ v: [Double], mask: [Double]?,
-    into result: inout [Double], _ statistics: UnsafeMutablePointer<Double>?
+    _ problem: AttentionProblem, _ q: TensorBuffer<Double>, _ k: TensorBuffer<Double>, _ v: TensorBuffer<Double>,
+    mask: TensorBuffer<Double>?, into result: inout TensorBuffer<Double>, _ statistics: UnsafeMutablePointer<Double>?
   ) -> Bool {
     let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
     let (scale, causal, group) = (problem.scale, problem.causal, problem.group)

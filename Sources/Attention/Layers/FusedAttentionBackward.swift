@@ -15,7 +15,7 @@ extension FusedAttention {
   /// few tiles and one `[m, dk + dv]` partial sum per unit of work. Each
   /// head's queries are cut in as many parts as keep every core busy.
   static func gradients(
-    of problem: AttentionProblem, output: Tensor, statistics: [Double], gradient: Tensor
+    of problem: AttentionProblem, output: Tensor, statistics: TensorBuffer<Double>, gradient: Tensor
   ) throws -> (queries: Tensor, keys: Tensor, values: Tensor) {
     let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
     let (group, scale, causal, operation) = (problem.group, problem.scale, problem.causal, problem.operation)
@@ -167,7 +167,9 @@ extension FusedAttention {
   /// tiles, whose copies and kernel calls cost more than such products.
   /// The counts are all positive (checked by the caller).
   private static func smallGradients(
-    of problem: AttentionProblem, output o: [Double], statistics: [Double], gradient dO: [Double], mask: [Double]?
+    of problem: AttentionProblem, output o: TensorBuffer<Double>, statistics: TensorBuffer<Double>,
+    gradient dO: TensorBuffer<Double>,
+    mask: TensorBuffer<Double>?
   ) throws -> (queries: Tensor, keys: Tensor, values: Tensor) {
     let (heads, kvHeads, n, m, dk, dv) = (problem.heads, problem.kvHeads, problem.n, problem.m, problem.dk, problem.dv)
     let (group, scale, causal, operation) = (problem.group, problem.scale, problem.causal, problem.operation)

@@ -79,7 +79,7 @@ public func layerNorm(
     guard gradients.needs(x) else { return }
     // ∂x = (1/σ)(g' − mean(g') − x̂ · mean(g' ⊙ x̂)), with g' = g ⊙ weight.
     var dx = try Tensor.uninitializedStorage(x.shape, operation: "layernorm")
-    let scales = weight?.scalars ?? [Double](repeating: 1, count: d)
+    let scales = weight?.scalars ?? TensorBuffer(repeating: 1, count: d)
     for row in 0..<rows {
       var sum = 0.0
       var dotted = 0.0
@@ -141,8 +141,10 @@ private func singleLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: D
       var (weighted, plain) = ([Double](repeating: 0, count: d), [Double](repeating: 0, count: d))
       weighted.withUnsafeMutableBufferPointer { weighted in
         plain.withUnsafeMutableBufferPointer { plain in
-          attn_column_sums_float32(
-            g, normalized, needsWeight ? weighted.baseAddress : nil, needsBias ? plain.baseAddress : nil, rows, d)
+          withPointers(g, normalized, nil) { g, normalized, _ in
+            attn_column_sums_float32(
+              g, normalized, needsWeight ? weighted.baseAddress : nil, needsBias ? plain.baseAddress : nil, rows, d)
+          }
         }
       }
       if let weight, needsWeight { gradients.add(Tensor([Double](weighted)).converted(to: weight.dtype), to: weight) }

@@ -302,7 +302,7 @@ extension Tensor {
   func columns(_ range: Range<Int>) -> Tensor {
     let rows = shape[0]
     let width = shape[1]
-    var result = [Double](repeating: 0, count: rows * range.count)
+    var result = TensorBuffer<Double>(repeating: 0, count: rows * range.count)
     scalars.withUnsafeBufferPointer { source in
       result.withUnsafeMutableBufferPointer { target in
         for row in 0..<rows {

@@ -24,7 +24,7 @@ public func rmsNorm(_ x: Tensor, weight: Tensor? = nil, eps: Double = 1e-5) thro
   var inverses = [Double](repeating: 0, count: rows)
   var result = try Tensor.uninitializedStorage(x.shape, operation: "rmsnorm")
   // Read once: `scalars` of a float32 tensor is a widened copy.
-  let scales = weight?.scalars ?? [Double](repeating: 1, count: d)
+  let scales = weight?.scalars ?? TensorBuffer(repeating: 1, count: d)
   x.scalars.withUnsafeBufferPointer { input in
     for row in 0..<rows {
       var squares = 0.0

@@ -41,12 +41,14 @@ public func sample(_ p: Tensor, n: Int = 1, seed: UInt64 = 0) throws -> Tensor {
 /// position that has any weight.
 ///
 /// - Returns: a position counted from the slice's start (0 for its first element).
-public func drawIndex(from weights: ArraySlice<Double>, total: Double, using generator: inout SplitMix64) -> Int {
+public func drawIndex(
+  from weights: some BidirectionalCollection<Double>, total: Double, using generator: inout SplitMix64
+) -> Int {
   let target = generator.nextUniform() * total
   var cumulative = 0.0
   for (position, weight) in weights.enumerated() where weight > 0 {
     cumulative += weight
     if target < cumulative { return position }
   }
-  return weights.lastIndex { $0 > 0 }.map { $0 - weights.startIndex } ?? weights.count - 1
+  return weights.lastIndex { $0 > 0 }.map { weights.distance(from: weights.startIndex, to: $0) } ?? weights.count - 1
 }

@@ -22,9 +22,9 @@ extension AttentionProblem {
   func smallSolution<Element: SmallAttentionElement>(
     _: Element.Type, keepScores: Bool
   ) throws -> AttentionSolution {
-    var output: [Element] = try .uninitialized([n, heads * dv], operation: operation)
-    var weights: [Element] = try .uninitialized([heads, n, m], operation: operation)
-    var scores: [Element] = keepScores ? try .uninitialized([heads, n, m], operation: operation) : []
+    var output: TensorBuffer<Element> = try .uninitialized([n, heads * dv], operation: operation)
+    var weights: TensorBuffer<Element> = try .uninitialized([heads, n, m], operation: operation)
+    var scores: TensorBuffer<Element>? = keepScores ? try .uninitialized([heads, n, m], operation: operation) : nil
     let maskValues = try maskValues()
     // One row of scores and weights in double, for the softmax (a float64
     // problem's rows are the weights' own); on the stack when it fits.
@@ -35,7 +35,7 @@ extension AttentionProblem {
         v.withUnsafeBufferPointer { vBuffer in
           output.withUnsafeMutableBufferPointer { outputBuffer in
             weights.withUnsafeMutableBufferPointer { weightBuffer in
-              scores.withUnsafeMutableBufferPointer { scoreBuffer in
+              TensorBuffer.withUnsafeMutableBufferPointer(&scores) { scoreBuffer in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: scratchCount) { scratch in
                   // An empty array's base address may be a shared placeholder: only
                   // buffers that hold elements are read or written.
@@ -67,7 +67,7 @@ extension AttentionProblem {
     let outputShape: Shape = (singleQuery ? [] : [n]) + (values.rank == 1 ? [] : [heads * dv])
     return AttentionSolution(
       output: Element.tensor(outputShape, output), weights: Element.tensor(scoreShape, weights),
-      scores: keepScores ? Element.tensor(scoreShape, scores) : nil)
+      scores: scores.map { Element.tensor(scoreShape, $0) })
   }
 
   /// Query `i`'s row of head `head`: its weights (and scores), and its
@@ -77,7 +77,7 @@ extension AttentionProblem {
   @inline(__always)
   private func solveRow<Element: SmallAttentionElement>(
     _ i: Int, head: Int, q: UnsafePointer<Element>?, k: UnsafePointer<Element>?, v: UnsafePointer<Element>?,
-    weights row: UnsafeMutablePointer<Element>?, scores: UnsafeMutablePointer<Element>?, mask: [Double]?,
+    weights row: UnsafeMutablePointer<Element>?, scores: UnsafeMutablePointer<Element>?, mask: TensorBuffer<Double>?,
     output: UnsafeMutablePointer<Element>, scratch: UnsafeMutablePointer<Double>?
   ) {
     let kvHead = head / group
@@ -121,19 +121,19 @@ extension AttentionProblem {
 /// ``AttentionProblem/singlePrecisionSolution(weights:)``).
 protocol SmallAttentionElement: KernelElement {
   /// A tensor's elements in this type (in place when it is stored so).
-  static func elements(of tensor: Tensor) -> [Self]
+  static func elements(of tensor: Tensor) -> TensorBuffer<Self>
   /// A tensor of this type from its elements.
-  static func tensor(_ shape: Shape, _ elements: [Self]) -> Tensor
+  static func tensor(_ shape: Shape, _ elements: TensorBuffer<Self>) -> Tensor
 }
 
 extension Double: SmallAttentionElement {
-  static func elements(of tensor: Tensor) -> [Double] { tensor.scalars }
-  static func tensor(_ shape: Shape, _ elements: [Double]) -> Tensor { Tensor(unchecked: shape, elements) }
+  static func elements(of tensor: Tensor) -> TensorBuffer<Double> { tensor.scalars }
+  static func tensor(_ shape: Shape, _ elements: TensorBuffer<Double>) -> Tensor { Tensor(unchecked: shape, elements) }
 }
 
 extension Float: SmallAttentionElement {
-  static func elements(of tensor: Tensor) -> [Float] { tensor.floats }
-  static func tensor(_ shape: Shape, _ elements: [Float]) -> Tensor {
+  static func elements(of tensor: Tensor) -> TensorBuffer<Float> { tensor.floats }
+  static func tensor(_ shape: Shape, _ elements: TensorBuffer<Float>) -> Tensor {
     Tensor(unchecked: shape, floats: elements, dtype: .float32)
   }
 }

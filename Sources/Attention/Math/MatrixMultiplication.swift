@@ -187,9 +187,9 @@ func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 /// elements (each read in place, or rounded from float64 / widened from
 /// bfloat16 by the caller), accumulating in float32 as PyTorch does on a CPU.
 func singlePrecisionProduct(
-  _ a: [Float], _ b: [Float], count: Int,
+  _ a: TensorBuffer<Float>, _ b: TensorBuffer<Float>, count: Int,
   _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-) -> [Float] {
+) -> TensorBuffer<Float> {
   // The products write every element (zeros for k = 0), so the result starts uninitialized.
   var result = Tensor.uninitializedFloats(count)
   a.withUnsafeBufferPointer { x in

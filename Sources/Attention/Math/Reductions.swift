@@ -40,7 +40,7 @@ extension Tensor {
     }
     var resultShape = shape
     resultShape.remove(at: resolved)
-    var result = [Double](repeating: 0, count: layout.outer * layout.inner)
+    var result = TensorBuffer<Double>(repeating: 0, count: layout.outer * layout.inner)
     scalars.withUnsafeBufferPointer { x in
       for o in 0..<layout.outer {
         for i in 0..<layout.inner {

@@ -90,10 +90,10 @@ func softmaxRows(_ x: Tensor, rows: Int, columns: Int, scale: Double) -> Tensor 
 /// `kernel` (the float64 or float32 row kernel) from `source` into a new
 /// array, in chunks of whole rows on every core when there are many.
 private func rowsThroughKernel<Element>(
-  _ source: [Element], rows: Int, columns: Int, scale: Double,
+  _ source: TensorBuffer<Element>, rows: Int, columns: Int, scale: Double,
   _ kernel: (UnsafePointer<Element>?, UnsafeMutablePointer<Element>?, Int, Int, Double) -> Void
-) -> [Element] {
-  [Element](unsafeUninitializedCapacity: source.count) { output, initialized in
+) -> TensorBuffer<Element> {
+  TensorBuffer(unsafeUninitializedCount: source.count) { output in
     source.withUnsafeBufferPointer { input in
       guard let i = input.baseAddress, let o = output.baseAddress else { return }
       let (from, to) = (ConstantBuffer(base: i), SharedBuffer(base: o))
@@ -102,7 +102,6 @@ private func rowsThroughKernel<Element>(
         kernel(from.base + offset, to.base + offset, range.count, columns, scale)
       }
     }
-    initialized = source.count
   }
 }
 

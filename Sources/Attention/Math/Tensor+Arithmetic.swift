@@ -278,8 +278,8 @@ public func gelu(_ x: Tensor) -> Tensor {
   // Φ(x) is kept for the backward, which then needs one exp per element and no
   // second erf; both passes run in parallel chunks (erf is most of the cost).
   let count = x.count
-  var cdf = [Double](repeating: 0, count: count)
-  var values = [Double](repeating: 0, count: count)
+  var cdf = TensorBuffer<Double>(repeating: 0, count: count)
+  var values = TensorBuffer<Double>(repeating: 0, count: count)
   x.scalars.withUnsafeBufferPointer { input in
     cdf.withUnsafeMutableBufferPointer { phi in
       values.withUnsafeMutableBufferPointer { output in

@@ -90,9 +90,9 @@ extension Tensor {
   /// (of `shapeY`), read with broadcasting into `shape`, in row-major order.
   @inline(__always)
   static func combine<Element: BinaryFloatingPoint>(
-    _ x: [Element], _ shapeX: Shape, _ y: [Element], _ shapeY: Shape, shape: Shape,
+    _ x: TensorBuffer<Element>, _ shapeX: Shape, _ y: TensorBuffer<Element>, _ shapeY: Shape, shape: Shape,
     _ body: (Element, Element) -> Element
-  ) -> [Element] {
+  ) -> TensorBuffer<Element> {
     let count = shape.reduce(1, *)
     // Same shapes, or one side a single number where the other has the
     // result's shape: every element written once (on this thread: `body`
@@ -100,7 +100,7 @@ extension Tensor {
     // other threads it would be a call per element).
     let sameShapes = shapeX == shape && shapeY == shape
     if sameShapes || (shapeX == shape && y.count == 1) || (shapeY == shape && x.count == 1) {
-      return [Element](unsafeUninitializedCapacity: count) { out, initialized in
+      return TensorBuffer(unsafeUninitializedCount: count) { out in
         x.withUnsafeBufferPointer { x in
           y.withUnsafeBufferPointer { y in
             if sameShapes {
@@ -112,10 +112,9 @@ extension Tensor {
             }
           }
         }
-        initialized = count
       }
     }
-    var result = [Element](repeating: 0, count: count)
+    var result = TensorBuffer<Element>(repeating: 0, count: count)
     // General case: walk the output in row-major order with an odometer,
     // moving each operand's offset by its (possibly zero) stride.
     let stridesA = broadcastStrides(of: shapeX, to: shape)

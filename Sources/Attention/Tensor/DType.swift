@@ -91,9 +91,9 @@ extension Float {
 
 /// A tensor's elements in the type it stores them in.
 enum Elements: Sendable {
-  case float64([Double])
-  case float32([Float])
-  case bfloat16([UInt16])
+  case float64(TensorBuffer<Double>)
+  case float32(TensorBuffer<Float>)
+  case bfloat16(TensorBuffer<UInt16>)
 
   var dtype: DType {
     switch self {
@@ -112,7 +112,7 @@ enum Elements: Sendable {
   }
 
   /// The elements widened to `Double` (exact: every float32 and bfloat16 is a double).
-  var doubles: [Double] {
+  var doubles: TensorBuffer<Double> {
     switch self {
     case .float64(let values): return values
     case .float32(let values): return converting(values, attn_widen_float32)
@@ -121,7 +121,7 @@ enum Elements: Sendable {
   }
 
   /// The elements as `Float`: exact for float32 and bfloat16, rounded from float64.
-  var floats: [Float] {
+  var floats: TensorBuffer<Float> {
     switch self {
     case .float64(let values): return converting(values, attn_narrow_float64)
     case .float32(let values): return values
@@ -130,7 +130,7 @@ enum Elements: Sendable {
   }
 
   /// `values` rounded (to nearest, ties to even) and stored as `dtype`.
-  init(rounding values: [Double], to dtype: DType) {
+  init(rounding values: TensorBuffer<Double>, to dtype: DType) {
     switch dtype {
     case .float64: self = .float64(values)
     case .float32: self = .float32(converting(values, attn_narrow_float64))
@@ -139,7 +139,7 @@ enum Elements: Sendable {
   }
 
   /// Single-precision `values` stored as `dtype` (rounded for bfloat16, widened for float64).
-  init(floats values: [Float], as dtype: DType) {
+  init(floats values: TensorBuffer<Float>, as dtype: DType) {
     switch dtype {
     case .float64: self = .float64(converting(values, attn_widen_float32))
     case .float32: self = .float32(values)
@@ -147,26 +147,32 @@ enum Elements: Sendable {
     }
   }
 
+  /// What a tensor's elements are while they are taken out to be modified
+  /// in place (so that they are uniquely referenced): no allocation of its own.
+  static var placeholder: Elements { .bfloat16(emptyHalves) }
+
   /// Bytes held by the elements.
   var byteCount: Int { count * dtype.byteCount }
 }
+
+/// The empty elements of ``Elements/placeholder``, made once.
+private let emptyHalves = TensorBuffer<UInt16>(repeating: 0, count: 0)
 
 /// `values` converted element by element by one of the C conversions
 /// (`Sources/_AttentionKernels/Conversions.c`: a loop the compiler
 /// vectorizes, and fast in a debug build too).
 private func converting<Source, Target>(
-  _ values: [Source], _ convert: (UnsafePointer<Source>?, UnsafeMutablePointer<Target>?, Int) -> Void
-) -> [Target] {
-  [Target](unsafeUninitializedCapacity: values.count) { target, initialized in
+  _ values: TensorBuffer<Source>, _ convert: (UnsafePointer<Source>?, UnsafeMutablePointer<Target>?, Int) -> Void
+) -> TensorBuffer<Target> {
+  TensorBuffer(unsafeUninitializedCount: values.count) { target in
     values.withUnsafeBufferPointer { source in convert(source.baseAddress, target.baseAddress, values.count) }
-    initialized = values.count
   }
 }
 
 /// A rearrangement of elements that does not look at their values (a
 /// transpose, a gather, a row pick), written once for every storage type.
 protocol ElementMove {
-  func callAsFunction<Element>(_ values: [Element]) -> [Element]
+  func callAsFunction<Element: BitwiseCopyable>(_ values: TensorBuffer<Element>) -> TensorBuffer<Element>
 }
 
 extension Elements {

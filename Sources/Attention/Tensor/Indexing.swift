@@ -115,8 +115,8 @@ extension Tensor {
     struct Move: ElementMove {
       let rows: [Int]
       let width: Int
-      func callAsFunction<Element>(_ values: [Element]) -> [Element] {
-        [Element](unsafeUninitializedCapacity: rows.count * width) { target, initialized in
+      func callAsFunction<Element: BitwiseCopyable>(_ values: TensorBuffer<Element>) -> TensorBuffer<Element> {
+        TensorBuffer(unsafeUninitializedCount: rows.count * width) { target in
           values.withUnsafeBufferPointer { source in
             for (position, row) in rows.enumerated() {
               for column in 0..<width {
@@ -124,7 +124,6 @@ extension Tensor {
               }
             }
           }
-          initialized = rows.count * width
         }
       }
     }

@@ -73,9 +73,9 @@ func transposeMatrix(_ x: Tensor) -> Tensor {
   struct Move: ElementMove {
     let rows: Int
     let columns: Int
-    func callAsFunction<Element>(_ values: [Element]) -> [Element] {
+    func callAsFunction<Element: BitwiseCopyable>(_ values: TensorBuffer<Element>) -> TensorBuffer<Element> {
       let tile = 32
-      return [Element](unsafeUninitializedCapacity: values.count) { target, initialized in
+      return TensorBuffer(unsafeUninitializedCount: values.count) { target in
         values.withUnsafeBufferPointer { source in
           for rowStart in Swift.stride(from: 0, to: rows, by: tile) {
             for columnStart in Swift.stride(from: 0, to: columns, by: tile) {
@@ -87,7 +87,6 @@ func transposeMatrix(_ x: Tensor) -> Tensor {
             }
           }
         }
-        initialized = values.count
       }
     }
   }
@@ -103,11 +102,11 @@ extension Tensor {
       let shape: Shape
       let strides: [Int]
       let offset: Int
-      func callAsFunction<Element>(_ values: [Element]) -> [Element] {
+      func callAsFunction<Element: BitwiseCopyable>(_ values: TensorBuffer<Element>) -> TensorBuffer<Element> {
         let count = shape.reduce(1, *)
         var index = [Int](repeating: 0, count: shape.count)
         var position = offset
-        return [Element](unsafeUninitializedCapacity: count) { result, initialized in
+        return TensorBuffer(unsafeUninitializedCount: count) { result in
           values.withUnsafeBufferPointer { source in
             for i in 0..<count {
               result.initializeElement(at: i, to: source[position])
@@ -122,7 +121,6 @@ extension Tensor {
               }
             }
           }
-          initialized = count
         }
       }
     }

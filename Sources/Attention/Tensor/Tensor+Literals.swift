@@ -7,7 +7,7 @@
 /// Rows of a nested literal must have one shape: `[[1, 2], [3]]` is a
 /// programming error (a precondition failure, like an array index out of
 /// range). Data from outside — a file, a student's input — goes through the
-/// throwing ``Tensor/init(shape:scalars:)`` or ``Tensor/init(rows:)``.
+/// throwing `Tensor(shape:scalars:)` or ``Tensor/init(rows:)``.
 extension Tensor: ExpressibleByArrayLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
   /// A tensor whose rows are `elements` (numbers for a vector, vectors for a matrix, …).
   public init(arrayLiteral elements: Tensor...) {

@@ -23,15 +23,16 @@ public struct Tensor: Sendable {
   var elements: Elements
 
   /// The elements in row-major (C) order as doubles; `scalars.count ==
-  /// shape.product`. For a float32 or bfloat16 tensor reading widens (a
-  /// copy) and writing rounds each value to the tensor's type.
-  public internal(set) var scalars: [Double] {
+  /// shape.elementCount`. A float64 tensor's are read in place; for a
+  /// float32 or bfloat16 tensor reading widens (a copy) and writing rounds
+  /// each value to the tensor's type. `Array(t.scalars)` gives an array.
+  public internal(set) var scalars: TensorBuffer<Double> {
     get { elements.doubles }
     set { elements = Elements(rounding: newValue, to: elements.dtype) }
     _modify {
       if case .float64(var values) = elements {
-        // Take the array out so that it is uniquely referenced while modified.
-        elements = .float64([])
+        // Take the buffer out so that it is uniquely referenced while modified.
+        elements = Elements.placeholder
         defer { elements = .float64(values) }
         yield &values
       } else {
@@ -53,6 +54,13 @@ public struct Tensor: Sendable {
   /// - Throws: ``TensorError`` when a size is negative, the rank is above
   ///   ``maximumRank``, or the number of scalars does not match the shape.
   public init(shape: some Collection<Int>, scalars: [Double]) throws {
+    try self.init(shape: shape, scalars: TensorBuffer(scalars))
+  }
+
+  /// Creates a tensor from a shape and its row-major scalars (sharing them).
+  ///
+  /// - Throws: as `init(shape:scalars:)`.
+  public init(shape: some Collection<Int>, scalars: TensorBuffer<Double>) throws {
     try Tensor.validate(shape: shape, operation: "tensor")
     let count = try Tensor.elementCount(of: shape, operation: "tensor")
     guard count == scalars.count else {
@@ -66,8 +74,16 @@ public struct Tensor: Sendable {
   /// Creates a tensor of `dtype` from a shape and its row-major scalars,
   /// each rounded to the nearest value of that type.
   ///
-  /// - Throws: as ``init(shape:scalars:)``.
+  /// - Throws: as `init(shape:scalars:)`.
   public init(shape: some Collection<Int>, scalars: [Double], dtype: DType) throws {
+    try self.init(shape: shape, scalars: TensorBuffer(scalars), dtype: dtype)
+  }
+
+  /// Creates a tensor of `dtype` from a shape and its row-major scalars,
+  /// each rounded to the nearest value of that type (shared when `dtype` is float64).
+  ///
+  /// - Throws: as `init(shape:scalars:)`.
+  public init(shape: some Collection<Int>, scalars: TensorBuffer<Double>, dtype: DType) throws {
     try self.init(shape: shape, scalars: scalars)
     if dtype != .float64 { elements = Elements(rounding: scalars, to: dtype) }
   }
@@ -75,6 +91,11 @@ public struct Tensor: Sendable {
   /// Creates a tensor without checking; for the library's own results,
   /// whose shapes are correct by construction.
   init(unchecked shape: Shape, _ scalars: [Double]) {
+    self.init(unchecked: shape, TensorBuffer(scalars))
+  }
+
+  /// Creates a tensor without checking, sharing `scalars`.
+  init(unchecked shape: Shape, _ scalars: TensorBuffer<Double>) {
     assert(shape.elementCount == scalars.count, "shape and scalar count disagree")
     self.shape = shape
     self.elements = .float64(scalars)
@@ -89,18 +110,23 @@ public struct Tensor: Sendable {
 
   /// Creates a tensor without checking from single-precision values, stored as `dtype`.
   init(unchecked shape: Shape, floats: [Float], dtype: DType) {
+    self.init(unchecked: shape, floats: TensorBuffer(floats), dtype: dtype)
+  }
+
+  /// Creates a tensor without checking from single-precision values (shared when stored as float32).
+  init(unchecked shape: Shape, floats: TensorBuffer<Float>, dtype: DType) {
     self.init(unchecked: shape, elements: Elements(floats: floats, as: dtype))
   }
 
   /// The elements as `Float` (rounded from a float64 tensor's).
-  var floats: [Float] { elements.floats }
+  var floats: TensorBuffer<Float> { elements.floats }
 
   /// Calls `body` with a float32 tensor's elements to modify in place (no
   /// copy when they are not shared); `nil` without calling it for other types.
   mutating func withUnsafeMutableFloats<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R? {
     guard case .float32(var values) = elements else { return nil }
     // Take the array out so that it is uniquely referenced while modified.
-    elements = .float32([])
+    elements = Elements.placeholder
     defer { elements = .float32(values) }
     return try values.withUnsafeMutableBufferPointer { try body($0) }
   }
@@ -158,21 +184,22 @@ public struct Tensor: Sendable {
 
   /// Storage for a result of `shape`, every element `value`, checked against
   /// the current context's element limit before it is allocated.
-  static func storage(_ shape: some Collection<Int>, repeating value: Double = 0, operation: String) throws -> [Double]
+  static func storage(_ shape: some Collection<Int>, repeating value: Double = 0, operation: String) throws
+    -> TensorBuffer<Double>
   {
     try ExecutionContext.current.reserve(shape, operation: operation)
-    return [Double](repeating: value, count: shape.reduce(1, *))
+    return TensorBuffer(repeating: value, count: shape.reduce(1, *))
   }
 
   /// Storage for a result of `shape` whose every element the caller writes,
   /// checked against the current context's element limit before it is allocated.
-  static func uninitializedStorage(_ shape: some Collection<Int>, operation: String) throws -> [Double] {
+  static func uninitializedStorage(_ shape: some Collection<Int>, operation: String) throws -> TensorBuffer<Double> {
     try .uninitialized(shape, operation: operation)
   }
 
   /// `count` floats for a kernel to write every one of (not initialized here).
-  static func uninitializedFloats(_ count: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  static func uninitializedFloats(_ count: Int) -> TensorBuffer<Float> {
+    TensorBuffer(uninitializedCount: count)
   }
 
   /// The number of axes.
@@ -248,13 +275,13 @@ extension Tensor: Equatable {
   }
 }
 
-extension Array where Element: KernelElement {
+extension TensorBuffer where Element: KernelElement {
   /// Storage for a result of `shape` whose every element the caller writes
   /// (float64 or float32), checked against the current context's element
   /// limit before it is allocated.
-  static func uninitialized(_ shape: some Collection<Int>, operation: String) throws -> [Element] {
+  static func uninitialized(_ shape: some Collection<Int>, operation: String) throws -> TensorBuffer<Element> {
     try ExecutionContext.current.reserve(shape, operation: operation)
     let count = shape.reduce(1, *)
-    return [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    return TensorBuffer(uninitializedCount: count)
   }
 }

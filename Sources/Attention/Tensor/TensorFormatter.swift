@@ -50,7 +50,7 @@ public struct TensorFormatter: Sendable {
     // so ten million elements cost no more to print than a thousand.
     // Read once: `scalars` of a float32 tensor is a widened copy.
     let values = tensor.scalars
-    let shown = summarize ? visibleScalars(of: tensor, values) : values
+    let shown = summarize ? visibleScalars(of: tensor, values) : Array(values)
     let mode = Self.mode(for: shown, precision: options.precision)
     // Whole numbers in a vector (a shape, indices) print as written, `[2, 384]`:
     // there are no columns to line up.
@@ -109,7 +109,8 @@ public struct TensorFormatter: Sendable {
   }
 
   func write(
-    _ tensor: Tensor, _ values: [Double], axis: Int, offset: Int, indent: Int, width: Int, mode: Mode, summarize: Bool,
+    _ tensor: Tensor, _ values: TensorBuffer<Double>, axis: Int, offset: Int, indent: Int, width: Int, mode: Mode,
+    summarize: Bool,
     columns: [Int?], into out: inout String
   ) {
     let size = tensor.shape[axis]
@@ -139,7 +140,7 @@ public struct TensorFormatter: Sendable {
   }
 
   /// The elements a summarized tensor shows: those at the shown positions of every axis.
-  func visibleScalars(of tensor: Tensor, _ values: [Double]) -> [Double] {
+  func visibleScalars(of tensor: Tensor, _ values: TensorBuffer<Double>) -> [Double] {
     var offsets = [0]
     var stride = tensor.count
     for size in tensor.shape {

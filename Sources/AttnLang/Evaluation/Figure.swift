@@ -63,7 +63,7 @@ public struct Figure: Equatable, Sendable {
 
   /// A line plot's series, each `[n]`.
   public var series: [[Double]] {
-    guard data.rank == 2 else { return [data.scalars] }
+    guard data.rank == 2 else { return [Array(data.scalars)] }
     let (length, values) = (data.shape[1], data.scalars)
     return (0..<data.shape[0]).map { Array(values[($0 * length)..<(($0 + 1) * length)]) }
   }
@@ -85,7 +85,7 @@ public struct Figure: Equatable, Sendable {
   /// The value a full-length bar stands for: 1 for probabilities (every
   /// value in [0, 1]), so distributions can be compared by eye; otherwise the
   /// largest magnitude.
-  public static func barScale(_ values: [Double]) -> Double {
+  public static func barScale(_ values: some Collection<Double>) -> Double {
     let finite = values.filter { $0.isFinite }
     if !finite.isEmpty, finite.allSatisfy({ $0 >= 0 && $0 <= 1 }) { return 1 }
     return finite.map(\.magnitude).max() ?? 0

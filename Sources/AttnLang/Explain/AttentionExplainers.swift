@@ -130,7 +130,7 @@ extension Explainers {
   /// 1 where a score is kept, 0 where masking blocks it.
   static func visibilityOf(shape: Shape, mask: Tensor?, causal: Bool) throws -> Tensor {
     var keep =
-      try mask?.broadcast(to: shape, operation: "mask").scalars ?? [Double](repeating: 1, count: shape.reduce(1, *))
+      try mask?.broadcast(to: shape, operation: "mask").scalars ?? TensorBuffer(repeating: 1, count: shape.reduce(1, *))
     if causal, shape.count == 2 {
       for i in 0..<shape[0] {
         for j in 0..<shape[1] where j > i { keep[i * shape[1] + j] = 0 }
@@ -140,7 +140,7 @@ extension Explainers {
   }
 
   /// `[0.1, 0.2]`, at most 4 entries.
-  static func vectorText(_ values: [Double], _ precision: Int) -> String {
+  static func vectorText(_ values: some Collection<Double>, _ precision: Int) -> String {
     let shown = values.prefix(4).map { number($0, precision) }
     return "[" + shown.joined(separator: ", ") + (values.count > 4 ? ", …" : "") + "]"
   }

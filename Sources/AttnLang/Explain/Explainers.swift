@@ -51,7 +51,7 @@ enum Explainers {
 
   /// The rows of a matrix (a vector is one row).
   static func rows(_ tensor: Tensor) -> [[Double]] {
-    guard tensor.rank >= 1 else { return [tensor.scalars] }
+    guard tensor.rank >= 1 else { return [Array(tensor.scalars)] }
     let width = tensor.shape[tensor.rank - 1]
     guard width > 0 else { return [] }
     let values = tensor.scalars
