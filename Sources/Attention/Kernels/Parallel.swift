@@ -55,8 +55,8 @@ struct ConstantBuffer<Element>: @unchecked Sendable {
   let base: UnsafePointer<Element>
 }
 
-/// Calls `body` with the base addresses of three arrays, any of which may be
-/// absent (`nil`, as an empty array's may be).
+/// Calls `body` with the base addresses of three buffers, any of which may be
+/// absent (`nil`).
 func withPointers<R>(
   _ a: TensorBuffer<Float>?, _ b: TensorBuffer<Float>?, _ c: TensorBuffer<Float>?,
   _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) throws -> R

@@ -39,6 +39,9 @@ public struct TensorBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
   /// `count` elements the caller initializes every one of before reading.
   @inlinable
   init(uninitializedCount count: Int) {
+    // The offsets above hold for 64-bit objects and elements aligned to at
+    // most 16 bytes (both checks fold away).
+    precondition(MemoryLayout<Int>.size == 8 && MemoryLayout<Element>.alignment <= 16, "unsupported element layout")
     storage = unsafeDowncast(Storage.create(minimumCapacity: count) { _ in Header(count: count) }, to: Storage.self)
   }
 
@@ -55,7 +58,7 @@ public struct TensorBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     let count = values.count
     self.init(uninitializedCount: count)
     let target = baseAddress
-    let copied = values.withContiguousStorageIfAvailable { source in
+    let copied: Void? = values.withContiguousStorageIfAvailable { source in
       if let base = source.baseAddress { target.initialize(from: base, count: count) }
     }
     if copied == nil {
@@ -63,9 +66,9 @@ public struct TensorBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     }
   }
 
-  /// Elements the caller writes every one of through `initializer`, as
-  /// `Array(unsafeUninitializedCapacity:initializingWith:)` (the count it
-  /// sets must be the capacity).
+  /// `count` elements, every one of which `initializer` writes (as
+  /// `Array(unsafeUninitializedCapacity:initializingWith:)` with the whole
+  /// capacity initialized).
   @inlinable
   init(
     unsafeUninitializedCount count: Int,
