@@ -111,7 +111,8 @@ public struct ExecutionContext: Sendable {
 
   /// Refuses a result of `shape` larger than ``maximumElements``; call it
   /// before allocating the result.
-  public func reserve(_ shape: some Collection<Int>, operation: String) throws {
+  @_specialize(exported:true,where S == [Int])
+  public func reserve<S: Collection<Int>>(_ shape: S, operation: String) throws {
     // The span counts an empty axis as one position: an empty tensor
     // [0, 10¹⁵] has no elements, but every operation that walks its other
     // axes (printing, reductions, softmax along an axis) would take 10¹⁵ steps.

@@ -148,11 +148,15 @@ extension FusedAttention {
     // Each key/value head gathers the partial sums of the query heads that share it.
     var dk_ = try Tensor.storage([m, kvHeads * dk], operation: operation)
     var dv_ = try Tensor.storage([m, kvHeads * dv], operation: operation)
-    for unit in 0..<units {
-      let kvHead = unit / chunks / group
-      for j in 0..<m {
-        for c in 0..<dk { dk_[j * kvHeads * dk + kvHead * dk + c] += partialKeys[(unit * m + j) * dk + c] }
-        for c in 0..<dv { dv_[j * kvHeads * dv + kvHead * dv + c] += partialValues[(unit * m + j) * dv + c] }
+    dk_.withUnsafeMutableBufferPointer { dK in
+      dv_.withUnsafeMutableBufferPointer { dV in
+        for unit in 0..<units {
+          let kvHead = unit / chunks / group
+          for j in 0..<m {
+            for c in 0..<dk { dK[j * kvHeads * dk + kvHead * dk + c] += partialKeys[(unit * m + j) * dk + c] }
+            for c in 0..<dv { dV[j * kvHeads * dv + kvHead * dv + c] += partialValues[(unit * m + j) * dv + c] }
+          }
+        }
       }
     }
     return (
@@ -179,49 +183,57 @@ extension FusedAttention {
     let (q, k, v) = (
       problem.queries.untracked.scalars, problem.keys.untracked.scalars, problem.values.untracked.scalars
     )
+    // The mask's values read in place (an empty buffer when there is none).
+    let maskBuffer = mask ?? []
     q.withUnsafeBufferPointer { q in
       k.withUnsafeBufferPointer { k in
         v.withUnsafeBufferPointer { v in
           o.withUnsafeBufferPointer { o in
             dO.withUnsafeBufferPointer { dO in
-              dq.withUnsafeMutableBufferPointer { dq in
-                dk_.withUnsafeMutableBufferPointer { dK in
-                  dv_.withUnsafeMutableBufferPointer { dV in
-                    guard let q = q.baseAddress, let k = k.baseAddress, let v = v.baseAddress,
-                      let o = o.baseAddress, let dO = dO.baseAddress, let dq = dq.baseAddress,
-                      let dK = dK.baseAddress, let dV = dV.baseAddress
-                    else { return }
-                    for head in 0..<heads {
-                      let kvHead = head / group
-                      for i in 0..<n {
-                        let logSum = statistics[head * n + i]
-                        guard logSum > -.infinity else { continue }
-                        let query = q + i * heads * dk + head * dk
-                        let (rowOutput, rowGradient) = (o + i * heads * dv + head * dv, dO + i * heads * dv + head * dv)
-                        let dQuery = dq + i * heads * dk + head * dk
-                        var total = 0.0
-                        for c in 0..<dv { total += rowGradient[c] * rowOutput[c] }
-                        let visible = causal ? min(i + 1, m) : m
-                        for j in 0..<m {
-                          guard j < visible, mask.map({ $0[i * m + j] != 0 }) ?? true else { continue }
-                          let key = k + j * kvHeads * dk + kvHead * dk
-                          let value = v + j * kvHeads * dv + kvHead * dv
-                          var score = 0.0
-                          for c in 0..<dk { score += query[c] * key[c] }
-                          let weight = cExp(score * scale - logSum)
-                          // ∂V_j += P_ij ∂O_i;  ∂P_ij = ∂O_i · V_j
-                          let dValue = dV + j * kvHeads * dv + kvHead * dv
-                          var dWeight = 0.0
-                          for c in 0..<dv {
-                            dValue[c] += weight * rowGradient[c]
-                            dWeight += rowGradient[c] * value[c]
-                          }
-                          // ∂S_ij = P_ij (∂P_ij − D_i) · scale;  ∂Q_i += ∂S_ij K_j;  ∂K_j += ∂S_ij Q_i
-                          let dScore = weight * (dWeight - total) * scale
-                          let dKey = dK + j * kvHeads * dk + kvHead * dk
-                          for c in 0..<dk {
-                            dQuery[c] += dScore * key[c]
-                            dKey[c] += dScore * query[c]
+              statistics.withUnsafeBufferPointer { statistics in
+                maskBuffer.withUnsafeBufferPointer { maskValues in
+                  dq.withUnsafeMutableBufferPointer { dq in
+                    dk_.withUnsafeMutableBufferPointer { dK in
+                      dv_.withUnsafeMutableBufferPointer { dV in
+                        guard let q = q.baseAddress, let k = k.baseAddress, let v = v.baseAddress,
+                          let o = o.baseAddress, let dO = dO.baseAddress, let dq = dq.baseAddress,
+                          let dK = dK.baseAddress, let dV = dV.baseAddress
+                        else { return }
+                        for head in 0..<heads {
+                          let kvHead = head / group
+                          for i in 0..<n {
+                            let logSum = statistics[head * n + i]
+                            guard logSum > -.infinity else { continue }
+                            let query = q + i * heads * dk + head * dk
+                            let (rowOutput, rowGradient) = (
+                              o + i * heads * dv + head * dv, dO + i * heads * dv + head * dv
+                            )
+                            let dQuery = dq + i * heads * dk + head * dk
+                            var total = 0.0
+                            for c in 0..<dv { total += rowGradient[c] * rowOutput[c] }
+                            let visible = causal ? min(i + 1, m) : m
+                            for j in 0..<m {
+                              guard j < visible, mask == nil || maskValues[i * m + j] != 0 else { continue }
+                              let key = k + j * kvHeads * dk + kvHead * dk
+                              let value = v + j * kvHeads * dv + kvHead * dv
+                              var score = 0.0
+                              for c in 0..<dk { score += query[c] * key[c] }
+                              let weight = cExp(score * scale - logSum)
+                              // ∂V_j += P_ij ∂O_i;  ∂P_ij = ∂O_i · V_j
+                              let dValue = dV + j * kvHeads * dv + kvHead * dv
+                              var dWeight = 0.0
+                              for c in 0..<dv {
+                                dValue[c] += weight * rowGradient[c]
+                                dWeight += rowGradient[c] * value[c]
+                              }
+                              // ∂S_ij = P_ij (∂P_ij − D_i) · scale;  ∂Q_i += ∂S_ij K_j;  ∂K_j += ∂S_ij Q_i
+                              let dScore = weight * (dWeight - total) * scale
+                              let dKey = dK + j * kvHeads * dk + kvHead * dk
+                              for c in 0..<dk {
+                                dQuery[c] += dScore * key[c]
+                                dKey[c] += dScore * query[c]
+                              }
+                            }
                           }
                         }
                       }

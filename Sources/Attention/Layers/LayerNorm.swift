@@ -38,28 +38,32 @@ public func layerNorm(
   var normalized = x.scalars
   let rows = d == 0 ? 0 : x.count / d
   var inverses = [Double](repeating: 0, count: rows)
-  for row in 0..<rows {
-    let start = row * d
-    var mean = 0.0
-    for i in 0..<d { mean += normalized[start + i] }
-    mean /= Double(d)
-    var variance = 0.0
-    for i in 0..<d {
-      let centered = normalized[start + i] - mean
-      variance += centered * centered
+  normalized.withUnsafeMutableBufferPointer { normalized in
+    for row in 0..<rows {
+      let start = row * d
+      var mean = 0.0
+      for i in 0..<d { mean += normalized[start + i] }
+      mean /= Double(d)
+      var variance = 0.0
+      for i in 0..<d {
+        let centered = normalized[start + i] - mean
+        variance += centered * centered
+      }
+      variance /= Double(d)
+      let inverse = 1 / (variance + eps).squareRoot()
+      inverses[row] = inverse
+      for i in 0..<d { normalized[start + i] = (normalized[start + i] - mean) * inverse }
     }
-    variance /= Double(d)
-    let inverse = 1 / (variance + eps).squareRoot()
-    inverses[row] = inverse
-    for i in 0..<d { normalized[start + i] = (normalized[start + i] - mean) * inverse }
   }
   var result = normalized
   // Read once: `scalars` of a float32 tensor is a widened copy.
   let (scales, shifts) = (weight?.scalars, bias?.scalars)
-  for row in 0..<rows {
-    for i in 0..<d {
-      if let scales { result[row * d + i] *= scales[i] }
-      if let shifts { result[row * d + i] += shifts[i] }
+  result.withUnsafeMutableBufferPointer { result in
+    for row in 0..<rows {
+      for i in 0..<d {
+        if let scales { result[row * d + i] *= scales[i] }
+        if let shifts { result[row * d + i] += shifts[i] }
+      }
     }
   }
   let output = Tensor(unchecked: x.shape, result)
@@ -80,18 +84,20 @@ public func layerNorm(
     // ∂x = (1/σ)(g' − mean(g') − x̂ · mean(g' ⊙ x̂)), with g' = g ⊙ weight.
     var dx = try Tensor.uninitializedStorage(x.shape, operation: "layernorm")
     let scales = weight?.scalars ?? TensorBuffer(repeating: 1, count: d)
-    for row in 0..<rows {
-      var sum = 0.0
-      var dotted = 0.0
-      for i in 0..<d {
-        let scaled = g[row * d + i] * scales[i]
-        sum += scaled
-        dotted += scaled * normalized[row * d + i]
-      }
-      let (meanScaled, meanDotted) = (sum / Double(d), dotted / Double(d))
-      for i in 0..<d {
-        let scaled = g[row * d + i] * scales[i]
-        dx[row * d + i] = inverses[row] * (scaled - meanScaled - normalized[row * d + i] * meanDotted)
+    dx.withUnsafeMutableBufferPointer { dx in
+      for row in 0..<rows {
+        var sum = 0.0
+        var dotted = 0.0
+        for i in 0..<d {
+          let scaled = g[row * d + i] * scales[i]
+          sum += scaled
+          dotted += scaled * normalized[row * d + i]
+        }
+        let (meanScaled, meanDotted) = (sum / Double(d), dotted / Double(d))
+        for i in 0..<d {
+          let scaled = g[row * d + i] * scales[i]
+          dx[row * d + i] = inverses[row] * (scaled - meanScaled - normalized[row * d + i] * meanDotted)
+        }
       }
     }
     gradients.add(Tensor(unchecked: x.shape, dx), to: x)

@@ -9,8 +9,12 @@ public func causalMask(_ n: Int) throws -> Tensor {
 /// `M[i, j] = 1` when `j ≤ i`.
 public func causalMask(queries: Int, keys: Int) throws -> Tensor {
   var mask = try zeros([queries, keys])
-  for i in 0..<queries {
-    for j in 0..<min(i + 1, keys) { mask.scalars[i * keys + j] = 1 }
+  // Written through one buffer: `mask.scalars[…] = 1` per element would
+  // take the buffer out of the tensor and put it back each time.
+  mask.scalars.withUnsafeMutableBufferPointer { m in
+    for i in 0..<queries {
+      for j in 0..<min(i + 1, keys) { m[i * keys + j] = 1 }
+    }
   }
   return mask
 }
@@ -58,8 +62,10 @@ public func checkMask(_ mask: Tensor, operation: String) throws {
 public func slidingWindowMask(_ n: Int, window: Int) throws -> Tensor {
   guard window >= 1 else { throw TensorError("window", "the window must be at least 1, got \(window)") }
   var mask = try zeros([n, n])
-  for i in 0..<n {
-    for j in max(0, i - window + 1)...i { mask.scalars[i * n + j] = 1 }
+  mask.scalars.withUnsafeMutableBufferPointer { m in
+    for i in 0..<n {
+      for j in max(0, i - window + 1)...i { m[i * n + j] = 1 }
+    }
   }
   return mask
 }
@@ -82,9 +88,11 @@ public func alibiBias(_ n: Int, heads: Int) throws -> Tensor {
   // The result is checked against the element limit before the slopes (one per head) are made.
   var bias = try zeros([heads, n, n])
   let slopes = alibiSlopes(heads)
-  for h in 0..<heads {
-    for i in 0..<n {
-      for j in 0..<n { bias.scalars[(h * n + i) * n + j] = -slopes[h] * Double(abs(i - j)) }
+  bias.scalars.withUnsafeMutableBufferPointer { b in
+    for h in 0..<heads {
+      for i in 0..<n {
+        for j in 0..<n { b[(h * n + i) * n + j] = -slopes[h] * Double(abs(i - j)) }
+      }
     }
   }
   return bias

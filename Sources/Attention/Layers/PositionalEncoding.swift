@@ -10,11 +10,13 @@
 /// - Throws: ``TensorError`` for negative sizes.
 public func positionalEncoding(_ n: Int, _ d: Int) throws -> Tensor {
   var result = try zeros([n, d])
-  for p in 0..<n {
-    for column in 0..<d {
-      let pairIndex = Double(column - column % 2)
-      let angle = Double(p) / cPow(10000, pairIndex / Double(d))
-      result.scalars[p * d + column] = column % 2 == 0 ? cSin(angle) : cCos(angle)
+  result.scalars.withUnsafeMutableBufferPointer { values in
+    for p in 0..<n {
+      for column in 0..<d {
+        let pairIndex = Double(column - column % 2)
+        let angle = Double(p) / cPow(10000, pairIndex / Double(d))
+        values[p * d + column] = column % 2 == 0 ? cSin(angle) : cCos(angle)
+      }
     }
   }
   return result

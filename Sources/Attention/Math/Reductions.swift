@@ -42,9 +42,11 @@ extension Tensor {
     resultShape.remove(at: resolved)
     var result = TensorBuffer<Double>(repeating: 0, count: layout.outer * layout.inner)
     scalars.withUnsafeBufferPointer { x in
-      for o in 0..<layout.outer {
-        for i in 0..<layout.inner {
-          result[o * layout.inner + i] = body(x, o * layout.size * layout.inner + i, layout.size, layout.inner)
+      result.withUnsafeMutableBufferPointer { result in
+        for o in 0..<layout.outer {
+          for i in 0..<layout.inner {
+            result[o * layout.inner + i] = body(x, o * layout.size * layout.inner + i, layout.size, layout.inner)
+          }
         }
       }
     }
@@ -155,11 +157,13 @@ func firstExtremes(of x: Tensor, axis: Int?, largest: Bool) throws -> Tensor {
     try axis.map { AxisLayout(shape: x.shape, axis: try Tensor.normalize(axis: $0, rank: x.rank, operation: "max")) }
     ?? AxisLayout(outer: 1, size: x.count, inner: 1)
   negated.scalars.withUnsafeBufferPointer { buffer in
-    for o in 0..<layout.outer {
-      for i in 0..<layout.inner {
-        let start = o * layout.size * layout.inner + i
-        let k = argmaxIndex(buffer, start: start, count: layout.size, stride: layout.inner)
-        marks.scalars[start + k * layout.inner] = 1
+    marks.scalars.withUnsafeMutableBufferPointer { marks in
+      for o in 0..<layout.outer {
+        for i in 0..<layout.inner {
+          let start = o * layout.size * layout.inner + i
+          let k = argmaxIndex(buffer, start: start, count: layout.size, stride: layout.inner)
+          marks[start + k * layout.inner] = 1
+        }
       }
     }
   }

@@ -56,14 +56,16 @@ func softmaxGradient(_ gradient: Tensor, weights: Tensor, layout: AxisLayout, te
   var result = try Tensor.uninitializedStorage(weights.shape, operation: "softmax")
   weights.scalars.withUnsafeBufferPointer { y in
     gradient.scalars.withUnsafeBufferPointer { g in
-      for o in 0..<layout.outer {
-        for i in 0..<layout.inner {
-          let start = o * layout.size * layout.inner + i
-          var total = 0.0
-          for k in 0..<layout.size { total += g[start + k * layout.inner] * y[start + k * layout.inner] }
-          for k in 0..<layout.size {
-            let index = start + k * layout.inner
-            result[index] = y[index] * (g[index] - total) / temperature
+      result.withUnsafeMutableBufferPointer { result in
+        for o in 0..<layout.outer {
+          for i in 0..<layout.inner {
+            let start = o * layout.size * layout.inner + i
+            var total = 0.0
+            for k in 0..<layout.size { total += g[start + k * layout.inner] * y[start + k * layout.inner] }
+            for k in 0..<layout.size {
+              let index = start + k * layout.inner
+              result[index] = y[index] * (g[index] - total) / temperature
+            }
           }
         }
       }

@@ -1,13 +1,17 @@
 /// A tensor of `shape` whose every element is 0.
-public func zeros(_ shape: some Collection<Int>) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
+@_specialize(exported:true,where S == [Int])
+public func zeros<S: Collection<Int>>(_ shape: S) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
 
 /// A tensor of `shape` whose every element is 1.
-public func ones(_ shape: some Collection<Int>) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
+@_specialize(exported:true,where S == [Int])
+public func ones<S: Collection<Int>>(_ shape: S) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
 
 /// The `n`×`n` identity matrix: `I[i, j] = 1` when `i = j`, else 0.
 public func eye(_ n: Int) throws -> Tensor {
   var result = try zeros([n, n])
-  for i in 0..<n { result.scalars[i * n + i] = 1 }
+  result.scalars.withUnsafeMutableBufferPointer { values in
+    for i in 0..<n { values[i * n + i] = 1 }
+  }
   return result
 }
 
@@ -53,7 +57,9 @@ public func diag(_ v: Tensor) throws -> Tensor {
       // A non-square matrix: its diagonal goes back into a zero matrix of its shape.
       var full = try Tensor(repeating: 0, shape: shape)
       let values = gradient.scalars
-      for i in 0..<gradient.count { full.scalars[i * shape[1] + i] = values[i] }
+      full.scalars.withUnsafeMutableBufferPointer { full in
+        for i in 0..<gradient.count { full[i * shape[1] + i] = values[i] }
+      }
       back = full
     }
     gradients.add(back, to: v)

@@ -38,14 +38,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// A tensor of `shape` filled with independent standard normal samples from
 /// ``SplitMix64`` seeded with `seed`, in row-major order.
-public func randn(_ shape: some Collection<Int>, seed: UInt64 = 0) throws -> Tensor {
+@_specialize(exported:true,where S == [Int])
+public func randn<S: Collection<Int>>(_ shape: S, seed: UInt64 = 0) throws -> Tensor {
   var generator = SplitMix64(seed: seed)
   return try filled(shape, operation: "randn") { generator.nextNormal() }
 }
 
 /// A tensor of `shape` filled with independent uniform samples in `[0, 1)`
 /// from ``SplitMix64`` seeded with `seed`, in row-major order.
-public func rand(_ shape: some Collection<Int>, seed: UInt64 = 0) throws -> Tensor {
+@_specialize(exported:true,where S == [Int])
+public func rand<S: Collection<Int>>(_ shape: S, seed: UInt64 = 0) throws -> Tensor {
   var generator = SplitMix64(seed: seed)
   return try filled(shape, operation: "rand") { generator.nextUniform() }
 }

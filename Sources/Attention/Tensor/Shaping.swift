@@ -4,7 +4,8 @@ extension Tensor {
   /// One size may be −1, meaning "whatever makes the count match" (NumPy).
   /// The gradient is reshaped back.
   /// - Throws: ``TensorError`` naming both shapes when the counts differ.
-  public func reshaped(_ newShape: some Collection<Int>) throws -> Tensor {
+  @_specialize(exported:true,where S == [Int])
+  public func reshaped<S: Collection<Int>>(_ newShape: S) throws -> Tensor {
     let newShape = Array(newShape)
     var resolved = newShape
     let inferred = newShape.indices.filter { newShape[$0] == -1 }

@@ -53,14 +53,16 @@ public struct Tensor: Sendable {
   ///
   /// - Throws: ``TensorError`` when a size is negative, the rank is above
   ///   ``maximumRank``, or the number of scalars does not match the shape.
-  public init(shape: some Collection<Int>, scalars: [Double]) throws {
+  @_specialize(exported:true,where S == [Int])
+  public init<S: Collection<Int>>(shape: S, scalars: [Double]) throws {
     try self.init(shape: shape, scalars: TensorBuffer(scalars))
   }
 
   /// Creates a tensor from a shape and its row-major scalars (sharing them).
   ///
   /// - Throws: as `init(shape:scalars:)`.
-  public init(shape: some Collection<Int>, scalars: TensorBuffer<Double>) throws {
+  @_specialize(exported:true,where S == [Int])
+  public init<S: Collection<Int>>(shape: S, scalars: TensorBuffer<Double>) throws {
     try Tensor.validate(shape: shape, operation: "tensor")
     let count = try Tensor.elementCount(of: shape, operation: "tensor")
     guard count == scalars.count else {
@@ -75,7 +77,8 @@ public struct Tensor: Sendable {
   /// each rounded to the nearest value of that type.
   ///
   /// - Throws: as `init(shape:scalars:)`.
-  public init(shape: some Collection<Int>, scalars: [Double], dtype: DType) throws {
+  @_specialize(exported:true,where S == [Int])
+  public init<S: Collection<Int>>(shape: S, scalars: [Double], dtype: DType) throws {
     try self.init(shape: shape, scalars: TensorBuffer(scalars), dtype: dtype)
   }
 
@@ -83,7 +86,8 @@ public struct Tensor: Sendable {
   /// each rounded to the nearest value of that type (shared when `dtype` is float64).
   ///
   /// - Throws: as `init(shape:scalars:)`.
-  public init(shape: some Collection<Int>, scalars: TensorBuffer<Double>, dtype: DType) throws {
+  @_specialize(exported:true,where S == [Int])
+  public init<S: Collection<Int>>(shape: S, scalars: TensorBuffer<Double>, dtype: DType) throws {
     try self.init(shape: shape, scalars: scalars)
     if dtype != .float64 { elements = Elements(rounding: scalars, to: dtype) }
   }
@@ -177,7 +181,8 @@ public struct Tensor: Sendable {
   ///
   /// - Throws: ``TensorError`` for a bad shape; ``ElementLimitExceeded``
   ///   when the current ``ExecutionContext`` does not allow that many elements.
-  public init(repeating value: Double, shape: some Collection<Int>) throws {
+  @_specialize(exported:true,where S == [Int])
+  public init<S: Collection<Int>>(repeating value: Double, shape: S) throws {
     try Tensor.validate(shape: shape, operation: "tensor")
     self.init(unchecked: Shape(shape), try Tensor.storage(shape, repeating: value, operation: "tensor"))
   }
@@ -228,7 +233,8 @@ public struct Tensor: Sendable {
   }
 
   /// The number of elements a shape holds, refusing sizes that overflow `Int`.
-  public static func elementCount(of shape: some Collection<Int>, operation: String) throws -> Int {
+  @_specialize(exported:true,where S == [Int])
+  public static func elementCount<S: Collection<Int>>(of shape: S, operation: String) throws -> Int {
     var count = 1
     for size in shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: size)
@@ -242,7 +248,8 @@ public struct Tensor: Sendable {
   /// the current context's element limit (an empty tensor's other axes too:
   /// see ``ExecutionContext/reserve(_:operation:)``), and that no size is
   /// above ``Shape/maximumSize``.
-  public static func validate(shape: some Collection<Int>, operation: String) throws {
+  @_specialize(exported:true,where S == [Int])
+  public static func validate<S: Collection<Int>>(shape: S, operation: String) throws {
     if shape.count > maximumRank {
       throw TensorError(
         operation, "rank \(shape.count) of \(Tensor.describe(shape)) exceeds the maximum rank \(maximumRank)")
