@@ -50,15 +50,21 @@ extension Builtin {
       for argument in arguments.rest { body(argument.value) }
     }
     // The common case first, allocating nothing: numbers and float64 tensors.
-    var narrow = false
+    var (narrow, nested) = (false, false)
     forEachPromoting { value in
       switch value {
       case .tensor(let tensor): narrow = narrow || tensor.dtype != .float64
-      case .list, .record: narrow = true  // looked into below
+      case .list, .record: nested = true  // looked into below
       default: break
       }
     }
-    guard narrow else { return nil }
+    guard narrow || nested else { return nil }
+    if !nested {
+      // Tensors and numbers only (a float32 statement): no walk to keep.
+      var promotion = DType.Promotion()
+      forEachPromoting { if case .tensor(let tensor) = $0 { promotion.add(tensor) } }
+      return promotion.type == .float64 ? nil : promotion.type
+    }
     // The library's promotion (DType.Promotion) over the walk, without
     // collecting the tensors. The first float64 tensor with axes settles it
     // (float64 is the widest), so a float64 model's records are not walked
