@@ -112,11 +112,6 @@ public struct Tensor: Sendable {
     self.elements = elements
   }
 
-  /// Creates a tensor without checking from single-precision values, stored as `dtype`.
-  init(unchecked shape: Shape, floats: [Float], dtype: DType) {
-    self.init(unchecked: shape, floats: TensorBuffer(floats), dtype: dtype)
-  }
-
   /// Creates a tensor without checking from single-precision values (shared when stored as float32).
   init(unchecked shape: Shape, floats: TensorBuffer<Float>, dtype: DType) {
     self.init(unchecked: shape, elements: Elements(floats: floats, as: dtype))
