@@ -83,3 +83,62 @@ void attn_single_microkernel_6x16_strided_portable(
     int overwrite) {
   single_microkernel_strided(k, a, step, row_stride, b, c, ldc, overwrite, 0);
 }
+
+#if defined(__x86_64__)
+// AVX-512: a 12×32 float32 tile from two packed 6-row panels of A and two
+// 16-column panels of B (the packing of the 6×16 kernel, so the rows and
+// columns left over go to that kernel). The 32 vector registers hold 24
+// sixteen-wide accumulators: each step loads two vectors of B and broadcasts
+// twelve values of A for 24 fused multiply-adds — four times the 6×16
+// kernel's work for the same two loads of B.
+typedef float v16f __attribute__((vector_size(64)));
+
+#define ATTN_AVX512_TARGET __attribute__((target("avx512f")))
+
+ATTN_AVX512_TARGET ATTN_INLINE v16f load16f(const float *p) {
+  v16f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_AVX512_TARGET ATTN_INLINE void store16f(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
+    ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
+    int overwrite) {
+  v16f left[12] = {0}, right[12] = {0};
+  for (ptrdiff_t p = 0; p < k; p++) {
+    v16f x0 = load16f(b0), x1 = load16f(b1);
+    // Unrolled, so the 24 accumulators stay in registers.
+#pragma clang loop unroll(full)
+    for (int r = 0; r < 12; r++) {
+      float x = r < 6 ? a0[r] : a1[r - 6];
+      v16f s = {x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+      left[r] = __builtin_elementwise_fma(s, x0, left[r]);
+      right[r] = __builtin_elementwise_fma(s, x1, right[r]);
+    }
+    a0 += 6;
+    a1 += 6;
+    b0 += 16;
+    b1 += 16;
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < 12; r++) {
+    float *row = c + r * ldc;
+    if (overwrite) {
+      store16f(row, left[r]);
+      store16f(row + 16, right[r]);
+    } else {
+      store16f(row, load16f(row) + left[r]);
+      store16f(row + 16, load16f(row + 16) + right[r]);
+    }
+  }
+}
+#else
+void attn_single_microkernel_12x32_avx512(
+    ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
+    int overwrite) {
+  // Never called: attn_kernels_have_avx512() is 0 here.
+  (void)k, (void)a0, (void)a1, (void)b0, (void)b1, (void)c, (void)ldc, (void)overwrite;
+}
+#endif

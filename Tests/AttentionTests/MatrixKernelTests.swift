@@ -13,6 +13,10 @@ import _TestSupport
     (200, 64, 200), (31, 1, 40), (1, 600, 1),
   ]
 
+  /// The tile sets to check: the AVX-512 tiles where the processor has
+  /// them, and the others always (they run where it does not).
+  static let tileSets: [Bool] = Processor.hasAVX512 ? [false, true] : [false]
+
   /// C[i, j] = Σₚ A[i, p] B[p, j], written out.
   func reference(_ a: Tensor, _ b: Tensor) -> [Double] {
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
@@ -37,7 +41,8 @@ import _TestSupport
     #expect(product.isApproximatelyEqual(to: expected, tolerance: 1e-12), "\(shape)")
   }
 
-  /// Operands stored transposed are read in place, small and blocked alike.
+  /// Operands stored transposed are read in place, small and blocked alike,
+  /// by every tile set the processor runs.
   @Test(arguments: shapes)
   func transposedOperandsMatchTheDefinition(_ shape: (Int, Int, Int)) throws {
     let (m, k, n) = shape
@@ -46,29 +51,32 @@ import _TestSupport
     let expected = try Tensor(shape: [m, n], scalars: reference(a, b))
     let storedA = try transpose(a)
     let storedB = try transpose(b)
-    for (transposeA, transposeB) in [(true, false), (false, true), (true, true)] {
+    for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
       let x = transposeA ? storedA : a
       let y = transposeB ? storedB : b
-      var c = [Double](repeating: .nan, count: m * n)
-      x.scalars.withUnsafeBufferPointer { xs in
-        y.scalars.withUnsafeBufferPointer { ys in
-          c.withUnsafeMutableBufferPointer {
-            MatrixKernel.multiply(
-              xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
-              transposeB: transposeB)
+      for wide in Self.tileSets {
+        var c = [Double](repeating: .nan, count: m * n)
+        x.scalars.withUnsafeBufferPointer { xs in
+          y.scalars.withUnsafeBufferPointer { ys in
+            c.withUnsafeMutableBufferPointer {
+              MatrixKernel.multiply(
+                xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
+                transposeB: transposeB, wideTiles: wide)
+            }
           }
         }
+        #expect(
+          try Tensor(shape: [m, n], scalars: c).isApproximatelyEqual(to: expected, tolerance: 1e-12),
+          "\(shape) transposeA: \(transposeA) transposeB: \(transposeB) wide: \(wide)")
       }
-      #expect(
-        try Tensor(shape: [m, n], scalars: c).isApproximatelyEqual(to: expected, tolerance: 1e-12),
-        "\(shape) transposeA: \(transposeA) transposeB: \(transposeB)")
     }
   }
 
-  /// The float32 kernel (6 × 16 tiles, kc = 512, A read in place in whole
-  /// panels and packed in a last, shorter one) against the float64
-  /// definition on the same values, every operand stored either way.
-  @Test(arguments: shapes + [(768, 128, 128), (128, 768, 512), (71, 1030, 33), (13, 600, 700)])
+  /// The float32 kernels (6 × 16 tiles, kc = 512, A read in place in whole
+  /// panels and packed in a last, shorter one; with AVX-512, 12 × 32 tiles
+  /// from packed panels and 6 × 16 ones for what is left) against the
+  /// float64 definition on the same values, every operand stored either way.
+  @Test(arguments: shapes + [(768, 128, 128), (128, 768, 512), (71, 1030, 33), (13, 600, 700), (150, 40, 80)])
   func float32MatchesTheDefinition(_ shape: (Int, Int, Int)) throws {
     let (m, k, n) = shape
     let a = try randn([m, k], seed: UInt64(m * 1000 + k)).converted(to: .float32).converted(to: .float64)
@@ -78,20 +86,23 @@ import _TestSupport
     for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
       let x = (transposeA ? storedA : a).scalars.map(Float.init)
       let y = (transposeB ? storedB : b).scalars.map(Float.init)
-      var c = [Float](repeating: .nan, count: m * n)
-      x.withUnsafeBufferPointer { xs in
-        y.withUnsafeBufferPointer { ys in
-          c.withUnsafeMutableBufferPointer {
-            MatrixKernel.multiply(
-              xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
-              transposeB: transposeB)
+      for wide in Self.tileSets {
+        var c = [Float](repeating: .nan, count: m * n)
+        x.withUnsafeBufferPointer { xs in
+          y.withUnsafeBufferPointer { ys in
+            c.withUnsafeMutableBufferPointer {
+              MatrixKernel.multiply(
+                xs.baseAddress!, ys.baseAddress!, $0.baseAddress!, m: m, k: k, n: n, transposeA: transposeA,
+                transposeB: transposeB, wideTiles: wide)
+            }
           }
         }
+        // Rounding in float32 at every step: within k units of the largest term's size.
+        let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(
+          worst <= Double(k) * Double(Float.ulpOfOne) * 4,
+          "\(shape) transposeA: \(transposeA) transposeB: \(transposeB) wide: \(wide)")
       }
-      // Rounding in float32 at every step: within k units of the largest term's size.
-      let worst = zip(c, expected).map { abs(Double($0) - $1) }.max() ?? 0
-      #expect(
-        worst <= Double(k) * Double(Float.ulpOfOne) * 4, "\(shape) transposeA: \(transposeA) transposeB: \(transposeB)")
     }
   }
 

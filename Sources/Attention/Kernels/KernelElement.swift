@@ -22,10 +22,11 @@ protocol KernelElement: BinaryFloatingPoint, Sendable, BitwiseCopyable {
   /// with `step` 1 (A as stored) or `rowStride` 1 (A stored transposed) — and
   /// packed panels of B (see ``MatrixKernel``). `scratch` holds
   /// `(blockRows + tileRows) · blockDepth` elements for what it packs of A.
+  /// `wide` runs the AVX-512 tiles (only where ``Processor/hasAVX512``).
   static func macroKernel(
     _ a: UnsafePointer<Self>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Self>,
     _ c: UnsafeMutablePointer<Self>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
-    scratch: UnsafeMutablePointer<Self>)
+    scratch: UnsafeMutablePointer<Self>, wide: Bool)
   /// Packs a `rows × columns` block into panels of `height` rows (`attn_pack_row_panels_…`).
   static func packRowPanels(
     _ source: UnsafePointer<Self>, ld: Int, rows: Int, columns: Int, height: Int,
@@ -56,14 +57,14 @@ extension Double: KernelElement {
   static var blockDepth: Int { MatrixKernel.kc }
   static var blockRows: Int { MatrixKernel.mc }
   /// Packs the block of A into `scratch` (the float64 kernels read packed
-  /// panels), then runs ``MatrixKernel/macroKernel(_:_:_:ldc:m:n:k:overwrite:)``.
+  /// panels), then runs ``MatrixKernel/macroKernel(_:_:_:ldc:m:n:k:overwrite:wide:)``.
   static func macroKernel(
     _ a: UnsafePointer<Double>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Double>,
     _ c: UnsafeMutablePointer<Double>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
-    scratch: UnsafeMutablePointer<Double>
+    scratch: UnsafeMutablePointer<Double>, wide: Bool
   ) {
     packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
-    MatrixKernel.macroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
+    MatrixKernel.macroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite, wide: wide)
   }
 
   static func smallProduct(
@@ -109,14 +110,22 @@ extension Float: KernelElement {
     Processor.hasFusedMultiplyAdd
     ? attn_single_microkernel_6x16_strided_fma : attn_single_microkernel_6x16_strided_portable
 
-  /// Reads whole six-row panels of A where they are stored (packing A costs
-  /// a pass over it and saves nothing in the kernel: its six broadcasts a
-  /// step are loads either way); only a last, shorter panel is packed.
+  /// Runs the 6×16 kernel over the block, reading whole six-row panels of A
+  /// where they are stored (packing A costs a pass over it and saves nothing
+  /// in that kernel: its six broadcasts a step are loads either way; only a
+  /// last, shorter panel is packed) — or, with `wide` (AVX-512), packs A and
+  /// runs 12×32 tiles wherever they fit
+  /// (``wideMacroKernel(_:_:_:ldc:m:n:k:overwrite:)``).
   static func macroKernel(
     _ a: UnsafePointer<Float>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Float>,
     _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
-    scratch: UnsafeMutablePointer<Float>
+    scratch: UnsafeMutablePointer<Float>, wide: Bool
   ) {
+    if wide {
+      packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
+      wideMacroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
+      return
+    }
     let (mr, nr) = (tileRows, tileColumns)
     let flag: Int32 = overwrite ? 1 : 0
     let whole = m / mr * mr
@@ -144,6 +153,53 @@ extension Float: KernelElement {
           into: c + whole * ldc + j, ldc: ldc, height: m - whole, width: width, overwrite: overwrite
         ) { tile in microKernel(k, scratch, b, tile, nr, 1) }
       }
+      j += nr
+    }
+  }
+
+  /// The tiles of an `m × n` block of C from packed panels of A and B: 12×32
+  /// (two panels of each, `attn_single_microkernel_12x32_avx512`) wherever
+  /// they fit, the 6×16 kernel for the rows and columns left over. Only where
+  /// the processor has AVX-512.
+  static func wideMacroKernel(
+    _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int,
+    m: Int, n: Int, k: Int, overwrite: Bool
+  ) {
+    let (mr, nr) = (tileRows, tileColumns)
+    let flag: Int32 = overwrite ? 1 : 0
+    let kernel = microKernel
+    /// The 6×16 tile at (`i`, `j`), multiples of the tile size.
+    func tile(row i: Int, column j: Int) {
+      let (height, width) = (min(mr, m - i), min(nr, n - j))
+      let a = packedA + i * k
+      let b = packedB + j * k
+      if height == mr && width == nr {
+        kernel(k, a, b, c + i * ldc + j, ldc, flag)
+        return
+      }
+      MatrixKernel.edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) {
+        tile in kernel(k, a, b, tile, nr, 1)
+      }
+    }
+    var j = 0
+    while j < n {
+      var i = 0
+      if n - j >= 2 * nr {
+        let b = packedB + j * k
+        while m - i >= 2 * mr {
+          let a = packedA + i * k
+          attn_single_microkernel_12x32_avx512(k, a, a + mr * k, b, b + nr * k, c + i * ldc + j, ldc, flag)
+          i += 2 * mr
+        }
+        // The rows left below the wide tiles, in both panels of B.
+        for row in stride(from: i, to: m, by: mr) {
+          tile(row: row, column: j)
+          tile(row: row, column: j + nr)
+        }
+        j += 2 * nr
+        continue
+      }
+      for row in stride(from: 0, to: m, by: mr) { tile(row: row, column: j) }
       j += nr
     }
   }

@@ -42,11 +42,12 @@ enum MatrixKernel {
   /// `C = op(A) · op(B)` with `op(A)` `m×k` and `op(B)` `k×n`: with
   /// `transposeA`, A is stored as its transpose (`k×m`), likewise B (`n×k`)
   /// — read transposed while packing, so the gradient of a product needs no
-  /// transposed copies.
+  /// transposed copies. `wideTiles` runs the AVX-512 micro-kernels; the
+  /// tests turn it off to check the others on processors that have it.
   static func multiply<T: KernelElement>(
     _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>,
     m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
-    maxThreads: Int = activeProcessorCount, stop givenStop: StopRequest? = nil
+    maxThreads: Int = activeProcessorCount, stop givenStop: StopRequest? = nil, wideTiles: Bool = Processor.hasAVX512
   ) {
     guard m > 0, n > 0 else { return }
     guard k > 0, m * n * k > smallWork else {
@@ -126,7 +127,7 @@ enum MatrixKernel {
             T.macroKernel(
               transposeA ? shared.a + rowOffset * m + ic : shared.a + ic * k + rowOffset, step: transposeA ? m : 1,
               rowStride: transposeA ? 1 : k, shared.b, shared.c + ic * n + columnOffset, ldc: n, m: mcCurrent,
-              n: ncCurrent, k: kcCurrent, overwrite: overwrite, scratch: myA)
+              n: ncCurrent, k: kcCurrent, overwrite: overwrite, scratch: myA, wide: wideTiles)
           }
         }
         if threads > 1 {
@@ -234,17 +235,17 @@ enum MatrixKernel {
   static let microKernel: MicroKernel =
     Processor.hasFusedMultiplyAdd ? attn_microkernel_6x8_fma : attn_microkernel_6x8_portable
 
-  /// Runs the micro-kernels over every tile of an `m × n` block of C: where
-  /// the processor has AVX-512, 12×16 tiles (two panels of A by two of B)
-  /// wherever they fit, and `mr × nr` tiles for the rest.
+  /// Runs the micro-kernels over every tile of an `m × n` block of C: with
+  /// `wide` (AVX-512), 12×16 tiles (two panels of A by two of B) wherever
+  /// they fit, and `mr × nr` tiles for the rest.
   static func macroKernel(
     _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool
+    ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool, wide: Bool = Processor.hasAVX512
   ) {
     var j = 0
     while j < n {
       var i = 0
-      if Processor.hasAVX512 && n - j >= 2 * nr {
+      if wide && n - j >= 2 * nr {
         let b = packedB + (j / nr) * nr * k
         while m - i >= 2 * mr {
           let a = packedA + (i / mr) * mr * k
@@ -275,7 +276,7 @@ enum MatrixKernel {
   static let transposedKernel: TransposedKernel =
     Processor.hasFusedMultiplyAdd ? attn_microkernel_columns_6x8_fma : attn_microkernel_columns_6x8_portable
 
-  /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:)`` with A read in place
+  /// As ``macroKernel(_:_:_:ldc:m:n:k:overwrite:wide:)`` with A read in place
   /// instead of packed, stored transposed (`A[r, p]` at `a[p·lda + r]`): for
   /// an A made just before the product (attention's weights), whose packing
   /// would cost as much as the product. Columns of that storage up to `m`

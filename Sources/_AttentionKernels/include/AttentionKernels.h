@@ -39,6 +39,14 @@ void attn_single_microkernel_6x16_strided_portable(
     ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b, float *c, ptrdiff_t ldc,
     int overwrite);
 
+/// AVX-512 only (x86-64; call it only when attn_kernels_have_avx512() is 1):
+/// the float32 tile C[0..<12, 0..<32] (+)= A·B from two packed 6-row panels
+/// of A (`a0` rows 0–5, `a1` rows 6–11) and two packed 16-column panels of
+/// B (`b0` columns 0–15, `b1` 16–31), packed as for the 6×16 kernel.
+void attn_single_microkernel_12x32_avx512(
+    ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
+    int overwrite);
+
 /// C = A·B for small products (no packing), overwriting C (m × n): A is
 /// m × k (stored k × m with `transposed_a`), B is k × n (stored n × k with
 /// `transposed_b`); at most one of the two flags.
