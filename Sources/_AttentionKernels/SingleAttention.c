@@ -12,8 +12,11 @@
 // (twelve 8-float accumulators, as the 6×16 product micro-kernel; every key
 // or value loaded once for all six, every query element broadcast once for
 // sixteen), the keys packed in panels of 16 read front to back;
-// exponentials run in float lanes (vector_expf8, VectorExp.h). Scores and
-// outputs are float32, as PyTorch's; the running sums are doubles.
+// exponentials run in float lanes (vector_expf8, VectorExp.h). The AVX-512
+// build (`wide`) takes two panels of keys, or 32 columns of values, per
+// product in 16-float vectors, and sixteen exponentials at a time: the same
+// operations on each element, in half the instructions. Scores and outputs
+// are float32, as PyTorch's; the running sums are doubles.
 //
 // Layout (row-major, rows `ld` apart): query i of head g at q + i·ldq + g·dk,
 // key j at k + j·ldk, value j at v + j·ldv, output i of head g at
@@ -29,6 +32,20 @@
 
 typedef f32x8 v8f;
 typedef i32x8 v8i;
+// Sixteen floats: with AVX-512 (`wide`), the products take two panels of
+// keys, or 32 columns of values, at once in 16-float accumulators: twelve
+// of them per step as before, for half the instructions per multiply-add.
+typedef float v16f __attribute__((vector_size(64)));
+
+ATTN_INLINE v16f load16f(const float *p) {
+  v16f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store16f(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE v16f splat16f(float x) { return (v16f){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
 
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 
@@ -43,9 +60,31 @@ ptrdiff_t attn_attention_workspace_float32(ptrdiff_t m, ptrdiff_t dk, ptrdiff_t 
 /// reads the next 64 bytes of a panel.
 ATTN_INLINE void rows_times_transposed(
     const float *const x[ROWS], const float *panels, ptrdiff_t d, ptrdiff_t count, float *out, ptrdiff_t ldo,
-    int fused) {
+    int fused, int wide) {
+  ptrdiff_t j0 = 0;
+  if (wide) {
+    // Two panels side by side, one 16-float load from each per step (the
+    // second may be the zero padding past m, or keys past `count`: those
+    // scores are written and not used).
+    for (; j0 + BLOCK < count; j0 += 2 * BLOCK) {
+      v16f acc[ROWS][2] = {{0}};
+      const float *first = panels + j0 * d, *second = first + BLOCK * d;
+      for (ptrdiff_t c = 0; c < d; c++) {
+        v16f a = load16f(first + c * BLOCK), b = load16f(second + c * BLOCK);
+        for (int r = 0; r < ROWS; r++) {
+          v16f s = splat16f(x[r][c]);
+          acc[r][0] = __builtin_elementwise_fma(s, a, acc[r][0]);
+          acc[r][1] = __builtin_elementwise_fma(s, b, acc[r][1]);
+        }
+      }
+      for (int r = 0; r < ROWS; r++) {
+        store16f(out + r * ldo + j0, acc[r][0]);
+        store16f(out + r * ldo + j0 + BLOCK, acc[r][1]);
+      }
+    }
+  }
   // Both halves of a panel row in one pass: each broadcast serves two products.
-  for (ptrdiff_t j0 = 0; j0 < count; j0 += BLOCK) {
+  for (; j0 < count; j0 += BLOCK) {
     v8f acc[ROWS][2] = {{0}};
     const float *panel = panels + j0 * d;
     for (ptrdiff_t c = 0; c < d; c++) {
@@ -67,8 +106,27 @@ ATTN_INLINE void rows_times_transposed(
 /// to what out holds with `accumulate`, else stored.
 ATTN_INLINE void weights_times_rows(
     const float *w, ptrdiff_t mp, ptrdiff_t count, const float *y, ptrdiff_t ldy, ptrdiff_t d, float *const out[ROWS],
-    int accumulate, int fused) {
+    int accumulate, int fused, int wide) {
   ptrdiff_t c0 = 0;
+  for (; wide && c0 + 2 * BLOCK <= d; c0 += 2 * BLOCK) {
+    v16f acc[ROWS][2] = {{0}};
+    for (ptrdiff_t j = 0; j < count; j++) {
+      v16f a = load16f(y + j * ldy + c0), b = load16f(y + j * ldy + c0 + BLOCK);
+      for (int r = 0; r < ROWS; r++) {
+        v16f s = splat16f(w[r * mp + j]);
+        acc[r][0] = __builtin_elementwise_fma(s, a, acc[r][0]);
+        acc[r][1] = __builtin_elementwise_fma(s, b, acc[r][1]);
+      }
+    }
+    for (int r = 0; r < ROWS; r++) {
+      if (accumulate) {
+        acc[r][0] += load16f(out[r] + c0);
+        acc[r][1] += load16f(out[r] + c0 + BLOCK);
+      }
+      store16f(out[r] + c0, acc[r][0]);
+      store16f(out[r] + c0 + BLOCK, acc[r][1]);
+    }
+  }
   for (; c0 + BLOCK <= d; c0 += BLOCK) {
     v8f acc[ROWS][2] = {{0}};
     for (ptrdiff_t j = 0; j < count; j++) {
@@ -127,10 +185,21 @@ typedef double v8d __attribute__((vector_size(64)));
 
 /// s[j] ← exp(s[j] − shift) for j < count, in float32 as PyTorch's kernels
 /// (x − shift and the exp in float lanes, eight at a time); returns their
-/// sum in double, lane by lane, the lanes added once at the end.
-ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, float shift, int fused) {
+/// sum in double, lane by lane, the lanes added once at the end. `wide`
+/// takes sixteen at a time first (AVX-512).
+ATTN_INLINE double exponentiate_row(float *s, ptrdiff_t count, float shift, int fused, int wide) {
   v8d totals = {0};
   ptrdiff_t j = 0;
+  if (wide) {
+    v8d upper = {0};
+    for (; j + 16 <= count; j += 16) {
+      v16f e = vector_expf16(load16f(s + j) - shift, fused);
+      store16f(s + j, e);
+      totals += __builtin_convertvector(__builtin_shufflevector(e, e, 0, 1, 2, 3, 4, 5, 6, 7), v8d);
+      upper += __builtin_convertvector(__builtin_shufflevector(e, e, 8, 9, 10, 11, 12, 13, 14, 15), v8d);
+    }
+    totals += upper;
+  }
   for (; j + 8 <= count; j += 8) {
     v8f e = vector_expf8(load8f(s + j) - shift, fused);
     store8f(s + j, e);
@@ -188,7 +257,7 @@ static ptrdiff_t visible_in_block(ptrdiff_t i, ptrdiff_t k0, ptrdiff_t count, pt
 ATTN_INLINE int attention_forward(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
-    int causal, float *workspace, int fused) {
+    int causal, float *workspace, int fused, int wide) {
   ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
   float *kt = workspace, *scores = kt + dk * mp, *zeros = scores + ROWS * KEY_BLOCK, *scratch = zeros + d;
   // The running maxima and sums of a block's queries (8-byte aligned: an even number of floats precede).
@@ -219,7 +288,7 @@ ATTN_INLINE int attention_forward(
             x[r] = r < rows ? q + (i0 + r) * ldq + g * dk : zeros;
             o[r] = r < rows ? out + (i0 + r) * ldo + g * dv : scratch;
           }
-          rows_times_transposed(x, kt + k0 * dk, dk, count, scores, KEY_BLOCK, fused);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, scores, KEY_BLOCK, fused, wide);
           for (int r = 0; r < ROWS; r++) {
             float *s = scores + r * KEY_BLOCK;
             ptrdiff_t visible = r < rows ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
@@ -232,11 +301,11 @@ ATTN_INLINE int attention_forward(
             double shift = maxima[i] > largest ? maxima[i] : largest;
             double rescale = maxima[i] == -INFINITY ? 0 : exp(maxima[i] - shift);
             maxima[i] = shift;
-            sums[i] = sums[i] * rescale + exponentiate_row(s, visible, (float)shift, fused);
+            sums[i] = sums[i] * rescale + exponentiate_row(s, visible, (float)shift, fused, wide);
             if (rescale != 1)
               for (ptrdiff_t c = 0; c < dv; c++) o[r][c] *= (float)rescale;
           }
-          weights_times_rows(scores, KEY_BLOCK, count, v + k0 * ldv, ldv, dv, o, 1, fused);
+          weights_times_rows(scores, KEY_BLOCK, count, v + k0 * ldv, ldv, dv, o, 1, fused, wide);
         }
       }
       for (ptrdiff_t i = 0; i < block; i++) {
@@ -258,7 +327,7 @@ ATTN_INLINE int attention_forward(
 ATTN_INLINE void attention_backward(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk_out, float *dv_out, ptrdiff_t group,
-    ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale, int causal, float *workspace, int fused) {
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale, int causal, float *workspace, int fused, int wide) {
   ptrdiff_t mp = padded(m), d = dk > dv ? dk : dv;
   float *kt = workspace, *vt = kt + dk * mp, *dkeys = vt + dv * mp, *dvalues = dkeys + m * dk;
   float *weights = dvalues + m * dv, *dscores = weights + ROWS * KEY_BLOCK, *zeros = dscores + ROWS * KEY_BLOCK;
@@ -293,19 +362,19 @@ ATTN_INLINE void attention_backward(
             gradient[r] = r < rows ? dout + (i0 + r) * ldo + g * dv : zeros;
             dquery[r] = r < rows ? dq + (i0 + r) * ldq + g * dk : scratch;
           }
-          rows_times_transposed(x, kt + k0 * dk, dk, count, weights, KEY_BLOCK, fused);
-          rows_times_transposed(gradient, vt + k0 * dv, dv, count, dscores, KEY_BLOCK, fused);
+          rows_times_transposed(x, kt + k0 * dk, dk, count, weights, KEY_BLOCK, fused, wide);
+          rows_times_transposed(gradient, vt + k0 * dv, dv, count, dscores, KEY_BLOCK, fused, wide);
           for (int r = 0; r < ROWS; r++) {
             float *p = weights + r * KEY_BLOCK, *ds = dscores + r * KEY_BLOCK;
             float logsum = r < rows ? lse[g * n + i0 + r] : -INFINITY;
             ptrdiff_t visible = logsum > -INFINITY ? visible_in_block(i0 + r, k0, count, m, causal) : 0;
             for (ptrdiff_t j = 0; j < visible; j++) p[j] *= scale;
-            if (visible > 0) exponentiate_row(p, visible, logsum, fused);
+            if (visible > 0) exponentiate_row(p, visible, logsum, fused, wide);
             for (ptrdiff_t j = visible; j < count; j++) p[j] = 0;
             float total = r < rows ? totals[i0 + r - b0] : 0;
             for (ptrdiff_t j = 0; j < count; j++) ds[j] = p[j] * (ds[j] - total) * scale;
           }
-          weights_times_rows(dscores, KEY_BLOCK, count, k + k0 * ldk, ldk, dk, dquery, 1, fused);
+          weights_times_rows(dscores, KEY_BLOCK, count, k + k0 * ldk, ldk, dk, dquery, 1, fused, wide);
           accumulate_outer(dkeys + k0 * dk, dk, dscores, KEY_BLOCK, x, count);
           accumulate_outer(dvalues + k0 * dv, dv, weights, KEY_BLOCK, gradient, count);
         }
@@ -322,14 +391,14 @@ ATTN_FMA_TARGET int attn_attention_forward_float32_fma(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
     int causal, float *workspace) {
-  return attention_forward(q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace, 1);
+  return attention_forward(q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace, 1, 0);
 }
 
 int attn_attention_forward_float32_portable(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
     int causal, float *workspace) {
-  return attention_forward(q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace, 0);
+  return attention_forward(q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace, 0, 0);
 }
 
 ATTN_FMA_TARGET void attn_attention_backward_float32_fma(
@@ -338,7 +407,7 @@ ATTN_FMA_TARGET void attn_attention_backward_float32_fma(
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace) {
   attention_backward(
       q, ldq, k, ldk, v, ldv, out, dout, ldo, lse, dq, dk, dv, group, n, m, key_width, value_width, scale, causal,
-      workspace, 1);
+      workspace, 1, 0);
 }
 
 void attn_attention_backward_float32_portable(
@@ -347,5 +416,44 @@ void attn_attention_backward_float32_portable(
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace) {
   attention_backward(
       q, ldq, k, ldk, v, ldv, out, dout, ldo, lse, dq, dk, dv, group, n, m, key_width, value_width, scale, causal,
-      workspace, 0);
+      workspace, 0, 0);
 }
+
+#if defined(__x86_64__)
+#define ATTN_AVX512_TARGET __attribute__((target("avx512f,avx2,fma")))
+
+ATTN_AVX512_TARGET int attn_attention_forward_float32_avx512(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
+    ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
+    int causal, float *workspace) {
+  return attention_forward(q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace, 1, 1);
+}
+
+ATTN_AVX512_TARGET void attn_attention_backward_float32_avx512(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
+    const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace) {
+  attention_backward(
+      q, ldq, k, ldk, v, ldv, out, dout, ldo, lse, dq, dk, dv, group, n, m, key_width, value_width, scale, causal,
+      workspace, 1, 1);
+}
+#else
+int attn_attention_forward_float32_avx512(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
+    ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
+    int causal, float *workspace) {
+  // Never called: attn_kernels_have_avx512() is 0 here.
+  return attn_attention_forward_float32_portable(
+      q, ldq, k, ldk, v, ldv, out, ldo, lse, group, n, m, dk, dv, scale, causal, workspace);
+}
+
+void attn_attention_backward_float32_avx512(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
+    const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace) {
+  // Never called: attn_kernels_have_avx512() is 0 here.
+  attn_attention_backward_float32_portable(
+      q, ldq, k, ldk, v, ldv, out, dout, ldo, lse, dq, dk, dv, group, n, m, key_width, value_width, scale, causal,
+      workspace);
+}
+#endif

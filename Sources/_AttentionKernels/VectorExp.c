@@ -114,6 +114,28 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 
 ATTN_DEFINE_VECTOR_EXP(vector_exp8, v8d, v8i, 8, ATTN_AVX512_TARGET)
 
+// The sixteen-lane float exp (the float32 attention kernel's AVX-512 build),
+// for its tests. The loop has no target of its own, as the kernel's: a call
+// passing 64-byte vectors from an AVX-512 function to one without would
+// change the calling convention.
+ATTN_INLINE void exp_float32_sixteen(float *values, ptrdiff_t count) {
+  ptrdiff_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    f32x16 v;
+    memcpy(&v, values + i, sizeof v);
+    v = vector_expf16(v, 1);
+    memcpy(values + i, &v, sizeof v);
+  }
+  for (; i < count; i++) {
+    f32x16 v = {values[i]};
+    values[i] = vector_expf16(v, 1)[0];
+  }
+}
+
+ATTN_AVX512_TARGET void attn_exp_float32_avx512(float *values, ptrdiff_t count) {
+  exp_float32_sixteen(values, count);
+}
+
 ATTN_AVX512_TARGET double attn_exponentiate_avx512(double *buffer, ptrdiff_t count, double shift, double scale) {
   v8d total = {0};
   ptrdiff_t index = 0;
@@ -146,6 +168,8 @@ ATTN_AVX512_TARGET void attn_exponentiate_columns_avx512(
   if (wide < cols) exponentiate_columns(tile + wide, rows, cols - wide, ld, shift + wide, scale, sums + wide, 1);
 }
 #else
+void attn_exp_float32_avx512(float *values, ptrdiff_t count) { attn_exp_float32_portable(values, count); }
+
 void attn_exponentiate_columns_avx512(
     double *tile, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const double *shift, double scale, double *sums) {
   attn_exponentiate_columns_portable(tile, rows, cols, ld, shift, scale, sums);

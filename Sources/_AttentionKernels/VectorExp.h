@@ -74,36 +74,46 @@ ATTN_DEFINE_VECTOR_EXP(vector_exp, v4d, v4i, 4, )
 // (ln2 in two parts), e^r by Cephes's degree-6 fit (as expf), 2^k in the
 // exponent bits. Below −87.3 (where 2^k leaves the normal floats) the
 // result is 0, above 88.7 infinity; NaN stays NaN. Twice the lanes of
-// vector_exp, for the float32 attention kernel.
-ATTN_INLINE f32x8 vector_expf8(f32x8 x, int fused) {
-  const f32x8 zero = {0};
-  const i32x8 below = (i32x8)(x < -87.33654f), above = (i32x8)(x > 88.72283f);
-  f32x8 clamped = (f32x8)((below & (i32x8)(zero - 87.33654f)) | (~below & (i32x8)x));
-  clamped = (f32x8)((above & (i32x8)(zero + 88.72283f)) | (~above & (i32x8)clamped));
-  // Adding 1.5·2²³ rounds to the nearest integer k, left in the low bits.
-  const f32x8 magic = zero + 12582912.0f;
-  f32x8 shifted = fused ? __builtin_elementwise_fma(clamped, zero + 1.44269504088896341f, magic)
-                        : clamped * 1.44269504088896341f + magic;
-  f32x8 k = shifted - magic;
-  f32x8 r = fused ? __builtin_elementwise_fma(k, zero - 0.693359375f, clamped) : k * -0.693359375f + clamped;
-  r = fused ? __builtin_elementwise_fma(k, zero + 2.12194440e-4f, r) : k * 2.12194440e-4f + r;
-  static const float coefficients[] = {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f,
-                                       5.0000001201e-1f};
-  f32x8 p = zero + 1.9875691500e-4f;
-  for (int i = 0; i < 5; i++)
-    p = fused ? __builtin_elementwise_fma(p, r, zero + coefficients[i]) : p * r + coefficients[i];
-  f32x8 r2 = r * r;
-  p = fused ? __builtin_elementwise_fma(p, r2, r + 1) : p * r2 + (r + 1);
-  // 2^k: the exponent field holds k + 127; for k > 0 it is built as 2^(k−1)
-  // and the product doubled, since 2^128 (k for x in 88.03…88.72) is not a float.
-  i32x8 ki = (i32x8)shifted - (i32x8)magic;
-  i32x8 positive = ki > 0;
-  f32x8 result = p * (f32x8)(((ki + positive) + 127) << 23);
-  result = (f32x8)((positive & (i32x8)(result + result)) | (~positive & (i32x8)result));
-  result = (f32x8)(~below & (i32x8)result);
-  result = (f32x8)((above & (i32x8)(zero + INFINITY)) | (~above & (i32x8)result));
-  const i32x8 isNaN = (i32x8)(x != x);
-  return (f32x8)((isNaN & (i32x8)x) | (~isNaN & (i32x8)result));
-}
+// vector_exp, for the float32 attention kernel (written once for eight and
+// for sixteen lanes).
+#define ATTN_DEFINE_VECTOR_EXPF(NAME, VF, VI)                                                          \
+  ATTN_INLINE VF NAME(VF x, int fused) {                                                                 \
+    const VF zero = {0};                                                                                 \
+    const VI below = (VI)(x < -87.33654f), above = (VI)(x > 88.72283f);                                  \
+    VF clamped = (VF)((below & (VI)(zero - 87.33654f)) | (~below & (VI)x));                              \
+    clamped = (VF)((above & (VI)(zero + 88.72283f)) | (~above & (VI)clamped));                           \
+    /* Adding 1.5·2²³ rounds to the nearest integer k, left in the low bits. */                         \
+    const VF magic = zero + 12582912.0f;                                                                 \
+    VF shifted = fused ? __builtin_elementwise_fma(clamped, zero + 1.44269504088896341f, magic)          \
+                       : clamped * 1.44269504088896341f + magic;                                         \
+    VF k = shifted - magic;                                                                              \
+    VF r = fused ? __builtin_elementwise_fma(k, zero - 0.693359375f, clamped) : k * -0.693359375f + clamped; \
+    r = fused ? __builtin_elementwise_fma(k, zero + 2.12194440e-4f, r) : k * 2.12194440e-4f + r;         \
+    static const float coefficients[] = {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,           \
+                                         1.6666665459e-1f, 5.0000001201e-1f};                            \
+    VF p = zero + 1.9875691500e-4f;                                                                      \
+    for (int i = 0; i < 5; i++)                                                                          \
+      p = fused ? __builtin_elementwise_fma(p, r, zero + coefficients[i]) : p * r + coefficients[i];     \
+    VF r2 = r * r;                                                                                       \
+    p = fused ? __builtin_elementwise_fma(p, r2, r + 1) : p * r2 + (r + 1);                              \
+    /* 2^k: the exponent field holds k + 127; for k > 0 it is built as 2^(k−1)                          \
+       and the product doubled, since 2^128 (k for x in 88.03…88.72) is not a float. */                 \
+    VI ki = (VI)shifted - (VI)magic;                                                                     \
+    VI positive = ki > 0;                                                                                \
+    VF result = p * (VF)(((ki + positive) + 127) << 23);                                                 \
+    result = (VF)((positive & (VI)(result + result)) | (~positive & (VI)result));                        \
+    result = (VF)(~below & (VI)result);                                                                  \
+    result = (VF)((above & (VI)(zero + INFINITY)) | (~above & (VI)result));                              \
+    const VI isNaN = (VI)(x != x);                                                                       \
+    return (VF)((isNaN & (VI)x) | (~isNaN & (VI)result));                                                \
+  }
+
+ATTN_DEFINE_VECTOR_EXPF(vector_expf8, f32x8, i32x8)
+
+// The same for sixteen floats (one AVX-512 register; the float32 attention
+// kernel's AVX-512 build).
+typedef float f32x16 __attribute__((vector_size(64)));
+typedef int32_t i32x16 __attribute__((vector_size(64)));
+ATTN_DEFINE_VECTOR_EXPF(vector_expf16, f32x16, i32x16)
 
 #endif

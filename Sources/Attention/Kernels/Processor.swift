@@ -55,13 +55,18 @@ enum Processor {
   static let geluBackward: GeluBackward =
     hasFusedMultiplyAdd ? attn_gelu_backward_float32_fma : attn_gelu_backward_float32_portable
 
-  /// Softmax attention of one float32 key/value head and its query heads (`SingleAttention.c`).
+  /// Softmax attention of one float32 key/value head and its query heads
+  /// (`SingleAttention.c`): its products on 16-float vectors with AVX-512.
   static let singleAttentionForward =
-    hasFusedMultiplyAdd ? attn_attention_forward_float32_fma : attn_attention_forward_float32_portable
+    hasAVX512
+    ? attn_attention_forward_float32_avx512
+    : hasFusedMultiplyAdd ? attn_attention_forward_float32_fma : attn_attention_forward_float32_portable
 
   /// Its backward pass.
   static let singleAttentionBackward =
-    hasFusedMultiplyAdd ? attn_attention_backward_float32_fma : attn_attention_backward_float32_portable
+    hasAVX512
+    ? attn_attention_backward_float32_avx512
+    : hasFusedMultiplyAdd ? attn_attention_backward_float32_fma : attn_attention_backward_float32_portable
 
   /// LayerNorm of float32 rows, keeping x̂ and each row's 1/σ (`Normalization.c`).
   static let layerNorm = hasFusedMultiplyAdd ? attn_layer_norm_float32_fma : attn_layer_norm_float32_portable

@@ -174,6 +174,9 @@ void attn_cross_entropy_backward_float32_portable(
 /// exp (vector_expf8 in VectorExp.h; VectorExp.c), exposed for its tests.
 void attn_exp_float32_fma(float *values, ptrdiff_t count);
 void attn_exp_float32_portable(float *values, ptrdiff_t count);
+/// The same sixteen lanes at a time (vector_expf16): only when
+/// attn_kernels_have_avx512() is 1.
+void attn_exp_float32_avx512(float *values, ptrdiff_t count);
 
 /// Softmax along each of `rows` contiguous rows of `cols` (Softmax.c):
 /// exp((x − max)·scale) over the row's sum, exponentials and sums in double;
@@ -201,6 +204,13 @@ int attn_attention_forward_float32_portable(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
     ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
     int causal, float *workspace);
+/// The same with AVX-512 (x86-64; only when attn_kernels_have_avx512() is 1):
+/// products on 16-float vectors, two panels of keys or 32 columns of values
+/// at a time.
+int attn_attention_forward_float32_avx512(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, float *out,
+    ptrdiff_t ldo, float *lse, ptrdiff_t group, ptrdiff_t n, ptrdiff_t m, ptrdiff_t dk, ptrdiff_t dv, float scale,
+    int causal, float *workspace);
 /// Its backward pass: from the output, its gradient `dout` (both ldo apart)
 /// and `lse`, the gradients of the queries (`dq`, laid out as q), keys and
 /// values (`dk`, `dv`, as k and v) of this key/value head. `workspace` holds
@@ -210,6 +220,10 @@ void attn_attention_backward_float32_fma(
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
 void attn_attention_backward_float32_portable(
+    const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
+    const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
+    ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
+void attn_attention_backward_float32_avx512(
     const float *q, ptrdiff_t ldq, const float *k, ptrdiff_t ldk, const float *v, ptrdiff_t ldv, const float *out,
     const float *dout, ptrdiff_t ldo, const float *lse, float *dq, float *dk, float *dv, ptrdiff_t group,
     ptrdiff_t n, ptrdiff_t m, ptrdiff_t key_width, ptrdiff_t value_width, float scale, int causal, float *workspace);
