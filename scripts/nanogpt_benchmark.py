@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--attn", default=os.path.join(here, ".build", "release", "attn"))
     args = parser.parse_args()
     nanogpt = os.path.abspath(args.nanogpt)
+    # attn runs in a scratch directory: a relative path is taken from here.
+    args.attn = os.path.abspath(args.attn)
     data = os.path.join(nanogpt, "data", "shakespeare_char")
     if not os.path.exists(os.path.join(data, "val.bin")):
         shutil.copy(os.path.join(here, "lessons", "data", "tinyshakespeare.txt"), os.path.join(data, "input.txt"))
