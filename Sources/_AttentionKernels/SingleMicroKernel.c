@@ -134,7 +134,46 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
     }
   }
 }
+
+// The 12×32 tile with A read where it is stored, as the strided 6×16 kernel:
+// row r's value at step p is a[r·row_stride + p·step].
+ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b0, const float *b1, float *c,
+    ptrdiff_t ldc, int overwrite) {
+  v16f left[12] = {0}, right[12] = {0};
+  for (ptrdiff_t p = 0; p < k; p++) {
+    v16f x0 = load16f(b0), x1 = load16f(b1);
+    const float *column = a + p * step;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < 12; r++) {
+      float x = column[r * row_stride];
+      v16f s = {x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+      left[r] = __builtin_elementwise_fma(s, x0, left[r]);
+      right[r] = __builtin_elementwise_fma(s, x1, right[r]);
+    }
+    b0 += 16;
+    b1 += 16;
+  }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < 12; r++) {
+    float *row = c + r * ldc;
+    if (overwrite) {
+      store16f(row, left[r]);
+      store16f(row + 16, right[r]);
+    } else {
+      store16f(row, load16f(row) + left[r]);
+      store16f(row + 16, load16f(row + 16) + right[r]);
+    }
+  }
+}
 #else
+void attn_single_microkernel_12x32_strided_avx512(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b0, const float *b1, float *c,
+    ptrdiff_t ldc, int overwrite) {
+  // Never called: attn_kernels_have_avx512() is 0 here.
+  (void)k, (void)a, (void)step, (void)row_stride, (void)b0, (void)b1, (void)c, (void)ldc, (void)overwrite;
+}
+
 void attn_single_microkernel_12x32_avx512(
     ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
     int overwrite) {

@@ -74,9 +74,13 @@ import _TestSupport
 
   /// The float32 kernels (6 × 16 tiles, kc = 512, A read in place in whole
   /// panels and packed in a last, shorter one; with AVX-512, 12 × 32 tiles
-  /// from packed panels and 6 × 16 ones for what is left) against the
-  /// float64 definition on the same values, every operand stored either way.
-  @Test(arguments: shapes + [(768, 128, 128), (128, 768, 512), (71, 1030, 33), (13, 600, 700), (150, 40, 80)])
+  /// and 6 × 16 ones for what is left, A packed when its rows are a multiple
+  /// of 2 KB apart: k = 512, 1024) against the float64 definition on the same
+  /// values, every operand stored either way.
+  @Test(
+    arguments: shapes + [
+      (768, 128, 128), (128, 768, 512), (71, 1030, 33), (13, 600, 700), (150, 40, 80), (40, 512, 70), (30, 1024, 40),
+    ])
   func float32MatchesTheDefinition(_ shape: (Int, Int, Int)) throws {
     let (m, k, n) = shape
     let a = try randn([m, k], seed: UInt64(m * 1000 + k)).converted(to: .float32).converted(to: .float64)

@@ -110,22 +110,65 @@ extension Float: KernelElement {
     Processor.hasFusedMultiplyAdd
     ? attn_single_microkernel_6x16_strided_fma : attn_single_microkernel_6x16_strided_portable
 
-  /// Runs the 6×16 kernel over the block, reading whole six-row panels of A
-  /// where they are stored (packing A costs a pass over it and saves nothing
-  /// in that kernel: its six broadcasts a step are loads either way; only a
-  /// last, shorter panel is packed) — or, with `wide` (AVX-512), packs A and
-  /// runs 12×32 tiles wherever they fit
-  /// (``wideMacroKernel(_:_:_:ldc:m:n:k:overwrite:)``).
+  /// The AVX-512 kernel reading A in place.
+  static let wideKernel = attn_single_microkernel_12x32_strided_avx512
+
+  /// Runs the micro-kernels over every tile of the block, reading A where it
+  /// is stored (packing A costs a pass over it and saves nothing in these
+  /// kernels: their broadcasts are loads either way; only a last, shorter
+  /// panel is packed): with `wide` (AVX-512), 12×32 tiles wherever they fit
+  /// and 6×16 ones for the rows and columns left over; else 6×16 tiles.
+  ///
+  /// Twelve rows of A a multiple of 2 KB apart share at most two sets of an
+  /// L1 cache (64 sets of 64-byte lines), more lines than its eight ways
+  /// hold: such an A (1024 floats a row) is packed for the 12×32 tiles, which
+  /// then read it front to back (`A @ A` at 1024: 196–210 GFLOP/s packed,
+  /// slower than the 6×16 tiles in place).
   static func macroKernel(
     _ a: UnsafePointer<Float>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Float>,
     _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
     scratch: UnsafeMutablePointer<Float>, wide: Bool
   ) {
-    if wide {
+    guard wide else {
+      narrowMacroKernel(
+        a, step: step, rowStride: rowStride, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite,
+        scratch: scratch)
+      return
+    }
+    if step == 1 && (rowStride * MemoryLayout<Float>.stride) % 2048 == 0 {
       packPanels(of: a, step: step, rowStride: rowStride, rows: m, k: k, into: scratch)
       wideMacroKernel(scratch, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite)
       return
     }
+    let nr = tileColumns
+    let flag: Int32 = overwrite ? 1 : 0
+    let (wideRows, wideColumns) = (m / 12 * 12, n / (2 * nr) * (2 * nr))
+    for j in stride(from: 0, to: wideColumns, by: 2 * nr) {
+      let b = packedB + j * k
+      for i in stride(from: 0, to: wideRows, by: 12) {
+        wideKernel(k, a + i * rowStride, step, rowStride, b, b + nr * k, c + i * ldc + j, ldc, flag)
+      }
+    }
+    // The rows below the wide tiles, then the columns right of them.
+    if wideRows < m && wideColumns > 0 {
+      narrowMacroKernel(
+        a + wideRows * rowStride, step: step, rowStride: rowStride, packedB, c + wideRows * ldc, ldc: ldc,
+        m: m - wideRows, n: wideColumns, k: k, overwrite: overwrite, scratch: scratch)
+    }
+    if wideColumns < n {
+      narrowMacroKernel(
+        a, step: step, rowStride: rowStride, packedB + wideColumns * k, c + wideColumns, ldc: ldc, m: m,
+        n: n - wideColumns, k: k, overwrite: overwrite, scratch: scratch)
+    }
+  }
+
+  /// The 6×16 tiles of a block, A read in place in whole six-row panels and
+  /// packed in a last, shorter one.
+  static func narrowMacroKernel(
+    _ a: UnsafePointer<Float>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
+    scratch: UnsafeMutablePointer<Float>
+  ) {
     let (mr, nr) = (tileRows, tileColumns)
     let flag: Int32 = overwrite ? 1 : 0
     let whole = m / mr * mr
@@ -160,7 +203,7 @@ extension Float: KernelElement {
   /// The tiles of an `m × n` block of C from packed panels of A and B: 12×32
   /// (two panels of each, `attn_single_microkernel_12x32_avx512`) wherever
   /// they fit, the 6×16 kernel for the rows and columns left over. Only where
-  /// the processor has AVX-512.
+  /// the processor has AVX-512, for an A whose rows alias in the L1 cache.
   static func wideMacroKernel(
     _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int,
     m: Int, n: Int, k: Int, overwrite: Bool

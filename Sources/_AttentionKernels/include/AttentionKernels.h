@@ -47,6 +47,12 @@ void attn_single_microkernel_12x32_avx512(
     ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
     int overwrite);
 
+/// The same with A read in place: A[r, p] at a[r·row_stride + p·step] (all
+/// twelve rows must be readable), B in two packed 16-column panels.
+void attn_single_microkernel_12x32_strided_avx512(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b0, const float *b1, float *c,
+    ptrdiff_t ldc, int overwrite);
+
 /// C = A·B for small products (no packing), overwriting C (m × n): A is
 /// m × k (stored k × m with `transposed_a`), B is k × n (stored n × k with
 /// `transposed_b`); at most one of the two flags.
