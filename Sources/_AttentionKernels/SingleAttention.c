@@ -73,8 +73,8 @@ ATTN_INLINE void rows_times_transposed(
         v16f a = load16f(first + c * BLOCK), b = load16f(second + c * BLOCK);
         for (int r = 0; r < ROWS; r++) {
           v16f s = splat16f(x[r][c]);
-          acc[r][0] = __builtin_elementwise_fma(s, a, acc[r][0]);
-          acc[r][1] = __builtin_elementwise_fma(s, b, acc[r][1]);
+          acc[r][0] = ATTN_MULTIPLY_ADD(s, a, acc[r][0], fused);
+          acc[r][1] = ATTN_MULTIPLY_ADD(s, b, acc[r][1], fused);
         }
       }
       for (int r = 0; r < ROWS; r++) {
@@ -114,8 +114,8 @@ ATTN_INLINE void weights_times_rows(
       v16f a = load16f(y + j * ldy + c0), b = load16f(y + j * ldy + c0 + BLOCK);
       for (int r = 0; r < ROWS; r++) {
         v16f s = splat16f(w[r * mp + j]);
-        acc[r][0] = __builtin_elementwise_fma(s, a, acc[r][0]);
-        acc[r][1] = __builtin_elementwise_fma(s, b, acc[r][1]);
+        acc[r][0] = ATTN_MULTIPLY_ADD(s, a, acc[r][0], fused);
+        acc[r][1] = ATTN_MULTIPLY_ADD(s, b, acc[r][1], fused);
       }
     }
     for (int r = 0; r < ROWS; r++) {

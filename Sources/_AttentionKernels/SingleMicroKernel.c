@@ -90,7 +90,9 @@ void attn_single_microkernel_6x16_strided_portable(
 // columns left over go to that kernel). The 32 vector registers hold 24
 // sixteen-wide accumulators: each step loads two vectors of B and broadcasts
 // twelve values of A for 24 fused multiply-adds — four times the 6×16
-// kernel's work for the same two loads of B.
+// kernel's work for the same two loads of B. The product reads A in place
+// (the strided version below) unless twelve of its rows would crowd one set
+// of the L1 cache; then A is packed for this one.
 typedef float v16f __attribute__((vector_size(64)));
 
 #define ATTN_AVX512_TARGET __attribute__((target("avx512f")))
@@ -102,6 +104,23 @@ ATTN_AVX512_TARGET ATTN_INLINE v16f load16f(const float *p) {
 }
 
 ATTN_AVX512_TARGET ATTN_INLINE void store16f(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+/// Stores (or adds to C, unless `overwrite`) the 12×32 tile held in `left`
+/// (columns 0–15) and `right` (16–31).
+ATTN_AVX512_TARGET ATTN_INLINE void store_wide_tile(
+    float *c, ptrdiff_t ldc, const v16f left[12], const v16f right[12], int overwrite) {
+#pragma clang loop unroll(full)
+  for (int r = 0; r < 12; r++) {
+    float *row = c + r * ldc;
+    if (overwrite) {
+      store16f(row, left[r]);
+      store16f(row + 16, right[r]);
+    } else {
+      store16f(row, load16f(row) + left[r]);
+      store16f(row + 16, load16f(row + 16) + right[r]);
+    }
+  }
+}
 
 ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
     ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
@@ -122,17 +141,7 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
     b0 += 16;
     b1 += 16;
   }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < 12; r++) {
-    float *row = c + r * ldc;
-    if (overwrite) {
-      store16f(row, left[r]);
-      store16f(row + 16, right[r]);
-    } else {
-      store16f(row, load16f(row) + left[r]);
-      store16f(row + 16, load16f(row + 16) + right[r]);
-    }
-  }
+  store_wide_tile(c, ldc, left, right, overwrite);
 }
 
 // The 12×32 tile with A read where it is stored, as the strided 6×16 kernel:
@@ -154,17 +163,7 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
     b0 += 16;
     b1 += 16;
   }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < 12; r++) {
-    float *row = c + r * ldc;
-    if (overwrite) {
-      store16f(row, left[r]);
-      store16f(row + 16, right[r]);
-    } else {
-      store16f(row, load16f(row) + left[r]);
-      store16f(row + 16, load16f(row + 16) + right[r]);
-    }
-  }
+  store_wide_tile(c, ldc, left, right, overwrite);
 }
 #else
 void attn_single_microkernel_12x32_strided_avx512(

@@ -3,7 +3,9 @@ import _AttentionKernels
 /// An element type the blocked matrix product runs on: its register tile
 /// (`tileRows × tileColumns` of C held in SIMD registers) and the
 /// micro-kernels that compute it. float64 uses 6 × 8 tiles (12 × 16 with
-/// AVX-512); float32 uses 6 × 16, twice the columns in the same registers.
+/// AVX-512); float32 uses 6 × 16, twice the columns in the same registers
+/// (12 × 32 with AVX-512). Panels are packed for the small tiles; the
+/// AVX-512 kernels read two panels of B at once.
 protocol KernelElement: BinaryFloatingPoint, Sendable, BitwiseCopyable {
   /// Rows of a packed panel of A: the tile's height.
   static var tileRows: Int { get }
@@ -122,8 +124,8 @@ extension Float: KernelElement {
   /// Twelve rows of A a multiple of 2 KB apart share at most two sets of an
   /// L1 cache (64 sets of 64-byte lines), more lines than its eight ways
   /// hold: such an A (1024 floats a row) is packed for the 12×32 tiles, which
-  /// then read it front to back (`A @ A` at 1024: 196–210 GFLOP/s packed,
-  /// slower than the 6×16 tiles in place).
+  /// then read it front to back (`A @ A` at 1024: 196–210 GFLOP/s packed; in
+  /// place the 12×32 tiles ran slower than the 6×16 ones).
   static func macroKernel(
     _ a: UnsafePointer<Float>, step: Int, rowStride: Int, _ packedB: UnsafePointer<Float>,
     _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool,
