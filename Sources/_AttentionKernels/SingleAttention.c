@@ -35,17 +35,7 @@ typedef i32x8 v8i;
 // Sixteen floats: with AVX-512 (`wide`), the products take two panels of
 // keys, or 32 columns of values, at once in 16-float accumulators: twelve
 // of them per step as before, for half the instructions per multiply-add.
-typedef float v16f __attribute__((vector_size(64)));
-
-ATTN_INLINE v16f load16f(const float *p) {
-  v16f v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-ATTN_INLINE void store16f(float *p, v16f v) { memcpy(p, &v, sizeof v); }
-
-ATTN_INLINE v16f splat16f(float x) { return (v16f){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+typedef f32x16 v16f;
 
 static ptrdiff_t padded(ptrdiff_t m) { return (m + BLOCK - 1) / BLOCK * BLOCK; }
 

@@ -93,22 +93,13 @@ void attn_single_microkernel_6x16_strided_portable(
 // kernel's work for the same two loads of B. The product reads A in place
 // (the strided version below) unless twelve of its rows would crowd one set
 // of the L1 cache; then A is packed for this one.
-typedef float v16f __attribute__((vector_size(64)));
+typedef f32x16 v16f;
 
 #define ATTN_AVX512_TARGET __attribute__((target("avx512f")))
 
-ATTN_AVX512_TARGET ATTN_INLINE v16f load16f(const float *p) {
-  v16f v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-ATTN_AVX512_TARGET ATTN_INLINE void store16f(float *p, v16f v) { memcpy(p, &v, sizeof v); }
-
 /// Stores (or adds to C, unless `overwrite`) the 12×32 tile held in `left`
 /// (columns 0–15) and `right` (16–31).
-ATTN_AVX512_TARGET ATTN_INLINE void store_wide_tile(
-    float *c, ptrdiff_t ldc, const v16f left[12], const v16f right[12], int overwrite) {
+ATTN_INLINE void store_wide_tile(float *c, ptrdiff_t ldc, const v16f left[12], const v16f right[12], int overwrite) {
 #pragma clang loop unroll(full)
   for (int r = 0; r < 12; r++) {
     float *row = c + r * ldc;
@@ -122,7 +113,9 @@ ATTN_AVX512_TARGET ATTN_INLINE void store_wide_tile(
   }
 }
 
-ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
+// The kernels' bodies have no target of their own (they pass 64-byte
+// vectors to the helpers); the entry points below compile them for AVX-512.
+ATTN_INLINE void wide_microkernel(
     ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
     int overwrite) {
   v16f left[12] = {0}, right[12] = {0};
@@ -131,8 +124,7 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
     // Unrolled, so the 24 accumulators stay in registers.
 #pragma clang loop unroll(full)
     for (int r = 0; r < 12; r++) {
-      float x = r < 6 ? a0[r] : a1[r - 6];
-      v16f s = {x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+      v16f s = splat16f(r < 6 ? a0[r] : a1[r - 6]);
       left[r] = __builtin_elementwise_fma(s, x0, left[r]);
       right[r] = __builtin_elementwise_fma(s, x1, right[r]);
     }
@@ -146,7 +138,7 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
 
 // The 12×32 tile with A read where it is stored, as the strided 6×16 kernel:
 // row r's value at step p is a[r·row_stride + p·step].
-ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
+ATTN_INLINE void wide_microkernel_strided(
     ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b0, const float *b1, float *c,
     ptrdiff_t ldc, int overwrite) {
   v16f left[12] = {0}, right[12] = {0};
@@ -155,8 +147,7 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
     const float *column = a + p * step;
 #pragma clang loop unroll(full)
     for (int r = 0; r < 12; r++) {
-      float x = column[r * row_stride];
-      v16f s = {x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+      v16f s = splat16f(column[r * row_stride]);
       left[r] = __builtin_elementwise_fma(s, x0, left[r]);
       right[r] = __builtin_elementwise_fma(s, x1, right[r]);
     }
@@ -164,6 +155,18 @@ ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
     b1 += 16;
   }
   store_wide_tile(c, ldc, left, right, overwrite);
+}
+
+ATTN_AVX512_TARGET void attn_single_microkernel_12x32_avx512(
+    ptrdiff_t k, const float *a0, const float *a1, const float *b0, const float *b1, float *c, ptrdiff_t ldc,
+    int overwrite) {
+  wide_microkernel(k, a0, a1, b0, b1, c, ldc, overwrite);
+}
+
+ATTN_AVX512_TARGET void attn_single_microkernel_12x32_strided_avx512(
+    ptrdiff_t k, const float *a, ptrdiff_t step, ptrdiff_t row_stride, const float *b0, const float *b1, float *c,
+    ptrdiff_t ldc, int overwrite) {
+  wide_microkernel_strided(k, a, step, row_stride, b0, b1, c, ldc, overwrite);
 }
 #else
 void attn_single_microkernel_12x32_strided_avx512(

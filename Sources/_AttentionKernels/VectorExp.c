@@ -115,17 +115,10 @@ typedef int64_t v8i __attribute__((vector_size(64)));
 ATTN_DEFINE_VECTOR_EXP(vector_exp8, v8d, v8i, 8, ATTN_AVX512_TARGET)
 
 // The sixteen-lane float exp (the float32 attention kernel's AVX-512 build),
-// for its tests. The loop has no target of its own, as the kernel's: a call
-// passing 64-byte vectors from an AVX-512 function to one without would
-// change the calling convention.
+// for its tests. The loop has no target of its own (see f32x16 in Vectors.h).
 ATTN_INLINE void exp_float32_sixteen(float *values, ptrdiff_t count) {
   ptrdiff_t i = 0;
-  for (; i + 16 <= count; i += 16) {
-    f32x16 v;
-    memcpy(&v, values + i, sizeof v);
-    v = vector_expf16(v, 1);
-    memcpy(values + i, &v, sizeof v);
-  }
+  for (; i + 16 <= count; i += 16) store16f(values + i, vector_expf16(load16f(values + i), 1));
   for (; i < count; i++) {
     f32x16 v = {values[i]};
     values[i] = vector_expf16(v, 1)[0];

@@ -110,10 +110,7 @@ ATTN_DEFINE_VECTOR_EXP(vector_exp, v4d, v4i, 4, )
 
 ATTN_DEFINE_VECTOR_EXPF(vector_expf8, f32x8, i32x8)
 
-// The same for sixteen floats (one AVX-512 register; the float32 attention
-// kernel's AVX-512 build).
-typedef float f32x16 __attribute__((vector_size(64)));
-typedef int32_t i32x16 __attribute__((vector_size(64)));
+// The same for sixteen floats (the float32 attention kernel's AVX-512 build).
 ATTN_DEFINE_VECTOR_EXPF(vector_expf16, f32x16, i32x16)
 
 #endif

@@ -68,6 +68,24 @@ ATTN_INLINE void store8f(float *p, f32x8 v) { memcpy(p, &v, sizeof v); }
 
 ATTN_INLINE f32x8 splat8f(float x) { return (f32x8){x, x, x, x, x, x, x, x}; }
 
+// Sixteen floats (one AVX-512 register), for the AVX-512 builds of the
+// float32 kernels. Functions taking them by value are inlined into those
+// builds' entry points (`target("avx512f")`) and carry no target of their
+// own: a call passing 64-byte vectors between functions of different
+// targets would change the calling convention.
+typedef float f32x16 __attribute__((vector_size(64)));
+typedef int32_t i32x16 __attribute__((vector_size(64)));
+
+ATTN_INLINE f32x16 load16f(const float *p) {
+  f32x16 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+ATTN_INLINE void store16f(float *p, f32x16 v) { memcpy(p, &v, sizeof v); }
+
+ATTN_INLINE f32x16 splat16f(float x) { return (f32x16){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x}; }
+
 /// c + a·b: one fused operation per lane when `fused` (a constant once inlined).
 ATTN_INLINE f32x8 multiply_add8f(f32x8 a, f32x8 b, f32x8 c, int fused) {
   if (fused && ATTN_FMA_AVAILABLE) return __builtin_elementwise_fma(a, b, c);

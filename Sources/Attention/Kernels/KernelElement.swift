@@ -210,43 +210,11 @@ extension Float: KernelElement {
     _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int,
     m: Int, n: Int, k: Int, overwrite: Bool
   ) {
-    let (mr, nr) = (tileRows, tileColumns)
-    let flag: Int32 = overwrite ? 1 : 0
     let kernel = microKernel
-    /// The 6×16 tile at (`i`, `j`), multiples of the tile size.
-    func tile(row i: Int, column j: Int) {
-      let (height, width) = (min(mr, m - i), min(nr, n - j))
-      let a = packedA + i * k
-      let b = packedB + j * k
-      if height == mr && width == nr {
-        kernel(k, a, b, c + i * ldc + j, ldc, flag)
-        return
-      }
-      MatrixKernel.edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) {
-        tile in kernel(k, a, b, tile, nr, 1)
-      }
-    }
-    var j = 0
-    while j < n {
-      var i = 0
-      if n - j >= 2 * nr {
-        let b = packedB + j * k
-        while m - i >= 2 * mr {
-          let a = packedA + i * k
-          attn_single_microkernel_12x32_avx512(k, a, a + mr * k, b, b + nr * k, c + i * ldc + j, ldc, flag)
-          i += 2 * mr
-        }
-        // The rows left below the wide tiles, in both panels of B.
-        for row in stride(from: i, to: m, by: mr) {
-          tile(row: row, column: j)
-          tile(row: row, column: j + nr)
-        }
-        j += 2 * nr
-        continue
-      }
-      for row in stride(from: 0, to: m, by: mr) { tile(row: row, column: j) }
-      j += nr
-    }
+    MatrixKernel.packedMacroKernel(
+      packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite, wide: true,
+      kernel: { kernel($0, $1, $2, $3, $4, $5) },
+      wideKernel: { attn_single_microkernel_12x32_avx512($0, $1, $2, $3, $4, $5, $6, $7) })
   }
 
   static func smallProduct(

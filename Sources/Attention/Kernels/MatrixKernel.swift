@@ -242,28 +242,63 @@ enum MatrixKernel {
     _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     ldc: Int, m: Int, n: Int, k: Int, overwrite: Bool, wide: Bool = Processor.hasAVX512
   ) {
+    let kernel = microKernel
+    packedMacroKernel(
+      packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, overwrite: overwrite, wide: wide,
+      kernel: { kernel($0, $1, $2, $3, $4, $5) },
+      wideKernel: { attn_microkernel_12x16_avx512($0, $1, $2, $3, $4, $5, $6, $7) })
+  }
+
+  /// The tiles of an `m × n` block of C from packed panels of A
+  /// (`T.tileRows` rows each) and of B (`T.tileColumns` columns each):
+  /// `kernel` computes one tile (a panel of each) into C, its rows `ldc`
+  /// apart, storing with the flag 1 and adding with 0; with `wide`,
+  /// `wideKernel` computes a tile twice as high and wide from two panels of
+  /// each (A's upper and lower, B's left and right) wherever one fits. Tiles
+  /// at the edges go through ``edgeTile(into:ldc:height:width:overwrite:_:)``.
+  @inline(__always)
+  static func packedMacroKernel<T: KernelElement>(
+    _ packedA: UnsafePointer<T>, _ packedB: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, ldc: Int, m: Int,
+    n: Int, k: Int, overwrite: Bool, wide: Bool,
+    kernel: (Int, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Int32) -> Void,
+    wideKernel: (
+      Int, UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int, Int32
+    ) -> Void
+  ) {
+    let (mr, nr) = (T.tileRows, T.tileColumns)
+    let flag: Int32 = overwrite ? 1 : 0
+    // Panel p of A starts at p·mr·k, so the one holding row i (a multiple
+    // of mr) at i·k; likewise B's at column j.
+    func tile(row i: Int, column j: Int) {
+      let (height, width) = (min(mr, m - i), min(nr, n - j))
+      let (a, b) = (packedA + i * k, packedB + j * k)
+      if height == mr && width == nr {
+        kernel(k, a, b, c + i * ldc + j, ldc, flag)
+        return
+      }
+      edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) { scratch in
+        kernel(k, a, b, scratch, nr, 1)
+      }
+    }
     var j = 0
     while j < n {
-      var i = 0
       if wide && n - j >= 2 * nr {
-        let b = packedB + (j / nr) * nr * k
+        let b = packedB + j * k
+        var i = 0
         while m - i >= 2 * mr {
-          let a = packedA + (i / mr) * mr * k
-          attn_microkernel_12x16_avx512(k, a, a + mr * k, b, b + nr * k, c + i * ldc + j, ldc, overwrite ? 1 : 0)
+          let a = packedA + i * k
+          wideKernel(k, a, a + mr * k, b, b + nr * k, c + i * ldc + j, ldc, flag)
           i += 2 * mr
         }
         // The rows left below the wide tiles, in both panels of B.
         for row in stride(from: i, to: m, by: mr) {
-          tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j, overwrite: overwrite)
-          tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: row, column: j + nr, overwrite: overwrite)
+          tile(row: row, column: j)
+          tile(row: row, column: j + nr)
         }
         j += 2 * nr
         continue
       }
-      while i < m {
-        tile(packedA, packedB, c, ldc: ldc, m: m, n: n, k: k, row: i, column: j, overwrite: overwrite)
-        i += mr
-      }
+      for row in stride(from: 0, to: m, by: mr) { tile(row: row, column: j) }
       j += nr
     }
   }
@@ -321,25 +356,6 @@ enum MatrixKernel {
         i += mr
       }
       j += nr
-    }
-  }
-
-  /// The `mr × nr` tile of C at (`row`, `column`), both multiples of the tile size.
-  @inline(__always)
-  static func tile(
-    _ packedA: UnsafePointer<Double>, _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-    ldc: Int, m: Int, n: Int, k: Int, row i: Int, column j: Int, overwrite: Bool
-  ) {
-    let height = min(mr, m - i)
-    let width = min(nr, n - j)
-    let a = packedA + (i / mr) * mr * k
-    let b = packedB + (j / nr) * nr * k
-    if height == mr && width == nr {
-      microKernel(k, a, b, c + i * ldc + j, ldc, overwrite ? 1 : 0)
-      return
-    }
-    edgeTile(into: c + i * ldc + j, ldc: ldc, height: height, width: width, overwrite: overwrite) { scratch in
-      microKernel(k, a, b, scratch, nr, 1)
     }
   }
 
