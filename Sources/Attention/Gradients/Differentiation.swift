@@ -135,7 +135,11 @@ public func jacobian(at input: Tensor, of function: (Tensor) throws -> Tensor) t
     seed[element] = 1
     let row = try tape.gradients(
       of: value, seed: Tensor(unchecked: value.shape, seed), at: [leaf], keeping: true)[0]
-    for (offset, value) in row.scalars.enumerated() { rows[element * input.count + offset] = value }
+    rows.withUnsafeMutableBufferPointer { rows in
+      row.scalars.withUnsafeBufferPointer { row in
+        _ = UnsafeMutableBufferPointer(rebasing: rows[(element * input.count)...]).update(fromContentsOf: row)
+      }
+    }
     try ExecutionContext.current.checkStop()
   }
   return Tensor(unchecked: Shape(shape), rows)

@@ -61,9 +61,8 @@ func withPointers<R>(
   _ a: TensorBuffer<Float>?, _ b: TensorBuffer<Float>?, _ c: TensorBuffer<Float>?,
   _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) throws -> R
 ) rethrows -> R {
-  func with(_ array: TensorBuffer<Float>?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
-    guard let array else { return try body(nil) }
-    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
+  func with(_ buffer: TensorBuffer<Float>?, _ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+    try TensorBuffer.withUnsafeBufferPointer(buffer) { try body($0.baseAddress) }
   }
   return try with(a) { a in try with(b) { b in try with(c) { c in try body(a, b, c) } } }
 }

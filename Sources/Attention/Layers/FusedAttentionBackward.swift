@@ -183,15 +183,14 @@ extension FusedAttention {
     let (q, k, v) = (
       problem.queries.untracked.scalars, problem.keys.untracked.scalars, problem.values.untracked.scalars
     )
-    // The mask's values read in place (an empty buffer when there is none).
-    let maskBuffer = mask ?? []
     q.withUnsafeBufferPointer { q in
       k.withUnsafeBufferPointer { k in
         v.withUnsafeBufferPointer { v in
           o.withUnsafeBufferPointer { o in
             dO.withUnsafeBufferPointer { dO in
               statistics.withUnsafeBufferPointer { statistics in
-                maskBuffer.withUnsafeBufferPointer { maskValues in
+                // The mask's values read in place (none read when there is no mask).
+                TensorBuffer.withUnsafeBufferPointer(mask) { maskValues in
                   dq.withUnsafeMutableBufferPointer { dq in
                     dk_.withUnsafeMutableBufferPointer { dK in
                       dv_.withUnsafeMutableBufferPointer { dV in

@@ -114,6 +114,16 @@ public struct TensorBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
 }
 
 extension TensorBuffer {
+  /// Calls `body` with `buffer`'s elements, or with an empty buffer (no base
+  /// address) when there is none.
+  @inlinable
+  static func withUnsafeBufferPointer<R>(
+    _ buffer: TensorBuffer?, _ body: (UnsafeBufferPointer<Element>) throws -> R
+  ) rethrows -> R {
+    if let buffer { return try buffer.withUnsafeBufferPointer(body) }
+    return try body(UnsafeBufferPointer(start: nil, count: 0))
+  }
+
   /// Calls `body` with `buffer`'s elements to modify in place, or with an
   /// empty buffer when there is none.
   @inlinable
